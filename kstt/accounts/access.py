@@ -1,0 +1,108 @@
+"""The one access helper: what a user may see and do with a unit's data.
+
+Every view and API endpoint asks here. Another unit's data is a 404 (existence does not leak).
+
+- reporter: acts for their own unit (fill, import, submit);
+- reviewer: sees their unit and every unit below it; reviews the units that report to theirs
+  (the units directly below it: a district's communes; the province's departments and districts,
+  or its communes in the two-level shape);
+- admin: sees every unit (catalogue, users, incidents).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from kstt.units import selectors as units
+from kstt.units.models import Unit, UnitVersion
+
+
+@dataclass(frozen=True)
+class UnitAccess:
+    view: bool = False
+    report: bool = False  # fill, import and submit the unit's reports
+    review: bool = False  # review, return, accept, compile the unit's reports
+
+    def __or__(self, other: UnitAccess) -> UnitAccess:
+        return UnitAccess(self.view or other.view, self.report or other.report, self.review or other.review)
+
+
+NONE = UnitAccess()
+
+
+def _active(user: Any) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def unit_access(*, user: Any, unit: Unit, on: date) -> UnitAccess:
+    """What ``user`` may do with ``unit``'s data, the tree taken as it was on ``on``."""
+    if not _active(user):
+        return NONE
+    access = NONE
+    if user.is_kstt_admin:
+        access |= UnitAccess(view=True)
+    if user.unit_id is None:
+        return access
+    if user.unit_id == unit.pk:
+        access |= UnitAccess(view=user.is_reporter or user.is_reviewer, report=user.is_reporter)
+    elif user.is_reviewer:
+        above = units.ancestor_ids(unit, on=on)
+        if user.unit_id in above:
+            access |= UnitAccess(view=True, review=above[0] == user.unit_id)
+    return access
+
+
+def unit_for_user(*, user: Any, code: str, on: date) -> tuple[UnitVersion, UnitAccess]:
+    """The unit as it was on ``on`` and what the user may do with it; 404 when it is not theirs."""
+    version = units.unit_on(code, on)
+    if version is None:
+        raise Http404("No such unit on that date.")
+    access = unit_access(user=user, unit=version.unit, on=on)
+    if not access.view:
+        raise Http404("No such unit on that date.")
+    return version, access
+
+
+def may_browse_units(user: Any) -> bool:
+    """Reviewers and admins browse the unit tree."""
+    return _active(user) and (user.is_kstt_admin or (user.is_reviewer and user.unit_id is not None))
+
+
+def tree_root(user: Any) -> Unit | None:
+    """Where the user's view of the tree starts: None for the whole tree (admins)."""
+    if user.is_kstt_admin:
+        return None
+    return user.unit
+
+
+def visible_units(*, user: Any, on: date) -> QuerySet[UnitVersion]:
+    """The units (as on ``on``) the user may see."""
+    qs = units.versions_on(on)
+    if not _active(user):
+        return qs.none()
+    if user.is_kstt_admin:
+        return qs
+    if user.unit_id is None:
+        return qs.none()
+    if user.is_reviewer:
+        return qs.filter(unit_id__in=units.descendant_ids(user.unit, on=on, include_self=True))
+    if user.is_reporter:
+        return qs.filter(unit_id=user.unit_id)
+    return qs.none()
+
+
+def search_units(*, user: Any, query: str, on: date, limit: int = 50) -> QuerySet[UnitVersion]:
+    """Search the units the user may browse; empty for anyone who may not."""
+    if not may_browse_units(user):
+        return units.versions_on(on).none()
+    return units.search(query, on=on, within=tree_root(user), limit=limit)
+
+
+def require_browse(user: Any) -> None:
+    if not may_browse_units(user):
+        raise Http404("Not found.")

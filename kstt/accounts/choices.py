@@ -1,0 +1,8 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    REPORTER = "reporter", _("Reporter")
+    REVIEWER = "reviewer", _("Reviewer")
+    ADMIN = "admin", _("Administrator")

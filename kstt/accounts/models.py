@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from kstt.accounts.choices import Role
+from kstt.units.models import Unit
+
+
+class User(AbstractUser):
+    """A person: belongs to one unit and holds roles (accounts.access decides what they may do)."""
+
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+    )
+    is_reporter = models.BooleanField(_("reporter"), default=False, help_text=_("Fills and submits their unit's reports."))
+    is_reviewer = models.BooleanField(
+        _("reviewer"), default=False, help_text=_("Reviews and compiles the reports of the units below theirs.")
+    )
+    is_kstt_admin = models.BooleanField(
+        _("administrator"), default=False, help_text=_("Manages the catalogue, users and incidents.")
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(unit__isnull=False) | Q(is_reporter=False, is_reviewer=False),
+                name="user_reporter_or_reviewer_has_unit",
+                violation_error_message=_("A reporter or reviewer must belong to a unit."),
+            )
+        ]
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        held = {Role.REPORTER: self.is_reporter, Role.REVIEWER: self.is_reviewer, Role.ADMIN: self.is_kstt_admin}
+        return frozenset(role for role, has in held.items() if has)

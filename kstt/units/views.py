@@ -1,0 +1,77 @@
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from kstt import clock
+from kstt.accounts import access
+from kstt.units import selectors
+
+
+def _on(request: HttpRequest):
+    return clock.parse_day(request.GET.get("on"), clock.today())
+
+
+@require_GET
+@login_required
+def tree(request: HttpRequest) -> HttpResponse:
+    """The unit tree as on a date, from the user's own unit (the whole tree for admins), with search."""
+    access.require_browse(request.user)
+    on = _on(request)
+    root = access.tree_root(request.user)
+    if root is None:
+        roots = list(selectors.roots_on(on))
+    else:
+        version = selectors.unit_on(root.code, on)
+        roots = [version] if version is not None else []
+    branches = [(version, list(selectors.children_on(version.unit, on))) for version in roots]
+    return render(request, "units/tree.html", {"on": on, "branches": branches, "query": request.GET.get("q", "")})
+
+
+@require_GET
+@login_required
+def search(request: HttpRequest) -> HttpResponse:
+    """Search results (an htmx fragment, or the tree page when asked directly)."""
+    access.require_browse(request.user)
+    on = _on(request)
+    query = request.GET.get("q", "").strip()
+    results = list(access.search_units(user=request.user, query=query, on=on)) if query else []
+    context = {"on": on, "query": query, "results": results}
+    if request.headers.get("HX-Request"):
+        return render(request, "units/_results.html", context)
+    return render(request, "units/tree.html", {**context, "branches": []})
+
+
+@require_GET
+@login_required
+def children(request: HttpRequest, code: str) -> HttpResponse:
+    """The units directly below one unit (an htmx fragment of the tree)."""
+    access.require_browse(request.user)
+    on = _on(request)
+    version, _ = access.unit_for_user(user=request.user, code=code, on=on)
+    return render(
+        request, "units/_children.html", {"on": on, "children": selectors.children_on(version.unit, on)}
+    )
+
+
+@require_GET
+@login_required
+def detail(request: HttpRequest, code: str) -> HttpResponse:
+    on = _on(request)
+    version, unit_access = access.unit_for_user(user=request.user, code=code, on=on)
+    parent = None
+    if version.parent is not None:
+        parent_access = access.unit_access(user=request.user, unit=version.parent, on=on)
+        parent = selectors.unit_on(version.parent.code, on) if parent_access.view else None
+    return render(
+        request,
+        "units/detail.html",
+        {
+            "on": on,
+            "version": version,
+            "access": unit_access,
+            "parent": parent,
+            "children": selectors.children_on(version.unit, on),
+            "history": selectors.history(version.unit),
+        },
+    )
