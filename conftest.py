@@ -2,7 +2,7 @@
 
 import pytest
 
-from kstt.tests.cast import *  # noqa: F403 (the cast's fixtures)
+from kstt.tests.cast import *
 
 
 @pytest.fixture(autouse=True)

@@ -61,7 +61,8 @@ def is_placeholder_secret(value: str) -> bool:
     )
 
 
-DEVELOPMENT_SECRET_KEY = "django-insecure-development-only-key-never-use-in-production-0123456789"
+# Development only: refused in production by is_placeholder_secret().
+DEVELOPMENT_SECRET_KEY = "django-insecure-development-only-key-never-use-in-production-0123456789"  # noqa: S105
 
 
 def secret_key(*, production: bool, environ: Mapping[str, str] = os.environ) -> str:

@@ -113,7 +113,12 @@ USE_TZ = True
 TIME_ZONE = "UTC"
 
 STATIC_URL = "static/"
-STATIC_ROOT = Path(conf.env_str("KSTT_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+#: collectstatic's target; production serves it through WhiteNoise. Development serves from the finders.
+STATIC_ROOT: Path | None = (
+    Path(conf.env_str("KSTT_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+    if PRODUCTION or conf.env_str("KSTT_STATIC_ROOT", "")
+    else None
+)
 #: Front-end assets come from the npm registry (package.json), never a CDN.
 STATICFILES_DIRS = [
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),

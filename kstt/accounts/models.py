@@ -15,7 +15,9 @@ class User(AbstractUser):
     unit = models.ForeignKey(
         Unit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="users"
     )
-    is_reporter = models.BooleanField(_("reporter"), default=False, help_text=_("Fills and submits their unit's reports."))
+    is_reporter = models.BooleanField(
+        _("reporter"), default=False, help_text=_("Fills and submits their unit's reports.")
+    )
     is_reviewer = models.BooleanField(
         _("reviewer"), default=False, help_text=_("Reviews and compiles the reports of the units below theirs.")
     )

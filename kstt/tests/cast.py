@@ -24,21 +24,21 @@ from kstt.units.models import Unit
 from kstt.units.services import load_units
 
 __all__ = [
-    "CAST_CSV",
     "AT",
+    "CAST_CSV",
     "ON_2021",
     "cast",
-    "province",
+    "commune_mai_chau",
+    "commune_yen_nghiep",
     "dept_justice",
     "district_lac_son",
-    "commune_yen_nghiep",
     "district_mai_chau",
-    "commune_mai_chau",
+    "hoa",
     "lan",
     "minh",
-    "hoa",
-    "tuan",
+    "province",
     "quan",
+    "tuan",
 ]
 
 AT = datetime(2021, 7, 1, 2, 0, tzinfo=UTC)

@@ -32,9 +32,7 @@ class UnitVersion(models.Model):
     name = models.CharField(_("name"), max_length=255)
     level = models.CharField(_("level"), max_length=16, choices=Level.choices)
     kind = models.CharField(_("kind"), max_length=64, blank=True)
-    parent = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="child_versions"
-    )
+    parent = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="child_versions")
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     #: fold(name + code), for diacritics-insensitive search.
@@ -57,9 +55,7 @@ class UnitVersion(models.Model):
                 name="unit_version_ends_after_start",
                 violation_error_message=_("A unit version must end after it starts."),
             ),
-            models.CheckConstraint(
-                condition=Q(level__in=Level.values), name="unit_version_known_level"
-            ),
+            models.CheckConstraint(condition=Q(level__in=Level.values), name="unit_version_known_level"),
         ]
         indexes = [models.Index(fields=["parent", "valid_from", "valid_until"], name="unit_version_tree_idx")]
 

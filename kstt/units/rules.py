@@ -103,7 +103,5 @@ def parse_unit_rows(
         if parent_level is None:
             raise UnitFileError(row.line, f"unknown parent {row.parent_code} of unit {row.code}")
         if parent_level not in allowed:
-            raise UnitFileError(
-                row.line, f"a {row.level} cannot be under a {parent_level} ({row.parent_code})"
-            )
+            raise UnitFileError(row.line, f"a {row.level} cannot be under a {parent_level} ({row.parent_code})")
     return rows

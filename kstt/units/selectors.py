@@ -35,10 +35,13 @@ def units_on(codes: Iterable[str], on: date) -> dict[str, UnitVersion]:
 
 def levels_on(on: date | None) -> dict[str, str]:
     """code → level of every unit in force on ``on`` (None: every unit still in force)."""
-    qs = UnitVersion.objects.filter(valid_until__isnull=True) if on is None else UnitVersion.objects.filter(in_force(on))
+    qs = (
+        UnitVersion.objects.filter(valid_until__isnull=True) if on is None else UnitVersion.objects.filter(in_force(on))
+    )
     return dict(qs.values_list("unit__code", "level"))
 
 
+# The recursive queries below interpolate only the table name and this constant; values are parameters.
 _IN_FORCE_SQL = "(v.valid_from IS NULL OR v.valid_from <= %s) AND (v.valid_until IS NULL OR v.valid_until > %s)"
 
 

@@ -172,7 +172,10 @@ def close_units(*, codes: list[str], on: date, at: datetime, actor: Any = None) 
         raise UnitsError(f"not in force on {on.isoformat()}: {', '.join(unknown)}")
     closing_ids = {v.unit_id for v in in_force.values()}
     children = (
-        selectors.versions_on(on).filter(parent_id__in=closing_ids).exclude(unit_id__in=closing_ids).order_by("unit__code")
+        selectors.versions_on(on)
+        .filter(parent_id__in=closing_ids)
+        .exclude(unit_id__in=closing_ids)
+        .order_by("unit__code")
     )
     orphans = [f"{c.unit.code} (under {c.parent.code if c.parent else '?'})" for c in children[:10]]
     if orphans:

@@ -49,9 +49,7 @@ def children(request: HttpRequest, code: str) -> HttpResponse:
     access.require_browse(request.user)
     on = _on(request)
     version, _ = access.unit_for_user(user=request.user, code=code, on=on)
-    return render(
-        request, "units/_children.html", {"on": on, "children": selectors.children_on(version.unit, on)}
-    )
+    return render(request, "units/_children.html", {"on": on, "children": selectors.children_on(version.unit, on)})
 
 
 @require_GET

@@ -24,7 +24,9 @@ def load(*args):
 
 def snapshot():
     return sorted(
-        UnitVersion.objects.values_list("unit__code", "name", "level", "kind", "parent__code", "valid_from", "valid_until")
+        UnitVersion.objects.values_list(
+            "unit__code", "name", "level", "kind", "parent__code", "valid_from", "valid_until"
+        )
     )
 
 
@@ -36,7 +38,11 @@ def test_hoa_binh_2021_loads_every_unit_with_its_parent():
     on = date(2021, 9, 1)
     assert selectors.count_on(on) == 181
     yen_nghiep = selectors.unit_on("W05341", on)
-    assert (yen_nghiep.name, yen_nghiep.level, yen_nghiep.parent.code) == ("Ủy ban nhân dân xã Yên Nghiệp", "commune", "D157")
+    assert (yen_nghiep.name, yen_nghiep.level, yen_nghiep.parent.code) == (
+        "Ủy ban nhân dân xã Yên Nghiệp",
+        "commune",
+        "D157",
+    )
     province = Unit.objects.get(code="P17")
     below = Unit.objects.filter(id__in=selectors.descendant_ids(province, on=on))
     assert below.count() == 180
@@ -53,9 +59,15 @@ def test_loading_the_same_file_twice_changes_nothing():
 @pytest.mark.parametrize(
     ("bad_line", "message"),
     [
-        pytest.param("W99999,Xã Ma,commune,xã,D999", "line 183: unknown parent D999 of unit W99999", id="unknown-parent"),
+        pytest.param(
+            "W99999,Xã Ma,commune,xã,D999", "line 183: unknown parent D999 of unit W99999", id="unknown-parent"
+        ),
         pytest.param("W99999,Xã Ma,hamlet,xã,D157", "line 183: unknown level 'hamlet'", id="unknown-level"),
-        pytest.param("W05341,Xã Yên Nghiệp,commune,xã,D157", "line 183: duplicate code W05341 (first on line 156)", id="duplicate-code"),
+        pytest.param(
+            "W05341,Xã Yên Nghiệp,commune,xã,D157",
+            "line 183: duplicate code W05341 (first on line 156)",
+            id="duplicate-code",
+        ),
         pytest.param("W99999,,commune,xã,D157", "line 183: empty name for unit W99999", id="empty-name"),
     ],
 )

@@ -30,7 +30,9 @@ def test_a_three_level_file_parses_in_order():
 
 
 def test_a_two_level_file_puts_communes_under_the_province():
-    rows = parse_unit_rows(HEADER, [rec("P25", "Tỉnh Phú Thọ", "province"), rec("W1", "Xã A", "commune", "P25")], known_levels={})
+    rows = parse_unit_rows(
+        HEADER, [rec("P25", "Tỉnh Phú Thọ", "province"), rec("W1", "Xã A", "commune", "P25")], known_levels={}
+    )
     assert rows[1].parent_code == "P25"
 
 
@@ -43,16 +45,38 @@ def test_a_parent_already_in_force_need_not_be_in_the_file():
     ("records", "line", "reason"),
     [
         pytest.param([*GOOD, rec("W1", "Xã X", "commune", "D999")], 6, "unknown parent D999", id="unknown-parent"),
-        pytest.param([*GOOD[:2], rec("D157", "Huyện", "county", "P17")], 4, "unknown level 'county'", id="unknown-level"),
-        pytest.param([*GOOD, rec("D157", "Huyện khác", "district", "P17")], 6, "duplicate code D157 (first on line 4)", id="duplicate-code"),
+        pytest.param(
+            [*GOOD[:2], rec("D157", "Huyện", "county", "P17")], 4, "unknown level 'county'", id="unknown-level"
+        ),
+        pytest.param(
+            [*GOOD, rec("D157", "Huyện khác", "district", "P17")],
+            6,
+            "duplicate code D157 (first on line 4)",
+            id="duplicate-code",
+        ),
         pytest.param([*GOOD[:3], rec("W05341", "  ", "commune", "D157")], 5, "empty name", id="empty-name"),
         pytest.param([rec("", "Không mã", "province")], 2, "empty code", id="empty-code"),
         pytest.param([rec("P 17", "Tỉnh", "province")], 2, "white space", id="code-with-space"),
         pytest.param([rec("P17", "Tỉnh", "province", "P17")], 2, "its own parent", id="own-parent"),
         pytest.param([rec("W1", "Xã", "commune")], 2, "a commune needs a parent", id="commune-without-parent"),
-        pytest.param([rec("P1", "Tỉnh", "province"), rec("P2", "Tỉnh", "province", "P1")], 3, "a province has no parent", id="province-with-parent"),
-        pytest.param([*GOOD, rec("W2", "Xã", "commune", "P17-STP")], 6, "a commune cannot be under a department", id="commune-under-department"),
-        pytest.param([*GOOD, rec("D2", "Huyện", "district", "W05341")], 6, "a district cannot be under a commune", id="district-under-commune"),
+        pytest.param(
+            [rec("P1", "Tỉnh", "province"), rec("P2", "Tỉnh", "province", "P1")],
+            3,
+            "a province has no parent",
+            id="province-with-parent",
+        ),
+        pytest.param(
+            [*GOOD, rec("W2", "Xã", "commune", "P17-STP")],
+            6,
+            "a commune cannot be under a department",
+            id="commune-under-department",
+        ),
+        pytest.param(
+            [*GOOD, rec("D2", "Huyện", "district", "W05341")],
+            6,
+            "a district cannot be under a commune",
+            id="district-under-commune",
+        ),
     ],
 )
 def test_a_bad_row_names_its_line_and_reason(records, line, reason):

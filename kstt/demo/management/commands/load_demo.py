@@ -39,6 +39,6 @@ class Command(BaseCommand):
         units = {u.code: u for u in Unit.objects.filter(code__in=[code for _, _, code, _, _ in DEMO_USERS])}
         for username, full_name, code, roles, _ in DEMO_USERS:
             save_user(username=username, full_name=full_name, unit=units[code], roles=roles, password=password, at=now)
-        self.stdout.write("\nDemo logins (password for all: %s)" % password)
+        self.stdout.write(f"\nDemo logins (password for all: {password})")
         for username, _, code, _, what in DEMO_USERS:
             self.stdout.write(f"  {username:<8} {code:<8} {what}")

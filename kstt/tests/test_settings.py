@@ -1,0 +1,86 @@
+"""Configuration: typed environment helpers; production refuses a missing or placeholder key."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from kstt import conf
+
+ROOT = Path(__file__).resolve().parents[2]
+REAL_KEY = "q8W3nV0pZr5Lk2Yt7Hb1Mx4Sd9Fg6Jc0Pv2Qe8Ru3Ty5Ui7Oa1Sd4Fg6Hj8Kl0Zx"
+
+
+@pytest.mark.parametrize(
+    ("environ", "message"),
+    [
+        pytest.param({}, "SECRET_KEY must be set", id="missing"),
+        pytest.param({"SECRET_KEY": "   "}, "SECRET_KEY must be set", id="blank"),
+        pytest.param({"SECRET_KEY": "change-me"}, "placeholder", id="change-me"),
+        pytest.param({"SECRET_KEY": "django-insecure-" + "x1y2z3" * 10}, "placeholder", id="django-insecure"),
+        pytest.param({"SECRET_KEY": "short-but-random-9f8e7d"}, "placeholder", id="too-short"),
+        pytest.param({"SECRET_KEY": "a" * 60}, "placeholder", id="one-character"),
+    ],
+)
+def test_production_refuses_a_missing_or_placeholder_secret_key(environ, message):
+    with pytest.raises(ImproperlyConfigured, match=message):
+        conf.secret_key(production=True, environ=environ)
+
+
+def test_production_accepts_a_real_secret_key():
+    assert conf.secret_key(production=True, environ={"SECRET_KEY": REAL_KEY}) == REAL_KEY
+
+
+def test_development_falls_back_to_a_development_key():
+    assert conf.secret_key(production=False, environ={}) == conf.DEVELOPMENT_SECRET_KEY
+
+
+@pytest.mark.parametrize(
+    ("reader", "raw", "expected"),
+    [
+        (conf.env_bool, "yes", True),
+        (conf.env_bool, "0", False),
+        (conf.env_int, "42", 42),
+        (conf.env_list, "a.example, b.example ,", ["a.example", "b.example"]),
+    ],
+)
+def test_typed_readers(reader, raw, expected):
+    default = {conf.env_bool: False, conf.env_int: 0, conf.env_list: []}[reader]
+    assert reader("X", default, environ={"X": raw}) == expected
+
+
+@pytest.mark.parametrize(("reader", "raw"), [(conf.env_bool, "maybe"), (conf.env_int, "ten")])
+def test_typed_readers_refuse_nonsense(reader, raw):
+    with pytest.raises(ImproperlyConfigured, match="X must be"):
+        reader("X", None, environ={"X": raw})
+
+
+def test_an_unknown_environment_name_is_refused():
+    with pytest.raises(ImproperlyConfigured, match="KSTT_ENV must be one of development, production"):
+        conf.env_choice("KSTT_ENV", ("development", "production"), "development", environ={"KSTT_ENV": "prod"})
+
+
+def _django_setup(extra_env):
+    env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"} | extra_env
+    return subprocess.run(  # noqa: S603 (our own interpreter and code)
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=ROOT,
+        env=env | {"DJANGO_SETTINGS_MODULE": "kstt.settings"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_the_production_settings_refuse_to_start_with_a_placeholder_key():
+    result = _django_setup({"KSTT_ENV": "production", "SECRET_KEY": "change-me"})
+    assert result.returncode != 0
+    assert "SECRET_KEY looks like a placeholder" in result.stderr
+
+
+def test_the_production_settings_start_with_a_real_key():
+    result = _django_setup({"KSTT_ENV": "production", "SECRET_KEY": REAL_KEY, "ALLOWED_HOSTS": "kstt.example"})
+    assert result.returncode == 0, result.stderr
