@@ -49,7 +49,7 @@ def _descendants_sql(unit_id: int, on: date, *, include_self: bool) -> tuple[str
     table = UnitVersion._meta.db_table
     sql = (
         "WITH RECURSIVE sub(unit_id) AS ("
-        " SELECT %s"
+        " SELECT CAST(%s AS BIGINT)"  # PostgreSQL types the recursive column from this term
         f" UNION SELECT v.unit_id FROM {table} v JOIN sub ON v.parent_id = sub.unit_id WHERE {_IN_FORCE_SQL}"
         ") SELECT unit_id FROM sub"
     )
