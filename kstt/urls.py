@@ -1,10 +1,14 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from kstt.accounts import views as account_views
 from kstt.units import api as units_api
+
+admin.site.site_header = admin.site.site_title = _("KSTT administration")
+admin.site.index_title = _("Catalogue, users and units")
 
 urlpatterns = [
     path("", account_views.home, name="home"),

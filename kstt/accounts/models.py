@@ -36,6 +36,13 @@ class User(AbstractUser):
             )
         ]
 
+    def get_full_name(self) -> str:
+        """Vietnamese order: family name (last_name) first, then the given names (first_name)."""
+        return f"{self.last_name} {self.first_name}".strip()
+
+    def get_short_name(self) -> str:
+        return self.first_name.split()[-1] if self.first_name else self.username
+
     @property
     def roles(self) -> frozenset[Role]:
         held = {Role.REPORTER: self.is_reporter, Role.REVIEWER: self.is_reviewer, Role.ADMIN: self.is_kstt_admin}

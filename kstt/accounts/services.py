@@ -31,9 +31,9 @@ def save_user(
     """Create or update a user with a unit and roles. Admins may use the management site."""
     if (Role.REPORTER in roles or Role.REVIEWER in roles) and unit is None:
         raise AccountError("a reporter or reviewer must belong to a unit")
-    first, _, last = full_name.rpartition(" ")
+    family, _, given = full_name.strip().partition(" ")  # Vietnamese order: "Nguyễn Thị Lan"
     user, created = User.objects.get_or_create(username=username)
-    user.first_name, user.last_name = first, last
+    user.last_name, user.first_name = family, given
     user.unit = unit
     user.is_reporter = Role.REPORTER in roles
     user.is_reviewer = Role.REVIEWER in roles

@@ -74,3 +74,7 @@ def test_a_user_changes_their_password(client, lan):
 @pytest.mark.parametrize("url", ["home", "password_change"])
 def test_pages_need_a_login(client, db, url):
     assert client.get(reverse(url)).status_code == 302
+
+
+def test_names_are_shown_family_name_first(lan):
+    assert (lan.last_name, lan.first_name, lan.get_full_name()) == ("Nguyễn", "Thị Lan", "Nguyễn Thị Lan")
