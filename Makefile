@@ -67,7 +67,7 @@ pg: install
 test: lint typecheck checks unit pg
 
 messages: install
-	cd kstt && ../$(BIN)/kstt makemessages -l vi --no-location --ignore 'tests/*' && ../$(BIN)/kstt compilemessages -l vi
+	cd kstt && ../$(BIN)/kstt makemessages -l vi --no-location --no-obsolete --ignore 'tests/*' && ../$(BIN)/kstt compilemessages -l vi
 
 bench: install
 	$(BIN)/python bench/load_units.py

@@ -1,4 +1,4 @@
-"""Vietnamese unless the user chose otherwise.
+"""Vietnamese unless the user chose otherwise; times in the province's zone.
 
 Django's LocaleMiddleware follows the browser's Accept-Language, which on most office PCs says
 English; the province's interface language is Vietnamese. So the language is the one the user
@@ -8,10 +8,11 @@ picked (the language cookie set by Django's set_language view), else LANGUAGE_CO
 from __future__ import annotations
 
 from collections.abc import Callable
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 
 
@@ -24,6 +25,8 @@ class ChosenLanguageMiddleware:
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
         language = chosen if chosen in self.supported else settings.LANGUAGE_CODE
         translation.activate(language)
+        # Times are shown and typed in the province's zone; storage stays UTC.
+        timezone.activate(ZoneInfo(settings.KSTT_TIME_ZONE))
         request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
         response = self.get_response(request)
         patch_vary_headers(response, ("Cookie",))

@@ -38,6 +38,9 @@ INSTALLED_APPS = [
     "kstt.audit",
     "kstt.units",
     "kstt.accounts",
+    "kstt.catalogue",
+    "kstt.incidents",
+    "kstt.reports",
     "kstt.demo",
 ]
 

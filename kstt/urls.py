@@ -4,19 +4,21 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from kstt.accounts import views as account_views
+from kstt.reports import views as report_views
 from kstt.units import api as units_api
 
 admin.site.site_header = admin.site.site_title = _("KSTT administration")
 admin.site.index_title = _("Catalogue, users and units")
 
 urlpatterns = [
-    path("", account_views.home, name="home"),
+    path("", report_views.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("units/", include("kstt.units.urls")),
+    path("catalogue/", include("kstt.catalogue.urls")),
+    path("incidents/", include("kstt.incidents.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/units/", units_api.UnitList.as_view(), name="api-units"),

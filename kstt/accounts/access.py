@@ -106,3 +106,37 @@ def search_units(*, user: Any, query: str, on: date, limit: int = 50) -> QuerySe
 def require_browse(user: Any) -> None:
     if not may_browse_units(user):
         raise Http404("Not found.")
+
+
+def is_provincial_office(user: Any, *, on: date) -> bool:
+    """A reviewer of the province itself (the provincial office's KSTT division)."""
+    if not (_active(user) and user.is_reviewer and user.unit_id is not None):
+        return False
+    version = units.unit_on(user.unit.code, on)
+    return version is not None and version.level == "province"
+
+
+def may_manage_incidents(user: Any, *, on: date) -> bool:
+    """Administrators and the provincial office record, edit and close incidents."""
+    return _active(user) and (user.is_kstt_admin or is_provincial_office(user, on=on))
+
+
+def may_manage_catalogue(user: Any) -> bool:
+    return _active(user) and user.is_kstt_admin
+
+
+def may_view_incident(user: Any, *, unit_ids: set[int], all_units: bool, on: date) -> bool:
+    """Managers see every incident; others those that touch a unit they may see."""
+    if may_manage_incidents(user, on=on):
+        return True
+    if not _active(user):
+        return False
+    if all_units:
+        return True
+    return visible_units(user=user, on=on).filter(unit_id__in=unit_ids).exists()
+
+
+def require(allowed: bool) -> None:
+    """404 unless allowed: what a user may not do does not exist for them."""
+    if not allowed:
+        raise Http404("Not found.")

@@ -2,6 +2,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from kstt import clock
 from kstt.accounts import access
 
 
@@ -11,4 +12,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     return {
         "nav_units": access.may_browse_units(user),
         "nav_admin": bool(user is not None and user.is_authenticated and user.is_kstt_admin),
+        "nav_catalogue": access.may_manage_catalogue(user),
+        "nav_incidents": bool(user is not None and user.is_authenticated)
+        and access.may_manage_incidents(user, on=clock.today()),
     }

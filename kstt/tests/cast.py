@@ -20,12 +20,15 @@ import pytest
 
 from kstt.accounts.choices import Role
 from kstt.accounts.services import save_user
+from kstt.catalogue.models import ReportType
+from kstt.catalogue.services import load_catalogue
 from kstt.units.models import Unit
 from kstt.units.services import load_units
 
 __all__ = [
     "AT",
     "CAST_CSV",
+    "NOW",
     "ON_2021",
     "cast",
     "commune_mai_chau",
@@ -34,6 +37,7 @@ __all__ = [
     "district_lac_son",
     "district_mai_chau",
     "hoa",
+    "kstt_report",
     "lan",
     "minh",
     "province",
@@ -42,6 +46,8 @@ __all__ = [
 ]
 
 AT = datetime(2021, 7, 1, 2, 0, tzinfo=UTC)
+#: "Now" in most stories: Wednesday 15 September 2021, 10:00 in Hà Nội (the Q3 window just ended).
+NOW = datetime(2021, 9, 15, 3, 0, tzinfo=UTC)
 ON_2021 = date(2021, 9, 1)
 
 CAST_CSV = """code,name,level,kind,parent_code
@@ -118,3 +124,10 @@ def tuan(dept_justice):
 @pytest.fixture
 def quan(province):
     return _person("quan", "Đỗ Quản Trị", province, {Role.ADMIN})
+
+
+@pytest.fixture
+def kstt_report(db) -> ReportType:
+    """The catalogue as shipped: the report type ``kstt`` (rules.md defaults) and forms 06 and 07b."""
+    load_catalogue(at=AT)
+    return ReportType.objects.get(code="kstt")

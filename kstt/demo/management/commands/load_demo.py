@@ -6,9 +6,17 @@ from django.utils import timezone
 
 from kstt.accounts.choices import Role
 from kstt.accounts.services import save_user
+from kstt.catalogue.services import CatalogueError, load_catalogue
+from kstt.incidents.services import load_incidents
 from kstt.units.models import Unit
 from kstt.units.rules import UnitFileError
 from kstt.units.services import load_units
+
+#: Incidents of the demo year (interchange.md's example: D148 due 20/09/2021, moved to 21/09 by incident 1).
+DEMO_INCIDENTS = """start,end,scope,description
+2021-09-20T14:00:00+07:00,2021-09-20T18:30:00+07:00,D148;P17-STP,Mất kết nối cơ sở dữ liệu; không tiếp nhận được báo cáo
+2021-12-17T08:00:00+07:00,2021-12-17T09:00:00+07:00,all,Bảo trì hệ thống theo kế hoạch (ngoài khung 24 giờ trước hạn)
+"""
 
 #: (username, full name, unit code, roles, what the login shows)
 DEMO_USERS = [
@@ -36,6 +44,15 @@ class Command(BaseCommand):
         except UnitFileError as exc:
             raise CommandError(f"{path}: {exc}") from None
         self.stdout.write(f"Units of Hòa Bình 2021: {result.created} new, {result.unchanged} already there.")
+        try:
+            catalogue = load_catalogue(at=now)
+        except CatalogueError as exc:
+            raise CommandError(str(exc)) from None
+        self.stdout.write(
+            f"Catalogue: {len(catalogue.forms_created)} forms new, {len(catalogue.forms_unchanged)} already there."
+        )
+        incidents = load_incidents(data=DEMO_INCIDENTS.encode(), at=now, source="demo")
+        self.stdout.write(f"Incidents: {incidents.created} new, {incidents.unchanged} already there.")
         units = {u.code: u for u in Unit.objects.filter(code__in=[code for _, _, code, _, _ in DEMO_USERS])}
         for username, full_name, code, roles, _ in DEMO_USERS:
             save_user(username=username, full_name=full_name, unit=units[code], roles=roles, password=password, at=now)

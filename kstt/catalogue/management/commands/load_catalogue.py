@@ -1,0 +1,26 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from kstt.catalogue.services import DEFINITIONS, CatalogueError, load_catalogue
+
+
+class Command(BaseCommand):
+    help = "Load report types and form definitions from files (default: the ones shipped). All or nothing."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--dir", type=Path, default=DEFINITIONS, help="folder with report_types/ and forms/")
+
+    def handle(self, *args, dir: Path, **options) -> None:
+        if not dir.is_dir():
+            raise CommandError(f"{dir}: not a folder")
+        try:
+            result = load_catalogue(directory=dir, at=timezone.now())
+        except CatalogueError as exc:
+            raise CommandError(f"{exc}; nothing was loaded") from None
+        self.stdout.write(
+            f"report types: {len(result.report_types_created)} new, {len(result.report_types_kept)} kept as set; "
+            f"forms: {len(result.forms_created)} new ({', '.join(result.forms_created) or '-'}), "
+            f"{len(result.forms_unchanged)} unchanged"
+        )

@@ -1,0 +1,165 @@
+"""The legal calendar and submission deadlines (rules.md §3).
+
+A deadline is the end of a local day, counted from the window's last day E with an offset per
+level; on a weekend or public holiday it moves to the end of the next working day (Civil Code 2015
+art. 148); the province's report is never after the 25th of the period's last month (Decree 09
+art. 13). The closing time (after which a report still absent is *not sent*) is the end of the
+N-th day after the scheduled deadline, moved to a working day the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import holidays
+
+from kstt.catalogue.rules.periods import Period
+
+WEEKEND = frozenset({5, 6})  # Saturday, Sunday
+
+
+@dataclass(frozen=True)
+class WorkCalendar:
+    """Which days are working days: Monday–Friday, less days off, plus make-up working days."""
+
+    days_off: Mapping[date, str] = field(default_factory=dict)
+    working_days: Mapping[date, str] = field(default_factory=dict)
+
+    def is_working_day(self, day: date) -> bool:
+        if day in self.working_days:
+            return True
+        return day.weekday() not in WEEKEND and day not in self.days_off
+
+    def on_or_after(self, day: date) -> date:
+        while not self.is_working_day(day):
+            day += timedelta(days=1)
+        return day
+
+    def on_or_before(self, day: date) -> date:
+        while not self.is_working_day(day):
+            day -= timedelta(days=1)
+        return day
+
+    def after(self, day: date) -> date:
+        """The first working day after ``day``."""
+        return self.on_or_after(day + timedelta(days=1))
+
+
+def vietnam_calendar(
+    years: Iterable[int],
+    *,
+    province_days_off: Mapping[date, str] | None = None,
+    province_working_days: Mapping[date, str] | None = None,
+    language: str = "vi",
+) -> WorkCalendar:
+    """Vietnam's public holidays and make-up working days (the ``holidays`` package), with the
+    province's own days off and make-up working days on top (the province's word wins)."""
+    national = holidays.country_holidays("VN", years=sorted(set(years)), language=language)
+    days_off = {day: str(name) for day, name in national.items()}
+    working = dict.fromkeys(national.weekend_workdays, "")
+    for day, name in (province_days_off or {}).items():
+        days_off[day] = name
+        working.pop(day, None)
+    for day, name in (province_working_days or {}).items():
+        working[day] = name
+        days_off.pop(day, None)
+    return WorkCalendar(days_off=days_off, working_days=working)
+
+
+@dataclass(frozen=True)
+class LevelDeadline:
+    offset_days: int
+    #: Never after this day of the period's last month (the province: 25), or None.
+    cap_day: int | None = None
+
+
+@dataclass(frozen=True)
+class DeadlinePolicy:
+    """A report type's deadline settings (configurable; the defaults are rules.md's)."""
+
+    levels: Mapping[str, LevelDeadline]
+    cutoff_day: int = 15
+    closing_days: int = 30
+    roll_forward: bool = True
+
+
+DEFAULT_POLICY = DeadlinePolicy(
+    levels={
+        "commune": LevelDeadline(2),
+        "department": LevelDeadline(4),
+        "district": LevelDeadline(5),
+        "province": LevelDeadline(6, cap_day=25),
+    }
+)
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """When one level's report of one period is due (local dates) and the instants they end."""
+
+    period: Period
+    level: str
+    window: tuple[date, date]
+    deadline_day: date
+    closing_day: date
+    deadline: datetime
+    closing: datetime
+    #: How the deadline day was reached, for the evidence: "E + 4 days", "rolled over ...", "capped ...".
+    steps: tuple[str, ...]
+
+
+def end_of_day(day: date, zone: ZoneInfo) -> datetime:
+    """The last instant of a local day (23:59:59.999999)."""
+    return datetime.combine(day, time.max, tzinfo=zone)
+
+
+def deadline_day(
+    period: Period, level: str, policy: DeadlinePolicy, calendar: WorkCalendar
+) -> tuple[date, tuple[str, ...]]:
+    """The deadline's local day for a level, with the steps that led to it."""
+    try:
+        rule = policy.levels[level]
+    except KeyError:
+        raise ValueError(f"no deadline is set for the level {level!r}") from None
+    _, end = period.window(policy.cutoff_day)
+    day = end + timedelta(days=rule.offset_days)
+    steps = [f"E {end.isoformat()} + {rule.offset_days} days = {day.isoformat()}"]
+    cap = date(period.year, period.last_month, rule.cap_day) if rule.cap_day else None
+    if cap is not None and day > cap:
+        day = cap
+        steps.append(f"capped at the {rule.cap_day}th: {day.isoformat()}")
+    if policy.roll_forward and not calendar.is_working_day(day):
+        rolled = calendar.on_or_after(day)
+        if cap is not None and rolled > cap:
+            rolled = calendar.on_or_before(cap)
+            steps.append(
+                f"{day.isoformat()} is not a working day; the last working day by the cap: {rolled.isoformat()}"
+            )
+        else:
+            steps.append(f"{day.isoformat()} is not a working day; moved to {rolled.isoformat()}")
+        day = rolled
+    return day, tuple(steps)
+
+
+def closing_day(deadline: date, policy: DeadlinePolicy, calendar: WorkCalendar) -> date:
+    day = deadline + timedelta(days=policy.closing_days)
+    return calendar.on_or_after(day) if policy.roll_forward else day
+
+
+def schedule(period: Period, level: str, policy: DeadlinePolicy, calendar: WorkCalendar, zone: ZoneInfo) -> Schedule:
+    """The scheduled deadline and closing time of one level's report of one period."""
+    day, steps = deadline_day(period, level, policy, calendar)
+    closing = closing_day(day, policy, calendar)
+    return Schedule(
+        period=period,
+        level=level,
+        window=period.window(policy.cutoff_day),
+        deadline_day=day,
+        closing_day=closing,
+        deadline=end_of_day(day, zone),
+        closing=end_of_day(closing, zone),
+        steps=steps,
+    )

@@ -1,0 +1,70 @@
+"""Every read of the catalogue, and the deadline policy and work calendar built from it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.db.models import Q, QuerySet
+
+from kstt.catalogue.choices import DayKind
+from kstt.catalogue.models import CalendarDay, DeadlineRule, FormDefinition, ReportType
+from kstt.catalogue.rules.deadlines import DeadlinePolicy, LevelDeadline, WorkCalendar, vietnam_calendar
+
+KSTT = "kstt"
+
+
+def report_type(code: str = KSTT) -> ReportType | None:
+    return ReportType.objects.filter(code=code).first()
+
+
+def report_types() -> QuerySet[ReportType]:
+    return ReportType.objects.prefetch_related("deadline_rules").order_by("code")
+
+
+def deadline_rules(report_type: ReportType) -> QuerySet[DeadlineRule]:
+    return DeadlineRule.objects.filter(report_type=report_type).order_by("offset_days")
+
+
+def policy(report_type: ReportType) -> DeadlinePolicy:
+    """The report type's deadline settings as the pure rules take them."""
+    return DeadlinePolicy(
+        levels={rule.level: LevelDeadline(rule.offset_days, rule.cap_day) for rule in deadline_rules(report_type)},
+        cutoff_day=report_type.cutoff_day,
+        closing_days=report_type.closing_days,
+        roll_forward=report_type.roll_forward,
+    )
+
+
+def province_days(*, active_only: bool = True) -> QuerySet[CalendarDay]:
+    qs = CalendarDay.objects.all()
+    return qs.filter(active=True) if active_only else qs
+
+
+def work_calendar(years: Iterable[int]) -> WorkCalendar:
+    """Vietnam's public calendar for these years (and the next, for rollovers) with the province's days."""
+    wanted = sorted({y for year in years for y in (year - 1, year, year + 1)})
+    declared = province_days().filter(day__year__in=wanted)
+    return vietnam_calendar(
+        wanted,
+        province_days_off={d.day: d.name for d in declared if d.kind == DayKind.DAY_OFF},
+        province_working_days={d.day: d.name for d in declared if d.kind == DayKind.WORKING_DAY},
+    )
+
+
+def forms_in_force(*, report_type: ReportType, level: str, on: date) -> list[FormDefinition]:
+    """The forms a unit of ``level`` fills for this report type, in force on ``on`` (latest version of each)."""
+    candidates = (
+        FormDefinition.objects.filter(report_types=report_type, valid_from__lte=on)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=on))
+        .order_by("code", "-version")
+    )
+    latest: dict[str, FormDefinition] = {}
+    for form in candidates:
+        if level in form.levels and form.code not in latest:
+            latest[form.code] = form
+    return list(latest.values())
+
+
+def form_definitions() -> QuerySet[FormDefinition]:
+    return FormDefinition.objects.prefetch_related("report_types").order_by("code", "version")

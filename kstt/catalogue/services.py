@@ -1,0 +1,242 @@
+"""Every write to the catalogue: report types and their deadline settings, forms, the province's days."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+
+from kstt.audit import services as audit
+from kstt.catalogue.choices import DayKind
+from kstt.catalogue.models import CalendarDay, DeadlineRule, FormDefinition, ReportType
+from kstt.catalogue.rules import forms
+from kstt.catalogue.rules.periods import KINDS
+from kstt.units.rules import LEVELS
+
+DEFINITIONS = Path(__file__).resolve().parent / "definitions"
+
+
+class CatalogueError(ValueError):
+    """A catalogue change that cannot be made; nothing was changed."""
+
+
+@dataclass
+class CatalogueLoad:
+    report_types_created: list[str] = field(default_factory=list)
+    report_types_kept: list[str] = field(default_factory=list)
+    forms_created: list[str] = field(default_factory=list)
+    forms_unchanged: list[str] = field(default_factory=list)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise CatalogueError(f"{path.name}: {exc}") from None
+
+
+def _digest(data: dict[str, Any]) -> str:
+    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+REPORT_TYPE_KEYS = {
+    "code",
+    "name",
+    "legal_basis",
+    "periods",
+    "also",
+    "cutoff_day",
+    "closing_days",
+    "roll_forward",
+    "deadlines",
+}
+
+
+def _check_report_type(path: Path, data: dict[str, Any]) -> None:
+    unknown = set(data) - REPORT_TYPE_KEYS
+    if unknown:
+        raise CatalogueError(f"{path.name}: unknown key(s) {', '.join(sorted(unknown))}")
+    for key in ("code", "name", "periods", "deadlines"):
+        if key not in data:
+            raise CatalogueError(f"{path.name}: missing {key}")
+    bad = [k for k in data["periods"] if k not in KINDS]
+    if bad:
+        raise CatalogueError(f"{path.name}: periods: unknown period kind(s) {', '.join(bad)}")
+    for level, rule in data["deadlines"].items():
+        if level not in LEVELS:
+            raise CatalogueError(f"{path.name}: deadlines.{level}: unknown level")
+        if not isinstance(rule.get("offset_days"), int) or rule["offset_days"] < 1:
+            raise CatalogueError(f"{path.name}: deadlines.{level}.offset_days must be a whole number of days ≥ 1")
+
+
+@transaction.atomic
+def load_catalogue(*, directory: Path = DEFINITIONS, at: datetime, actor: Any = None) -> CatalogueLoad:
+    """Load report types and form definitions from files. All or nothing; safe to run again.
+
+    A report type already present keeps its settings (an administrator may have changed them).
+    A form (code, version) already present must be unchanged: a changed form is a new version.
+    """
+    result = CatalogueLoad()
+    for path in sorted((directory / "report_types").glob("*.toml")):
+        data = _read_toml(path)
+        _check_report_type(path, data)
+        report_type, created = ReportType.objects.get_or_create(
+            code=data["code"],
+            defaults={
+                "name": data["name"],
+                "legal_basis": data.get("legal_basis", ""),
+                "periods": list(data["periods"]),
+                "also": dict(data.get("also", {})),
+                "cutoff_day": data.get("cutoff_day", 15),
+                "closing_days": data.get("closing_days", 30),
+                "roll_forward": data.get("roll_forward", True),
+            },
+        )
+        if created:
+            DeadlineRule.objects.bulk_create(
+                DeadlineRule(
+                    report_type=report_type, level=level, offset_days=rule["offset_days"], cap_day=rule.get("cap_day")
+                )
+                for level, rule in data["deadlines"].items()
+            )
+            result.report_types_created.append(report_type.code)
+        else:
+            result.report_types_kept.append(report_type.code)
+
+    report_types = {rt.code: rt for rt in ReportType.objects.all()}
+    for path in sorted((directory / "forms").glob("*.toml")):
+        raw = _read_toml(path)
+        try:
+            spec = forms.parse_form_spec(raw)
+        except forms.FormSpecError as exc:
+            raise CatalogueError(f"{path.name}: {exc}") from None
+        missing = [code for code in spec.report_types if code not in report_types]
+        if missing:
+            raise CatalogueError(f"{path.name}: unknown report type(s) {', '.join(missing)}")
+        stored = forms.to_json(raw)
+        digest = _digest(stored)
+        label = f"{spec.code} v{spec.version}"
+        existing = FormDefinition.objects.filter(code=spec.code, version=spec.version).first()
+        if existing is not None:
+            if existing.digest != digest:
+                raise CatalogueError(
+                    f"{path.name}: {label} is already loaded with different content; "
+                    "a changed form must be published as a new version"
+                )
+            result.forms_unchanged.append(label)
+            continue
+        definition = FormDefinition.objects.create(
+            code=spec.code,
+            version=spec.version,
+            title=spec.title,
+            valid_from=spec.valid_from,
+            valid_until=spec.valid_until,
+            levels=list(spec.levels),
+            definition=stored,
+            digest=digest,
+        )
+        definition.report_types.set([report_types[code] for code in spec.report_types])
+        result.forms_created.append(label)
+
+    if result.report_types_created or result.forms_created:
+        audit.record(
+            actor=actor,
+            event="catalogue.loaded",
+            at=at,
+            data={"report_types": result.report_types_created, "forms": result.forms_created},
+        )
+    return result
+
+
+@dataclass(frozen=True)
+class DeadlineSettings:
+    cutoff_day: int
+    closing_days: int
+    roll_forward: bool
+    #: level → (offset days, cap day or None)
+    levels: dict[str, tuple[int, int | None]]
+
+
+@transaction.atomic
+def change_deadline_settings(
+    *, report_type: ReportType, settings: DeadlineSettings, at: datetime, actor: Any
+) -> ReportType:
+    """Change a report type's deadline settings; every page computes deadlines from them at once."""
+    report_type = ReportType.objects.select_for_update().get(pk=report_type.pk)
+    if not 1 <= settings.cutoff_day <= 28:
+        raise CatalogueError("the cut-off day must be between 1 and 28")
+    if settings.closing_days < 1:
+        raise CatalogueError("the closing time must be at least one day after the deadline")
+    before = _settings_snapshot(report_type)
+    report_type.cutoff_day = settings.cutoff_day
+    report_type.closing_days = settings.closing_days
+    report_type.roll_forward = settings.roll_forward
+    for level, (offset, cap) in settings.levels.items():
+        if level not in LEVELS:
+            raise CatalogueError(f"unknown level {level}")
+        if offset < 1:
+            raise CatalogueError("a deadline is at least one day after the window (Decree 09 art. 8.5)")
+        if cap is not None and not 1 <= cap <= 31:
+            raise CatalogueError("the cap must be a day of the month (1–31)")
+        DeadlineRule.objects.update_or_create(
+            report_type=report_type, level=level, defaults={"offset_days": offset, "cap_day": cap}
+        )
+    after = _settings_snapshot(report_type)
+    if after != before:
+        report_type.settings_version += 1
+        report_type.save(update_fields=["cutoff_day", "closing_days", "roll_forward", "settings_version"])
+        audit.record(
+            actor=actor,
+            event="catalogue.deadlines_changed",
+            at=at,
+            target=report_type,
+            data={"before": before, "after": after, "settings_version": report_type.settings_version},
+        )
+    return report_type
+
+
+def _settings_snapshot(report_type: ReportType) -> dict[str, Any]:
+    return {
+        "cutoff_day": report_type.cutoff_day,
+        "closing_days": report_type.closing_days,
+        "roll_forward": report_type.roll_forward,
+        "levels": {
+            rule.level: [rule.offset_days, rule.cap_day]
+            for rule in DeadlineRule.objects.filter(report_type=report_type).order_by("level")
+        },
+    }
+
+
+@transaction.atomic
+def declare_day(*, day: date, kind: DayKind | str, name: str, at: datetime, actor: Any) -> CalendarDay:
+    """The province declares a day off, or a make-up working day (replacing any earlier word on that day)."""
+    if kind not in DayKind.values:
+        raise CatalogueError(f"unknown kind of day {kind!r}")
+    if not name.strip():
+        raise CatalogueError("say why (e.g. the decision that declares it)")
+    if kind == DayKind.WORKING_DAY and day.weekday() < 5:
+        raise CatalogueError(f"{day:%d/%m/%Y} is already a working day (Monday to Friday)")
+    entry, _ = CalendarDay.objects.update_or_create(
+        day=day, defaults={"kind": kind, "name": name.strip(), "active": True}
+    )
+    audit.record(
+        actor=actor, event="catalogue.day_declared", at=at, target=entry, data={"day": day.isoformat(), "kind": kind}
+    )
+    return entry
+
+
+@transaction.atomic
+def withdraw_day(*, entry: CalendarDay, at: datetime, actor: Any) -> CalendarDay:
+    """Withdraw a declared day; the record stays, inactive."""
+    entry.active = False
+    entry.save(update_fields=["active"])
+    audit.record(actor=actor, event="catalogue.day_withdrawn", at=at, target=entry, data={"day": entry.day.isoformat()})
+    return entry

@@ -1,0 +1,165 @@
+"""The catalogue as data: loading it, and an administrator changing the deadline settings."""
+
+import shutil
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from kstt.audit.models import AuditEntry
+from kstt.catalogue import selectors, services
+from kstt.catalogue.models import DeadlineRule, FormDefinition, ReportType
+from kstt.tests.cast import AT
+
+pytestmark = pytest.mark.django_db
+
+
+def load(*args):
+    out = StringIO()
+    call_command("load_catalogue", *[str(a) for a in args], stdout=out)
+    return out.getvalue()
+
+
+def test_the_shipped_catalogue_has_the_kstt_report_with_the_defaults_of_the_rules():
+    assert "report types: 1 new" in load()
+    kstt = ReportType.objects.get(code="kstt")
+    assert (kstt.periods, kstt.also, kstt.cutoff_day, kstt.closing_days, kstt.roll_forward) == (
+        ["Q1", "Q2", "Q3", "Q4"],
+        {"Q2": "H1", "Q4": "Y"},
+        15,
+        30,
+        True,
+    )
+    assert {r.level: (r.offset_days, r.cap_day) for r in DeadlineRule.objects.all()} == {
+        "commune": (2, None),
+        "department": (4, None),
+        "district": (5, None),
+        "province": (6, 25),
+    }
+
+
+def test_the_forms_say_which_levels_fill_them(kstt_report):
+    from datetime import date
+
+    on = date(2021, 9, 1)
+    assert [f.code for f in selectors.forms_in_force(report_type=kstt_report, level="commune", on=on)] == [
+        "06/VPCP/KSTT"
+    ]
+    assert [f.code for f in selectors.forms_in_force(report_type=kstt_report, level="province", on=on)] == [
+        "II.07b/VPCP/KSTT"
+    ]
+
+
+def test_loading_twice_changes_nothing_and_keeps_the_administrators_settings(kstt_report, quan):
+    services.change_deadline_settings(
+        report_type=kstt_report,
+        settings=services.DeadlineSettings(15, 30, True, {"commune": (3, None)}),
+        at=AT,
+        actor=quan,
+    )
+    audits = AuditEntry.objects.count()
+    assert "1 kept as set" in load()
+    assert "0 new" in load()
+    assert DeadlineRule.objects.get(level="commune").offset_days == 3
+    assert FormDefinition.objects.count() == 2
+    assert AuditEntry.objects.count() == audits
+
+
+def test_a_new_version_of_form_06_is_a_data_change(tmp_path, kstt_report):
+    """A modified copy of form 06, published as version 2 from 2026, loads beside version 1."""
+    definitions = tmp_path / "definitions"
+    shutil.copytree(services.DEFINITIONS, definitions)
+    source = (definitions / "forms" / "06-VPCP-KSTT.v1.toml").read_text(encoding="utf-8")
+    changed = source.replace("version = 1", "version = 2", 1).replace(
+        "valid_from = 2021-01-01", "valid_from = 2026-02-15", 1
+    )
+    assert changed != source
+    (definitions / "forms" / "06-VPCP-KSTT.v2.toml").write_text(changed, encoding="utf-8")
+    assert "forms: 1 new (06/VPCP/KSTT v2)" in load("--dir", definitions)
+    from datetime import date
+
+    in_2021 = selectors.forms_in_force(report_type=kstt_report, level="district", on=date(2021, 9, 1))
+    in_2026 = selectors.forms_in_force(report_type=kstt_report, level="district", on=date(2026, 9, 1))
+    assert [(f.code, f.version) for f in in_2021] == [("06/VPCP/KSTT", 1)]
+    assert [(f.code, f.version) for f in in_2026] == [("06/VPCP/KSTT", 2)]
+
+
+def test_a_changed_form_under_the_same_version_is_refused(tmp_path, kstt_report):
+    definitions = tmp_path / "definitions"
+    shutil.copytree(services.DEFINITIONS, definitions)
+    path = definitions / "forms" / "06-VPCP-KSTT.v1.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace("Tổng số", "Tổng cộng", 1), encoding="utf-8")
+    with pytest.raises(CommandError, match=r"already loaded with different content; a changed form must be published"):
+        load("--dir", definitions)
+
+
+def test_a_broken_form_file_is_refused_with_its_name(tmp_path, db):
+    definitions = tmp_path / "definitions"
+    shutil.copytree(services.DEFINITIONS, definitions)
+    path = definitions / "forms" / "II-07b-VPCP-KSTT.v1.toml"
+    path.write_text(path.read_text(encoding="utf-8") + "\nsurprise = 1\n", encoding="utf-8")
+    with pytest.raises(CommandError, match=r"II-07b-VPCP-KSTT\.v1\.toml: .*surprise.*nothing was loaded"):
+        load("--dir", definitions)
+    assert ReportType.objects.count() == 0
+
+
+def test_a_report_type_with_an_unknown_level_is_refused(tmp_path, db):
+    definitions = tmp_path / "definitions"
+    shutil.copytree(services.DEFINITIONS, definitions)
+    path = definitions / "report_types" / "kstt.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace("commune = {", "hamlet = {"), encoding="utf-8")
+    with pytest.raises(CommandError, match=r"deadlines\.hamlet: unknown level"):
+        load("--dir", definitions)
+
+
+def test_changing_the_settings_bumps_the_version_and_is_audited(kstt_report, quan):
+    services.change_deadline_settings(
+        report_type=kstt_report,
+        settings=services.DeadlineSettings(15, 30, True, {"commune": (3, None)}),
+        at=AT,
+        actor=quan,
+    )
+    kstt_report.refresh_from_db()
+    assert kstt_report.settings_version == 2
+    entry = AuditEntry.objects.get(event="catalogue.deadlines_changed")
+    assert entry.data["before"]["levels"]["commune"] == [2, None]
+    assert entry.data["after"]["levels"]["commune"] == [3, None]
+
+
+def test_saving_the_same_settings_changes_nothing(kstt_report, quan):
+    services.change_deadline_settings(
+        report_type=kstt_report,
+        settings=services.DeadlineSettings(15, 30, True, {"commune": (2, None)}),
+        at=AT,
+        actor=quan,
+    )
+    kstt_report.refresh_from_db()
+    assert kstt_report.settings_version == 1
+    assert not AuditEntry.objects.filter(event="catalogue.deadlines_changed").exists()
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ((0, 30, True, {}), "cut-off day"),
+        ((15, 0, True, {}), "closing time"),
+        ((15, 30, True, {"commune": (0, None)}), "at least one day"),
+        ((15, 30, True, {"province": (6, 32)}), "day of the month"),
+        ((15, 30, True, {"hamlet": (2, None)}), "unknown level"),
+    ],
+)
+def test_nonsense_settings_are_refused(kstt_report, quan, values, message):
+    with pytest.raises(services.CatalogueError, match=message):
+        services.change_deadline_settings(
+            report_type=kstt_report, settings=services.DeadlineSettings(*values), at=AT, actor=quan
+        )
+    assert DeadlineRule.objects.get(level="commune").offset_days == 2
+
+
+def test_a_declared_make_up_day_must_be_a_weekend_day(quan, db):
+    from datetime import date
+
+    with pytest.raises(services.CatalogueError, match="already a working day"):
+        services.declare_day(day=date(2021, 9, 15), kind="working_day", name="Làm bù", at=AT, actor=quan)
+    services.declare_day(day=date(2021, 9, 18), kind="working_day", name="Làm bù", at=AT, actor=quan)
+    assert selectors.work_calendar([2021]).is_working_day(date(2021, 9, 18))

@@ -1,0 +1,58 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kstt.units.models import Unit
+
+LOCAL_INPUT = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
+
+
+def _local_datetime(label, required=True):
+    return forms.DateTimeField(
+        label=label,
+        required=required,
+        input_formats=LOCAL_INPUT,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local", "class": "form-control"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("Local time (Asia/Ho_Chi_Minh)."),
+    )
+
+
+class IncidentForm(forms.Form):
+    start = _local_datetime(_("Start"))
+    end = _local_datetime(_("End"), required=False)
+    all_units = forms.BooleanField(label=_("All units are affected"), required=False, initial=True)
+    units = forms.MultipleChoiceField(
+        label=_("Units affected"),
+        required=False,
+        help_text=_("Only these units, when not all units are affected."),
+        widget=forms.SelectMultiple(attrs={"size": 12, "class": "form-select"}),
+    )
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"})
+    )
+    evidence = forms.FileField(
+        label=_("Evidence (screenshot, log, minutes)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"class": "form-control"}),
+    )
+
+    def __init__(self, *args, unit_choices: list[tuple[str, list[tuple[int, str]]]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["end"].help_text = _("Leave empty while the incident goes on.")
+        self.fields["units"].choices = unit_choices
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("The incident cannot end before it starts."))
+        if not data.get("all_units") and not data.get("units"):
+            self.add_error("units", _("Choose the units affected, or tick all units."))
+        return data
+
+    def selected_units(self) -> list[Unit]:
+        ids = [int(i) for i in self.cleaned_data.get("units") or []]
+        return list(Unit.objects.filter(pk__in=ids))
+
+
+class CloseForm(forms.Form):
+    end = _local_datetime(_("Ended at"))

@@ -1,0 +1,172 @@
+"""Every write to incidents: record, edit, close, load from a file."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+
+from kstt.audit import services as audit
+from kstt.incidents import rules
+from kstt.incidents.models import Incident
+from kstt.units.models import Unit
+
+
+class IncidentError(ValueError):
+    """An incident change that cannot be made; nothing was changed."""
+
+
+def _validate(*, start: datetime, end: datetime | None, all_units: bool, units: list[Unit], description: str) -> None:
+    if end is not None and end < start:
+        raise IncidentError("the incident cannot end before it starts")
+    if not all_units and not units:
+        raise IncidentError("choose the units affected, or all units")
+    if not description.strip():
+        raise IncidentError("describe the incident")
+
+
+def _snapshot(incident: Incident) -> dict[str, Any]:
+    return {
+        "start": incident.start.isoformat(),
+        "end": incident.end.isoformat() if incident.end else None,
+        "all_units": incident.all_units,
+        "units": sorted(incident.units.values_list("code", flat=True)),
+        "description": incident.description,
+        "evidence": incident.evidence.name or None,
+    }
+
+
+@transaction.atomic
+def record_incident(
+    *,
+    start: datetime,
+    end: datetime | None,
+    all_units: bool,
+    units: list[Unit],
+    description: str,
+    evidence: UploadedFile | None = None,
+    at: datetime,
+    actor: Any,
+) -> Incident:
+    _validate(start=start, end=end, all_units=all_units, units=units, description=description)
+    incident = Incident(
+        start=start, end=end, all_units=all_units, description=description.strip(), recorded_by=actor, recorded_at=at
+    )
+    if actor is not None and not getattr(actor, "pk", None):
+        incident.recorded_by = None
+    if evidence is not None:
+        incident.evidence.save(evidence.name, evidence, save=False)
+    incident.save()
+    incident.units.set([] if all_units else units)
+    audit.record(actor=actor, event="incidents.recorded", at=at, target=incident, data=_snapshot(incident))
+    return incident
+
+
+@transaction.atomic
+def update_incident(
+    *,
+    incident: Incident,
+    start: datetime,
+    end: datetime | None,
+    all_units: bool,
+    units: list[Unit],
+    description: str,
+    evidence: UploadedFile | None = None,
+    at: datetime,
+    actor: Any,
+) -> Incident:
+    """Edit an incident; every deadline it touches is recomputed from it at once."""
+    _validate(start=start, end=end, all_units=all_units, units=units, description=description)
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    before = _snapshot(incident)
+    incident.start, incident.end, incident.all_units = start, end, all_units
+    incident.description = description.strip()
+    if evidence is not None:
+        incident.evidence.save(evidence.name, evidence, save=False)
+    incident.save()
+    incident.units.set([] if all_units else units)
+    after = _snapshot(incident)
+    if after != before:
+        audit.record(
+            actor=actor, event="incidents.updated", at=at, target=incident, data={"before": before, "after": after}
+        )
+    return incident
+
+
+@transaction.atomic
+def close_incident(*, incident: Incident, end: datetime, at: datetime, actor: Any) -> Incident:
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    if incident.end is not None:
+        raise IncidentError("the incident is already closed")
+    if end < incident.start:
+        raise IncidentError("the incident cannot end before it starts")
+    incident.end = end
+    incident.save(update_fields=["end"])
+    audit.record(actor=actor, event="incidents.closed", at=at, target=incident, data={"end": end.isoformat()})
+    return incident
+
+
+@dataclass
+class IncidentLoad:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+@transaction.atomic
+def load_incidents(*, data: bytes, at: datetime, actor: Any = None, source: str = "") -> IncidentLoad:
+    """Load incidents from a CSV (interchange.md "Incidents"): all or nothing; idempotent.
+
+    An incident is known by its start and description: loading it again updates its end and scope
+    (an incident re-sent once it has ended), and an identical line changes nothing.
+    """
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise rules.IncidentFileError(data[: exc.start].count(b"\n") + 1, "the file is not UTF-8 text") from None
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        records = list(reader)
+    except csv.Error as exc:
+        raise rules.IncidentFileError(reader.line_num, f"unreadable CSV: {exc}") from None
+    codes = {code.strip() for r in records for code in (r.get("scope") or "").split(";") if code.strip()}
+    units = {u.code: u for u in Unit.objects.filter(code__in=codes)}
+    rows = rules.parse_incident_rows(reader.fieldnames, records, known_codes=set(units))
+
+    result = IncidentLoad()
+    for row in rows:
+        scope_units = [units[code] for code in row.unit_codes]
+        existing = Incident.objects.filter(start=row.start, description=row.description).first()
+        if existing is None:
+            incident = Incident.objects.create(
+                start=row.start, end=row.end, all_units=row.all_units, description=row.description, recorded_at=at
+            )
+            incident.units.set(scope_units)
+            result.created += 1
+            continue
+        same_scope = set(existing.units.values_list("code", flat=True)) == set(row.unit_codes)
+        if existing.end == row.end and existing.all_units == row.all_units and same_scope:
+            result.unchanged += 1
+            continue
+        existing.end, existing.all_units = row.end, row.all_units
+        existing.save(update_fields=["end", "all_units"])
+        existing.units.set(scope_units)
+        result.updated += 1
+    if result.created or result.updated:
+        audit.record(
+            actor=actor,
+            event="incidents.loaded",
+            at=at,
+            data={
+                "source": source,
+                "created": result.created,
+                "updated": result.updated,
+                "unchanged": result.unchanged,
+            },
+        )
+    return result

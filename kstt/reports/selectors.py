@@ -1,0 +1,141 @@
+"""What each unit owes: its report instances (unit, report type, period) with their deadlines.
+
+Deadlines are computed, never stored: the report type's settings, the work calendar (Vietnam's
+holidays and the province's days) and the incidents in each unit's scope give, per instance, the
+scheduled deadline and closing time and the effective ones.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from kstt import clock
+from kstt.catalogue import selectors as catalogue
+from kstt.catalogue.models import ReportType
+from kstt.catalogue.rules.deadlines import Schedule, schedule
+from kstt.catalogue.rules.periods import Period, periods_of_year
+from kstt.incidents import selectors as incidents
+from kstt.incidents.rules import Extension, IncidentSpan, extend, in_scope
+from kstt.reports.rules import OwedStatus, days_left, owed_status
+from kstt.units import selectors as units
+from kstt.units.models import Unit, UnitVersion
+
+
+@dataclass(frozen=True)
+class Owed:
+    """One report instance a unit owes, and where it stands."""
+
+    unit: UnitVersion
+    report_type: ReportType
+    period: Period
+    also: str | None
+    schedule: Schedule
+    deadline: Extension
+    closing: Extension
+    incidents: tuple[tuple[int, str], ...]
+    status: OwedStatus
+    days_left: int | None
+
+    @property
+    def effective_deadline(self) -> datetime | None:
+        return self.deadline.deadline
+
+    @property
+    def effective_closing(self) -> datetime | None:
+        return self.closing.deadline
+
+
+class _Engine:
+    """Deadlines of many instances with a fixed number of queries."""
+
+    def __init__(self, report_type: ReportType, periods: list[Period]) -> None:
+        self.report_type = report_type
+        self.policy = catalogue.policy(report_type)
+        self.zone = clock.province_zone()
+        years = {p.year for p in periods}
+        self.calendar = catalogue.work_calendar(years)
+        self._schedules: dict[tuple[Period, str], Schedule] = {}
+        ends = [p.window(self.policy.cutoff_day)[1] for p in periods]
+        # An incident can touch a deadline or a closing time from the earliest window end to ~4 months on.
+        self.spans: list[IncidentSpan] = incidents.spans_between(
+            datetime.combine(min(ends), time.min, tzinfo=self.zone),
+            datetime.combine(max(ends) + timedelta(days=120), time.max, tzinfo=self.zone),
+        )
+        self.descriptions = incidents.descriptions({s.id for s in self.spans}) if self.spans else {}
+
+    def schedule(self, period: Period, level: str) -> Schedule | None:
+        key = (period, level)
+        if key not in self._schedules:
+            if level not in self.policy.levels:
+                return None
+            self._schedules[key] = schedule(period, level, self.policy, self.calendar, self.zone)
+        return self._schedules[key]
+
+    def owed(self, unit: UnitVersion, period: Period, *, now: datetime) -> Owed | None:
+        due = self.schedule(period, unit.level)
+        if due is None:
+            return None
+        mine = in_scope(self.spans, unit.unit_id)
+        deadline = extend(due.deadline, mine, calendar=self.calendar, zone=self.zone)
+        closing = extend(due.closing, mine, calendar=self.calendar, zone=self.zone)
+        today = clock.local_date(now)
+        effective = deadline.deadline.astimezone(self.zone).date() if deadline.deadline else None
+        ids = tuple(dict.fromkeys(deadline.incident_ids + closing.incident_ids))
+        return Owed(
+            unit=unit,
+            report_type=self.report_type,
+            period=period,
+            also=self.report_type.also.get(period.kind),
+            schedule=due,
+            deadline=deadline,
+            closing=closing,
+            incidents=tuple((i, self.descriptions.get(i, "")) for i in ids),
+            status=owed_status(
+                now=now, today=today, window_end=due.window[1], deadline=deadline.deadline, closing=closing.deadline
+            ),
+            days_left=days_left(today=today, deadline_day=effective),
+        )
+
+
+def periods(report_type: ReportType, year: int) -> list[Period]:
+    return periods_of_year(year, report_type.periods)
+
+
+def owed_by_unit(*, unit: Unit, report_type: ReportType, year: int, now: datetime) -> list[Owed]:
+    """The unit's instances of a year, each judged against the unit as it was at its window's end."""
+    year_periods = periods(report_type, year)
+    engine = _Engine(report_type, year_periods)
+    result = []
+    for period in year_periods:
+        version = units.unit_on(unit.code, period.window(report_type.cutoff_day)[1])
+        if version is None:
+            continue
+        owed = engine.owed(version, period, now=now)
+        if owed is not None:
+            result.append(owed)
+    return result
+
+
+def owed_below(*, unit: Unit, report_type: ReportType, period: Period, now: datetime) -> list[Owed]:
+    """The instances of the units that report to ``unit`` (its children at the window's end)."""
+    engine = _Engine(report_type, [period])
+    window_end = period.window(report_type.cutoff_day)[1]
+    result = []
+    for child in units.children_on(unit, window_end):
+        owed = engine.owed(child, period, now=now)
+        if owed is not None:
+            result.append(owed)
+    return result
+
+
+def current_period(report_type: ReportType, *, now: datetime) -> Period:
+    """The period a reviewer most likely means: the first of this year whose closing time is ahead."""
+    engine_year = clock.local_date(now).year
+    candidates = periods(report_type, engine_year)
+    engine = _Engine(report_type, candidates)
+    for period in candidates:
+        due = engine.schedule(period, "commune") or engine.schedule(period, "district")
+        if due is None or due.closing >= now:
+            return period
+    return candidates[-1]
