@@ -41,6 +41,9 @@ INSTALLED_APPS = [
     "kstt.catalogue",
     "kstt.incidents",
     "kstt.reports",
+    "kstt.dossiers",
+    "kstt.compilation",
+    "kstt.exports",
     "kstt.demo",
 ]
 

@@ -140,3 +140,8 @@ def require(allowed: bool) -> None:
     """404 unless allowed: what a user may not do does not exist for them."""
     if not allowed:
         raise Http404("Not found.")
+
+
+def may_push_dossiers(user: Any) -> bool:
+    """The one-stop system's feed account (and administrators) push dossier records."""
+    return _active(user) and (user.is_dossier_feed or user.is_kstt_admin)

@@ -22,5 +22,5 @@ class UserAdmin(DjangoUserAdmin):
     raw_id_fields = ["unit"]
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
-        (_("KSTT"), {"fields": ["unit", "is_reporter", "is_reviewer", "is_kstt_admin"]}),
+        (_("KSTT"), {"fields": ["unit", "is_reporter", "is_reviewer", "is_kstt_admin", "is_dossier_feed"]}),
     )

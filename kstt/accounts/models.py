@@ -25,6 +25,10 @@ class User(AbstractUser):
         _("administrator"), default=False, help_text=_("Manages the catalogue, users and incidents.")
     )
 
+    is_dossier_feed = models.BooleanField(
+        _("dossier feed"), default=False, help_text=_("A system account that pushes dossier records through the API.")
+    )
+
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
@@ -45,5 +49,10 @@ class User(AbstractUser):
 
     @property
     def roles(self) -> frozenset[Role]:
-        held = {Role.REPORTER: self.is_reporter, Role.REVIEWER: self.is_reviewer, Role.ADMIN: self.is_kstt_admin}
+        held = {
+            Role.REPORTER: self.is_reporter,
+            Role.REVIEWER: self.is_reviewer,
+            Role.ADMIN: self.is_kstt_admin,
+            Role.FEED: self.is_dossier_feed,
+        }
         return frozenset(role for role, has in held.items() if has)

@@ -38,6 +38,7 @@ def save_user(
     user.is_reporter = Role.REPORTER in roles
     user.is_reviewer = Role.REVIEWER in roles
     user.is_kstt_admin = Role.ADMIN in roles
+    user.is_dossier_feed = Role.FEED in roles
     user.is_staff = user.is_superuser = user.is_kstt_admin
     if password is not None:
         user.set_password(password)

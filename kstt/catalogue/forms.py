@@ -13,6 +13,9 @@ class DeadlineSettingsForm(forms.Form):
     roll_forward = forms.BooleanField(
         label=_("Move a deadline on a weekend or holiday to the next working day"), required=False
     )
+    returned_on_time = forms.BooleanField(
+        label=_("Form 06 from dossiers: count a returned or withdrawn dossier as settled on time"), required=False
+    )
 
     def __init__(self, *args, levels: list[str], **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -25,6 +25,9 @@ class ReportType(models.Model):
     cutoff_day = models.PositiveSmallIntegerField(_("cut-off day"), default=15)
     closing_days = models.PositiveSmallIntegerField(_("days to the closing time"), default=30)
     roll_forward = models.BooleanField(_("move deadlines off weekends and holidays"), default=True)
+    #: Form 06 from dossiers: a dossier returned or withdrawn at the applicant's request counts as
+    #: settled on time (rules.md §7, configurable).
+    returned_on_time = models.BooleanField(_("count returned dossiers as settled on time"), default=True)
     settings_version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
@@ -105,3 +108,20 @@ class FormDefinition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} v{self.version}"
+
+
+class ProcedureField(models.Model):
+    """A procedure field (lĩnh vực): the rows of form 06, named per level."""
+
+    level = models.CharField(_("level"), max_length=16, choices=Level.choices)
+    code = models.CharField(_("code"), max_length=32)
+    name = models.CharField(_("name"), max_length=300)
+
+    class Meta:
+        ordering = ["level", "code"]
+        verbose_name = _("procedure field")
+        verbose_name_plural = _("procedure fields")
+        constraints = [models.UniqueConstraint(fields=["level", "code"], name="procedure_field_level_code")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"

@@ -8,7 +8,7 @@ from datetime import date
 from django.db.models import Q, QuerySet
 
 from kstt.catalogue.choices import DayKind
-from kstt.catalogue.models import CalendarDay, DeadlineRule, FormDefinition, ReportType
+from kstt.catalogue.models import CalendarDay, DeadlineRule, FormDefinition, ProcedureField, ReportType
 from kstt.catalogue.rules.deadlines import DeadlinePolicy, LevelDeadline, WorkCalendar, vietnam_calendar
 
 KSTT = "kstt"
@@ -68,3 +68,22 @@ def forms_in_force(*, report_type: ReportType, level: str, on: date) -> list[For
 
 def form_definitions() -> QuerySet[FormDefinition]:
     return FormDefinition.objects.prefetch_related("report_types").order_by("code", "version")
+
+
+def form_in_force(*, code: str, on: date) -> FormDefinition | None:
+    """The latest version of a form in force on ``on``."""
+    return (
+        FormDefinition.objects.filter(code=code, valid_from__lte=on)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=on))
+        .order_by("-version")
+        .first()
+    )
+
+
+def field_names(level: str) -> dict[str, str]:
+    """code → name of the procedure fields of a level (any level's name as a fallback)."""
+    names: dict[str, str] = {}
+    for field in ProcedureField.objects.all():
+        if field.level == level or field.code not in names:
+            names[field.code] = field.name
+    return names

@@ -12,9 +12,10 @@ from typing import Any
 
 from django.db import transaction
 
+from kstt import interchange
 from kstt.audit import services as audit
 from kstt.catalogue.choices import DayKind
-from kstt.catalogue.models import CalendarDay, DeadlineRule, FormDefinition, ReportType
+from kstt.catalogue.models import CalendarDay, DeadlineRule, FormDefinition, ProcedureField, ReportType
 from kstt.catalogue.rules import forms
 from kstt.catalogue.rules.periods import KINDS
 from kstt.units.rules import LEVELS
@@ -52,6 +53,7 @@ REPORT_TYPE_KEYS = {
     "name",
     "legal_basis",
     "periods",
+    "returned_on_time",
     "also",
     "cutoff_day",
     "closing_days",
@@ -98,6 +100,7 @@ def load_catalogue(*, directory: Path = DEFINITIONS, at: datetime, actor: Any = 
                 "cutoff_day": data.get("cutoff_day", 15),
                 "closing_days": data.get("closing_days", 30),
                 "roll_forward": data.get("roll_forward", True),
+                "returned_on_time": data.get("returned_on_time", True),
             },
         )
         if created:
@@ -163,6 +166,8 @@ class DeadlineSettings:
     roll_forward: bool
     #: level → (offset days, cap day or None)
     levels: dict[str, tuple[int, int | None]]
+    #: Form 06 from dossiers: returned dossiers count as settled on time.
+    returned_on_time: bool = True
 
 
 @transaction.atomic
@@ -179,6 +184,7 @@ def change_deadline_settings(
     report_type.cutoff_day = settings.cutoff_day
     report_type.closing_days = settings.closing_days
     report_type.roll_forward = settings.roll_forward
+    report_type.returned_on_time = settings.returned_on_time
     for level, (offset, cap) in settings.levels.items():
         if level not in LEVELS:
             raise CatalogueError(f"unknown level {level}")
@@ -192,7 +198,9 @@ def change_deadline_settings(
     after = _settings_snapshot(report_type)
     if after != before:
         report_type.settings_version += 1
-        report_type.save(update_fields=["cutoff_day", "closing_days", "roll_forward", "settings_version"])
+        report_type.save(
+            update_fields=["cutoff_day", "closing_days", "roll_forward", "returned_on_time", "settings_version"]
+        )
         audit.record(
             actor=actor,
             event="catalogue.deadlines_changed",
@@ -208,6 +216,7 @@ def _settings_snapshot(report_type: ReportType) -> dict[str, Any]:
         "cutoff_day": report_type.cutoff_day,
         "closing_days": report_type.closing_days,
         "roll_forward": report_type.roll_forward,
+        "returned_on_time": report_type.returned_on_time,
         "levels": {
             rule.level: [rule.offset_days, rule.cap_day]
             for rule in DeadlineRule.objects.filter(report_type=report_type).order_by("level")
@@ -240,3 +249,50 @@ def withdraw_day(*, entry: CalendarDay, at: datetime, actor: Any) -> CalendarDay
     entry.save(update_fields=["active"])
     audit.record(actor=actor, event="catalogue.day_withdrawn", at=at, target=entry, data={"day": entry.day.isoformat()})
     return entry
+
+
+PROCEDURE_FIELD_COLUMNS = ("level", "code", "name")
+
+
+class FieldFileError(ValueError):
+    def __init__(self, line: int, reason: str) -> None:
+        super().__init__(f"line {line}: {reason}")
+        self.line = line
+
+
+@transaction.atomic
+def load_procedure_fields(*, data: bytes, at: datetime, actor: Any = None, source: str = "") -> tuple[int, int]:
+    """Load procedure field names (columns level,code,name): upsert by (level, code). All or nothing."""
+    header, records = interchange.read_csv(data, FieldFileError)
+    missing = interchange.missing_columns(header, PROCEDURE_FIELD_COLUMNS)
+    if missing:
+        raise FieldFileError(1, f"missing column(s): {', '.join(missing)}")
+    wanted: dict[tuple[str, str], str] = {}
+    for line, record in enumerate(records, start=2):
+        level, code, name = ((record.get(c) or "").strip() for c in PROCEDURE_FIELD_COLUMNS)
+        if level not in LEVELS:
+            raise FieldFileError(line, f"unknown level {level!r}")
+        if not code or not name:
+            raise FieldFileError(line, "empty code or name")
+        if (level, code) in wanted:
+            raise FieldFileError(line, f"duplicate field {code} for level {level}")
+        wanted[(level, code)] = name
+    existing = {(f.level, f.code): f for f in ProcedureField.objects.all()}
+    created = changed = 0
+    for (level, code), name in wanted.items():
+        current = existing.get((level, code))
+        if current is None:
+            ProcedureField.objects.create(level=level, code=code, name=name)
+            created += 1
+        elif current.name != name:
+            current.name = name
+            current.save(update_fields=["name"])
+            changed += 1
+    if created or changed:
+        audit.record(
+            actor=actor,
+            event="catalogue.fields_loaded",
+            at=at,
+            data={"source": source, "created": created, "changed": changed},
+        )
+    return created, changed

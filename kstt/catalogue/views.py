@@ -37,6 +37,7 @@ def report_type_page(request: HttpRequest, code: str = selectors.KSTT) -> HttpRe
         "cutoff_day": report_type.cutoff_day,
         "closing_days": report_type.closing_days,
         "roll_forward": report_type.roll_forward,
+        "returned_on_time": report_type.returned_on_time,
     }
     for level, rule in rules.items():
         initial[f"offset_{level}"], initial[f"cap_{level}"] = rule.offset_days, rule.cap_day
@@ -51,6 +52,7 @@ def report_type_page(request: HttpRequest, code: str = selectors.KSTT) -> HttpRe
                     closing_days=data["closing_days"],
                     roll_forward=data["roll_forward"],
                     levels={level: (data[f"offset_{level}"], data[f"cap_{level}"]) for level in levels},
+                    returned_on_time=data["returned_on_time"],
                 ),
                 at=timezone.now(),
                 actor=request.user,

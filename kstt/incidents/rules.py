@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from kstt.catalogue.rules.deadlines import WorkCalendar, end_of_day
+from kstt.interchange import missing_columns, parse_instant
 
 WINDOW = timedelta(hours=24)
 
@@ -101,19 +102,10 @@ class IncidentFileError(ValueError):
         self.reason = reason
 
 
-def parse_instant(text: str) -> datetime:
-    """An ISO 8601 instant with an offset (``2021-09-16T23:10:00+07:00``); naive times are refused."""
-    value = datetime.fromisoformat(text)
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"{text!r} has no offset (write e.g. {text}+07:00)")
-    return value
-
-
 def parse_incident_rows(
     header: Sequence[str] | None, records: Iterable[dict[str, str | None]], *, known_codes: frozenset[str] | set[str]
 ) -> list[IncidentRow]:
-    columns = [c.strip() for c in header or []]
-    missing = [c for c in INCIDENT_COLUMNS if c not in columns]
+    missing = missing_columns(header, INCIDENT_COLUMNS)
     if missing:
         raise IncidentFileError(1, f"missing column(s): {', '.join(missing)}")
     rows: list[IncidentRow] = []

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -11,6 +9,7 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
+from kstt import interchange
 from kstt.audit import services as audit
 from kstt.incidents import rules
 from kstt.incidents.models import Incident
@@ -125,18 +124,10 @@ def load_incidents(*, data: bytes, at: datetime, actor: Any = None, source: str 
     An incident is known by its start and description: loading it again updates its end and scope
     (an incident re-sent once it has ended), and an identical line changes nothing.
     """
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise rules.IncidentFileError(data[: exc.start].count(b"\n") + 1, "the file is not UTF-8 text") from None
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    try:
-        records = list(reader)
-    except csv.Error as exc:
-        raise rules.IncidentFileError(reader.line_num, f"unreadable CSV: {exc}") from None
+    header, records = interchange.read_csv(data, rules.IncidentFileError)
     codes = {code.strip() for r in records for code in (r.get("scope") or "").split(";") if code.strip()}
     units = {u.code: u for u in Unit.objects.filter(code__in=codes)}
-    rows = rules.parse_incident_rows(reader.fieldnames, records, known_codes=set(units))
+    rows = rules.parse_incident_rows(header, records, known_codes=set(units))
 
     result = IncidentLoad()
     for row in rows:

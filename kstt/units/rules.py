@@ -63,8 +63,7 @@ def parse_unit_rows(
     units already in force on the file's date to their level, so a file may name an existing
     parent it does not contain.
     """
-    columns = [c.strip() for c in header or []]
-    missing = [c for c in UNIT_COLUMNS if c not in columns]
+    missing = [c for c in UNIT_COLUMNS if c not in {c.strip() for c in header or []}]
     if missing:
         raise UnitFileError(1, f"missing column(s): {', '.join(missing)}")
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
 
+from kstt import interchange
 from kstt.audit import services as audit
 from kstt.units import rules, selectors
 from kstt.units.models import Unit, UnitVersion
@@ -31,19 +30,9 @@ class LoadResult:
         return self.created + self.changed + self.unchanged
 
 
-def read_unit_file(data: bytes) -> tuple[list[str] | None, list[dict[str, Any]]]:
+def read_unit_file(data: bytes) -> tuple[list[str] | None, list[interchange.Record]]:
     """Decode a unit CSV (UTF-8, with or without BOM) into its header and records."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise rules.UnitFileError(line, "the file is not UTF-8 text") from None
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    try:
-        records = list(reader)
-    except csv.Error as exc:
-        raise rules.UnitFileError(reader.line_num, f"unreadable CSV: {exc}") from None
-    return (list(reader.fieldnames) if reader.fieldnames else None), records
+    return interchange.read_csv(data, rules.UnitFileError)
 
 
 def _attributes(row: rules.UnitRow, parent_ids: dict[str, int]) -> dict[str, Any]:

@@ -9,6 +9,7 @@ SETTINGS = {
     "cutoff_day": 15,
     "closing_days": 30,
     "roll_forward": "on",
+    "returned_on_time": "on",
     "offset_commune": 2,
     "offset_department": 4,
     "offset_district": 5,

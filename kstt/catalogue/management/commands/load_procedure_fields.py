@@ -1,0 +1,24 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from kstt.catalogue.services import FieldFileError, load_procedure_fields
+
+
+class Command(BaseCommand):
+    help = "Load procedure field names (CSV: level,code,name): the row labels of form 06."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", type=Path)
+
+    def handle(self, *args, file: Path, **options) -> None:
+        try:
+            data = file.read_bytes()
+        except OSError as exc:
+            raise CommandError(f"{file}: {exc.strerror}") from None
+        try:
+            created, changed = load_procedure_fields(data=data, at=timezone.now(), source=str(file))
+        except FieldFileError as exc:
+            raise CommandError(f"{file}: {exc}; nothing was loaded") from None
+        self.stdout.write(f"{file}: {created} new, {changed} renamed procedure fields")

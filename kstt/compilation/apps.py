@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CompilationConfig(AppConfig):
+    name = "kstt.compilation"
+    label = "compilation"
+    verbose_name = _("Compilation")

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from kstt.dossiers.choices import Channel, Outcome
+from kstt.units.models import Unit
+
+
+class Dossier(models.Model):
+    """One application for one procedure, as the one-stop system records it (rules.md §7).
+
+    The ``*_on`` columns are the local (Asia/Ho_Chi_Minh) dates of the instants, computed when the
+    record is written: every counting rule compares days, and SQL aggregates over them directly.
+    """
+
+    code = models.CharField(_("code"), max_length=64, unique=True)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="dossiers", verbose_name=_("unit"))
+    field_code = models.CharField(_("procedure field"), max_length=32)
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    received_at = models.DateTimeField(_("received at"))
+    due_at = models.DateTimeField(_("due at"))
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=8, choices=Outcome.choices, blank=True)
+    received_on = models.DateField()
+    due_on = models.DateField()
+    finished_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("dossier")
+        verbose_name_plural = _("dossiers")
+        indexes = [
+            models.Index(fields=["received_on"], name="dossier_received_on_idx"),
+            models.Index(fields=["unit", "field_code"], name="dossier_unit_field_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(finished_at__isnull=True, outcome="") | Q(finished_at__isnull=False) & ~Q(outcome=""),
+                name="dossier_outcome_iff_finished",
+            ),
+            models.CheckConstraint(
+                condition=Q(finished_at__isnull=True) | Q(finished_at__gte=F("received_at")),
+                name="dossier_finished_after_received",
+            ),
+            models.CheckConstraint(condition=Q(channel__in=Channel.values), name="dossier_known_channel"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
