@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
+    "rest_framework.authtoken",
     "drf_spectacular",
     "axes",
     "kstt.audit",
@@ -143,7 +144,11 @@ STORAGES = {
 MEDIA_ROOT = Path(conf.env_str("KSTT_MEDIA_ROOT", str(BASE_DIR / "media")))
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",  # system accounts: kstt drf_create_token USER
+    ],
+    "EXCEPTION_HANDLER": "kstt.api_errors.handle",
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
@@ -155,6 +160,9 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
 }
+
+#: A pushed batch of 10,000 dossier records is a few MB of JSON.
+DATA_UPLOAD_MAX_MEMORY_SIZE = conf.env_int("KSTT_MAX_REQUEST_BYTES", 16 * 1024 * 1024)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = conf.env_int("KSTT_SESSION_SECONDS", 8 * 3600)

@@ -4,6 +4,8 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from kstt.compilation import api as compilation_api
+from kstt.dossiers import api as dossiers_api
 from kstt.reports import views as report_views
 from kstt.units import api as units_api
 
@@ -17,12 +19,16 @@ urlpatterns = [
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("units/", include("kstt.units.urls")),
+    path("units/", include("kstt.compilation.urls")),
     path("catalogue/", include("kstt.catalogue.urls")),
     path("incidents/", include("kstt.incidents.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/units/", units_api.UnitList.as_view(), name="api-units"),
     path("api/units/<str:code>/", units_api.UnitDetail.as_view(), name="api-unit"),
+    path("api/dossiers/", dossiers_api.DossierPush.as_view(), name="api-dossiers"),
+    path("api/form06/", compilation_api.Form06.as_view(), name="api-form06"),
+    path("api/form06/cell/", compilation_api.Form06Cell.as_view(), name="api-form06-cell"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -15,13 +15,14 @@ from django.db.models import QuerySet
 
 from kstt.catalogue import selectors as catalogue
 from kstt.catalogue.models import ReportType
-from kstt.catalogue.rules.forms import FormSpec, parse_form_spec
+from kstt.catalogue.rules.forms import Column, FormSpec, parse_form_spec
 from kstt.catalogue.rules.periods import Period
 from kstt.compilation.compiled import FORM06_COLUMNS, CompiledForm06, Form06Group, Form06Row, add, zero
 from kstt.dossiers import selectors as dossiers
 from kstt.dossiers.models import Dossier
 from kstt.units import selectors as units
 from kstt.units.models import Unit, UnitVersion
+from kstt.units.rules import LEVELS
 
 FORM06 = "06/VPCP/KSTT"
 COMPILED_LEVELS = ("district", "province")
@@ -62,14 +63,18 @@ def scope(*, unit: Unit, period: Period, report_type: ReportType) -> Scope:
         below = units.versions_on(end).filter(
             unit_id__in=units.descendant_ids(unit, on=end, include_self=True), level__in=list(headings)
         )
-        members = tuple(sorted(below, key=lambda v: (list(headings).index(v.level), v.unit.code)))
+        members = tuple(sorted(below, key=lambda v: (LEVELS.index(v.level), v.unit.code)))
     else:
         members = (version,)
     return Scope(version, period, start, end, spec, compiled, members, report_type.returned_on_time)
 
 
 def compile_form06(*, unit: Unit, period: Period, report_type: ReportType) -> CompiledForm06:
-    s = scope(unit=unit, period=period, report_type=report_type)
+    return compile_scope(scope(unit=unit, period=period, report_type=report_type))
+
+
+def compile_scope(s: Scope) -> CompiledForm06:
+    period = s.period
     ids = [m.unit_id for m in s.members]
     rows: tuple[Form06Row, ...] = ()
     groups: tuple[Form06Group, ...] = ()
@@ -82,7 +87,8 @@ def compile_form06(*, unit: Unit, period: Period, report_type: ReportType) -> Co
         }
         headings = dict(s.spec.layout.get("level_headings", {}))
         built = []
-        for level, heading in headings.items():
+        for level in sorted(headings, key=LEVELS.index):  # the printed order, not the stored dict's
+            heading = headings[level]
             level_rows = tuple(
                 Form06Row(m.unit.code, m.name, _counts(counted.get(m.unit_id))) for m in s.members if m.level == level
             )
@@ -147,27 +153,77 @@ def column_key(spec: FormSpec, column: str) -> str:
     return key
 
 
-def cell_evidence(*, unit: Unit, period: Period, report_type: ReportType, row: str, column: str) -> QuerySet[Dossier]:
-    """The dossiers behind one cell. ``row``: a field code (one unit's form), a unit code or a level
-    (a compiled form's unit row or subtotal), or ``total``."""
-    s = scope(unit=unit, period=period, report_type=report_type)
-    key = column_key(s.spec, column)
-    ids = [m.unit_id for m in s.members]
+def cell_evidence(*, scope: Scope, row: str, column: str) -> tuple[QuerySet[Dossier], Column]:
+    """The dossiers behind one cell, and its column. ``row``: a field code (one unit's form), a unit
+    code or a level (a compiled form's unit row or subtotal), or ``total``."""
+    key = column_key(scope.spec, column)
+    ids = [m.unit_id for m in scope.members]
     field_code = None
     if row != TOTAL:
-        if s.compiled:
-            by_code = {m.unit.code: m.unit_id for m in s.members}
-            by_level = [m.unit_id for m in s.members if m.level == row]
+        if scope.compiled:
+            by_code = {m.unit.code: m.unit_id for m in scope.members}
+            by_level = [m.unit_id for m in scope.members if m.level == row]
             if row in by_code:
                 ids = [by_code[row]]
             elif by_level:
                 ids = by_level
             else:
                 raise CompilationError(
-                    f"no row {row!r} in the compiled form of {unit.code}: give a unit code below it, a level or total"
+                    f"no row {row!r} in the compiled form of {scope.unit.unit.code}: give a unit code below it, "
+                    "a level or total"
                 )
         else:
             field_code = row
-    return dossiers.evidence(
-        unit_ids=ids, start=s.start, end=s.end, column=key, field_code=field_code, returned_on_time=s.returned_on_time
+    dossiers_behind = dossiers.evidence(
+        unit_ids=ids,
+        start=scope.start,
+        end=scope.end,
+        column=key,
+        field_code=field_code,
+        returned_on_time=scope.returned_on_time,
     )
+    return dossiers_behind, next(c for c in scope.spec.columns if c.key == key)
+
+
+def compile_every_unit(*, root: Unit, period: Period, report_type: ReportType) -> dict[str, CompiledForm06]:
+    """Every unit's own form 06 (rows per field) under ``root`` and ``root`` itself, from one aggregate
+    query over all their dossiers: how the office sees every unit's figures in one click."""
+    start, end = period.window(report_type.cutoff_day)
+    definition = catalogue.form_in_force(code=FORM06, on=end)
+    if definition is None:
+        raise CompilationError(f"no form {FORM06} is in force on {end.isoformat()} (kstt load-catalogue)")
+    spec = parse_form_spec(definition.definition)
+    versions = {
+        v.unit_id: v
+        for v in units.versions_on(end).filter(unit_id__in=units.descendant_ids(root, on=end, include_self=True))
+    }
+    members = {uid: v for uid, v in versions.items() if v.level in spec.levels}
+    by_unit: dict[int, list[dict[str, Any]]] = {}
+    for row in dossiers.counts(
+        unit_ids=list(members), start=start, end=end, returned_on_time=report_type.returned_on_time
+    ):
+        by_unit.setdefault(row["unit_id"], []).append(row)
+    names = {level: catalogue.field_names(level) for level in spec.levels}
+    label = _period_label(period)
+    forms: dict[str, CompiledForm06] = {}
+    for uid, version in members.items():
+        rows = tuple(
+            Form06Row(r["field_code"], names[version.level].get(r["field_code"], r["field_code"]), _counts(r))
+            for r in by_unit.get(uid, [])
+        )
+        parent = versions.get(version.parent_id) if version.parent_id else None
+        forms[version.unit.code] = CompiledForm06(
+            spec=spec,
+            unit_code=version.unit.code,
+            unit_name=version.name,
+            unit_level=version.level,
+            recipient_name=parent.name if parent else "",
+            period=period.code,
+            period_label=label,
+            window=(start, end),
+            compiled=False,
+            rows=rows,
+            groups=(),
+            total=add(r.counts for r in rows),
+        )
+    return forms

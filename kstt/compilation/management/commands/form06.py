@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kstt.catalogue import selectors as catalogue
 from kstt.catalogue.rules.periods import Period, PeriodError
-from kstt.compilation.selectors import CompilationError, cell_evidence, compile_form06
+from kstt.compilation.selectors import CompilationError, cell_evidence, compile_form06, scope
 from kstt.exports.form06_json import render_form06_json
 from kstt.units.models import Unit
 
@@ -43,9 +43,9 @@ class Command(BaseCommand):
                 row, sep, column = cell.rpartition(":")
                 if not sep or not row or not column:
                     raise CommandError(f"--cell takes ROW:COLUMN, e.g. HT:settled_late or HT:10, not {cell!r}")
-                codes = cell_evidence(
-                    unit=the_unit, period=the_period, report_type=report_type, row=row, column=column
-                ).values_list("code", flat=True)
+                the_scope = scope(unit=the_unit, period=the_period, report_type=report_type)
+                dossiers, _ = cell_evidence(scope=the_scope, row=row, column=column)
+                codes = dossiers.values_list("code", flat=True)
                 self._emit("".join(f"{code}\n" for code in codes.iterator()), output)
                 return
             compiled = compile_form06(unit=the_unit, period=the_period, report_type=report_type)

@@ -6,8 +6,12 @@ from django.utils import timezone
 
 from kstt.accounts.choices import Role
 from kstt.accounts.services import save_user
-from kstt.catalogue.services import CatalogueError, load_catalogue
+from kstt.catalogue.models import ProcedureField
+from kstt.catalogue.services import CatalogueError, FieldFileError, load_catalogue, load_procedure_fields
+from kstt.demo.synthetic import synthetic_dossiers
+from kstt.dossiers.services import MAX_PUSH, DossierLoad, push_dossiers
 from kstt.incidents.services import load_incidents
+from kstt.units import selectors as units_selectors
 from kstt.units.models import Unit
 from kstt.units.rules import UnitFileError
 from kstt.units.services import load_units
@@ -53,9 +57,40 @@ class Command(BaseCommand):
         )
         incidents = load_incidents(data=DEMO_INCIDENTS.encode(), at=now, source="demo")
         self.stdout.write(f"Incidents: {incidents.created} new, {incidents.unchanged} already there.")
+        fields_path = settings.KSTT_SHARED_DATA / "procedure_fields.csv"
+        try:
+            load_procedure_fields(data=fields_path.read_bytes(), at=now, source=str(fields_path))
+        except (OSError, FieldFileError) as exc:
+            raise CommandError(f"{fields_path}: {exc}") from None
+        pushed = self._dossiers(now)
+        self.stdout.write(f"Dossiers of 2021: {pushed.created} new, {pushed.unchanged} already there.")
         units = {u.code: u for u in Unit.objects.filter(code__in=[code for _, _, code, _, _ in DEMO_USERS])}
         for username, full_name, code, roles, _ in DEMO_USERS:
             save_user(username=username, full_name=full_name, unit=units[code], roles=roles, password=password, at=now)
         self.stdout.write(f"\nDemo logins (password for all: {password})")
         for username, _, code, _, what in DEMO_USERS:
             self.stdout.write(f"  {username:<8} {code:<8} {what}")
+
+    def _dossiers(self, now) -> DossierLoad:
+        """Dossiers received from mid-December 2020 to the end of 2021 by every unit that settles procedures."""
+        from datetime import date
+        from itertools import islice
+
+        on = date(2021, 6, 30)
+        handling = [
+            (v.unit.code, v.level)
+            for v in units_selectors.versions_on(on).filter(level__in=["department", "district", "commune"])
+        ]
+        fields: dict[str, list[str]] = {}
+        for field in ProcedureField.objects.order_by("code"):
+            fields.setdefault(field.level, []).append(field.code)
+        records = synthetic_dossiers(
+            units=sorted(handling), fields=fields, start=date(2020, 12, 1), end=date(2021, 12, 31), per_unit=120
+        )
+        total = DossierLoad()
+        while batch := list(islice(records, MAX_PUSH)):
+            result = push_dossiers(records=batch, at=now, actor=None)
+            total.created += result.created
+            total.updated += result.updated
+            total.unchanged += result.unchanged
+        return total

@@ -1,0 +1,160 @@
+"""Benchmark: form 06 of every unit of a province for a quarter, computed from N dossiers.
+
+Generates N synthetic dossiers over Hòa Bình's 180 units (a CSV in the interchange format), loads
+them with `kstt load-dossiers`' service (timed), then in the same run times, several times each:
+
+- ours:  compilation.selectors.compile_every_unit — the product path (one ORM aggregate with
+         COUNT(*) FILTER per column, grouped by unit and field, and the per-unit structures);
+- floor: one hand-written GROUP BY query over the same table producing the same numbers.
+
+It checks the two agree, prints both times and their ratio, and ends with one line
+`RESULT ours_s=<s> floor_s=<s> ratio=<x> rows=<n>`.
+
+    .venv/bin/python bench/form06.py [-n 100000] [--repeat 5]
+    DATABASE_URL=postgres://…/scratch .venv/bin/python bench/form06.py -n 1000000
+
+Uses a fresh SQLite file unless DATABASE_URL is set (then it migrates that database and replaces
+its dossiers: use a scratch database).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+FLOOR_SQL = """
+SELECT unit_id, field_code,
+       COUNT(*),
+       SUM(CASE WHEN received_on >= %(s)s AND channel = 'online' THEN 1 ELSE 0 END),
+       SUM(CASE WHEN received_on >= %(s)s AND channel <> 'online' THEN 1 ELSE 0 END),
+       SUM(CASE WHEN received_on < %(s)s THEN 1 ELSE 0 END),
+       SUM(CASE WHEN finished_on <= %(e)s THEN 1 ELSE 0 END),
+       SUM(CASE WHEN finished_on <= %(e)s AND outcome <> 'returned' AND finished_on < due_on THEN 1 ELSE 0 END),
+       SUM(CASE WHEN finished_on <= %(e)s AND (outcome = 'returned' OR finished_on = due_on) THEN 1 ELSE 0 END),
+       SUM(CASE WHEN finished_on <= %(e)s AND outcome <> 'returned' AND finished_on > due_on THEN 1 ELSE 0 END),
+       SUM(CASE WHEN finished_on IS NULL OR finished_on > %(e)s THEN 1 ELSE 0 END),
+       SUM(CASE WHEN (finished_on IS NULL OR finished_on > %(e)s) AND due_on >= %(e)s THEN 1 ELSE 0 END),
+       SUM(CASE WHEN (finished_on IS NULL OR finished_on > %(e)s) AND due_on < %(e)s THEN 1 ELSE 0 END)
+FROM dossiers_dossier
+WHERE outcome <> 'refused' AND received_on <= %(e)s AND (finished_on IS NULL OR finished_on >= %(s)s)
+GROUP BY unit_id, field_code
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-n", type=int, default=100_000, help="number of dossiers (default 100,000)")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--period", default="2021Q3")
+    args = parser.parse_args()
+
+    tmp = Path(tempfile.mkdtemp(prefix="kstt-bench-"))
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite3")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kstt.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+    from django.utils import timezone
+
+    from kstt.catalogue.models import ReportType
+    from kstt.catalogue.rules.periods import Period
+    from kstt.catalogue.services import load_catalogue, load_procedure_fields
+    from kstt.compilation.compiled import FORM06_COLUMNS
+    from kstt.compilation.selectors import compile_every_unit
+    from kstt.demo.synthetic import synthetic_dossiers
+    from kstt.dossiers.models import Dossier
+    from kstt.dossiers.services import load_dossier_file
+    from kstt.units import selectors as units
+    from kstt.units.models import Unit
+    from kstt.units.services import load_units
+
+    call_command("migrate", verbosity=0)
+    now = timezone.now()
+    data = settings.KSTT_SHARED_DATA
+    load_units(data=(data / "hoa_binh_2021.csv").read_bytes(), effective_from=None, at=now)
+    load_catalogue(at=now)
+    load_procedure_fields(data=(data / "procedure_fields.csv").read_bytes(), at=now)
+    Dossier.objects.all().delete()
+
+    from datetime import date
+
+    period = Period.parse(args.period)
+    handling = sorted(
+        (v.unit.code, v.level)
+        for v in units.versions_on(date(2021, 6, 30)).filter(level__in=["department", "district", "commune"])
+    )
+    fields: dict[str, list[str]] = {}
+    for line in csv.DictReader((data / "procedure_fields.csv").open(encoding="utf-8")):
+        fields.setdefault(line["level"], []).append(line["code"])
+    per_unit = max(1, args.n // len(handling))
+    path = tmp / "dossiers.csv"
+    started = time.perf_counter()
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(
+            handle, ["code", "unit_code", "field_code", "channel", "received_at", "due_at", "finished_at", "outcome"]
+        )
+        writer.writeheader()
+        writer.writerows(
+            synthetic_dossiers(
+                units=handling, fields=fields, start=date(2020, 12, 1), end=date(2021, 12, 31), per_unit=per_unit
+            )
+        )
+    generate_s = time.perf_counter() - started
+    started = time.perf_counter()
+    loaded = load_dossier_file(path=path, at=now)
+    load_s = time.perf_counter() - started
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE dossiers_dossier")
+
+    report_type = ReportType.objects.get(code="kstt")
+    province = Unit.objects.get(code="P17")
+    start, end = period.window(report_type.cutoff_day)
+
+    def ours() -> dict[tuple[str, str], tuple[int, ...]]:
+        forms = compile_every_unit(root=province, period=period, report_type=report_type)
+        return {
+            (code, row.key): tuple(row.counts[c] for c in FORM06_COLUMNS)
+            for code, form in forms.items()
+            for row in form.rows
+        }
+
+    codes = dict(Unit.objects.values_list("id", "code"))
+
+    def floor() -> dict[tuple[str, str], tuple[int, ...]]:
+        with connection.cursor() as cursor:
+            cursor.execute(FLOOR_SQL, {"s": start, "e": end})
+            return {(codes[r[0]], r[1]): tuple(int(v) for v in r[2:]) for r in cursor.fetchall()}
+
+    timings: dict[str, list[float]] = {"ours": [], "floor": []}
+    results = {}
+    for _ in range(args.repeat):
+        for name, run in (("ours", ours), ("floor", floor)):
+            started = time.perf_counter()
+            results[name] = run()
+            timings[name].append(time.perf_counter() - started)
+    if results["ours"] != results["floor"]:
+        raise SystemExit("ours and the floor disagree: a counting rule differs")
+
+    ours_s, floor_s = statistics.median(timings["ours"]), statistics.median(timings["floor"])
+    print(f"engine: {connection.vendor}; dossiers: {loaded.total:,} ({len(handling)} units); period {period.code}")
+    print(f"generate CSV: {generate_s:.1f} s; load (kstt load-dossiers): {load_s:.1f} s")
+    print(f"ours  (compile_every_unit, ORM aggregate + structures): {ours_s:.3f} s (median of {args.repeat})")
+    print(f"floor (one hand-written GROUP BY):                      {floor_s:.3f} s (median of {args.repeat})")
+    print(f"RESULT ours_s={ours_s:.3f} floor_s={floor_s:.3f} ratio={ours_s / floor_s:.2f} rows={len(results['ours'])}")
+
+
+if __name__ == "__main__":
+    main()

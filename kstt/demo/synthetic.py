@@ -1,0 +1,78 @@
+"""Synthetic one-stop dossiers: realistic enough for the demo and the benchmark, and reproducible.
+
+Pure: plain values in, records (dicts in the interchange format) out; a seed makes them repeatable.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+HCM = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def _working_days_after(day: date, days: int) -> date:
+    while days > 0:
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            days -= 1
+    return day
+
+
+def synthetic_dossiers(
+    *,
+    units: Sequence[tuple[str, str]],
+    fields: Mapping[str, Sequence[str]],
+    start: date,
+    end: date,
+    per_unit: int,
+    seed: int = 2021,
+    prefix: str = "HS",
+) -> Iterator[dict[str, str]]:
+    """``per_unit`` dossiers for each (unit code, level), received between ``start`` and ``end``.
+
+    About 85 % are finished: settled (mostly early or on the due day, some late), returned, or
+    refused at intake; the rest are pending. A quarter arrive online.
+    """
+    rng = random.Random(seed)  # noqa: S311 (synthetic data, not security)
+    span = (end - start).days + 1
+    number = 0
+    for code, level in units:
+        level_fields = fields.get(level) or ["KHAC"]
+        for _ in range(per_unit):
+            number += 1
+            day = start + timedelta(days=rng.randrange(span))
+            if day.weekday() >= 5:
+                day -= timedelta(days=day.weekday() - 4)
+            received = datetime.combine(day, time(rng.randint(7, 16), rng.randrange(60)), tzinfo=HCM)
+            due_day = _working_days_after(day, rng.choice((1, 3, 5, 7, 10, 15)))
+            due = datetime.combine(due_day, time(17, 0), tzinfo=HCM)
+            finished, outcome = "", ""
+            roll = rng.random()
+            if roll < 0.85:
+                kind = rng.random()
+                if kind < 0.04:
+                    finished_at, outcome = received + timedelta(minutes=rng.randint(5, 90)), "refused"
+                elif kind < 0.09:
+                    finished_at, outcome = received + timedelta(days=rng.randint(0, 20), hours=1), "returned"
+                else:
+                    shift = rng.choices((-3, -1, 0, 2, 6), weights=(35, 25, 25, 10, 5))[0]
+                    finished_day = max(day, due_day + timedelta(days=shift))
+                    finished_at = datetime.combine(
+                        finished_day, time(rng.randint(8, 17), rng.randrange(60)), tzinfo=HCM
+                    )
+                    finished_at = max(finished_at, received + timedelta(minutes=30))
+                    outcome = "settled"
+                finished = finished_at.isoformat()
+            yield {
+                "code": f"{prefix}-{code}-{number:07d}",
+                "unit_code": code,
+                "field_code": rng.choice(level_fields),
+                "channel": rng.choices(("online", "direct", "postal"), weights=(25, 70, 5))[0],
+                "received_at": received.isoformat(),
+                "due_at": due.isoformat(),
+                "finished_at": finished,
+                "outcome": outcome,
+            }

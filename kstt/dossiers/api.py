@@ -1,0 +1,82 @@
+"""The one-stop system pushes dossier records here (a batch of at most 10,000, all or nothing)."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from kstt.accounts import access
+from kstt.dossiers.services import MAX_PUSH, push_dossiers
+
+
+class DossierRecordSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    unit_code = serializers.CharField()
+    field_code = serializers.CharField()
+    channel = serializers.ChoiceField(choices=["online", "direct", "postal"])
+    received_at = serializers.CharField(help_text="ISO 8601 with an offset, e.g. 2021-09-16T23:10:00+07:00")
+    due_at = serializers.CharField()
+    finished_at = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    outcome = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, help_text="settled|returned|refused"
+    )
+
+
+RESULT = inline_serializer(
+    "DossierPushResult",
+    {
+        "created": serializers.IntegerField(),
+        "updated": serializers.IntegerField(),
+        "unchanged": serializers.IntegerField(),
+    },
+)
+
+
+class DossierPush(APIView):
+    """Upsert dossier records by code. The body is a JSON list of records (or ``{"dossiers": [...]}``).
+
+    A bad record refuses the whole batch with its index and reason (400); nothing is stored.
+    Needs the feed role (a system account with a token: ``Authorization: Token …``).
+    """
+
+    @extend_schema(
+        request=DossierRecordSerializer(many=True),
+        responses={200: RESULT},
+        examples=[
+            OpenApiExample(
+                "One pending dossier",
+                value=[
+                    {
+                        "code": "HS-2021-000123",
+                        "unit_code": "W05341",
+                        "field_code": "HT",
+                        "channel": "online",
+                        "received_at": "2021-09-14T09:30:00+07:00",
+                        "due_at": "2021-09-20T17:00:00+07:00",
+                        "finished_at": "",
+                        "outcome": "",
+                    }
+                ],
+                request_only=True,
+            )
+        ],
+    )
+    def post(self, request: Request) -> Response:
+        if not access.may_push_dossiers(request.user):
+            raise PermissionDenied("This account may not push dossiers (it needs the feed role).")
+        body = request.data
+        records = body.get("dossiers") if isinstance(body, dict) else body
+        if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+            return Response({"detail": "send a JSON list of dossier records"}, status=status.HTTP_400_BAD_REQUEST)
+        if len(records) > MAX_PUSH:
+            return Response(
+                {"detail": f"at most {MAX_PUSH} records per batch, not {len(records)}"},
+                status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+            )
+        result = push_dossiers(records=records, at=timezone.now(), actor=request.user)
+        return Response({"created": result.created, "updated": result.updated, "unchanged": result.unchanged})

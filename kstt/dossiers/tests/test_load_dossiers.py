@@ -1,0 +1,130 @@
+"""`kstt load-dossiers` (interchange.md "Dossiers"): upsert by code, all or nothing, idempotent."""
+
+from datetime import UTC, date, datetime
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from kstt.dossiers.models import Dossier
+
+HEADER = "code,unit_code,field_code,channel,received_at,due_at,finished_at,outcome\n"
+GOOD = (
+    HEADER
+    + "HS-001,W05341,HT,online,2021-09-14T23:59:00+07:00,2021-09-20T17:00:00+07:00,,\n"
+    + "HS-002,W05341,CT,direct,2021-07-01T08:00:00+07:00,2021-07-05T17:00:00+07:00,2021-07-05T21:30:00+07:00,settled\n"
+    + "HS-003,D157,DD,postal,2021-07-01T08:00:00+07:00,2021-07-05T17:00:00+07:00,2021-07-01T09:00:00+07:00,refused\n"
+)
+
+
+def load(tmp_path, text):
+    file = tmp_path / "dossiers.csv"
+    file.write_text(text, encoding="utf-8")
+    out = StringIO()
+    call_command("load_dossiers", str(file), stdout=out)
+    return out.getvalue()
+
+
+def test_a_good_file_loads_with_local_days(tmp_path, cast):
+    assert "3 dossiers: 3 new, 0 updated, 0 unchanged" in load(tmp_path, GOOD)
+    late_evening = Dossier.objects.get(code="HS-001")
+    assert late_evening.received_at == datetime(2021, 9, 14, 16, 59, tzinfo=UTC)
+    assert late_evening.received_on == date(2021, 9, 14)  # the local day, not UTC's
+    assert (late_evening.finished_at, late_evening.outcome) == (None, "")
+
+
+def test_loading_the_same_file_twice_changes_nothing(tmp_path, cast):
+    load(tmp_path, GOOD)
+    before = list(Dossier.objects.order_by("code").values())
+    assert "0 new, 0 updated, 3 unchanged" in load(tmp_path, GOOD)
+    assert list(Dossier.objects.order_by("code").values()) == before
+
+
+def test_a_dossier_sent_again_as_it_progresses_is_updated_in_place(tmp_path, cast):
+    load(tmp_path, GOOD)
+    finished = GOOD.replace(
+        "HS-001,W05341,HT,online,2021-09-14T23:59:00+07:00,2021-09-20T17:00:00+07:00,,",
+        "HS-001,W05341,HT,online,2021-09-14T23:59:00+07:00,2021-09-20T17:00:00+07:00,2021-09-18T10:00:00+07:00,settled",
+    )
+    assert "0 new, 1 updated, 2 unchanged" in load(tmp_path, finished)
+    assert Dossier.objects.get(code="HS-001").finished_on == date(2021, 9, 18)
+    assert Dossier.objects.count() == 3
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        pytest.param(
+            "HS-009,X999,HT,online,2021-07-01T08:00:00+07:00,2021-07-05T17:00:00+07:00,,",
+            "line 5: dossier HS-009: unknown unit X999",
+            id="unknown-unit",
+        ),
+        pytest.param(
+            "HS-009,W05341,HT,online,2021-07-05T08:00:00+07:00,2021-07-09T17:00:00+07:00,2021-07-04T10:00:00+07:00,settled",
+            "line 5: dossier HS-009: finished before it was received",
+            id="finish-before-receipt",
+        ),
+        pytest.param(
+            "HS-009,W05341,HT,fax,2021-07-01T08:00:00+07:00,2021-07-05T17:00:00+07:00,,",
+            "line 5: dossier HS-009: unknown channel 'fax'",
+            id="unknown-channel",
+        ),
+        pytest.param(
+            "HS-009,W05341,HT,online,2021-07-01T08:00:00+07:00,2021-07-05T17:00:00+07:00,,settled",
+            "line 5: dossier HS-009: a pending dossier (no finished_at) has the outcome 'settled'",
+            id="pending-with-an-outcome",
+        ),
+        pytest.param(
+            "HS-009,W05341,HT,online,2021-07-01T08:00:00+07:00,2021-07-05T17:00:00+07:00,2021-07-02T08:00:00+07:00,",
+            "line 5: dossier HS-009: a finished dossier needs an outcome",
+            id="finished-without-an-outcome",
+        ),
+        pytest.param(
+            "HS-009,W05341,HT,online,2021-07-01T08:00:00+07:00,2021-07-05T17:00:00+07:00,2021-07-02T08:00:00+07:00,lost",
+            "line 5: dossier HS-009: unknown outcome 'lost'",
+            id="unknown-outcome",
+        ),
+        pytest.param(
+            "HS-009,W05341,HT,online,2021-07-01 08:00,2021-07-05T17:00:00+07:00,,",
+            "line 5: dossier HS-009: received_at is not an instant",
+            id="instant-without-offset",
+        ),
+        pytest.param(
+            "HS-001,W05341,HT,online,2021-07-01T08:00:00+07:00,2021-07-05T17:00:00+07:00,,",
+            "line 5: duplicate dossier HS-001 (first at line 2)",
+            id="duplicate-code",
+        ),
+        pytest.param(
+            ",W05341,HT,online,2021-07-01T08:00:00+07:00,2021-07-05T17:00:00+07:00,,",
+            "line 5: empty code",
+            id="empty-code",
+        ),
+    ],
+)
+def test_a_bad_row_fails_the_file_with_its_line_and_stores_nothing(tmp_path, cast, line, message):
+    with pytest.raises(CommandError) as error:
+        load(tmp_path, GOOD + line + "\n")
+    assert message in str(error.value)
+    assert "nothing was loaded" in str(error.value)
+    assert Dossier.objects.count() == 0
+
+
+def test_a_bad_row_in_a_later_batch_rolls_back_the_earlier_batches(tmp_path, cast, monkeypatch):
+    from kstt.dossiers import services
+
+    monkeypatch.setattr(services, "BATCH", 2)
+    with pytest.raises(CommandError, match="line 5"):
+        load(tmp_path, GOOD + "HS-009,X999,HT,online,2021-07-01T08:00:00+07:00,2021-07-05T17:00:00+07:00,,\n")
+    assert Dossier.objects.count() == 0
+
+
+def test_a_file_without_the_columns_is_refused(tmp_path, cast):
+    with pytest.raises(CommandError, match="line 1: missing column"):
+        load(tmp_path, "code,unit_code\nHS-1,W05341\n")
+
+
+def test_a_file_that_is_not_utf8_is_refused(tmp_path, cast):
+    file = tmp_path / "dossiers.csv"
+    file.write_bytes(HEADER.encode() + "HS-1,W05341,Hộ tịch,online,,,,\n".encode("utf-16"))
+    with pytest.raises(CommandError, match="not UTF-8"):
+        call_command("load_dossiers", str(file), stdout=StringIO())
