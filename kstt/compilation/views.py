@@ -47,7 +47,9 @@ def form06(request: HttpRequest, code: str) -> HttpResponse:
         compiled = compile_form06(unit=version.unit, period=period, report_type=report_type)
     except CompilationError as exc:
         raise Http404(str(exc)) from None
-    periods = [Period(y, k) for y in range(period.year - 1, period.year + 2) for k in report_type.periods]
+    this_year = clock.today().year
+    years = sorted({*range(this_year - 5, this_year + 1), period.year}, reverse=True)
+    periods = [Period(y, k) for y in years for k in reversed(report_type.periods)]
     column_groups = [
         (group, len(list(columns))) for group, columns in groupby(compiled.spec.columns, lambda c: c.group)
     ]
