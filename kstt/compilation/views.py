@@ -10,6 +10,7 @@ from kstt import clock
 from kstt.accounts import access
 from kstt.catalogue import selectors as catalogue
 from kstt.catalogue.rules.periods import Period, PeriodError
+from kstt.compilation.compiled import CompiledForm06
 from kstt.compilation.selectors import CompilationError, cell_evidence, compile_form06, scope
 from kstt.exports.form06_xlsx import render_form06_xlsx
 
@@ -28,6 +29,13 @@ def _context(request: HttpRequest, code: str):
     return version, period, report_type
 
 
+def _compiled(version, period: Period, report_type) -> CompiledForm06:
+    try:
+        return compile_form06(unit=version.unit, period=period, report_type=report_type)
+    except CompilationError as exc:
+        raise Http404(str(exc)) from None
+
+
 def _latest_closed_quarter(report_type) -> Period:
     """The last period whose window has ended."""
     today = clock.today()
@@ -43,10 +51,7 @@ def _latest_closed_quarter(report_type) -> Period:
 def form06(request: HttpRequest, code: str) -> HttpResponse:
     """Form 06 of a unit computed from its dossiers; every cell links to the dossiers behind it."""
     version, period, report_type = _context(request, code)
-    try:
-        compiled = compile_form06(unit=version.unit, period=period, report_type=report_type)
-    except CompilationError as exc:
-        raise Http404(str(exc)) from None
+    compiled = _compiled(version, period, report_type)
     this_year = clock.today().year
     years = sorted({*range(this_year - 5, this_year + 1), period.year}, reverse=True)
     periods = [Period(y, k) for y in years for k in reversed(report_type.periods)]
@@ -64,10 +69,7 @@ def form06(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def form06_xlsx(request: HttpRequest, code: str) -> HttpResponse:
     version, period, report_type = _context(request, code)
-    try:
-        compiled = compile_form06(unit=version.unit, period=period, report_type=report_type)
-    except CompilationError as exc:
-        raise Http404(str(exc)) from None
+    compiled = _compiled(version, period, report_type)
     response = HttpResponse(render_form06_xlsx(compiled), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="bieu-06-{version.unit.code}-{period.code}.xlsx"'
     return response

@@ -33,8 +33,9 @@ def synthetic_dossiers(
 ) -> Iterator[dict[str, str]]:
     """``per_unit`` dossiers for each (unit code, level), received between ``start`` and ``end``.
 
-    About 85 % are finished: settled (mostly early or on the due day, some late), returned, or
-    refused at intake; the rest are pending. A quarter arrive online.
+    Every dossier is finished — settled (mostly early or on the due day, some late), returned, or
+    refused at intake — except some 40 % of those received in the last 45 days, still pending.
+    A quarter arrive online.
     """
     rng = random.Random(seed)  # noqa: S311 (synthetic data, not security)
     span = (end - start).days + 1
@@ -50,8 +51,9 @@ def synthetic_dossiers(
             due_day = _working_days_after(day, rng.choice((1, 3, 5, 7, 10, 15)))
             due = datetime.combine(due_day, time(17, 0), tzinfo=HCM)
             finished, outcome = "", ""
-            roll = rng.random()
-            if roll < 0.85:
+            # Pending only among the last weeks' arrivals; older dossiers have all been finished.
+            recent = day > end - timedelta(days=45)
+            if not recent or rng.random() < 0.6:
                 kind = rng.random()
                 if kind < 0.04:
                     finished_at, outcome = received + timedelta(minutes=rng.randint(5, 90)), "refused"

@@ -23,6 +23,19 @@ def _unit_choices() -> list[tuple[str, list[tuple[int, str]]]]:
     return [(str(Level(level).label), grouped[level]) for level in Level.values if level in grouped]
 
 
+def _fields(form: IncidentForm) -> dict:
+    """What the incident form says, as the services take it."""
+    data = form.cleaned_data
+    return {
+        "start": data["start"],
+        "end": data["end"],
+        "all_units": data["all_units"],
+        "units": form.selected_units(),
+        "description": data["description"],
+        "evidence": data["evidence"],
+    }
+
+
 def _incident_for(request: HttpRequest, pk: int) -> Incident:
     incident = selectors.incident(pk)
     if incident is None:
@@ -50,17 +63,7 @@ def incident_new(request: HttpRequest) -> HttpResponse:
     access.require(access.may_manage_incidents(request.user, on=clock.today()))
     form = IncidentForm(request.POST or None, request.FILES or None, unit_choices=_unit_choices())
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        incident = services.record_incident(
-            start=data["start"],
-            end=data["end"],
-            all_units=data["all_units"],
-            units=form.selected_units(),
-            description=data["description"],
-            evidence=data["evidence"],
-            at=timezone.now(),
-            actor=request.user,
-        )
+        incident = services.record_incident(**_fields(form), at=timezone.now(), actor=request.user)
         messages.success(request, _("Incident #%(id)s was recorded.") % {"id": incident.pk})
         return redirect("incidents:detail", pk=incident.pk)
     return render(request, "incidents/form.html", {"form": form, "incident": None})
@@ -80,18 +83,7 @@ def incident_edit(request: HttpRequest, pk: int) -> HttpResponse:
     }
     form = IncidentForm(request.POST or None, request.FILES or None, initial=initial, unit_choices=_unit_choices())
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        services.update_incident(
-            incident=incident,
-            start=data["start"],
-            end=data["end"],
-            all_units=data["all_units"],
-            units=form.selected_units(),
-            description=data["description"],
-            evidence=data["evidence"],
-            at=timezone.now(),
-            actor=request.user,
-        )
+        services.update_incident(incident=incident, **_fields(form), at=timezone.now(), actor=request.user)
         messages.success(request, _("Incident #%(id)s was saved.") % {"id": incident.pk})
         return redirect("incidents:detail", pk=incident.pk)
     return render(request, "incidents/form.html", {"form": form, "incident": incident})
