@@ -40,7 +40,11 @@ def _latest_closed_quarter(report_type) -> Period:
     """The last period whose window has ended."""
     today = clock.today()
     for year in (today.year, today.year - 1):
-        ended = [Period(year, k) for k in reversed(report_type.periods) if Period(year, k).window()[1] < today]
+        ended = [
+            Period(year, k)
+            for k in reversed(report_type.periods)
+            if Period(year, k).window(report_type.cutoff_day)[1] < today
+        ]
         if ended:
             return ended[0]
     return Period(today.year - 1, report_type.periods[-1])

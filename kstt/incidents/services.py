@@ -54,10 +54,13 @@ def record_incident(
 ) -> Incident:
     _validate(start=start, end=end, all_units=all_units, units=units, description=description)
     incident = Incident(
-        start=start, end=end, all_units=all_units, description=description.strip(), recorded_by=actor, recorded_at=at
+        start=start,
+        end=end,
+        all_units=all_units,
+        description=description.strip(),
+        recorded_by=actor if getattr(actor, "pk", None) else None,
+        recorded_at=at,
     )
-    if actor is not None and not getattr(actor, "pk", None):
-        incident.recorded_by = None
     if evidence is not None:
         incident.evidence.save(evidence.name, evidence, save=False)
     incident.save()

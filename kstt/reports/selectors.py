@@ -131,8 +131,7 @@ def owed_below(*, unit: Unit, report_type: ReportType, period: Period, now: date
 
 def current_period(report_type: ReportType, *, now: datetime) -> Period:
     """The period a reviewer most likely means: the first of this year whose closing time is ahead."""
-    engine_year = clock.local_date(now).year
-    candidates = periods(report_type, engine_year)
+    candidates = periods(report_type, clock.local_date(now).year)
     engine = _Engine(report_type, candidates)
     for period in candidates:
         due = engine.schedule(period, "commune") or engine.schedule(period, "district")

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from kstt.catalogue.services import FieldFileError, load_procedure_fields
+from kstt.commands import read_input
 
 
 class Command(BaseCommand):
@@ -13,10 +14,7 @@ class Command(BaseCommand):
         parser.add_argument("file", type=Path)
 
     def handle(self, *args, file: Path, **options) -> None:
-        try:
-            data = file.read_bytes()
-        except OSError as exc:
-            raise CommandError(f"{file}: {exc.strerror}") from None
+        data = read_input(file)
         try:
             created, changed = load_procedure_fields(data=data, at=timezone.now(), source=str(file))
         except FieldFileError as exc:

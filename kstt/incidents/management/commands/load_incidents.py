@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from kstt.commands import read_input
 from kstt.incidents.rules import IncidentFileError
 from kstt.incidents.services import load_incidents
 
@@ -14,10 +15,7 @@ class Command(BaseCommand):
         parser.add_argument("file", type=Path)
 
     def handle(self, *args, file: Path, **options) -> None:
-        try:
-            data = file.read_bytes()
-        except OSError as exc:
-            raise CommandError(f"{file}: {exc.strerror}") from None
+        data = read_input(file)
         try:
             result = load_incidents(data=data, at=timezone.now(), source=str(file))
         except IncidentFileError as exc:

@@ -4,6 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from kstt.commands import read_input
 from kstt.units.rules import UnitFileError
 from kstt.units.services import load_units
 
@@ -23,10 +24,7 @@ class Command(BaseCommand):
         parser.add_argument("--from", dest="effective_from", type=iso_date, help="date the file's tree takes effect")
 
     def handle(self, *args, file: Path, effective_from: date | None, **options) -> None:
-        try:
-            data = file.read_bytes()
-        except OSError as exc:
-            raise CommandError(f"{file}: {exc.strerror}") from None
+        data = read_input(file)
         try:
             result = load_units(data=data, effective_from=effective_from, at=timezone.now(), source=str(file))
         except UnitFileError as exc:
