@@ -66,8 +66,8 @@ def main() -> None:
     from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
-    from django.utils import timezone
 
+    from kstt import clock
     from kstt.catalogue.models import ReportType
     from kstt.catalogue.rules.periods import Period
     from kstt.catalogue.services import load_catalogue, load_procedure_fields
@@ -81,7 +81,7 @@ def main() -> None:
     from kstt.units.services import load_units
 
     call_command("migrate", verbosity=0)
-    now = timezone.now()
+    now = clock.now()
     data = settings.KSTT_SHARED_DATA
     load_units(data=(data / "hoa_binh_2021.csv").read_bytes(), effective_from=None, at=now)
     load_catalogue(at=now)

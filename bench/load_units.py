@@ -40,8 +40,8 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
     from django.db import connection, transaction
-    from django.utils import timezone
 
+    from kstt import clock
     from kstt.units.models import Unit, UnitVersion
     from kstt.units.rules import fold
     from kstt.units.services import load_units
@@ -55,7 +55,7 @@ def main() -> None:
             Unit.objects.all().delete()
 
     def ours() -> int:
-        return load_units(data=data, effective_from=None, at=timezone.now(), source="bench").total
+        return load_units(data=data, effective_from=None, at=clock.now(), source="bench").total
 
     def floor() -> int:
         rows = list(csv.DictReader(io.StringIO(data.decode("utf-8"))))

@@ -1,4 +1,10 @@
-"""The province's calendar: instants are stored in UTC, dates are judged in the province's zone."""
+"""The one clock of KSTT, and the province's calendar.
+
+Every service, page and command asks ``now()`` for the time, never ``timezone.now()``: a setting
+(``KSTT_CLOCK``) can fix the clock to one instant for training and demos, so the whole system sees
+the same day. Production refuses a fixed clock (a ``check --deploy`` error, kstt/checks.py).
+Instants are stored in UTC; dates are judged in the province's zone.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,17 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
+
+
+def now() -> datetime:
+    """The current instant: the fixed instant of ``KSTT_CLOCK`` when one is set, else the real time."""
+    fixed: datetime | None = getattr(settings, "KSTT_CLOCK", None)
+    return fixed if fixed is not None else timezone.now()
+
+
+def is_fixed() -> bool:
+    """True when the clock is fixed to an instant (training and demos)."""
+    return getattr(settings, "KSTT_CLOCK", None) is not None
 
 
 def province_zone() -> ZoneInfo:
@@ -21,7 +38,7 @@ def local_date(at: datetime) -> date:
 
 
 def today() -> date:
-    return local_date(timezone.now())
+    return local_date(now())
 
 
 def parse_day(value: str | None, default: date) -> date:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from datetime import datetime
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -49,6 +50,22 @@ def env_choice(name: str, choices: tuple[str, ...], default: str, environ: Mappi
     value = env_str(name, default, environ)
     if value not in choices:
         raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+    return value
+
+
+def env_instant(name: str, environ: Mapping[str, str] = os.environ) -> datetime | None:
+    """An ISO 8601 instant with its UTC offset (``2021-12-20T09:00:00+07:00``), or None when unset."""
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        value = datetime.fromisoformat(raw)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name} must be an ISO 8601 instant such as 2021-12-20T09:00:00+07:00, not {raw!r}"
+        ) from None
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ImproperlyConfigured(f"{name} must give its UTC offset (2021-12-20T09:00:00+07:00), not {raw!r}")
     return value
 
 

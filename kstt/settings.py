@@ -23,6 +23,9 @@ CSRF_TRUSTED_ORIGINS = conf.env_list("CSRF_TRUSTED_ORIGINS", [])
 KSTT_SHARED_DATA = Path(conf.env_str("KSTT_SHARED_DATA", str(BASE_DIR.parent / "shared" / "data")))
 #: The province's time zone: every date rule is judged in it (rules.md). Storage is UTC.
 KSTT_TIME_ZONE = conf.env_str("KSTT_TIME_ZONE", "Asia/Ho_Chi_Minh")
+#: A fixed instant for the one clock (kstt.clock) in training and demos; None for the real time.
+#: Production refuses it (check --deploy, kstt/checks.py).
+KSTT_CLOCK = conf.env_instant("KSTT_CLOCK")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -127,7 +130,8 @@ STATIC_ROOT: Path | None = (
     else None
 )
 #: Front-end assets come from the npm registry (package.json), never a CDN.
-STATICFILES_DIRS = [
+STATICFILES_DIRS: list[tuple[str, Path] | Path] = [
+    BASE_DIR / "kstt" / "static",  # the project's own assets (kstt/app.css); kstt itself is not an app
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
 ]

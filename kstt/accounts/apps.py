@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
     name = "kstt.accounts"
     label = "accounts"
     verbose_name = _("People and roles")
+
+    def ready(self) -> None:
+        from kstt import checks  # noqa: F401  (registers the project-wide system checks)

@@ -3,7 +3,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -54,7 +53,7 @@ def report_type_page(request: HttpRequest, code: str = selectors.KSTT) -> HttpRe
                     levels={level: (data[f"offset_{level}"], data[f"cap_{level}"]) for level in levels},
                     returned_on_time=data["returned_on_time"],
                 ),
-                at=timezone.now(),
+                at=clock.now(),
                 actor=request.user,
             )
         except services.CatalogueError as exc:
@@ -109,7 +108,7 @@ def declare_day(request: HttpRequest) -> HttpResponse:
     form = DayForm(request.POST)
     if form.is_valid():
         try:
-            services.declare_day(**form.cleaned_data, at=timezone.now(), actor=request.user)
+            services.declare_day(**form.cleaned_data, at=clock.now(), actor=request.user)
         except services.CatalogueError as exc:
             messages.error(request, str(exc))
         else:
@@ -124,6 +123,6 @@ def declare_day(request: HttpRequest) -> HttpResponse:
 def withdraw_day(request: HttpRequest, pk: int) -> HttpResponse:
     access.require(access.may_manage_catalogue(request.user))
     entry = get_object_or_404(CalendarDay, pk=pk, active=True)
-    services.withdraw_day(entry=entry, at=timezone.now(), actor=request.user)
+    services.withdraw_day(entry=entry, at=clock.now(), actor=request.user)
     messages.success(request, _("The day was withdrawn."))
     return _back(request)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.utils import timezone
 from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
@@ -10,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from kstt import clock
 from kstt.accounts import access
 from kstt.dossiers.services import MAX_PUSH, push_dossiers
 
@@ -78,5 +78,5 @@ class DossierPush(APIView):
                 {"detail": f"at most {MAX_PUSH} records per batch, not {len(records)}"},
                 status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
             )
-        result = push_dossiers(records=records, at=timezone.now(), actor=request.user)
+        result = push_dossiers(records=records, at=clock.now(), actor=request.user)
         return Response({"created": result.created, "updated": result.updated, "unchanged": result.unchanged})

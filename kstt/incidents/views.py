@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -63,7 +62,7 @@ def incident_new(request: HttpRequest) -> HttpResponse:
     access.require(access.may_manage_incidents(request.user, on=clock.today()))
     form = IncidentForm(request.POST or None, request.FILES or None, unit_choices=_unit_choices())
     if request.method == "POST" and form.is_valid():
-        incident = services.record_incident(**_fields(form), at=timezone.now(), actor=request.user)
+        incident = services.record_incident(**_fields(form), at=clock.now(), actor=request.user)
         messages.success(request, _("Incident #%(id)s was recorded.") % {"id": incident.pk})
         return redirect("incidents:detail", pk=incident.pk)
     return render(request, "incidents/form.html", {"form": form, "incident": None})
@@ -83,7 +82,7 @@ def incident_edit(request: HttpRequest, pk: int) -> HttpResponse:
     }
     form = IncidentForm(request.POST or None, request.FILES or None, initial=initial, unit_choices=_unit_choices())
     if request.method == "POST" and form.is_valid():
-        services.update_incident(incident=incident, **_fields(form), at=timezone.now(), actor=request.user)
+        services.update_incident(incident=incident, **_fields(form), at=clock.now(), actor=request.user)
         messages.success(request, _("Incident #%(id)s was saved.") % {"id": incident.pk})
         return redirect("incidents:detail", pk=incident.pk)
     return render(request, "incidents/form.html", {"form": form, "incident": incident})
@@ -97,7 +96,7 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "incidents/detail.html",
-        {"incident": incident, "manage": manage, "close_form": CloseForm(initial={"end": timezone.now()})},
+        {"incident": incident, "manage": manage, "close_form": CloseForm(initial={"end": clock.now()})},
     )
 
 
@@ -109,9 +108,7 @@ def incident_close(request: HttpRequest, pk: int) -> HttpResponse:
     form = CloseForm(request.POST)
     if form.is_valid():
         try:
-            services.close_incident(
-                incident=incident, end=form.cleaned_data["end"], at=timezone.now(), actor=request.user
-            )
+            services.close_incident(incident=incident, end=form.cleaned_data["end"], at=clock.now(), actor=request.user)
         except services.IncidentError as exc:
             messages.error(request, str(exc))
         else:

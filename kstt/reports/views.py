@@ -1,7 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from kstt import clock
@@ -16,7 +15,7 @@ from kstt.units import selectors as units
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """The start page: what the user's unit owes (reporters) and what the units below owe (reviewers)."""
-    now = timezone.now()
+    now = clock.now()
     today = clock.local_date(now)
     user = request.user
     report_type = catalogue.report_type()

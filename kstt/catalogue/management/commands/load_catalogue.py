@@ -1,8 +1,8 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
 
+from kstt import clock
 from kstt.catalogue.services import DEFINITIONS, CatalogueError, load_catalogue
 
 
@@ -16,7 +16,7 @@ class Command(BaseCommand):
         if not dir.is_dir():
             raise CommandError(f"{dir}: not a folder")
         try:
-            result = load_catalogue(directory=dir, at=timezone.now())
+            result = load_catalogue(directory=dir, at=clock.now())
         except CatalogueError as exc:
             raise CommandError(f"{exc}; nothing was loaded") from None
         self.stdout.write(

@@ -1,8 +1,8 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
 
+from kstt import clock
 from kstt.catalogue.services import FieldFileError, load_procedure_fields
 from kstt.commands import read_input
 
@@ -16,7 +16,7 @@ class Command(BaseCommand):
     def handle(self, *args, file: Path, **options) -> None:
         data = read_input(file)
         try:
-            created, changed = load_procedure_fields(data=data, at=timezone.now(), source=str(file))
+            created, changed = load_procedure_fields(data=data, at=clock.now(), source=str(file))
         except FieldFileError as exc:
             raise CommandError(f"{file}: {exc}; nothing was loaded") from None
         self.stdout.write(f"{file}: {created} new, {changed} renamed procedure fields")

@@ -2,8 +2,8 @@
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
 
+from kstt import clock
 from kstt.accounts.choices import Role
 from kstt.accounts.services import save_user
 from kstt.catalogue.models import ProcedureField
@@ -39,7 +39,7 @@ class Command(BaseCommand):
         parser.add_argument("--password", default="kstt-demo-2021", help="password of every demo login")
 
     def handle(self, *args, password: str, **options) -> None:
-        now = timezone.now()
+        now = clock.now()
         path = settings.KSTT_SHARED_DATA / "hoa_binh_2021.csv"
         try:
             result = load_units(data=path.read_bytes(), effective_from=None, at=now, source=str(path))

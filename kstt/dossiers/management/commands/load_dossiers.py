@@ -1,8 +1,8 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
 
+from kstt import clock
 from kstt.dossiers.rules import DossierRecordError
 from kstt.dossiers.services import load_dossier_file
 
@@ -17,7 +17,7 @@ class Command(BaseCommand):
         if not file.is_file():
             raise CommandError(f"{file}: no such file")
         try:
-            result = load_dossier_file(path=file, at=timezone.now())
+            result = load_dossier_file(path=file, at=clock.now())
         except DossierRecordError as exc:
             raise CommandError(f"{file}: {exc}; nothing was loaded") from None
         counts = f"{result.created} new, {result.updated} updated, {result.unchanged} unchanged"

@@ -1,8 +1,8 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
 
+from kstt import clock
 from kstt.commands import read_input
 from kstt.incidents.rules import IncidentFileError
 from kstt.incidents.services import load_incidents
@@ -17,7 +17,7 @@ class Command(BaseCommand):
     def handle(self, *args, file: Path, **options) -> None:
         data = read_input(file)
         try:
-            result = load_incidents(data=data, at=timezone.now(), source=str(file))
+            result = load_incidents(data=data, at=clock.now(), source=str(file))
         except IncidentFileError as exc:
             raise CommandError(f"{file}: {exc}; nothing was loaded") from None
         self.stdout.write(

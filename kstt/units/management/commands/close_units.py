@@ -2,8 +2,8 @@ from datetime import date
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
 
+from kstt import clock
 from kstt.units.management.commands.load_units import iso_date
 from kstt.units.services import UnitsError, close_units
 
@@ -25,7 +25,7 @@ class Command(BaseCommand):
                 raise CommandError(f"{file}: {exc.strerror}") from None
             wanted += [line.split(",")[0].strip() for line in lines if line.strip() and not line.startswith("code,")]
         try:
-            count = close_units(codes=wanted, on=on, at=timezone.now())
+            count = close_units(codes=wanted, on=on, at=clock.now())
         except UnitsError as exc:
             raise CommandError(f"{exc}; nothing was closed") from None
         self.stdout.write(f"{count} units closed from {on.isoformat()}")

@@ -2,8 +2,8 @@ from datetime import date
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
 
+from kstt import clock
 from kstt.commands import read_input
 from kstt.units.rules import UnitFileError
 from kstt.units.services import load_units
@@ -26,7 +26,7 @@ class Command(BaseCommand):
     def handle(self, *args, file: Path, effective_from: date | None, **options) -> None:
         data = read_input(file)
         try:
-            result = load_units(data=data, effective_from=effective_from, at=timezone.now(), source=str(file))
+            result = load_units(data=data, effective_from=effective_from, at=clock.now(), source=str(file))
         except UnitFileError as exc:
             raise CommandError(f"{file}: {exc}; nothing was loaded") from None
         self.stdout.write(
