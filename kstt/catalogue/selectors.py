@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from django.db.models import Q, QuerySet
+from django.db.models import Min, Q, QuerySet
 
 from kstt.catalogue.choices import DayKind
 from kstt.catalogue.models import CalendarDay, DeadlineRule, FormDefinition, ProcedureField, ReportType
@@ -87,3 +87,9 @@ def field_names(level: str) -> dict[str, str]:
         if field.level == level or field.code not in names:
             names[field.code] = field.name
     return names
+
+
+def first_year(report_type: ReportType) -> int | None:
+    """The year the report type's first form came into force (None when it has no forms)."""
+    first = FormDefinition.objects.filter(report_types=report_type).aggregate(first=Min("valid_from"))["first"]
+    return first.year if first is not None else None

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
+from rest_framework.exceptions import APIException, NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from kstt.accounts import access
 from kstt.catalogue import selectors as catalogue
-from kstt.catalogue.rules.periods import Period
-from kstt.compilation.selectors import CompilationError, cell_evidence, compile_form06, scope
+from kstt.catalogue.period_choice import period_range
+from kstt.compilation.selectors import CellError, CompilationError, cell_evidence, compile_form06, scope
 from kstt.dossiers.models import Dossier
 from kstt.exports.form06_json import render_form06_json
 
@@ -22,11 +24,22 @@ ROW = OpenApiParameter("row", OpenApiTypes.STR, required=True, description="Fiel
 COLUMN = OpenApiParameter("column", OpenApiTypes.STR, required=True, description="Column key or printed number (3–13)")
 
 
+class BadQuery(APIException):
+    """A query the endpoint cannot answer (a row or column the form has not): 400 with the reason."""
+
+    status_code = 400
+    default_code = "bad_query"
+
+
 def _unit_and_period(request: Request):
-    period = Period.parse(request.query_params.get("period", ""))
+    """The unit and period asked for: 400 for a period that is not one, or not yet or no longer shown."""
     report_type = catalogue.report_type()
     if report_type is None:
         raise CompilationError("the catalogue is not loaded (kstt load-catalogue)")
+    code = request.query_params.get("period", "")
+    if not code.strip():
+        raise BadQuery(gettext("Give the period, e.g. 2021Q3."))
+    period = period_range(report_type).choose(code)
     version, _ = access.unit_for_user(
         user=request.user, code=request.query_params.get("unit", ""), on=period.window(report_type.cutoff_day)[1]
     )
@@ -52,7 +65,8 @@ class DossierSerializer(serializers.ModelSerializer):
 
 
 class Form06Cell(generics.ListAPIView):
-    """The dossiers behind one cell of a computed form 06 (paginated)."""
+    """The dossiers behind one cell of a computed form 06 (paginated): 400 for a row or column the form
+    has not, 404 for a row naming a unit that is not on the form."""
 
     serializer_class = DossierSerializer
 
@@ -64,5 +78,9 @@ class Form06Cell(generics.ListAPIView):
         unit, period, report_type = _unit_and_period(self.request)
         params = self.request.query_params
         the_scope = scope(unit=unit, period=period, report_type=report_type)
-        dossiers, _ = cell_evidence(scope=the_scope, row=params.get("row", ""), column=params.get("column", ""))
-        return dossiers
+        try:
+            return cell_evidence(scope=the_scope, row=params.get("row", ""), column=params.get("column", "")).dossiers
+        except CellError as exc:
+            if exc.kind == "outside":
+                raise NotFound(exc.message()) from None
+            raise BadQuery(exc.message()) from None

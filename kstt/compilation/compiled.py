@@ -49,11 +49,26 @@ class Form06Row:
 
 
 @dataclass(frozen=True)
+class Form06Subgroup:
+    """The rows of one level under one parent unit: the communes of a district on the province's form."""
+
+    key: str  # the row key of the subtotal: "<parent code>/<level>", e.g. "D157/commune"
+    parent_code: str
+    parent_name: str
+    rows: tuple[Form06Row, ...]
+    subtotal: Mapping[str, int]
+
+
+@dataclass(frozen=True)
 class Form06Group:
     level: str  # "department" | "district" | "commune"
     heading: str  # as printed: "Sở, ban, ngành", "Huyện, thị xã, thành phố", "Xã, phường, thị trấn"
     rows: tuple[Form06Row, ...]
     subtotal: Mapping[str, int]
+    #: The level's rows under their parent with its subtotal, when the parent is itself a row of the
+    #: form (the communes of each district on the 2021 province's form); empty when the rows are flat
+    #: (a district's own form, the two-level shape where communes sit under the province).
+    subgroups: tuple[Form06Subgroup, ...] = ()
 
 
 @dataclass(frozen=True)

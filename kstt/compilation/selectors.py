@@ -9,15 +9,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NoReturn
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from kstt.catalogue import selectors as catalogue
 from kstt.catalogue.models import ReportType
 from kstt.catalogue.rules.forms import Column, FormSpec, parse_form_spec
 from kstt.catalogue.rules.periods import Period
-from kstt.compilation.compiled import FORM06_COLUMNS, CompiledForm06, Form06Group, Form06Row, add, zero
+from kstt.compilation.compiled import (
+    FORM06_COLUMNS,
+    CompiledForm06,
+    Form06Group,
+    Form06Row,
+    Form06Subgroup,
+    add,
+    zero,
+)
 from kstt.dossiers import selectors as dossiers
 from kstt.dossiers.models import Dossier
 from kstt.units import selectors as units
@@ -32,6 +41,34 @@ TOTAL = "total"
 
 class CompilationError(ValueError):
     """The form cannot be computed (no such unit then, no form 06 in force, a bad cell)."""
+
+
+class CellError(CompilationError):
+    """A cell the form does not have. ``kind``: ``column`` or ``row`` (the form has no such column or
+    row: bad input) or ``outside`` (the row names a unit that is not on this form: not found)."""
+
+    def __init__(self, message: str, *, kind: str, value: str) -> None:
+        super().__init__(message)
+        self.kind, self.value = kind, value
+
+    def message(self) -> str:
+        """What the reader is told, in the reader's language."""
+        if self.kind == "column":
+            return _("Form 06 has no column “%(column)s”: give a column number from 3 to 13.") % {
+                "column": self.value[:40]
+            }
+        if self.kind == "outside":
+            return _("The unit %(code)s is not on this form.") % {"code": self.value[:40]}
+        return _("This form has no row “%(row)s”.") % {"row": self.value[:40]}
+
+
+@dataclass(frozen=True)
+class Cell:
+    """The dossiers behind one cell, its column, and its row as the printed form names it."""
+
+    dossiers: QuerySet[Dossier]
+    column: Column
+    row_label: str
 
 
 @dataclass(frozen=True)
@@ -89,11 +126,22 @@ def compile_scope(s: Scope) -> CompiledForm06:
         built = []
         for level in sorted(headings, key=LEVELS.index):  # the printed order, not the stored dict's
             heading = headings[level]
-            level_rows = tuple(
-                Form06Row(m.unit.code, m.name, _counts(counted.get(m.unit_id))) for m in s.members if m.level == level
-            )
+            level_members = [m for m in s.members if m.level == level]
+            row_of = {m.unit_id: Form06Row(m.unit.code, m.name, _counts(counted.get(m.unit_id))) for m in level_members}
+            level_rows = tuple(row_of.values())
             if level_rows:
-                built.append(Form06Group(level, str(heading), level_rows, add(r.counts for r in level_rows)))
+                subgroups = []
+                for parent, children in _under_parents(s, level_members):
+                    child_rows = tuple(row_of[m.unit_id] for m in children)
+                    key = f"{parent.unit.code}/{level}"
+                    subgroups.append(
+                        Form06Subgroup(
+                            key, parent.unit.code, parent.name, child_rows, add(r.counts for r in child_rows)
+                        )
+                    )
+                built.append(
+                    Form06Group(level, str(heading), level_rows, add(r.counts for r in level_rows), tuple(subgroups))
+                )
         groups = tuple(built)
         total = add(g.subtotal for g in groups)
     else:
@@ -119,6 +167,20 @@ def compile_scope(s: Scope) -> CompiledForm06:
         groups=groups,
         total=total,
     )
+
+
+def _under_parents(s: Scope, members: list[UnitVersion]) -> list[tuple[UnitVersion, list[UnitVersion]]]:
+    """``members`` grouped under their parent, in the parent's printed order, when every parent is
+    another row of the form (the districts on the 2021 province's form); [] when the rows stay flat."""
+    rows = {m.unit_id: m for m in s.members}
+    parent_ids = [m.parent_id for m in members]
+    if any(pid is None or pid not in rows or pid == s.unit.unit_id for pid in parent_ids):
+        return []
+    order = {m.unit_id: i for i, m in enumerate(s.members)}
+    grouped: dict[int, list[UnitVersion]] = {}
+    for member in members:
+        grouped.setdefault(member.parent_id, []).append(member)  # type: ignore[arg-type]
+    return [(rows[pid], grouped[pid]) for pid in sorted(grouped, key=order.__getitem__)]
 
 
 def _counts(row: dict[str, Any] | None) -> dict[str, int]:
@@ -147,33 +209,20 @@ def column_key(spec: FormSpec, column: str) -> str:
     by_number = {str(c.number): c.key for c in spec.columns}
     key = by_number.get(column.strip(), column.strip())
     if key not in FORM06_COLUMNS:
-        raise CompilationError(
-            f"unknown column {column!r}: give a key ({', '.join(FORM06_COLUMNS)}) or a number (3–13)"
+        raise CellError(
+            f"unknown column {column!r}: give a key ({', '.join(FORM06_COLUMNS)}) or a number (3–13)",
+            kind="column",
+            value=column,
         )
     return key
 
 
-def cell_evidence(*, scope: Scope, row: str, column: str) -> tuple[QuerySet[Dossier], Column]:
-    """The dossiers behind one cell, and its column. ``row``: a field code (one unit's form), a unit
-    code or a level (a compiled form's unit row or subtotal), or ``total``."""
+def cell_evidence(*, scope: Scope, row: str, column: str) -> Cell:
+    """The dossiers behind one cell. ``row``: ``total``; on one unit's form a procedure field code; on a
+    compiled form a unit code, a level (its subtotal) or ``<parent code>/<level>`` (the subtotal of a
+    parent's group). CellError when the form has no such cell."""
     key = column_key(scope.spec, column)
-    ids = [m.unit_id for m in scope.members]
-    field_code = None
-    if row != TOTAL:
-        if scope.compiled:
-            by_code = {m.unit.code: m.unit_id for m in scope.members}
-            by_level = [m.unit_id for m in scope.members if m.level == row]
-            if row in by_code:
-                ids = [by_code[row]]
-            elif by_level:
-                ids = by_level
-            else:
-                raise CompilationError(
-                    f"no row {row!r} in the compiled form of {scope.unit.unit.code}: give a unit code below it, "
-                    "a level or total"
-                )
-        else:
-            field_code = row
+    ids, field_code, label = _cell_row(scope, row)
     dossiers_behind = dossiers.evidence(
         unit_ids=ids,
         start=scope.start,
@@ -182,7 +231,47 @@ def cell_evidence(*, scope: Scope, row: str, column: str) -> tuple[QuerySet[Doss
         field_code=field_code,
         returned_on_time=scope.returned_on_time,
     )
-    return dossiers_behind, next(c for c in scope.spec.columns if c.key == key)
+    return Cell(dossiers_behind, next(c for c in scope.spec.columns if c.key == key), label)
+
+
+def _cell_row(s: Scope, row: str) -> tuple[list[int], str | None, str]:
+    """The units and the field a row counts, and the row's printed label."""
+    ids = [m.unit_id for m in s.members]
+    if row == TOTAL:
+        return ids, None, str(s.spec.layout.get("total_label", "Tổng cộng"))
+    if not s.compiled:
+        names = catalogue.field_names(s.unit.level)
+        if row in names:
+            return ids, row, names[row]
+        if row and Dossier.objects.filter(unit_id__in=ids, field_code=row).exists():
+            return ids, row, row  # a field the catalogue does not name (yet)
+        _refuse_row(s, row)
+    headings = {str(k): str(v) for k, v in s.spec.layout.get("level_headings", {}).items()}
+    by_code = {m.unit.code: m for m in s.members}
+    if row in by_code:
+        return [by_code[row].unit_id], None, by_code[row].name
+    by_level = [m.unit_id for m in s.members if m.level == row]
+    if by_level:
+        return by_level, None, headings.get(row, row)
+    parent_code, slash, level = row.partition("/")
+    if slash and parent_code in by_code:
+        parent = by_code[parent_code]
+        below = [m.unit_id for m in s.members if m.level == level and m.parent_id == parent.unit_id]
+        if below:
+            return below, None, f"{headings.get(level, level)} — {parent.name}"
+    _refuse_row(s, parent_code if slash else row)
+
+
+def _refuse_row(s: Scope, row: str) -> NoReturn:
+    """CellError: ``outside`` when ``row`` names another unit (404), ``row`` otherwise (400)."""
+    outside = bool(row) and Unit.objects.filter(code=row).exclude(pk=s.unit.unit_id).exists()
+    where = f"the compiled form of {s.unit.unit.code}" if s.compiled else f"the form of {s.unit.unit.code}"
+    raise CellError(
+        f"no row {row!r} in {where}: give "
+        + ("a unit code below it, a level or total" if s.compiled else "a procedure field code or total"),
+        kind="outside" if outside else "row",
+        value=row,
+    )
 
 
 def compile_every_unit(*, root: Unit, period: Period, report_type: ReportType) -> dict[str, CompiledForm06]:

@@ -1,6 +1,9 @@
+from datetime import datetime
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kstt import clock
 from kstt.units.models import Unit
 
 LOCAL_INPUT = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
@@ -19,7 +22,8 @@ def _local_datetime(label, required=True):
 class IncidentForm(forms.Form):
     start = _local_datetime(_("Start"))
     end = _local_datetime(_("End"), required=False)
-    all_units = forms.BooleanField(label=_("All units are affected"), required=False, initial=True)
+    #: Starts unticked with no unit chosen: the officer must say which units the incident touched.
+    all_units = forms.BooleanField(label=_("All units are affected"), required=False, initial=False)
     units = forms.MultipleChoiceField(
         label=_("Units affected"),
         required=False,
@@ -43,6 +47,14 @@ class IncidentForm(forms.Form):
     def clean(self):
         data = super().clean()
         start, end = data.get("start"), data.get("end")
+        now = clock.now()
+        if start and start > now:
+            self.add_error("start", _not_yet(_("An incident cannot start in the future (it is now %(now)s)."), now))
+        if end and end > now:
+            self.add_error(
+                "end",
+                _not_yet(_("An incident cannot end in the future (it is now %(now)s): leave the end empty."), now),
+            )
         if start and end and end < start:
             self.add_error("end", _("The incident cannot end before it starts."))
         if not data.get("all_units") and not data.get("units"):
@@ -56,3 +68,16 @@ class IncidentForm(forms.Form):
 
 class CloseForm(forms.Form):
     end = _local_datetime(_("Ended at"))
+
+    def clean_end(self):
+        end, now = self.cleaned_data["end"], clock.now()
+        if end > now:
+            raise forms.ValidationError(
+                _not_yet(_("An incident cannot end in the future (it is now %(now)s)."), now), code="future"
+            )
+        return end
+
+
+def _not_yet(message: str, now: datetime) -> str:
+    """``message`` with the current local time, as the province reads it."""
+    return message % {"now": now.astimezone(clock.province_zone()).strftime("%d/%m/%Y %H:%M")}

@@ -113,6 +113,8 @@ def incident_close(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, str(exc))
         else:
             messages.success(request, _("Incident #%(id)s was closed.") % {"id": incident.pk})
+    elif form.has_error("end", "future"):
+        messages.error(request, form.errors["end"][0])
     else:
         messages.error(request, _("Give the time the incident ended."))
     return redirect("incidents:detail", pk=incident.pk)

@@ -100,3 +100,48 @@ def test_a_reporter_sees_an_incident_that_touches_his_unit_but_not_others(client
     assert client.post(reverse("incidents:close", args=[incident.pk]), {"end": "2021-09-21T09:15"}).status_code == 404
     client.force_login(lan)
     assert client.get(reverse("incidents:detail", args=[incident.pk])).status_code == 404
+
+
+def test_the_new_incident_form_starts_with_no_scope_chosen(client, hoa):
+    client.force_login(hoa)
+    html = client.get(reverse("incidents:new")).content.decode()
+    checkbox = html[html.index('name="all_units"') - 80 : html.index('name="all_units"') + 80]
+    assert "checked" not in checkbox
+    assert "selected" not in html[html.index('name="units"') :].split("</select>")[0]
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        pytest.param({"start": "2021-09-20T15:01"}, "start", "không thể bắt đầu trong tương lai", id="starts-in-a-minute"),
+        pytest.param({"end": "2021-09-20T15:01"}, "end", "không thể kết thúc trong tương lai", id="ends-in-a-minute"),
+    ],
+)
+def test_an_incident_in_the_future_is_refused(client, hoa, settings, fields, field, message):
+    settings.KSTT_CLOCK = datetime(2021, 9, 20, 8, 0, tzinfo=UTC)  # 15:00 in Hà Nội, 20/09/2021
+    client.force_login(hoa)
+    data = {"start": "2021-09-20T14:00", "end": "", "all_units": "on", "description": "Mất kết nối", **fields}
+    page = client.post(reverse("incidents:new"), data)
+    assert page.status_code == 200
+    assert message in " ".join(page.context["form"].errors[field])
+    assert "20/09/2021 15:00" in page.content.decode()
+    assert Incident.objects.count() == 0
+
+
+def test_an_incident_up_to_now_is_recorded(client, hoa, settings):
+    settings.KSTT_CLOCK = datetime(2021, 9, 20, 8, 0, tzinfo=UTC)
+    client.force_login(hoa)
+    page = record(client, all_units="on", start="2021-09-20T14:00", end="2021-09-20T15:00")
+    assert page.status_code == 302
+    assert Incident.objects.get().end == settings.KSTT_CLOCK
+
+
+def test_an_incident_cannot_be_closed_in_the_future(client, hoa, settings):
+    settings.KSTT_CLOCK = datetime(2021, 9, 21, 3, 0, tzinfo=UTC)  # 10:00 in Hà Nội
+    client.force_login(hoa)
+    record(client, all_units="on", end="")
+    incident = Incident.objects.get()
+    page = client.post(reverse("incidents:close", args=[incident.pk]), {"end": "2021-09-21T10:01"}, follow=True)
+    assert "không thể kết thúc trong tương lai" in page.content.decode()
+    incident.refresh_from_db()
+    assert incident.is_open

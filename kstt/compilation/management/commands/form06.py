@@ -44,8 +44,8 @@ class Command(BaseCommand):
                 if not sep or not row or not column:
                     raise CommandError(f"--cell takes ROW:COLUMN, e.g. HT:settled_late or HT:10, not {cell!r}")
                 the_scope = scope(unit=the_unit, period=the_period, report_type=report_type)
-                dossiers, _ = cell_evidence(scope=the_scope, row=row, column=column)
-                codes = dossiers.values_list("code", flat=True)
+                evidence = cell_evidence(scope=the_scope, row=row, column=column)
+                codes = evidence.dossiers.values_list("code", flat=True)
                 self._emit("".join(f"{code}\n" for code in codes.iterator()), output)
                 return
             compiled = compile_form06(unit=the_unit, period=the_period, report_type=report_type)
