@@ -113,7 +113,9 @@ def test_the_new_incident_form_starts_with_no_scope_chosen(client, hoa):
 @pytest.mark.parametrize(
     ("fields", "field", "message"),
     [
-        pytest.param({"start": "2021-09-20T15:01"}, "start", "không thể bắt đầu trong tương lai", id="starts-in-a-minute"),
+        pytest.param(
+            {"start": "2021-09-20T15:01"}, "start", "không thể bắt đầu trong tương lai", id="starts-in-a-minute"
+        ),
         pytest.param({"end": "2021-09-20T15:01"}, "end", "không thể kết thúc trong tương lai", id="ends-in-a-minute"),
     ],
 )
