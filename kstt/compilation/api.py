@@ -20,7 +20,12 @@ from kstt.exports.form06_json import render_form06_json
 
 UNIT = OpenApiParameter("unit", OpenApiTypes.STR, required=True, description="Unit code")
 PERIOD = OpenApiParameter("period", OpenApiTypes.STR, required=True, description="Period code, e.g. 2021Q3")
-ROW = OpenApiParameter("row", OpenApiTypes.STR, required=True, description="Field code, unit code, level, or total")
+ROW = OpenApiParameter(
+    "row",
+    OpenApiTypes.STR,
+    required=True,
+    description="Field code, unit code, level, PARENT/LEVEL (e.g. D157/commune), or total",
+)
 COLUMN = OpenApiParameter("column", OpenApiTypes.STR, required=True, description="Column key or printed number (3–13)")
 
 

@@ -69,7 +69,7 @@ def form06(request: HttpRequest, code: str) -> HttpResponse:
             "version": version,
             "form": compiled,
             "period": period,
-            "periods": periods.menu(),
+            "periods": menu if period in (menu := periods.menu()) else [period, *menu],  # 2021H1: a view
             "column_groups": column_groups,
             "width": len(compiled.spec.columns) + 2,
             "grouped": any(group.subgroups for group in compiled.groups),

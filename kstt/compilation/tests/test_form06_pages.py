@@ -167,6 +167,8 @@ def test_the_period_menu_and_the_breadcrumb_say_quy(client, minh, dossiers):
     html = client.get(form06("D157", "?period=2021Q3")).content.decode()
     assert '<option value="2021Q3" selected>Quý III/2021</option>' in html
     assert ">2021Q3<" not in html
+    six_months = client.get(form06("D157", "?period=2021H1")).content.decode()
+    assert '<option value="2021H1" selected>6 tháng đầu năm 2021</option>' in six_months
     crumb = client.get(cell("D157", "?period=2021Q3&row=total&column=3")).content.decode()
     assert "Ủy ban nhân dân huyện Lạc Sơn · Quý III/2021" in crumb
 
