@@ -1,0 +1,63 @@
+"""The add-ons' English, kept alive for our Vietnamese catalogue.
+
+django-axes (log-in throttling) ships no Vietnamese, and DRF's token app only part of it. Their
+msgids are translated in kstt/locale (LOCALE_PATHS wins over the packages' own catalogues), but
+``makemessages`` only keeps msgids it finds in our code: this module marks them, so they are not
+dropped as obsolete. The names of django-axes's app, which has none, are given here too.
+"""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
+
+AXES_APP_NAME = _("Log-in throttling")
+
+MESSAGES = [
+    # django-axes: models, fields, admin
+    gettext_noop("access failure"),
+    gettext_noop("access failures"),
+    gettext_noop("access attempt"),
+    gettext_noop("access attempts"),
+    gettext_noop("access attempt expiration"),
+    gettext_noop("access attempt expirations"),
+    gettext_noop("access log"),
+    gettext_noop("access logs"),
+    gettext_noop("User Agent"),
+    gettext_noop("IP Address"),
+    gettext_noop("Username"),
+    gettext_noop("HTTP Accept"),
+    gettext_noop("Path"),
+    gettext_noop("Attempt Time"),
+    gettext_noop("Access lock out"),
+    gettext_noop("GET Data"),
+    gettext_noop("POST Data"),
+    gettext_noop("Failed Logins"),
+    gettext_noop("Access Attempt"),
+    gettext_noop("Expires At"),
+    gettext_noop("The time when access attempt expires and is no longer valid."),
+    gettext_noop("Logout Time"),
+    gettext_noop("Session key hash (sha256)"),
+    gettext_noop("Locked Out"),
+    gettext_noop("Form Data"),
+    gettext_noop("Meta Data"),
+    gettext_noop("Clean up expired attempts"),
+    gettext_noop("Not set"),
+    gettext_noop("Attempt Remaining"),
+    # DRF's token app
+    gettext_noop("Auth Token"),
+    gettext_noop("Token"),
+    gettext_noop("Tokens"),
+    gettext_noop("Key"),
+    gettext_noop("Created"),
+    # Django's admin index (screen-reader headings its Vietnamese catalogue lacks)
+    gettext_noop("Add link"),
+    gettext_noop("Change or view list link"),
+]
+
+
+def name_the_add_ons() -> None:
+    """Give django-axes's app a name people read (it has none: the admin would show "Axes")."""
+    if apps.is_installed("axes"):
+        apps.get_app_config("axes").verbose_name = AXES_APP_NAME
