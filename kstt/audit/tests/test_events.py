@@ -1,7 +1,7 @@
 """The audit trail reads as Vietnamese: every event has a name, every time is the province's."""
 
 import ast
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -92,3 +92,15 @@ def test_the_administration_site_shows_the_trail_in_vietnamese_and_local_time(cl
     assert "Người thực hiện" in change and "Sự kiện" in change
     filtered = client.get(reverse("admin:audit_auditentry_changelist") + "?event=units.loaded")
     assert filtered.status_code == 200 and "Nạp danh sách đơn vị" in filtered.content.decode()
+
+
+def test_records_named_in_lists_read_in_local_time_and_words(db):
+    from kstt.catalogue.models import CalendarDay
+    from kstt.incidents.models import Incident
+
+    incident = Incident(pk=7, start=datetime(2021, 9, 30, 17, 30, tzinfo=UTC), description="x")
+    assert str(incident) == "#7 01/10/2021 00:30"
+    with translation.override("vi"):
+        assert str(CalendarDay(day=date(2021, 9, 3), kind="day_off", name="Nghỉ bù")) == (
+            "03/09/2021 Ngày nghỉ Nghỉ bù"
+        )
