@@ -21,7 +21,7 @@ PERMISSION_ACTIONS = {
 
 
 def permission_label(permission: Permission) -> str:
-    """"App | model | action" in the current language (Django's own __str__ keeps the stored English)."""
+    """ "App | model | action" in the current language (Django's own __str__ keeps the stored English)."""
     model = permission.content_type.model_class()
     if model is None:
         return str(permission)

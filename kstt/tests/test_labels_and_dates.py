@@ -105,7 +105,9 @@ def test_a_units_level_is_said_once(client, hoa, code, level):
 
 def test_a_units_history_names_its_parent(client, hoa, cast):
     client.force_login(hoa)
-    history = client.get(reverse("units:detail", args=["W05341"])).content.decode().split('data-testid="unit-history"')[1]
+    history = (
+        client.get(reverse("units:detail", args=["W05341"])).content.decode().split('data-testid="unit-history"')[1]
+    )
     assert "Ủy ban nhân dân huyện Lạc Sơn" in history and "(D157)" in history
 
 

@@ -1,9 +1,9 @@
+from datetime import date, timedelta
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
-
-from datetime import date, timedelta
 
 from kstt import clock
 from kstt.accounts import access

@@ -50,9 +50,9 @@ def test_a_typed_date_is_read_day_first(language, typed, day):
 @pytest.mark.parametrize(
     ("typed", "at"),
     [
-        pytest.param("20/09/2021 14:00", datetime(2021, 9, 20, 14, 0), id="day-first-with-time"),  # noqa: DTZ001
-        pytest.param("01/02/2021 07:05", datetime(2021, 2, 1, 7, 5), id="ambiguous-is-day-first"),  # noqa: DTZ001
-        pytest.param("2021-09-20T14:00", datetime(2021, 9, 20, 14, 0), id="iso"),  # noqa: DTZ001
+        pytest.param("20/09/2021 14:00", datetime(2021, 9, 20, 14, 0), id="day-first-with-time"),
+        pytest.param("01/02/2021 07:05", datetime(2021, 2, 1, 7, 5), id="ambiguous-is-day-first"),
+        pytest.param("2021-09-20T14:00", datetime(2021, 9, 20, 14, 0), id="iso"),
         pytest.param("09/20/2021 14:00", None, id="month-first-refused"),
     ],
 )
