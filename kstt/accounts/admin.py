@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group, Permission
+from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -66,11 +67,12 @@ class UserAdmin(PermissionLabels, DjangoUserAdmin):
     def unit_name(self, user: User) -> str:
         if user.unit is None:
             return "—"
-        version = units.unit_on(user.unit.code, clock.today())
-        return f"{version.name} ({user.unit.code})" if version is not None else user.unit.code
+        name = getattr(user, "unit_name_today", None)
+        return f"{name} ({user.unit.code})" if name else user.unit.code
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("unit")
+        named = units.versions_on(clock.today()).filter(unit=OuterRef("unit")).values("name")[:1]
+        return super().get_queryset(request).select_related("unit").annotate(unit_name_today=Subquery(named))
 
 
 admin.site.unregister(Group)

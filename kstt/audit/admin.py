@@ -25,6 +25,7 @@ class EventFilter(admin.SimpleListFilter):
 class AuditEntryAdmin(admin.ModelAdmin):
     list_display = ["at", "event_name", "actor", "target"]
     list_filter = [EventFilter]
+    list_select_related = ["actor"]
     fields = ["at", "event_name", "actor", "target", "details"]
     readonly_fields = fields
 

@@ -126,3 +126,17 @@ def test_the_administrations_user_list_names_units(client, quan, lan):
     client.force_login(quan)
     listing = client.get(reverse("admin:accounts_user_changelist")).content.decode()
     assert "Ủy ban nhân dân xã Yên Nghiệp (W05341)" in listing
+
+
+def test_the_administrations_lists_do_not_query_per_row(client, quan, cast, django_assert_max_num_queries):
+    from kstt.accounts.choices import Role
+    from kstt.accounts.services import save_user
+
+    for n in range(10):
+        save_user(
+            username=f"cb{n}", full_name="Cán Bộ", unit=cast["W05344"], roles={Role.REPORTER}, password=None, at=AT
+        )
+    client.force_login(quan)
+    for name in ("accounts_user", "units_unit", "audit_auditentry"):
+        with django_assert_max_num_queries(12):
+            assert client.get(reverse(f"admin:{name}_changelist")).status_code == 200
