@@ -88,3 +88,40 @@ def test_a_month_first_date_is_refused_not_misread():
         form = Sample(data={"day": "12/25/2021", "at": "09/20/2021 14:00"})
         assert not form.is_valid()
     assert set(form.errors) == {"day", "at"}
+
+
+def test_no_page_or_form_uses_the_browsers_own_date_input():
+    """A native date input follows the browser's language: every date field uses kstt.formats.widgets."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    native = (
+        'type="date"',
+        "type='date'",
+        "datetime-local",
+        '"type": "date"',
+        "forms.DateInput(",
+        "forms.DateTimeInput(",
+    )
+    offenders = [
+        f"{path.relative_to(root)}: {marker}"
+        for path in [*root.rglob("*.html"), *root.rglob("*.py")]
+        if "tests" not in path.parts and "formats" not in path.parts
+        for marker in native
+        if marker in path.read_text(encoding="utf-8")
+    ]
+    assert offenders == []
+
+
+def test_every_date_field_of_kstts_forms_is_typed_day_first():
+    from kstt.catalogue import forms as catalogue_forms
+    from kstt.incidents import forms as incident_forms
+
+    widgets = {}
+    for module in (catalogue_forms, incident_forms):
+        for name, form in vars(module).items():
+            if isinstance(form, type) and issubclass(form, forms.BaseForm):
+                for field_name, field in form.base_fields.items():
+                    if isinstance(field, forms.DateField | forms.DateTimeField):
+                        widgets[f"{name}.{field_name}"] = type(field.widget)
+    assert widgets and all(w in (DayInput, DayTimeInput) for w in widgets.values()), widgets
