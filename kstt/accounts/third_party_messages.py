@@ -51,9 +51,24 @@ MESSAGES = [
     gettext_noop("Tokens"),
     gettext_noop("Key"),
     gettext_noop("Created"),
-    # Django's admin index (screen-reader headings its Vietnamese catalogue lacks)
+    # Django's admin and auth: texts its Vietnamese catalogue lacks (newer than its last translation)
     gettext_noop("Add link"),
     gettext_noop("Change or view list link"),
+    gettext_noop("Model name"),
+    gettext_noop("Skip to main content"),
+    gettext_noop("Show counts"),
+    gettext_noop("Hide counts"),
+    gettext_noop("Reset password"),
+    gettext_noop("Raw passwords are not stored, so there is no way to see the user’s password."),
+    gettext_noop(
+        "Whether the user will be able to authenticate using a password or not. If disabled, they may still be able to authenticate using other backends, such as Single Sign-On or LDAP."  # noqa: E501
+    ),
+    gettext_noop("Password-based authentication"),
+    gettext_noop("Enabled"),
+    gettext_noop("Disabled"),
+    gettext_noop("After you’ve created a user, you’ll be able to edit more user options."),
+    gettext_noop("Toggle navigation"),
+    gettext_noop("Filter navigation items"),
 ]
 
 
