@@ -315,7 +315,7 @@ def _admin_pages() -> list[str]:
         meta = model._meta
         pages.append(reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist"))
         pages.append(reverse("admin:app_list", args=[meta.app_label]))
-        for obj in model._default_manager.all()[:3]:
+        for obj in model._default_manager.order_by("pk")[:30]:  # every record of the walk's province
             pages.append(reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk]))
             pages.append(reverse(f"admin:{meta.app_label}_{meta.model_name}_history", args=[obj.pk]))
         pages.append(reverse(f"admin:{meta.app_label}_{meta.model_name}_add"))  # 403 where adding is off
