@@ -121,6 +121,8 @@ LOCALE_PATHS = [BASE_DIR / "kstt" / "locale"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"
+#: dd/mm/yyyy and dd/mm/yyyy HH:MM in every language, shown and typed (kstt/formats/).
+FORMAT_MODULE_PATH = ["kstt.formats"]
 
 STATIC_URL = "static/"
 #: collectstatic's target; production serves it through WhiteNoise. Development serves from the finders.

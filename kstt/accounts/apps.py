@@ -9,3 +9,6 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from kstt import checks  # noqa: F401  (registers the project-wide system checks)
+        from kstt.accounts import third_party_messages
+
+        third_party_messages.name_the_add_ons()

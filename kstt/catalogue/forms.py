@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kstt.catalogue.choices import DayKind
+from kstt.formats.widgets import DayInput
 from kstt.units.choices import Level
 
 
@@ -37,7 +38,7 @@ class DeadlineSettingsForm(forms.Form):
 
 
 class DayForm(forms.Form):
-    day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(label=_("Day"), widget=DayInput(attrs={"class": "form-control form-control-sm"}))
     kind = forms.ChoiceField(
         label=_("Kind"), choices=DayKind.choices, widget=forms.Select(attrs={"class": "form-select form-select-sm"})
     )

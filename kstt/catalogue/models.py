@@ -78,7 +78,7 @@ class CalendarDay(models.Model):
         verbose_name_plural = _("province calendar days")
 
     def __str__(self) -> str:
-        return f"{self.day} {self.kind} {self.name}"
+        return f"{self.day:%d/%m/%Y} {self.get_kind_display()} {self.name}"
 
 
 class FormDefinition(models.Model):

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kstt import clock
+from kstt.formats.widgets import DayTimeInput
 from kstt.units.models import Unit
 
 LOCAL_INPUT = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
@@ -14,7 +15,7 @@ def _local_datetime(label, required=True):
         label=label,
         required=required,
         input_formats=LOCAL_INPUT,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local", "class": "form-control"}, format="%Y-%m-%dT%H:%M"),
+        widget=DayTimeInput(),
         help_text=_("Local time (Asia/Ho_Chi_Minh)."),
     )
 

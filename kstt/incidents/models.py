@@ -35,7 +35,9 @@ class Incident(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"#{self.pk} {self.start:%Y-%m-%d %H:%M}"
+        from kstt.clock import province_zone
+
+        return f"#{self.pk} {self.start.astimezone(province_zone()):%d/%m/%Y %H:%M}"
 
     @property
     def is_open(self) -> bool:

@@ -1,3 +1,5 @@
+from datetime import date, timedelta
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -5,11 +7,27 @@ from django.views.decorators.http import require_GET
 
 from kstt import clock
 from kstt.accounts import access
+from kstt.formats.widgets import parse_day
 from kstt.units import selectors
+from kstt.units.models import UnitVersion
 
 
-def _on(request: HttpRequest):
-    return clock.parse_day(request.GET.get("on"), clock.today())
+def _on(request: HttpRequest) -> date:
+    """The ``on`` date: typed dd/mm/yyyy in the page's form, ISO in links; today when absent or malformed."""
+    return parse_day(request.GET.get("on") or "") or clock.today()
+
+
+def _history(version: UnitVersion) -> list[tuple[UnitVersion, str]]:
+    """The unit's versions, each with its parent's name as it was while the version stood."""
+    rows = []
+    for h in selectors.history(version.unit):
+        name = ""
+        if h.parent is not None:
+            during = h.valid_from or (h.valid_until - timedelta(days=1) if h.valid_until else clock.today())
+            parent = selectors.unit_on(h.parent.code, during)
+            name = parent.name if parent is not None else ""
+        rows.append((h, name))
+    return rows
 
 
 @require_GET
@@ -70,6 +88,6 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             "access": unit_access,
             "parent": parent,
             "children": selectors.children_on(version.unit, on),
-            "history": selectors.history(version.unit),
+            "history": _history(version),
         },
     )

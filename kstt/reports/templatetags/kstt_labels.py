@@ -1,9 +1,15 @@
 """Labels people read: periods ("Quý III/2021"), statuses, days left."""
 
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
 from django import template
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from kstt import clock
 from kstt.catalogue.rules.periods import Period
 from kstt.reports.rules import OwedStatus
 
@@ -75,3 +81,42 @@ def level_label(level: str) -> str:
     from kstt.units.choices import Level
 
     return str(Level(level).label) if level in Level.values else level
+
+
+@register.filter
+def level_and_kind(version) -> str:
+    """A unit's level, with its kind only when the kind says more ("Cấp xã (phường)", not "Cấp xã (xã)")."""
+    from kstt.units.choices import Level
+    from kstt.units.rules import fold
+
+    label = level_label(version.level)
+    kind = (version.kind or "").strip()
+    if not kind:
+        return label
+    with translation.override("vi"):  # kinds are Vietnamese words, whatever the interface language
+        vietnamese = str(Level(version.level).label) if version.level in Level.values else version.level
+    return label if fold(kind) in fold(vietnamese) else f"{label} ({kind})"
+
+
+@register.simple_tag
+def unit_names(units: Iterable[Any], on: date | None = None) -> dict[str, str]:
+    """code → name of these units as on ``on`` (today by default), in one query."""
+    from kstt.units.selectors import units_on
+
+    codes = {unit.code for unit in units}
+    if not codes:
+        return {}
+    return {code: version.name for code, version in units_on(codes, on or clock.today()).items()}
+
+
+@register.simple_tag
+def incident_unit_names(incidents: Iterable[Any]) -> dict[str, str]:
+    """code → today's name of every unit the listed incidents name (their units prefetched), in one query."""
+    return unit_names([unit for incident in incidents for unit in incident.units.all()])
+
+
+@register.filter
+def named(unit: Any, names: dict[str, str]) -> str:
+    """ "Name (CODE)" when the name is known, else the code."""
+    name = names.get(unit.code) if names else None
+    return f"{name} ({unit.code})" if name else unit.code

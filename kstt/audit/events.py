@@ -1,0 +1,39 @@
+"""The names people read for the audit trail's event codes.
+
+The code (``units.loaded``) is what is stored and what services write; this table is what the
+administration site shows. Every code a service records must be named here
+(kstt/audit/tests/test_events.py reads the source to make sure).
+"""
+
+from __future__ import annotations
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+EVENTS: dict[str, Promise] = {
+    "accounts.user_created": _("User created"),
+    "accounts.user_updated": _("User updated"),
+    "catalogue.loaded": _("Report catalogue loaded"),
+    "catalogue.deadlines_changed": _("Deadline settings changed"),
+    "catalogue.day_declared": _("Day off or working day declared"),
+    "catalogue.day_withdrawn": _("Declared day withdrawn"),
+    "catalogue.fields_loaded": _("Procedure fields loaded"),
+    "dossiers.loaded": _("Dossiers loaded"),
+    "incidents.recorded": _("Incident recorded"),
+    "incidents.updated": _("Incident updated"),
+    "incidents.closed": _("Incident closed"),
+    "incidents.loaded": _("Incidents loaded"),
+    "units.loaded": _("Units loaded"),
+    "units.closed": _("Units closed"),
+}
+
+
+def event_label(code: str) -> str:
+    """The event's name in the current language; an unknown code is shown as it is."""
+    label = EVENTS.get(code)
+    return str(label) if label is not None else code
+
+
+def event_choices() -> list[tuple[str, str]]:
+    """(code, name) pairs, sorted by name, for filters."""
+    return sorted(((code, str(label)) for code, label in EVENTS.items()), key=lambda pair: pair[1])
