@@ -147,7 +147,10 @@ def test_saving_the_same_settings_changes_nothing(kstt_report, quan):
             (15, 0, True, {}), "closing_days", "Thời điểm khóa sổ phải sau hạn gửi từ 1 đến 365 ngày.", id="closing-0"
         ),
         pytest.param(
-            (15, 366, True, {}), "closing_days", "Thời điểm khóa sổ phải sau hạn gửi từ 1 đến 365 ngày.", id="closing-366"
+            (15, 366, True, {}),
+            "closing_days",
+            "Thời điểm khóa sổ phải sau hạn gửi từ 1 đến 365 ngày.",
+            id="closing-366",
         ),
         pytest.param(
             (15, 30, True, {"commune": (0, None)}),

@@ -98,7 +98,9 @@ def test_a_cap_of_31_gives_the_last_day_of_june_and_september(client, quan, tuan
 
 def test_a_cut_off_day_of_1_gives_calendar_quarters(client, quan, kstt_report):
     client.force_login(quan)
-    page = client.post(reverse("catalogue:report_type") + "?year=2021", {**SETTINGS, "cutoff_day": 1, "cap_province": ""})
+    page = client.post(
+        reverse("catalogue:report_type") + "?year=2021", {**SETTINGS, "cutoff_day": 1, "cap_province": ""}
+    )
     assert page.status_code == 302
     html = client.get(reverse("catalogue:report_type") + "?year=2021").content.decode()
     assert "01/07/2021 – 30/09/2021" in html
@@ -134,7 +136,9 @@ def test_a_cut_off_day_of_1_gives_calendar_quarters(client, quan, kstt_report):
         pytest.param({"cap_province": 32}, "cap_province", "31", id="cap-32"),
     ],
 )
-def test_a_setting_that_would_not_mean_what_the_page_says_is_refused(client, quan, kstt_report, changes, field, message):
+def test_a_setting_that_would_not_mean_what_the_page_says_is_refused(
+    client, quan, kstt_report, changes, field, message
+):
     client.force_login(quan)
     page = client.post(reverse("catalogue:report_type") + "?year=2021", {**SETTINGS, **changes})
     assert page.status_code == 200
