@@ -37,7 +37,10 @@ class CatalogueError(ValueError):
 def policy_problem_message(problem: str, values: dict[str, int | str]) -> str:
     """What an administrator reads when the catalogue page refuses a deadline setting."""
     level = values.get("level")
-    values = {**values, "level": Level(level).label if isinstance(level, str) and level in LEVELS else level or ""}
+    named: dict[str, object] = {
+        **values,
+        "level": str(Level(level).label) if isinstance(level, str) and level in LEVELS else level or "",
+    }
     texts = {
         "cutoff_range": _("The cut-off day must be between %(low)s and %(high)s."),
         "closing_range": _("The closing time must be between %(low)s and %(high)s days after the deadline."),
@@ -52,7 +55,7 @@ def policy_problem_message(problem: str, values: dict[str, int | str]) -> str:
             "so that the deadline always falls after the window's last day."
         ),
     }
-    return texts[problem] % values
+    return texts[problem] % named
 
 
 def check_policy(policy: DeadlinePolicy) -> None:
