@@ -22,6 +22,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import holidays
+from django.utils.translation import gettext as _
 
 from kstt.catalogue.rules.periods import Period
 
@@ -114,13 +115,18 @@ class Schedule:
     closing_day: date
     deadline: datetime
     closing: datetime
-    #: How the deadline day was reached, for the evidence: "E + 4 days", "rolled over ...", "capped ...".
+    #: How the deadline day was reached, for the evidence (in the active language, dates dd/mm/yyyy):
+    #: "E 14/09/2021 + 4 days = 18/09/2021", "... is not a working day; moved to ...", "never after ...".
     steps: tuple[str, ...]
 
 
 def end_of_day(day: date, zone: ZoneInfo) -> datetime:
     """The last instant of a local day (23:59:59.999999)."""
     return datetime.combine(day, time.max, tzinfo=zone)
+
+
+def _dmy(day: date) -> str:
+    return day.strftime("%d/%m/%Y")
 
 
 def cap_date(period: Period, cap_day: int) -> date:
@@ -138,22 +144,25 @@ def deadline_day(
         rule = policy.levels[level]
     except KeyError:
         raise ValueError(f"no deadline is set for the level {level!r}") from None
-    _, end = period.window(policy.cutoff_day)
+    end = period.window(policy.cutoff_day)[1]
     day = end + timedelta(days=rule.offset_days)
-    steps = [f"E {end.isoformat()} + {rule.offset_days} days = {day.isoformat()}"]
+    steps = [_("E %(end)s + %(days)s days = %(day)s") % {"end": _dmy(end), "days": rule.offset_days, "day": _dmy(day)}]
     cap = cap_date(period, rule.cap_day) if rule.cap_day else None
     if cap is not None and day > cap:
         day = cap
-        steps.append(f"capped at the {rule.cap_day}th: {day.isoformat()}")
+        steps.append(_("never after day %(cap)s: %(day)s") % {"cap": rule.cap_day, "day": _dmy(day)})
     if policy.roll_forward and not calendar.is_working_day(day):
         rolled = calendar.on_or_after(day)
         if cap is not None and rolled > cap and calendar.on_or_before(cap) > end:
             rolled = calendar.on_or_before(cap)
             steps.append(
-                f"{day.isoformat()} is not a working day; the last working day by the cap: {rolled.isoformat()}"
+                _("%(day)s is not a working day; the last working day by the cap: %(rolled)s")
+                % {"day": _dmy(day), "rolled": _dmy(rolled)}
             )
         else:
-            steps.append(f"{day.isoformat()} is not a working day; moved to {rolled.isoformat()}")
+            steps.append(
+                _("%(day)s is not a working day; moved to %(rolled)s") % {"day": _dmy(day), "rolled": _dmy(rolled)}
+            )
         day = rolled
     return day, tuple(steps)
 

@@ -160,3 +160,13 @@ def test_the_calendar_of_a_long_closing_time_knows_the_holidays_of_its_year(clie
     row = html[row_start : html.index("</tr>", row_start)]
     assert "24/01/2022" in row
     assert "27/01/2023" in row
+
+
+def test_each_deadline_says_in_vietnamese_how_it_was_reached(client, quan, kstt_report):
+    client.force_login(quan)
+    html = client.get(reverse("catalogue:report_type") + "?year=2021").content.decode()
+    start = html.index('data-testid="calendar-2021Q3-department"')
+    cell = html[start : html.index("</td>", start)]  # its title attribute holds the steps
+    assert 'title="Ngày cuối kỳ chốt 14/09/2021 + 4 ngày = 18/09/2021 → ' in cell
+    assert "18/09/2021 không phải ngày làm việc; chuyển sang 20/09/2021" in cell
+    assert "days" not in cell and "working day" not in cell
