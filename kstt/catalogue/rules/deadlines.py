@@ -148,6 +148,10 @@ def deadline_day(
     day = end + timedelta(days=rule.offset_days)
     steps = [_("E %(end)s + %(days)s days = %(day)s") % {"end": _dmy(end), "days": rule.offset_days, "day": _dmy(day)}]
     cap = cap_date(period, rule.cap_day) if rule.cap_day else None
+    if cap is not None and cap <= end:
+        # A cap on or before the window's end cannot hold (the catalogue refuses it): no report is
+        # due before its data are complete.
+        cap = None
     if cap is not None and day > cap:
         day = cap
         steps.append(_("never after day %(cap)s: %(day)s") % {"cap": rule.cap_day, "day": _dmy(day)})

@@ -298,6 +298,16 @@ def test_a_cap_with_a_working_day_after_the_window_falls_back_to_it():
     assert schedule(Period.parse("2021Q3"), "province", policy, CALENDAR, HCM).deadline_day == date(2021, 9, 24)
 
 
+@pytest.mark.parametrize("cutoff_day", [1, 16, 26])
+def test_a_stored_cap_on_or_before_the_window_end_never_puts_the_deadline_before_it(cutoff_day):
+    # Refused by the catalogue, but a cap saved before it was refused must not make a report due
+    # before its window ends: the cap does not apply.
+    policy = DeadlinePolicy(levels={"province": LevelDeadline(6, cap_day=15)}, cutoff_day=cutoff_day)
+    due = schedule(Period.parse("2021Q3"), "province", policy, CALENDAR, HCM)
+    end = Period.parse("2021Q3").window(cutoff_day)[1]
+    assert due.deadline_day == CALENDAR.on_or_after(end + timedelta(days=6))
+
+
 def _accepted_policies():
     """Every combination at the edges of what the catalogue page accepts."""
     for cutoff_day in (1, 2, 14, 15, 16, 27, 28):
