@@ -11,20 +11,59 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from kstt import interchange
 from kstt.audit import services as audit
 from kstt.catalogue.choices import DayKind
 from kstt.catalogue.models import CalendarDay, DeadlineRule, FormDefinition, ProcedureField, ReportType
 from kstt.catalogue.rules import forms
+from kstt.catalogue.rules.deadlines import DeadlinePolicy, LevelDeadline, policy_problems
 from kstt.catalogue.rules.periods import KINDS
+from kstt.units.choices import Level
 from kstt.units.rules import LEVELS
 
 DEFINITIONS = Path(__file__).resolve().parent / "definitions"
 
 
 class CatalogueError(ValueError):
-    """A catalogue change that cannot be made; nothing was changed."""
+    """A catalogue change that cannot be made; nothing was changed. ``field``: the setting at fault."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def policy_problem_message(problem: str, values: dict[str, int | str]) -> str:
+    """What an administrator reads when the catalogue page refuses a deadline setting."""
+    level = values.get("level")
+    named: dict[str, object] = {
+        **values,
+        "level": str(Level(level).label) if isinstance(level, str) and level in LEVELS else level or "",
+    }
+    texts = {
+        "cutoff_range": _("The cut-off day must be between %(low)s and %(high)s."),
+        "closing_range": _("The closing time must be between %(low)s and %(high)s days after the deadline."),
+        "offset_range": _("%(level)s: the deadline must be between %(low)s and %(high)s days after the window."),
+        "cap_range": _("%(level)s: the “never after” day must be a day of the month (%(low)s–%(high)s)."),
+        "cap_with_calendar_months": _(
+            "%(level)s: with the cut-off day 1 the window ends on the last day of the period's last month, "
+            "so no “never after” day can fall after it: leave it empty."
+        ),
+        "cap_before_window_end": _(
+            "%(level)s: the “never after” day must be the cut-off day (%(cutoff_day)s) or later, "
+            "so that the deadline always falls after the window's last day."
+        ),
+    }
+    return texts[problem] % named
+
+
+def check_policy(policy: DeadlinePolicy) -> None:
+    """Refuse a policy with a value that would not mean what the catalogue page says (the first one)."""
+    problems = policy_problems(policy)
+    if problems:
+        field_name, problem, values = problems[0]
+        raise CatalogueError(policy_problem_message(problem, values), field=field_name)
 
 
 @dataclass
@@ -77,6 +116,22 @@ def _check_report_type(path: Path, data: dict[str, Any]) -> None:
             raise CatalogueError(f"{path.name}: deadlines.{level}: unknown level")
         if not isinstance(rule.get("offset_days"), int) or rule["offset_days"] < 1:
             raise CatalogueError(f"{path.name}: deadlines.{level}.offset_days must be a whole number of days ≥ 1")
+        if rule.get("cap_day") is not None and not isinstance(rule["cap_day"], int):
+            raise CatalogueError(f"{path.name}: deadlines.{level}.cap_day must be a day of the month")
+    for key in ("cutoff_day", "closing_days"):
+        if not isinstance(data.get(key, 1), int):
+            raise CatalogueError(f"{path.name}: {key} must be a whole number")
+    policy = DeadlinePolicy(
+        levels={
+            level: LevelDeadline(rule["offset_days"], rule.get("cap_day")) for level, rule in data["deadlines"].items()
+        },
+        cutoff_day=data.get("cutoff_day", 15),
+        closing_days=data.get("closing_days", 30),
+    )
+    try:
+        check_policy(policy)
+    except CatalogueError as exc:
+        raise CatalogueError(f"{path.name}: {exc}", field=exc.field) from None
 
 
 @transaction.atomic
@@ -176,22 +231,19 @@ def change_deadline_settings(
 ) -> ReportType:
     """Change a report type's deadline settings; every page computes deadlines from them at once."""
     report_type = ReportType.objects.select_for_update().get(pk=report_type.pk)
-    if not 1 <= settings.cutoff_day <= 28:
-        raise CatalogueError("the cut-off day must be between 1 and 28")
-    if settings.closing_days < 1:
-        raise CatalogueError("the closing time must be at least one day after the deadline")
+    unknown = [level for level in settings.levels if level not in LEVELS]
+    if unknown:
+        raise CatalogueError(f"unknown level {', '.join(unknown)}")
+    # The levels the report type has, as they will be once saved: a cap is judged with the cut-off day.
+    levels = {rule.level: LevelDeadline(rule.offset_days, rule.cap_day) for rule in report_type.deadline_rules.all()}
+    levels.update({level: LevelDeadline(offset, cap) for level, (offset, cap) in settings.levels.items()})
+    check_policy(DeadlinePolicy(levels=levels, cutoff_day=settings.cutoff_day, closing_days=settings.closing_days))
     before = _settings_snapshot(report_type)
     report_type.cutoff_day = settings.cutoff_day
     report_type.closing_days = settings.closing_days
     report_type.roll_forward = settings.roll_forward
     report_type.returned_on_time = settings.returned_on_time
     for level, (offset, cap) in settings.levels.items():
-        if level not in LEVELS:
-            raise CatalogueError(f"unknown level {level}")
-        if offset < 1:
-            raise CatalogueError("a deadline is at least one day after the window (Decree 09 art. 8.5)")
-        if cap is not None and not 1 <= cap <= 31:
-            raise CatalogueError("the cap must be a day of the month (1–31)")
         DeadlineRule.objects.update_or_create(
             report_type=report_type, level=level, defaults={"offset_days": offset, "cap_day": cap}
         )

@@ -11,7 +11,7 @@ from kstt.accounts import access
 from kstt.catalogue import selectors, services
 from kstt.catalogue.forms import DayForm, DeadlineSettingsForm
 from kstt.catalogue.models import CalendarDay
-from kstt.catalogue.rules.deadlines import schedule
+from kstt.catalogue.rules.deadlines import calendar_years, schedule
 from kstt.catalogue.rules.periods import periods_of_year
 from kstt.units.rules import LEVELS
 
@@ -57,7 +57,7 @@ def report_type_page(request: HttpRequest, code: str = selectors.KSTT) -> HttpRe
                 actor=request.user,
             )
         except services.CatalogueError as exc:
-            form.add_error(None, str(exc))
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
         else:
             messages.success(request, _("The deadline settings were saved; every page now uses them."))
             return redirect(request.get_full_path())
@@ -68,10 +68,11 @@ def report_type_page(request: HttpRequest, code: str = selectors.KSTT) -> HttpRe
     except ValueError:
         year = today.year
     policy = selectors.policy(report_type)
-    calendar = selectors.work_calendar([year])
+    year_periods = periods_of_year(year, report_type.periods)
+    calendar = selectors.work_calendar(calendar_years(year_periods, policy))
     zone = clock.province_zone()
     resolved = []
-    for period in periods_of_year(year, report_type.periods):
+    for period in year_periods:
         rows = [schedule(period, level, policy, calendar, zone) for level in levels]
         resolved.append((period, report_type.also.get(period.kind), period.window(policy.cutoff_day), rows))
     days_off = sorted((d, n) for d, n in calendar.days_off.items() if d.year == year)

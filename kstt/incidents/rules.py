@@ -80,6 +80,15 @@ def extend(
         current = moved
 
 
+def reach(incidents: Iterable[IncidentSpan], *, calendar: WorkCalendar, zone: ZoneInfo) -> datetime | None:
+    """The latest instant these incidents can move a deadline to: the end of the first working day
+    after the last local day one of them ended on (None when there are none, or none has ended)."""
+    ends = [i.end for i in incidents if i.end is not None]
+    if not ends:
+        return None
+    return end_of_day(calendar.after(max(ends).astimezone(zone).date()), zone)
+
+
 # --- The incident file contract (interchange.md "Incidents") ------------------------------------
 
 INCIDENT_COLUMNS = ("start", "end", "scope", "description")

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from collections.abc import Iterable
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from django.db.models import Q, QuerySet
 
+from kstt.catalogue.rules.deadlines import Schedule, WorkCalendar
 from kstt.incidents.models import Incident
-from kstt.incidents.rules import IncidentSpan
+from kstt.incidents.rules import WINDOW, IncidentSpan, reach
 
 
 def incidents() -> QuerySet[Incident]:
@@ -18,12 +21,33 @@ def incident(pk: int) -> Incident | None:
     return incidents().filter(pk=pk).first()
 
 
-def spans_between(start: datetime, end: datetime) -> list[IncidentSpan]:
-    """Incidents that could touch a deadline in [start, end] (they overlap the period from a day before)."""
+def spans_for(schedules: Iterable[Schedule], *, calendar: WorkCalendar, zone: ZoneInfo) -> list[IncidentSpan]:
+    """The incidents that can move any of these deadlines or closing times (rules.md §4).
+
+    The one loader of incidents for deadlines, used by every page: the incidents that overlap the
+    span from the earliest deadline − 24 h to the latest closing time, and, since an extended time
+    can be hit again, the span up to the latest time those incidents can extend one to.
+    """
+    schedules = list(schedules)
+    if not schedules:
+        return []
+    low = min(s.deadline for s in schedules) - WINDOW
+    high = max(s.closing for s in schedules)
+    while True:
+        spans = _overlapping(low, high)
+        furthest = reach(spans, calendar=calendar, zone=zone)
+        if furthest is None or furthest <= high:
+            return spans
+        high = furthest
+
+
+def _overlapping(low: datetime, high: datetime) -> list[IncidentSpan]:
+    """Incidents that start by ``high`` and are open or end at or after ``low``."""
     qs = (
-        Incident.objects.filter(start__lte=end)
-        .filter(Q(end__isnull=True) | Q(end__gte=start - timedelta(days=1)))
+        Incident.objects.filter(start__lte=high)
+        .filter(Q(end__isnull=True) | Q(end__gte=low))
         .prefetch_related("units")
+        .order_by("start", "pk")
     )
     return [
         IncidentSpan(

@@ -8,12 +8,12 @@ scheduled deadline and closing time and the effective ones.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime
 
 from kstt import clock
 from kstt.catalogue import selectors as catalogue
 from kstt.catalogue.models import ReportType
-from kstt.catalogue.rules.deadlines import Schedule, schedule
+from kstt.catalogue.rules.deadlines import Schedule, calendar_years, schedule
 from kstt.catalogue.rules.periods import Period, periods_of_year
 from kstt.incidents import selectors as incidents
 from kstt.incidents.rules import Extension, IncidentSpan, extend, in_scope
@@ -53,24 +53,25 @@ class _Engine:
         self.report_type = report_type
         self.policy = catalogue.policy(report_type)
         self.zone = clock.province_zone()
-        years = {p.year for p in periods}
-        self.calendar = catalogue.work_calendar(years)
-        self._schedules: dict[tuple[Period, str], Schedule] = {}
-        ends = [p.window(self.policy.cutoff_day)[1] for p in periods]
-        # An incident can touch a deadline or a closing time from the earliest window end to ~4 months on.
-        self.spans: list[IncidentSpan] = incidents.spans_between(
-            datetime.combine(min(ends), time.min, tzinfo=self.zone),
-            datetime.combine(max(ends) + timedelta(days=120), time.max, tzinfo=self.zone),
-        )
-        self.descriptions = incidents.descriptions({s.id for s in self.spans}) if self.spans else {}
+        self.calendar = catalogue.work_calendar(calendar_years(periods, self.policy))
+        self._schedules: dict[tuple[Period, str], Schedule] = {
+            (period, level): schedule(period, level, self.policy, self.calendar, self.zone)
+            for period in periods
+            for level in self.policy.levels
+        }
+        self._spans: list[IncidentSpan] | None = None
+        self.descriptions: dict[int, str] = {}
+
+    @property
+    def spans(self) -> list[IncidentSpan]:
+        """Every incident that can move one of these deadlines or closing times (loaded once)."""
+        if self._spans is None:
+            self._spans = incidents.spans_for(self._schedules.values(), calendar=self.calendar, zone=self.zone)
+            self.descriptions = incidents.descriptions({s.id for s in self._spans}) if self._spans else {}
+        return self._spans
 
     def schedule(self, period: Period, level: str) -> Schedule | None:
-        key = (period, level)
-        if key not in self._schedules:
-            if level not in self.policy.levels:
-                return None
-            self._schedules[key] = schedule(period, level, self.policy, self.calendar, self.zone)
-        return self._schedules[key]
+        return self._schedules.get((period, level))
 
     def owed(self, unit: UnitVersion, period: Period, *, now: datetime) -> Owed | None:
         due = self.schedule(period, unit.level)

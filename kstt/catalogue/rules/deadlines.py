@@ -5,16 +5,24 @@ level; on a weekend or public holiday it moves to the end of the next working da
 art. 148); the province's report is never after the 25th of the period's last month (Decree 09
 art. 13). The closing time (after which a report still absent is *not sent*) is the end of the
 N-th day after the scheduled deadline, moved to a working day the same way.
+
+Every value the catalogue page accepts means what the page says (``policy_problems`` names the
+ones it refuses): a cap day past the end of a shorter month is that month's last day (a cap of 31
+is the 30th in June and September); a cap must fall after the window's last day, so that no report
+is due before its data are complete; when no working day lies between the window's end and the cap,
+the cap yields to the Civil Code and the deadline moves to the next working day.
 """
 
 from __future__ import annotations
 
+import calendar as gregorian
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import holidays
+from django.utils.translation import gettext as _
 
 from kstt.catalogue.rules.periods import Period
 
@@ -107,13 +115,25 @@ class Schedule:
     closing_day: date
     deadline: datetime
     closing: datetime
-    #: How the deadline day was reached, for the evidence: "E + 4 days", "rolled over ...", "capped ...".
+    #: How the deadline day was reached, for the evidence (in the active language, dates dd/mm/yyyy):
+    #: "E 14/09/2021 + 4 days = 18/09/2021", "... is not a working day; moved to ...", "never after ...".
     steps: tuple[str, ...]
 
 
 def end_of_day(day: date, zone: ZoneInfo) -> datetime:
     """The last instant of a local day (23:59:59.999999)."""
     return datetime.combine(day, time.max, tzinfo=zone)
+
+
+def _dmy(day: date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def cap_date(period: Period, cap_day: int) -> date:
+    """The cap of a period: that day of the period's last month, or the month's last day when the
+    month is shorter (a cap of 31 is 30 June, 30 September)."""
+    last = gregorian.monthrange(period.year, period.last_month)[1]
+    return date(period.year, period.last_month, min(cap_day, last))
 
 
 def deadline_day(
@@ -124,22 +144,29 @@ def deadline_day(
         rule = policy.levels[level]
     except KeyError:
         raise ValueError(f"no deadline is set for the level {level!r}") from None
-    _, end = period.window(policy.cutoff_day)
+    end = period.window(policy.cutoff_day)[1]
     day = end + timedelta(days=rule.offset_days)
-    steps = [f"E {end.isoformat()} + {rule.offset_days} days = {day.isoformat()}"]
-    cap = date(period.year, period.last_month, rule.cap_day) if rule.cap_day else None
+    steps = [_("E %(end)s + %(days)s days = %(day)s") % {"end": _dmy(end), "days": rule.offset_days, "day": _dmy(day)}]
+    cap = cap_date(period, rule.cap_day) if rule.cap_day else None
+    if cap is not None and cap <= end:
+        # A cap on or before the window's end cannot hold (the catalogue refuses it): no report is
+        # due before its data are complete.
+        cap = None
     if cap is not None and day > cap:
         day = cap
-        steps.append(f"capped at the {rule.cap_day}th: {day.isoformat()}")
+        steps.append(_("never after day %(cap)s: %(day)s") % {"cap": rule.cap_day, "day": _dmy(day)})
     if policy.roll_forward and not calendar.is_working_day(day):
         rolled = calendar.on_or_after(day)
-        if cap is not None and rolled > cap:
+        if cap is not None and rolled > cap and calendar.on_or_before(cap) > end:
             rolled = calendar.on_or_before(cap)
             steps.append(
-                f"{day.isoformat()} is not a working day; the last working day by the cap: {rolled.isoformat()}"
+                _("%(day)s is not a working day; the last working day by the cap: %(rolled)s")
+                % {"day": _dmy(day), "rolled": _dmy(rolled)}
             )
         else:
-            steps.append(f"{day.isoformat()} is not a working day; moved to {rolled.isoformat()}")
+            steps.append(
+                _("%(day)s is not a working day; moved to %(rolled)s") % {"day": _dmy(day), "rolled": _dmy(rolled)}
+            )
         day = rolled
     return day, tuple(steps)
 
@@ -163,3 +190,49 @@ def schedule(period: Period, level: str, policy: DeadlinePolicy, calendar: WorkC
         closing=end_of_day(closing, zone),
         steps=steps,
     )
+
+
+#: The bounds the catalogue page states for each setting (DeadlineSettingsForm uses the same ones).
+CUTOFF_DAYS = (1, 28)
+CLOSING_DAYS = (1, 365)
+OFFSET_DAYS = (1, 60)
+CAP_DAYS = (1, 31)
+
+
+def policy_problems(policy: DeadlinePolicy) -> list[tuple[str, str, dict[str, int | str]]]:
+    """What is wrong with a policy, as (field, problem code, values): empty when every value means
+    what the catalogue page says. The codes are the messages' keys (catalogue.services)."""
+    problems: list[tuple[str, str, dict[str, int | str]]] = []
+    if not CUTOFF_DAYS[0] <= policy.cutoff_day <= CUTOFF_DAYS[1]:
+        problems.append(("cutoff_day", "cutoff_range", {"low": CUTOFF_DAYS[0], "high": CUTOFF_DAYS[1]}))
+    if not CLOSING_DAYS[0] <= policy.closing_days <= CLOSING_DAYS[1]:
+        problems.append(("closing_days", "closing_range", {"low": CLOSING_DAYS[0], "high": CLOSING_DAYS[1]}))
+    for level, rule in policy.levels.items():
+        if not OFFSET_DAYS[0] <= rule.offset_days <= OFFSET_DAYS[1]:
+            problems.append(
+                (f"offset_{level}", "offset_range", {"level": level, "low": OFFSET_DAYS[0], "high": OFFSET_DAYS[1]})
+            )
+        if rule.cap_day is None:
+            continue
+        if not CAP_DAYS[0] <= rule.cap_day <= CAP_DAYS[1]:
+            problems.append((f"cap_{level}", "cap_range", {"level": level, "low": CAP_DAYS[0], "high": CAP_DAYS[1]}))
+        elif policy.cutoff_day == 1:
+            problems.append((f"cap_{level}", "cap_with_calendar_months", {"level": level}))
+        elif rule.cap_day < policy.cutoff_day:
+            problems.append(
+                (f"cap_{level}", "cap_before_window_end", {"level": level, "cutoff_day": policy.cutoff_day})
+            )
+    return problems
+
+
+def calendar_years(periods: Iterable[Period], policy: DeadlinePolicy) -> set[int]:
+    """The years whose holidays the deadlines and closing times of these periods can touch: from
+    the first window's start to the latest possible closing day (every rollover included)."""
+    years: set[int] = set()
+    longest = max((rule.offset_days for rule in policy.levels.values()), default=0)
+    for period in periods:
+        start, end = period.window(policy.cutoff_day)
+        # A month of rollovers (Tết and its weekends) on the deadline and again on the closing day.
+        latest = end + timedelta(days=max(longest, 0) + policy.closing_days + 62)
+        years.update(range(start.year, latest.year + 1))
+    return years

@@ -3,11 +3,14 @@
 Period codes: ``2021Q1``..``2021Q4``, ``2021H1`` (six months), ``2021M9`` (nine months), ``2021Y``.
 A window runs from the cut-off day of the month before the period's first month to the day before
 the cut-off day of its last month, both inclusive: with the legal cut-off day 15, Q3 is 15/06–14/09
-and Q1 is 15/12 of the previous year – 14/03.
+and Q1 is 15/12 of the previous year – 14/03. A cut-off day of 1 means calendar months: the window
+ends on the last day of the period's last month (Q3 is 01/07–30/09), never on the last day of the
+month before it (which would shift every window back by a whole month).
 """
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -54,14 +57,21 @@ class Period:
         if not 1 <= cutoff_day <= 28:
             raise PeriodError(f"the cut-off day must be between 1 and 28, not {cutoff_day}")
         first, last = KINDS[self.kind]
-        start_year, start_month = (self.year - 1, 12) if first == 1 else (self.year, first - 1)
-        start = date(start_year, start_month, cutoff_day)
-        end = date(self.year, last, cutoff_day) - timedelta(days=1)
-        return start, end
+        before_year, before_month = (self.year - 1, 12) if first == 1 else (self.year, first - 1)
+        start = month_end(before_year, before_month, cutoff_day) + timedelta(days=1)
+        return start, month_end(self.year, last, cutoff_day)
 
     @property
     def last_month(self) -> int:
         return KINDS[self.kind][1]
+
+
+def month_end(year: int, month: int, cutoff_day: int) -> date:
+    """The last day of a month's data: the day before the cut-off day in that month, or with the
+    cut-off day 1 (calendar months) the month's last day."""
+    if cutoff_day == 1:
+        return date(year, month, calendar.monthrange(year, month)[1])
+    return date(year, month, cutoff_day - 1)
 
 
 def periods_of_year(year: int, kinds: list[str] | tuple[str, ...]) -> list[Period]:

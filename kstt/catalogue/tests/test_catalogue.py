@@ -139,21 +139,102 @@ def test_saving_the_same_settings_changes_nothing(kstt_report, quan):
 
 
 @pytest.mark.parametrize(
-    ("values", "message"),
+    ("values", "field", "message"),
     [
-        ((0, 30, True, {}), "cut-off day"),
-        ((15, 0, True, {}), "closing time"),
-        ((15, 30, True, {"commune": (0, None)}), "at least one day"),
-        ((15, 30, True, {"province": (6, 32)}), "day of the month"),
-        ((15, 30, True, {"hamlet": (2, None)}), "unknown level"),
+        pytest.param((0, 30, True, {}), "cutoff_day", "Ngày chốt số liệu phải từ ngày 1 đến ngày 28.", id="cutoff-0"),
+        pytest.param((29, 30, True, {}), "cutoff_day", "Ngày chốt số liệu phải từ ngày 1 đến ngày 28.", id="cutoff-29"),
+        pytest.param(
+            (15, 0, True, {}), "closing_days", "Thời điểm khóa sổ phải sau hạn gửi từ 1 đến 365 ngày.", id="closing-0"
+        ),
+        pytest.param(
+            (15, 366, True, {}),
+            "closing_days",
+            "Thời điểm khóa sổ phải sau hạn gửi từ 1 đến 365 ngày.",
+            id="closing-366",
+        ),
+        pytest.param(
+            (15, 30, True, {"commune": (0, None)}),
+            "offset_commune",
+            "Cấp xã: hạn gửi phải sau ngày cuối của kỳ chốt từ 1 đến 60 ngày.",
+            id="offset-0",
+        ),
+        pytest.param(
+            (15, 30, True, {"commune": (61, None)}),
+            "offset_commune",
+            "Cấp xã: hạn gửi phải sau ngày cuối của kỳ chốt từ 1 đến 60 ngày.",
+            id="offset-61",
+        ),
+        pytest.param(
+            (15, 30, True, {"province": (6, 32)}),
+            "cap_province",
+            "Cấp tỉnh: ngày “không muộn hơn” phải là một ngày trong tháng (1–31).",
+            id="cap-32",
+        ),
+        pytest.param(
+            (15, 30, True, {"province": (6, 14)}),
+            "cap_province",
+            "Cấp tỉnh: ngày “không muộn hơn” phải từ ngày chốt số liệu (ngày 15) trở đi",
+            id="cap-before-the-cut-off-day",
+        ),
+        pytest.param(
+            (26, 30, True, {}),
+            "cap_province",
+            "Cấp tỉnh: ngày “không muộn hơn” phải từ ngày chốt số liệu (ngày 26) trở đi",
+            id="cut-off-day-after-the-stored-cap-of-25",
+        ),
+        pytest.param(
+            (1, 30, True, {}),
+            "cap_province",
+            "Cấp tỉnh: với ngày chốt số liệu là ngày 1, kỳ chốt kết thúc vào ngày cuối cùng của tháng cuối kỳ",
+            id="calendar-months-with-the-stored-cap",
+        ),
+        pytest.param((15, 30, True, {"hamlet": (2, None)}), None, "unknown level", id="unknown-level"),
     ],
 )
-def test_nonsense_settings_are_refused(kstt_report, quan, values, message):
-    with pytest.raises(services.CatalogueError, match=message):
+def test_nonsense_settings_are_refused_in_vietnamese(kstt_report, quan, values, field, message):
+    with pytest.raises(services.CatalogueError) as refused:
         services.change_deadline_settings(
             report_type=kstt_report, settings=services.DeadlineSettings(*values), at=AT, actor=quan
         )
+    assert message in str(refused.value)
+    assert refused.value.field == field
+    kstt_report.refresh_from_db()
+    assert (kstt_report.cutoff_day, kstt_report.closing_days, kstt_report.settings_version) == (15, 30, 1)
     assert DeadlineRule.objects.get(level="commune").offset_days == 2
+    assert DeadlineRule.objects.get(level="province").cap_day == 25
+
+
+@pytest.mark.parametrize(
+    ("values", "levels"),
+    [
+        pytest.param((1, 30, True, {"province": (6, None)}), {"province": (6, None)}, id="calendar-months-no-cap"),
+        pytest.param((28, 30, True, {"province": (6, 28)}), {"province": (6, 28)}, id="cutoff-28-cap-28"),
+        pytest.param((15, 30, True, {"province": (6, 31)}), {"province": (6, 31)}, id="cap-31"),
+        pytest.param((15, 365, True, {"commune": (60, None)}), {"commune": (60, None)}, id="the-longest-accepted"),
+        pytest.param((15, 1, True, {"commune": (1, None)}), {"commune": (1, None)}, id="the-shortest-accepted"),
+    ],
+)
+def test_every_edge_the_page_accepts_is_saved(kstt_report, quan, values, levels):
+    services.change_deadline_settings(
+        report_type=kstt_report, settings=services.DeadlineSettings(*values), at=AT, actor=quan
+    )
+    kstt_report.refresh_from_db()
+    assert (kstt_report.cutoff_day, kstt_report.closing_days) == values[:2]
+    for level, (offset, cap) in levels.items():
+        assert (DeadlineRule.objects.get(level=level).offset_days, DeadlineRule.objects.get(level=level).cap_day) == (
+            offset,
+            cap,
+        )
+
+
+def test_a_report_type_file_whose_cap_falls_before_its_window_end_is_refused(tmp_path, db):
+    definitions = tmp_path / "definitions"
+    shutil.copytree(services.DEFINITIONS, definitions)
+    path = definitions / "report_types" / "kstt.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace("cap_day = 25", "cap_day = 10"), encoding="utf-8")
+    with pytest.raises(CommandError, match=r"kstt\.toml: .*(ngày chốt số liệu|cut-off day)"):
+        load("--dir", definitions)
+    assert ReportType.objects.count() == 0
 
 
 def test_a_declared_make_up_day_must_be_a_weekend_day(quan, db):

@@ -1,12 +1,12 @@
 """The incident extension rule (rules.md §4), one row per case the regulation names."""
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from kstt.catalogue.rules.deadlines import end_of_day, vietnam_calendar
-from kstt.incidents.rules import IncidentSpan, extend, in_scope
+from kstt.incidents.rules import IncidentSpan, extend, in_scope, reach
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 CALENDAR = vietnam_calendar([2021])
@@ -133,3 +133,67 @@ def test_the_closing_time_is_extended_by_the_same_rule():
     closing = end_of_day(date(2021, 10, 20), HCM)
     result = extend(closing, [incident(1, at(20, 9, month=10), at(20, 10, month=10))], calendar=CALENDAR, zone=HCM)
     assert result.deadline == end_of_day(date(2021, 10, 21), HCM)
+
+
+# --- Boundaries (issue 7, point 11) ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("start", "effective", "used"),
+    [
+        pytest.param(DEADLINE, end_of_day(date(2021, 9, 21), HCM), (1,), id="starting-exactly-at-the-deadline-hits"),
+        pytest.param(DEADLINE + timedelta(microseconds=1), DEADLINE, (), id="starting-a-microsecond-after-misses"),
+        pytest.param(
+            DEADLINE.astimezone(UTC), end_of_day(date(2021, 9, 21), HCM), (1,), id="the-same-instant-written-in-utc"
+        ),
+    ],
+)
+def test_an_incident_starting_at_the_deadline_instant(start, effective, used):
+    # An instant-long incident at Monday 20/09 23:59:59.999999 (the deadline) hits it (start ≤
+    # deadline) and ended on Monday: the deadline moves to the end of Tuesday 21/09.
+    result = extend(DEADLINE, [incident(1, start, start)], calendar=CALENDAR, zone=HCM)
+    assert (result.deadline, result.incident_ids) == (effective, used)
+
+
+def test_an_incident_starting_at_the_deadline_and_ending_the_next_morning_moves_it_two_days():
+    result = extend(DEADLINE, [incident(1, DEADLINE, at(21, 10))], calendar=CALENDAR, zone=HCM)
+    assert (result.deadline, result.incident_ids) == (end_of_day(date(2021, 9, 22), HCM), (1,))
+
+
+@pytest.mark.parametrize(
+    ("end_utc", "effective"),
+    [
+        # 20/09 17:00Z = Tue 21/09 00:00 local; 20/09 23:59Z = Tue 21/09 06:59 local: the local day
+        # it ended is Tuesday, so the deadline is the end of Wednesday 22/09 (the UTC day, Monday,
+        # would give Tuesday 21/09).
+        pytest.param(datetime(2021, 9, 20, 17, 0, tzinfo=UTC), date(2021, 9, 22), id="ends-at-00-00-local"),
+        pytest.param(datetime(2021, 9, 20, 23, 59, tzinfo=UTC), date(2021, 9, 22), id="ends-at-06-59-local"),
+        pytest.param(datetime(2021, 9, 20, 16, 59, tzinfo=UTC), date(2021, 9, 21), id="ends-at-23-59-local-monday"),
+    ],
+)
+def test_the_day_an_incident_ended_is_its_local_day_not_its_utc_day(end_utc, effective):
+    result = extend(DEADLINE, [incident(1, datetime(2021, 9, 20, 7, tzinfo=UTC), end_utc)], calendar=CALENDAR, zone=HCM)
+    assert result.deadline == end_of_day(effective, HCM)
+
+
+@pytest.mark.parametrize(
+    ("incidents", "expected"),
+    [
+        pytest.param([], None, id="no-incident-reaches-nothing"),
+        pytest.param([incident(1, at(20, 9), None)], None, id="an-open-incident-has-no-end-yet"),
+        pytest.param([incident(1, at(20, 9), at(20, 10))], date(2021, 9, 21), id="the-next-working-day"),
+        pytest.param(
+            [incident(1, at(20, 9), at(20, 10)), incident(2, at(24, 9), at(24, 10))],
+            date(2021, 9, 27),
+            id="the-last-ending-friday-reaches-monday",
+        ),
+        pytest.param(
+            [incident(1, datetime(2021, 9, 20, 7, tzinfo=UTC), datetime(2021, 9, 20, 18, tzinfo=UTC))],
+            date(2021, 9, 22),
+            id="ended-on-tuesday-local-though-monday-in-utc",
+        ),
+    ],
+)
+def test_how_far_incidents_can_extend_a_deadline(incidents, expected):
+    got = reach(incidents, calendar=CALENDAR, zone=HCM)
+    assert got == (end_of_day(expected, HCM) if expected else None)
