@@ -187,3 +187,35 @@ def test_make_run_serves_the_demo_on_its_date_and_says_so():
 def test_make_run_takes_the_real_time_on_request():
     commands = make_run("KSTT_CLOCK=")
     assert "KSTT_CLOCK='' .venv/bin/kstt runserver" in commands
+
+
+# -- the banner --------------------------------------------------------------------------------
+
+BANNER = "Đồng hồ hệ thống được cố định ở 20/12/2021 09:00 (chế độ demo/đào tạo)."
+
+
+@pytest.mark.parametrize("page", ["/accounts/login/", "/", "/units/", "/admin/", "/admin/audit/auditentry/"])
+def test_every_page_says_when_the_clock_is_fixed(settings, client, quan, page):
+    settings.KSTT_CLOCK = datetime(2021, 12, 20, 2, 0, tzinfo=UTC)  # 09:00 in the province
+    if page != "/accounts/login/":
+        client.force_login(quan)
+    response = client.get(page)
+    assert response.status_code == 200
+    assert response.content.decode().count(BANNER) == 1
+
+
+def test_the_banner_speaks_english_to_whom_chose_it(settings, client, lan):
+    settings.KSTT_CLOCK = DEMO_INSTANT
+    client.force_login(lan)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "The system clock is fixed at 20/12/2021 09:00 (demo/training mode)." in client.get("/").content.decode()
+
+
+@pytest.mark.parametrize("page", ["/accounts/login/", "/", "/admin/"])
+def test_no_banner_on_the_real_time(settings, client, quan, page):
+    settings.KSTT_CLOCK = None
+    if page != "/accounts/login/":
+        client.force_login(quan)
+    response = client.get(page)
+    assert response.status_code == 200
+    assert 'data-testid="fixed-clock"' not in response.content.decode()
