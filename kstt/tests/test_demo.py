@@ -17,6 +17,7 @@ from kstt.accounts.models import User
 from kstt.audit.models import AuditEntry
 from kstt.catalogue.models import ProcedureField
 from kstt.demo.departments import DEPARTMENT_FIELD_NAMES, DEPARTMENT_FIELDS
+from kstt.demo.management.commands.load_demo import demo_incidents
 from kstt.demo.synthetic import synthetic_dossiers
 from kstt.dossiers.models import Dossier
 from kstt.incidents.models import Incident
@@ -81,6 +82,24 @@ def test_a_unit_s_own_fields_come_before_its_level_s():
     assert fields == {"P17-STP": {"TP", "CC"}, "D157": {"XD"}, "W05341": {"HT"}}
 
 
+@pytest.mark.parametrize(
+    ("now", "expected"),
+    [
+        pytest.param(
+            "2021-12-20T09:00:00+07:00",
+            [("2021-09-20T14:00:00+07:00", True), ("2021-12-17T08:00:00+07:00", True)],
+            id="demo-date-both-ended",
+        ),
+        pytest.param("2021-09-20T16:00:00+07:00", [("2021-09-20T14:00:00+07:00", False)], id="first-still-going-on"),
+        pytest.param("2021-09-20T14:00:00+07:00", [("2021-09-20T14:00:00+07:00", False)], id="starting-at-the-clock"),
+        pytest.param("2021-09-20T13:59:00+07:00", [], id="none-yet"),
+    ],
+)
+def test_the_demo_knows_only_the_incidents_begun_by_its_clock(now, expected):
+    rows = list(csv.DictReader(StringIO(demo_incidents(datetime.fromisoformat(now)))))
+    assert [(row["start"], bool(row["end"])) for row in rows] == expected
+
+
 # -- the department mapping ---------------------------------------------------------------------
 
 
@@ -126,6 +145,8 @@ def test_no_demo_dossier_is_received_or_finished_after_the_clock(demo_on_its_dat
     pending = Dossier.objects.filter(finished_at__isnull=True)
     assert pending.exists()
     assert not pending.filter(received_at__lt=DEMO_INSTANT - timedelta(days=46)).exists()
+    assert Incident.objects.count() == 2
+    assert not Incident.objects.filter(Q(start__gt=DEMO_INSTANT) | Q(end__gt=DEMO_INSTANT)).exists()
 
 
 def test_each_demo_department_has_dossiers_of_its_own_fields_only(demo_on_its_date):

@@ -1,5 +1,7 @@
 """Load the demo province (Hòa Bình 2021) and one login per role. Safe to run again."""
 
+import csv
+import io
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from itertools import islice
@@ -72,7 +74,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Catalogue: {len(catalogue.forms_created)} forms new, {len(catalogue.forms_unchanged)} already there."
         )
-        incidents = load_incidents(data=DEMO_INCIDENTS.encode(), at=now, source="demo")
+        incidents = load_incidents(data=demo_incidents(now).encode(), at=now, source="demo")
         self.stdout.write(f"Incidents: {incidents.created} new, {incidents.unchanged} already there.")
         fields_path = settings.KSTT_SHARED_DATA / "procedure_fields.csv"
         try:
@@ -140,3 +142,18 @@ def _demo_user_as_set(username: str, full_name: str, unit: Unit, roles: set[Role
         and (user.last_name, user.first_name, user.unit_id, user.roles) == (family, given, unit.pk, frozenset(roles))
         and user.check_password(password)
     )
+
+
+def demo_incidents(now: datetime) -> str:
+    """The demo's incidents as known at ``now``: none that starts later, and one still going on has no end."""
+    rows = list(csv.DictReader(io.StringIO(DEMO_INCIDENTS)))
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=["start", "end", "scope", "description"], lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        if datetime.fromisoformat(row["start"]) > now:
+            continue
+        if row["end"] and datetime.fromisoformat(row["end"]) > now:
+            row["end"] = ""
+        writer.writerow(row)
+    return out.getvalue()
