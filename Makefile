@@ -30,12 +30,19 @@ $(STAMP): pyproject.toml package.json package-lock.json
 
 install: $(STAMP)
 
+# The demo is seen on one day of its year (Q4 2021 open, Q1-Q3 closed): `make run KSTT_CLOCK=` for the real time.
+DEMO_CLOCK := 2021-12-20T09:00:00+07:00
+KSTT_CLOCK ?= $(DEMO_CLOCK)
+
 run: install
 	$(BIN)/kstt migrate --no-input
-	$(BIN)/kstt load-demo
+	KSTT_CLOCK='$(KSTT_CLOCK)' $(BIN)/kstt load-demo
 	@echo
+	@if [ -n '$(KSTT_CLOCK)' ]; then \
+		echo "The clock is fixed at $(KSTT_CLOCK) (demo): every page says so. 'make run KSTT_CLOCK=' for the real time."; \
+	else echo "The clock is the real time."; fi
 	@echo "KSTT is at http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
-	$(BIN)/kstt runserver $(HOST):$(PORT)
+	KSTT_CLOCK='$(KSTT_CLOCK)' $(BIN)/kstt runserver $(HOST):$(PORT)
 
 lint: install
 	$(BIN)/ruff format --check .

@@ -15,4 +15,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_catalogue": access.may_manage_catalogue(user),
         "nav_incidents": bool(user is not None and user.is_authenticated)
         and access.may_manage_incidents(user, on=clock.today()),
+        "fixed_clock": fixed_clock(),
     }
+
+
+def fixed_clock() -> str | None:
+    """The fixed instant of the clock (KSTT_CLOCK) as the province reads it, dd/mm/yyyy HH:MM; None when real."""
+    if not clock.is_fixed():
+        return None
+    return f"{clock.now().astimezone(clock.province_zone()):%d/%m/%Y %H:%M}"

@@ -30,18 +30,27 @@ def synthetic_dossiers(
     per_unit: int,
     seed: int = 2021,
     prefix: str = "HS",
+    as_of: datetime | None = None,
 ) -> Iterator[dict[str, str]]:
     """``per_unit`` dossiers for each (unit code, level), received between ``start`` and ``end``.
 
+    ``fields`` maps a unit code, or else a level, to the field codes its dossiers fall in.
     Every dossier is finished — settled (mostly early or on the due day, some late), returned, or
-    refused at intake — except some 40 % of those received in the last 45 days, still pending.
-    A quarter arrive online.
+    refused at intake — except some 40 % of those received in the 45 days before ``as_of``, still
+    pending. A quarter arrive online.
+
+    ``as_of`` is the instant the records are seen at (the demo's clock): nothing is received or
+    finished after it, so a dossier not finished by then is pending. It must fall after ``end``.
+    Without it, "recent" is judged from ``end`` and a dossier may finish after ``end``.
     """
+    if as_of is not None and as_of.astimezone(HCM).date() <= end:
+        raise ValueError(f"the dossiers are received up to {end}, so as_of must be later, not {as_of}")
     rng = random.Random(seed)  # noqa: S311 (synthetic data, not security)
     span = (end - start).days + 1
+    horizon = as_of.astimezone(HCM).date() if as_of is not None else end
     number = 0
     for code, level in units:
-        level_fields = fields.get(level) or ["KHAC"]
+        level_fields = fields.get(code) or fields.get(level) or ["KHAC"]
         for _ in range(per_unit):
             number += 1
             day = start + timedelta(days=rng.randrange(span))
@@ -52,7 +61,7 @@ def synthetic_dossiers(
             due = datetime.combine(due_day, time(17, 0), tzinfo=HCM)
             finished, outcome = "", ""
             # Pending only among the last weeks' arrivals; older dossiers have all been finished.
-            recent = day > end - timedelta(days=45)
+            recent = day > horizon - timedelta(days=45)
             if not recent or rng.random() < 0.6:
                 kind = rng.random()
                 if kind < 0.04:
@@ -67,7 +76,10 @@ def synthetic_dossiers(
                     )
                     finished_at = max(finished_at, received + timedelta(minutes=30))
                     outcome = "settled"
-                finished = finished_at.isoformat()
+                if as_of is None or finished_at <= as_of:
+                    finished = finished_at.isoformat()
+                else:  # not finished yet at as_of: still pending
+                    outcome = ""
             yield {
                 "code": f"{prefix}-{code}-{number:07d}",
                 "unit_code": code,

@@ -20,8 +20,15 @@ def load(*args):
     return out.getvalue()
 
 
-def test_the_shipped_catalogue_has_the_kstt_report_with_the_defaults_of_the_rules():
-    assert "report types: 1 new" in load()
+@pytest.fixture
+def empty_catalogue(db):
+    """A database whose catalogue was removed (``migrate`` loads the shipped one)."""
+    FormDefinition.objects.all().delete()
+    ReportType.objects.all().delete()
+
+
+def test_migrate_loads_the_shipped_catalogue_with_the_defaults_of_the_rules():
+    """No load-catalogue: the test database is migrated, and migrate loads what is shipped."""
     kstt = ReportType.objects.get(code="kstt")
     assert (kstt.periods, kstt.also, kstt.cutoff_day, kstt.closing_days, kstt.roll_forward) == (
         ["Q1", "Q2", "Q3", "Q4"],
@@ -36,6 +43,16 @@ def test_the_shipped_catalogue_has_the_kstt_report_with_the_defaults_of_the_rule
         "district": (5, None),
         "province": (6, 25),
     }
+    assert sorted(FormDefinition.objects.values_list("code", "version")) == [
+        ("06/VPCP/KSTT", 1),
+        ("II.07b/VPCP/KSTT", 1),
+    ]
+
+
+def test_load_catalogue_loads_the_shipped_catalogue_into_an_empty_one(empty_catalogue):
+    assert "report types: 1 new, 0 kept as set; forms: 2 new" in load()
+    assert ReportType.objects.get(code="kstt").cutoff_day == 15
+    assert FormDefinition.objects.count() == 2
 
 
 def test_the_forms_say_which_levels_fill_them(kstt_report):
@@ -93,7 +110,7 @@ def test_a_changed_form_under_the_same_version_is_refused(tmp_path, kstt_report)
         load("--dir", definitions)
 
 
-def test_a_broken_form_file_is_refused_with_its_name(tmp_path, db):
+def test_a_broken_form_file_is_refused_with_its_name(tmp_path, empty_catalogue):
     definitions = tmp_path / "definitions"
     shutil.copytree(services.DEFINITIONS, definitions)
     path = definitions / "forms" / "II-07b-VPCP-KSTT.v1.toml"
@@ -227,7 +244,7 @@ def test_every_edge_the_page_accepts_is_saved(kstt_report, quan, values, levels)
         )
 
 
-def test_a_report_type_file_whose_cap_falls_before_its_window_end_is_refused(tmp_path, db):
+def test_a_report_type_file_whose_cap_falls_before_its_window_end_is_refused(tmp_path, empty_catalogue):
     definitions = tmp_path / "definitions"
     shutil.copytree(services.DEFINITIONS, definitions)
     path = definitions / "report_types" / "kstt.toml"

@@ -7,7 +7,10 @@ from kstt.catalogue.services import DEFINITIONS, CatalogueError, load_catalogue
 
 
 class Command(BaseCommand):
-    help = "Load report types and form definitions from files (default: the ones shipped). All or nothing."
+    help = (
+        "Load report types and form definitions from files (default: the ones shipped, which migrate also loads). "
+        "All or nothing."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--dir", type=Path, default=DEFINITIONS, help="folder with report_types/ and forms/")

@@ -1,14 +1,24 @@
 """Load the demo province (Hòa Bình 2021) and one login per role. Safe to run again."""
 
+import csv
+import io
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from itertools import islice
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db.models import Q
 
 from kstt import clock
 from kstt.accounts.choices import Role
+from kstt.accounts.models import User
 from kstt.accounts.services import save_user
 from kstt.catalogue.models import ProcedureField
 from kstt.catalogue.services import CatalogueError, FieldFileError, load_catalogue, load_procedure_fields
+from kstt.demo.departments import DEPARTMENT_FIELDS, department_fields_csv
 from kstt.demo.synthetic import synthetic_dossiers
+from kstt.dossiers.models import Dossier
 from kstt.dossiers.services import MAX_PUSH, DossierLoad, push_dossiers
 from kstt.incidents.services import load_incidents
 from kstt.units import selectors as units_selectors
@@ -21,6 +31,10 @@ DEMO_INCIDENTS = """start,end,scope,description
 2021-09-20T14:00:00+07:00,2021-09-20T18:30:00+07:00,D148;P17-STP,Mất kết nối cơ sở dữ liệu; không tiếp nhận được báo cáo
 2021-12-17T08:00:00+07:00,2021-12-17T09:00:00+07:00,all,Bảo trì hệ thống theo kế hoạch (ngoài khung 24 giờ trước hạn)
 """
+
+#: The demo's dossiers are received from this day to the end of 2021 (or the day before the clock).
+DOSSIERS_FROM = date(2020, 12, 1)
+DOSSIERS_UNTIL = date(2021, 12, 31)
 
 #: (username, full name, unit code, roles, what the login shows)
 DEMO_USERS = [
@@ -40,6 +54,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, password: str, **options) -> None:
         now = clock.now()
+        if clock.is_fixed():
+            local = now.astimezone(clock.province_zone())
+            self.stdout.write(
+                f"The clock is fixed at {local:%d/%m/%Y %H:%M} (KSTT_CLOCK): the demo is seen on that day."
+            )
         path = settings.KSTT_SHARED_DATA / "hoa_binh_2021.csv"
         try:
             result = load_units(data=path.read_bytes(), effective_from=None, at=now, source=str(path))
@@ -55,42 +74,86 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Catalogue: {len(catalogue.forms_created)} forms new, {len(catalogue.forms_unchanged)} already there."
         )
-        incidents = load_incidents(data=DEMO_INCIDENTS.encode(), at=now, source="demo")
+        incidents = load_incidents(data=demo_incidents(now).encode(), at=now, source="demo")
         self.stdout.write(f"Incidents: {incidents.created} new, {incidents.unchanged} already there.")
         fields_path = settings.KSTT_SHARED_DATA / "procedure_fields.csv"
         try:
             load_procedure_fields(data=fields_path.read_bytes(), at=now, source=str(fields_path))
         except (OSError, FieldFileError) as exc:
             raise CommandError(f"{fields_path}: {exc}") from None
+        load_procedure_fields(data=department_fields_csv(), at=now, source="demo departments")
         pushed = self._dossiers(now)
-        self.stdout.write(f"Dossiers of 2021: {pushed.created} new, {pushed.unchanged} already there.")
+        self.stdout.write(
+            f"Dossiers of 2021: {pushed.created} new, {pushed.updated} updated, {pushed.unchanged} already there."
+        )
+        ahead = Dossier.objects.filter(Q(received_at__gt=now) | Q(finished_at__gt=now)).count()
+        if ahead:
+            self.stderr.write(
+                f"{ahead} dossiers in the database are received or finished after the clock's instant "
+                "(loaded by an older demo or at another time): start from a new database for a coherent demo."
+            )
         units = {u.code: u for u in Unit.objects.filter(code__in=[code for _, _, code, _, _ in DEMO_USERS])}
         for username, full_name, code, roles, _ in DEMO_USERS:
-            save_user(username=username, full_name=full_name, unit=units[code], roles=roles, password=password, at=now)
+            if not _demo_user_as_set(username, full_name, units[code], roles, password):
+                save_user(
+                    username=username, full_name=full_name, unit=units[code], roles=roles, password=password, at=now
+                )
         self.stdout.write(f"\nDemo logins (password for all: {password})")
         for username, _, code, _, what in DEMO_USERS:
             self.stdout.write(f"  {username:<8} {code:<8} {what}")
 
-    def _dossiers(self, now) -> DossierLoad:
-        """Dossiers received from mid-December 2020 to the end of 2021 by every unit that settles procedures."""
-        from datetime import date
-        from itertools import islice
+    def _dossiers(self, now: datetime) -> DossierLoad:
+        """Dossiers of the demo's units, received from December 2020 up to the day before the clock.
 
+        Received and finished before the clock's instant (nothing in the demo's future); those still
+        pending at it are recent arrivals only. Departments get the fields they settle (departments.py).
+        """
         on = date(2021, 6, 30)
         handling = [
             (v.unit.code, v.level)
             for v in units_selectors.versions_on(on).filter(level__in=["department", "district", "commune"])
+            if v.level != "department" or v.unit.code in DEPARTMENT_FIELDS
         ]
-        fields: dict[str, list[str]] = {}
-        for field in ProcedureField.objects.order_by("code"):
-            fields.setdefault(field.level, []).append(field.code)
-        records = synthetic_dossiers(
-            units=sorted(handling), fields=fields, start=date(2020, 12, 1), end=date(2021, 12, 31), per_unit=120
-        )
+        by_level: dict[str, list[str]] = {}
+        for field in ProcedureField.objects.filter(level__in=["district", "commune"]).order_by("code"):
+            by_level.setdefault(field.level, []).append(field.code)
+        fields: dict[str, Sequence[str]] = {**by_level, **DEPARTMENT_FIELDS}  # a department by its code
+        end = min(DOSSIERS_UNTIL, clock.local_date(now) - timedelta(days=1))
         total = DossierLoad()
+        if end < DOSSIERS_FROM:
+            return total
+        records = synthetic_dossiers(
+            units=sorted(handling), fields=fields, start=DOSSIERS_FROM, end=end, per_unit=120, as_of=now
+        )
         while batch := list(islice(records, MAX_PUSH)):
             result = push_dossiers(records=batch, at=now, actor=None)
             total.created += result.created
             total.updated += result.updated
             total.unchanged += result.unchanged
         return total
+
+
+def _demo_user_as_set(username: str, full_name: str, unit: Unit, roles: set[Role], password: str) -> bool:
+    """True when the demo login is already there as the demo sets it (so loading again changes nothing)."""
+    user = User.objects.filter(username=username).first()
+    family, _, given = full_name.partition(" ")
+    return (
+        user is not None
+        and (user.last_name, user.first_name, user.unit_id, user.roles) == (family, given, unit.pk, frozenset(roles))
+        and user.check_password(password)
+    )
+
+
+def demo_incidents(now: datetime) -> str:
+    """The demo's incidents as known at ``now``: none that starts later, and one still going on has no end."""
+    rows = list(csv.DictReader(io.StringIO(DEMO_INCIDENTS)))
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=["start", "end", "scope", "description"], lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        if datetime.fromisoformat(row["start"]) > now:
+            continue
+        if row["end"] and datetime.fromisoformat(row["end"]) > now:
+            row["end"] = ""
+        writer.writerow(row)
+    return out.getvalue()
