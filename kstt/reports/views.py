@@ -1,12 +1,13 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from kstt import clock
 from kstt.accounts import access
 from kstt.catalogue import selectors as catalogue
-from kstt.catalogue.rules.periods import Period, PeriodError
+from kstt.catalogue.period_choice import PeriodChoiceError, period_range
 from kstt.reports import selectors
 from kstt.units import selectors as units
 
@@ -25,24 +26,39 @@ def home(request: HttpRequest) -> HttpResponse:
     if report_type is None:
         return render(request, "reports/home.html", context)
 
-    try:
-        year = int(request.GET.get("year", today.year))
-    except ValueError:
-        year = today.year
+    periods = period_range(report_type)
+    years = list(range(max(today.year - 5, periods.first_year or today.year), today.year + 2))
+    raw_year = request.GET.get("year", "").strip()
+    if raw_year and (not raw_year.isdigit() or int(raw_year) not in years):
+        return _bad_input(
+            request,
+            _("“%(year)s” is not a year KSTT can show: choose one from %(first)s to %(last)s.")
+            % {"year": raw_year[:12], "first": years[0], "last": years[-1]},
+        )
+    year = int(raw_year) if raw_year else today.year
     context["year"] = year
-    context["years"] = list(range(today.year - 5, today.year + 2))
+    context["years"] = years
     if user.is_reporter and user.unit_id:
         context["owed"] = selectors.owed_by_unit(unit=user.unit, report_type=report_type, year=year, now=now)
 
     if user.is_reviewer and user.unit_id:
+        code = request.GET.get("period", "")
         try:
-            period = Period.parse(request.GET["period"])
-        except (KeyError, PeriodError):
-            period = selectors.current_period(report_type, now=now)
+            period = periods.choose(code) if code.strip() else selectors.current_period(report_type, now=now)
+        except PeriodChoiceError as exc:
+            return _bad_input(request, str(exc))
         context["period"] = period
         context["period_choices"] = [
-            p for y in range(period.year - 1, period.year + 2) for p in selectors.periods(report_type, y)
+            p
+            for y in range(period.year - 1, period.year + 2)
+            for p in selectors.periods(report_type, y)
+            if periods.started(p) and (periods.first_year is None or p.year >= periods.first_year)
         ]
         context["owed_below"] = selectors.owed_below(unit=user.unit, report_type=report_type, period=period, now=now)
     context["may_manage_incidents"] = access.may_manage_incidents(user, on=today)
     return render(request, "reports/home.html", context)
+
+
+def _bad_input(request: HttpRequest, message: str) -> HttpResponse:
+    """An address the home page cannot show: say why (400), never show another period silently."""
+    return render(request, "bad_input.html", {"message": message, "back": "home"}, status=400)
