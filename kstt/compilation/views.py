@@ -105,8 +105,22 @@ def form06_cell(request: HttpRequest, code: str) -> HttpResponse:
     except CompilationError as exc:
         raise Http404(str(exc)) from None
     page = Paginator(cell.dossiers, 100).get_page(request.GET.get("page"))
+    # Names, not codes: each dossier's unit as it was in the period, and its field as the unit's level names it.
+    members = {m.unit_id: m for m in the_scope.members}
+    fields = {level: catalogue.field_names(level) for level in {m.level for m in members.values()}}
+    rows = [
+        (d, members[d.unit_id].name, fields[members[d.unit_id].level].get(d.field_code, d.field_code)) for d in page
+    ]
     return render(
         request,
         "compilation/form06_cell.html",
-        {"version": version, "period": period, "row": row, "cell": cell, "column": cell.column, "page": page},
+        {
+            "version": version,
+            "period": period,
+            "row": row,
+            "cell": cell,
+            "column": cell.column,
+            "page": page,
+            "rows": rows,
+        },
     )

@@ -257,3 +257,15 @@ def test_in_the_two_level_shape_communes_sit_flat_under_their_level(client, kstt
     assert page.status_code == 200
     assert 'data-testid="cell-W09001-3"' not in page.content.decode()  # no dossiers: zeros, no links
     assert "Ủy ban nhân dân xã Tân Lạc" in page.content.decode() and 'class="form06-group"' not in page.content.decode()
+
+
+def test_a_cells_dossiers_name_their_unit_and_field(client, hoa, dossiers, django_assert_max_num_queries):
+    ProcedureField.objects.create(level="commune", code="HT", name="Hộ tịch")
+    client.force_login(hoa)
+    with django_assert_max_num_queries(25):  # names come from the scope and one field lookup, not a query per row
+        page = client.get(cell("P17", "?period=2021Q3&row=commune&column=3"))
+    assert page.status_code == 200
+    table = page.content.decode().split('data-testid="evidence"')[1].split("</table>")[0]
+    assert "Yên Nghiệp" in table and "(W05341)" in table
+    assert "<td>Hộ tịch</td>" in table
+    assert "<td>HT</td>" not in table
