@@ -112,8 +112,13 @@ class IncidentFileError(ValueError):
 
 
 def parse_incident_rows(
-    header: Sequence[str] | None, records: Iterable[dict[str, str | None]], *, known_codes: frozenset[str] | set[str]
+    header: Sequence[str] | None,
+    records: Iterable[dict[str, str | None]],
+    *,
+    known_codes: frozenset[str] | set[str],
+    now: datetime,
 ) -> list[IncidentRow]:
+    """The rows of an incident file; an incident cannot start or end after ``now`` (it has not happened)."""
     missing = missing_columns(header, INCIDENT_COLUMNS)
     if missing:
         raise IncidentFileError(1, f"missing column(s): {', '.join(missing)}")
@@ -131,6 +136,8 @@ def parse_incident_rows(
             raise IncidentFileError(line, f"not an instant: {exc}") from None
         if end is not None and end < start:
             raise IncidentFileError(line, "the incident ends before it starts")
+        if start > now or (end is not None and end > now):
+            raise IncidentFileError(line, f"the incident is in the future (it is now {now.isoformat()})")
         scope = values["scope"]
         if not scope:
             raise IncidentFileError(line, "empty scope (write all, or unit codes separated by ;)")

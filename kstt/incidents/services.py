@@ -130,7 +130,7 @@ def load_incidents(*, data: bytes, at: datetime, actor: Any = None, source: str 
     header, records = interchange.read_csv(data, rules.IncidentFileError)
     codes = {code.strip() for r in records for code in (r.get("scope") or "").split(";") if code.strip()}
     units = {u.code: u for u in Unit.objects.filter(code__in=codes)}
-    rows = rules.parse_incident_rows(header, records, known_codes=set(units))
+    rows = rules.parse_incident_rows(header, records, known_codes=set(units), now=at)
 
     result = IncidentLoad()
     for row in rows:

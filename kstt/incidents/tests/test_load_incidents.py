@@ -63,6 +63,14 @@ def test_an_incident_sent_again_once_ended_is_updated(tmp_path, cast):
         pytest.param("2021-09-20T14:00:00+07:00,,,Không phạm vi", "line 3: empty scope", id="empty-scope"),
         pytest.param("2021-09-20T14:00:00+07:00,,all,", "line 3: empty description", id="empty-description"),
         pytest.param(",,all,Không có giờ bắt đầu", "line 3: empty start", id="empty-start"),
+        pytest.param(
+            "2031-01-01T08:00:00+07:00,,all,Chưa xảy ra", "line 3: the incident is in the future", id="future"
+        ),
+        pytest.param(
+            "2021-09-20T14:00:00+07:00,2031-01-01T08:00:00+07:00,all,Kết thúc trong tương lai",
+            "line 3: the incident is in the future",
+            id="ends-in-future",
+        ),
     ],
 )
 def test_a_bad_row_fails_the_whole_file(tmp_path, cast, line, message):
@@ -77,3 +85,16 @@ def test_a_bad_row_fails_the_whole_file(tmp_path, cast, line, message):
 def test_a_file_without_the_columns_is_refused(tmp_path, cast):
     with pytest.raises(CommandError, match="line 1: missing column"):
         load(tmp_path, "start,end,description\n")
+
+
+def test_an_incident_is_loaded_from_the_instant_it_starts_not_before(tmp_path, cast, settings):
+    from datetime import timedelta
+
+    start = datetime(2021, 9, 20, 7, 0, tzinfo=UTC)  # 14:00 local
+    text = HEADER + "2021-09-20T14:00:00+07:00,,all,Mất kết nối\n"
+    settings.KSTT_CLOCK = start - timedelta(microseconds=1)
+    with pytest.raises(CommandError, match="line 2: the incident is in the future"):
+        load(tmp_path, text)
+    settings.KSTT_CLOCK = start
+    load(tmp_path, text)
+    assert Incident.objects.get().start == start
