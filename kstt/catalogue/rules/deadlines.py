@@ -22,7 +22,6 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import holidays
-from django.utils.translation import gettext as _
 
 from kstt.catalogue.rules.periods import Period
 
@@ -115,18 +114,29 @@ class Schedule:
     closing_day: date
     deadline: datetime
     closing: datetime
-    #: How the deadline day was reached, for the evidence (in the active language, dates dd/mm/yyyy):
-    #: "E 14/09/2021 + 4 days = 18/09/2021", "... is not a working day; moved to ...", "never after ...".
-    steps: tuple[str, ...]
+    #: How the deadline day was reached, for the evidence; pages word each step in the reader's
+    #: language (kstt_labels.deadline_step): "E 14/09/2021 + 4 days = 18/09/2021", "… moved to …".
+    steps: tuple[Step, ...]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step from the window's end to the deadline day: plain data, worded by the pages.
+
+    ``kind``: ``offset`` (``start`` + ``days`` = ``day``), ``cap`` (never after day ``days``:
+    ``day``), ``rolled`` (``start`` is not a working day: moved to ``day``), ``rolled_back``
+    (``start`` is not a working day: the last working day by the cap, ``day``).
+    """
+
+    kind: str
+    start: date | None
+    day: date
+    days: int = 0
 
 
 def end_of_day(day: date, zone: ZoneInfo) -> datetime:
     """The last instant of a local day (23:59:59.999999)."""
     return datetime.combine(day, time.max, tzinfo=zone)
-
-
-def _dmy(day: date) -> str:
-    return day.strftime("%d/%m/%Y")
 
 
 def cap_date(period: Period, cap_day: int) -> date:
@@ -138,7 +148,7 @@ def cap_date(period: Period, cap_day: int) -> date:
 
 def deadline_day(
     period: Period, level: str, policy: DeadlinePolicy, calendar: WorkCalendar
-) -> tuple[date, tuple[str, ...]]:
+) -> tuple[date, tuple[Step, ...]]:
     """The deadline's local day for a level, with the steps that led to it."""
     try:
         rule = policy.levels[level]
@@ -146,7 +156,7 @@ def deadline_day(
         raise ValueError(f"no deadline is set for the level {level!r}") from None
     end = period.window(policy.cutoff_day)[1]
     day = end + timedelta(days=rule.offset_days)
-    steps = [_("E %(end)s + %(days)s days = %(day)s") % {"end": _dmy(end), "days": rule.offset_days, "day": _dmy(day)}]
+    steps = [Step("offset", end, day, rule.offset_days)]
     cap = cap_date(period, rule.cap_day) if rule.cap_day else None
     if cap is not None and cap <= end:
         # A cap on or before the window's end cannot hold (the catalogue refuses it): no report is
@@ -154,19 +164,14 @@ def deadline_day(
         cap = None
     if cap is not None and day > cap:
         day = cap
-        steps.append(_("never after day %(cap)s: %(day)s") % {"cap": rule.cap_day, "day": _dmy(day)})
+        steps.append(Step("cap", None, day, rule.cap_day or 0))
     if policy.roll_forward and not calendar.is_working_day(day):
         rolled = calendar.on_or_after(day)
         if cap is not None and rolled > cap and calendar.on_or_before(cap) > end:
             rolled = calendar.on_or_before(cap)
-            steps.append(
-                _("%(day)s is not a working day; the last working day by the cap: %(rolled)s")
-                % {"day": _dmy(day), "rolled": _dmy(rolled)}
-            )
+            steps.append(Step("rolled_back", day, rolled))
         else:
-            steps.append(
-                _("%(day)s is not a working day; moved to %(rolled)s") % {"day": _dmy(day), "rolled": _dmy(rolled)}
-            )
+            steps.append(Step("rolled", day, rolled))
         day = rolled
     return day, tuple(steps)
 

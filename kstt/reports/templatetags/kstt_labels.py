@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from kstt import clock
+from kstt.catalogue.rules.deadlines import Step
 from kstt.catalogue.rules.periods import Period
 from kstt.reports.rules import OwedStatus
 
@@ -120,3 +121,26 @@ def named(unit: Any, names: dict[str, str]) -> str:
     """ "Name (CODE)" when the name is known, else the code."""
     name = names.get(unit.code) if names else None
     return f"{name} ({unit.code})" if name else unit.code
+
+
+@register.filter
+def deadline_step(step: Step) -> str:
+    """One step of a deadline's computation, in the reader's language (dates dd/mm/yyyy)."""
+    start = step.start.strftime("%d/%m/%Y") if step.start else ""
+    day = step.day.strftime("%d/%m/%Y")
+    if step.kind == "offset":
+        return _("E %(end)s + %(days)s days = %(day)s") % {"end": start, "days": step.days, "day": day}
+    if step.kind == "cap":
+        return _("never after day %(cap)s: %(day)s") % {"cap": step.days, "day": day}
+    if step.kind == "rolled_back":
+        return _("%(day)s is not a working day; the last working day by the cap: %(rolled)s") % {
+            "day": start,
+            "rolled": day,
+        }
+    return _("%(day)s is not a working day; moved to %(rolled)s") % {"day": start, "rolled": day}
+
+
+@register.filter
+def deadline_steps(steps: Iterable[Step]) -> str:
+    """Every step of a deadline's computation, joined by arrows."""
+    return " → ".join(deadline_step(step) for step in steps)
