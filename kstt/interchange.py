@@ -57,4 +57,6 @@ def parse_instant(text: str) -> datetime:
     value = datetime.fromisoformat(text)
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError(f"{text!r} has no offset (write e.g. {text}+07:00)")
+    if not 1000 <= value.year <= 9998:
+        raise ValueError(f"{text!r} is out of range (years 1000 to 9998)")
     return value

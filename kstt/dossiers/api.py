@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from kstt import clock
 from kstt.accounts import access
+from kstt.dossiers.rules import DossierRecordError
 from kstt.dossiers.services import MAX_PUSH, push_dossiers
 
 
@@ -40,7 +41,8 @@ RESULT = inline_serializer(
 class DossierPush(APIView):
     """Upsert dossier records by code. The body is a JSON list of records (or ``{"dossiers": [...]}``).
 
-    A bad record refuses the whole batch with its index and reason (400); nothing is stored.
+    A bad record refuses the whole batch (400), nothing is stored; the answer names the first bad
+    record (``index``, ``reason``, ``detail``) and lists every one found (``errors``, at most 100).
     Needs the feed role (a system account with a token: ``Authorization: Token …``).
     """
 
@@ -78,5 +80,16 @@ class DossierPush(APIView):
                 {"detail": f"at most {MAX_PUSH} records per batch, not {len(records)}"},
                 status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
             )
-        result = push_dossiers(records=records, at=clock.now(), actor=request.user)
+        try:
+            result = push_dossiers(records=records, at=clock.now(), actor=request.user)
+        except DossierRecordError as exc:
+            return Response(
+                {
+                    "detail": str(exc),
+                    "index": exc.where,
+                    "reason": exc.reason,
+                    "errors": [{"index": where, "reason": reason} for where, reason in exc.errors],
+                },
+                status=status.HTTP_400_BAD_REQUEST,
+            )
         return Response({"created": result.created, "updated": result.updated, "unchanged": result.unchanged})

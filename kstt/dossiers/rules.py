@@ -7,7 +7,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -17,15 +19,23 @@ from kstt.interchange import parse_instant
 DOSSIER_COLUMNS = ("code", "unit_code", "field_code", "channel", "received_at", "due_at", "finished_at", "outcome")
 CHANNELS = ("online", "direct", "postal")
 OUTCOMES = ("settled", "returned", "refused")
+#: The longest text each column of a dossier holds (the model's columns are declared from these).
+MAX_LENGTHS = {"code": 64, "unit_code": 32, "field_code": 32, "channel": 8, "outcome": 8}
+TEXT_FIELDS = tuple(MAX_LENGTHS)
+#: C0 and C1 control characters and DEL: PostgreSQL refuses NUL in text, and none belongs in a code.
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
 class DossierRecordError(ValueError):
-    """One bad record: ``where`` is its line number in a file, or its index in a pushed batch."""
+    """Bad records: ``where`` is the line number in a file, or the index in a pushed batch, of the
+    first; ``errors`` lists every one found as ``(where, reason)`` (a file stops at its first)."""
 
-    def __init__(self, where: int, reason: str, *, unit: str = "line") -> None:
+    def __init__(self, where: int, reason: str, *, unit: str = "line", errors: Sequence[tuple[int, str]] = ()) -> None:
         super().__init__(f"{unit} {where}: {reason}")
         self.where = where
         self.reason = reason
+        self.unit = unit
+        self.errors = list(errors) or [(where, reason)]
 
 
 @dataclass(frozen=True)
@@ -48,28 +58,63 @@ class DossierRecord:
         )
 
 
-def parse_record(values: Mapping[str, object], *, known_units: Mapping[str, int] | set[str]) -> DossierRecord:
-    """Validate one record (a CSV line or a pushed JSON object); raise ValueError with the reason."""
+def _text(values: Mapping[str, object], key: str) -> str:
+    """A field as stripped text: missing or null is empty; a number, list or object is refused."""
+    value = values.get(key)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ValueError(f"{key} is not text ({type(value).__name__})")
+    return value.strip()
 
-    def text(key: str) -> str:
-        value = values.get(key)
-        return "" if value is None else str(value).strip()
 
-    code, unit_code, field_code = text("code"), text("unit_code"), text("field_code")
-    channel, outcome = text("channel"), text("outcome")
+def _checked_text(values: Mapping[str, object], key: str) -> str:
+    """A text field that fits its column and holds no control character."""
+    value = _text(values, key)
+    if len(value) > MAX_LENGTHS[key]:
+        raise ValueError(f"{key} is {len(value)} characters long (at most {MAX_LENGTHS[key]})")
+    bad = CONTROL.search(value)
+    if bad:
+        raise ValueError(f"{key} contains a control character (U+{ord(bad.group()):04X})")
+    return value
+
+
+def parse_record(
+    values: Mapping[str, object],
+    *,
+    known_units: Mapping[str, object] | AbstractSet[str],
+    known_fields: Mapping[str, object] | AbstractSet[str],
+) -> DossierRecord:
+    """Validate one record (a CSV line or a pushed JSON object); raise ValueError with the reason.
+
+    Every text field fits its database column and holds no control character, the unit and the
+    procedure field are known, so that both engines store (or refuse) exactly the same records.
+    """
+    code = _checked_text(values, "code")
     if not code:
         raise ValueError("empty code")
+    try:
+        unit_code, field_code, channel, outcome = (
+            _checked_text(values, key) for key in ("unit_code", "field_code", "channel", "outcome")
+        )
+    except ValueError as exc:
+        raise ValueError(f"dossier {code}: {exc}") from None
     if not unit_code:
         raise ValueError(f"dossier {code}: empty unit_code")
     if unit_code not in known_units:
         raise ValueError(f"dossier {code}: unknown unit {unit_code}")
     if not field_code:
         raise ValueError(f"dossier {code}: empty field_code")
+    if field_code not in known_fields:
+        raise ValueError(f"dossier {code}: unknown procedure field {field_code} (not in the catalogue)")
     if channel not in CHANNELS:
         raise ValueError(f"dossier {code}: unknown channel {channel!r} (expected {', '.join(CHANNELS)})")
     instants: dict[str, datetime | None] = {}
     for key in ("received_at", "due_at", "finished_at"):
-        raw = text(key)
+        try:
+            raw = _text(values, key)
+        except ValueError as exc:
+            raise ValueError(f"dossier {code}: {exc}") from None
         if not raw:
             if key != "finished_at":
                 raise ValueError(f"dossier {code}: empty {key}")

@@ -6,7 +6,7 @@ changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import islice
@@ -17,12 +17,15 @@ from django.db import connection, transaction
 
 from kstt import clock, interchange
 from kstt.audit import services as audit
+from kstt.catalogue.models import ProcedureField
 from kstt.dossiers import rules
 from kstt.dossiers.models import Dossier
 from kstt.units.models import Unit
 
 BATCH = 5000
 MAX_PUSH = 10_000
+#: A pushed batch reports at most this many bad records (a file stops at its first).
+MAX_ERRORS = 100
 FIELDS = [
     "unit_id",
     "field_code",
@@ -35,6 +38,9 @@ FIELDS = [
     "due_on",
     "finished_on",
 ]
+COLUMNS = ["code", *FIELDS]
+TABLE = Dossier._meta.db_table
+Row = tuple[Any, ...]
 
 
 @dataclass
@@ -48,104 +54,162 @@ class DossierLoad:
         return self.created + self.updated + self.unchanged
 
 
-def _unit_ids() -> dict[str, int]:
-    return dict(Unit.objects.values_list("code", "id"))
+@dataclass(frozen=True)
+class Known:
+    """What a record may name: the units (code → id) and the catalogue's procedure field codes."""
+
+    unit_ids: dict[str, int]
+    field_codes: frozenset[str]
 
 
-def _validated(
-    numbered: Iterable[tuple[int, Mapping[str, Any]]], *, unit_ids: Mapping[str, int], unit: str
-) -> Iterator[tuple[int, rules.DossierRecord]]:
-    """Validate records in order; a duplicate code within one load is an error."""
+def _known() -> Known:
+    return Known(
+        unit_ids=dict(Unit.objects.values_list("code", "id")),
+        field_codes=frozenset(ProcedureField.objects.values_list("code", flat=True)),
+    )
+
+
+def _parse(where: int, values: Any, *, known: Known, unit: str) -> rules.DossierRecord:
+    if not isinstance(values, Mapping):
+        raise rules.DossierRecordError(where, "not a record (a JSON object is expected)", unit=unit)
+    if None in values:
+        raise rules.DossierRecordError(where, "more fields than the header has columns", unit=unit)
+    try:
+        return rules.parse_record(values, known_units=known.unit_ids, known_fields=known.field_codes)
+    except ValueError as exc:
+        raise rules.DossierRecordError(where, str(exc), unit=unit) from None
+
+
+def _duplicate(where: int, code: str, first: int, *, unit: str) -> rules.DossierRecordError:
+    return rules.DossierRecordError(where, f"duplicate dossier {code} (first at {unit} {first})", unit=unit)
+
+
+def _validated(numbered: Iterable[tuple[int, Any]], *, known: Known, unit: str) -> Iterator[rules.DossierRecord]:
+    """Validate records in order, streamed; the first bad one (or a code seen twice) raises."""
     seen: dict[str, int] = {}
     for where, values in numbered:
-        if None in values:
-            raise rules.DossierRecordError(where, "more fields than the header has columns", unit=unit)
+        record = _parse(where, values, known=known, unit=unit)
+        first = seen.setdefault(record.code, where)
+        if first != where:
+            raise _duplicate(where, record.code, first, unit=unit)
+        yield record
+
+
+def _validated_batch(records: Sequence[Any], *, known: Known) -> list[rules.DossierRecord]:
+    """Validate a whole pushed batch; raise with every bad record (up to MAX_ERRORS) and its index."""
+    valid: list[rules.DossierRecord] = []
+    errors: list[rules.DossierRecordError] = []
+    seen: dict[str, int] = {}
+    for index, values in enumerate(records):
         try:
-            record = rules.parse_record(values, known_units=unit_ids)
-        except ValueError as exc:
-            raise rules.DossierRecordError(where, str(exc), unit=unit) from None
-        if record.code in seen:
-            raise rules.DossierRecordError(
-                where, f"duplicate dossier {record.code} (first at {unit} {seen[record.code]})", unit=unit
-            )
-        seen[record.code] = where
-        yield where, record
+            record = _parse(index, values, known=known, unit="record")
+            first = seen.setdefault(record.code, index)
+            if first != index:
+                raise _duplicate(index, record.code, first, unit="record")
+        except rules.DossierRecordError as exc:
+            errors.append(exc)
+            if len(errors) >= MAX_ERRORS:
+                break
+            continue
+        valid.append(record)
+    if errors:
+        raise rules.DossierRecordError(
+            errors[0].where, errors[0].reason, unit="record", errors=[(e.where, e.reason) for e in errors]
+        )
+    return valid
 
 
-COLUMNS = ["code", *FIELDS]
+def _rows(records: Iterable[rules.DossierRecord], *, unit_ids: Mapping[str, int]) -> Iterator[Row]:
+    """The table's row of each record, with the local days of its instants."""
+    zone = clock.province_zone()
+    for record in records:
+        received_on, due_on, finished_on = record.local_dates(zone)
+        yield (
+            record.code,
+            unit_ids[record.unit_code],
+            record.field_code,
+            record.channel,
+            record.received_at,
+            record.due_at,
+            record.finished_at,
+            record.outcome,
+            received_on,
+            due_on,
+            finished_on,
+        )
+
+
+def _write(rows: Iterable[Row]) -> DossierLoad:
+    """Upsert rows by code, writing only the new and the changed ones."""
+    if connection.vendor == "postgresql":
+        return _copy_upsert(rows)
+    return _batched_upsert(rows)
+
+
+# --- PostgreSQL: COPY into a staging table, then one upsert ---------------------------------------
+
+STAGING = "dossier_staging"
+STAGING_DDL = f"""CREATE TEMPORARY TABLE {STAGING} (
+    code text, unit_id bigint, field_code text, channel text,
+    received_at timestamptz, due_at timestamptz, finished_at timestamptz, outcome text,
+    received_on date, due_on date, finished_on date
+) ON COMMIT DROP"""
+_NAMES = ", ".join(COLUMNS)
+_CHANGED = (
+    f"({', '.join(f'{TABLE}.{c}' for c in FIELDS)}) IS DISTINCT FROM ({', '.join(f'excluded.{c}' for c in FIELDS)})"
+)
+UPSERT_FROM_STAGING = f"""
+WITH written AS (
+    INSERT INTO {TABLE} ({_NAMES}) SELECT {_NAMES} FROM {STAGING}
+    ON CONFLICT (code) DO UPDATE SET {", ".join(f"{c} = excluded.{c}" for c in FIELDS)}
+    WHERE {_CHANGED}
+    RETURNING (xmax = 0) AS created
+)
+SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created) FROM written
+"""  # noqa: S608 (names from the model, no input)
+
+
+def _copy_upsert(rows: Iterable[Row]) -> DossierLoad:
+    """Stream every row into a staging table with COPY, then one INSERT … ON CONFLICT DO UPDATE that
+    writes only rows that differ; ``xmax = 0`` tells the inserted rows from the updated ones.
+
+    Must run inside the caller's transaction (the staging table is dropped at commit). A bad record
+    raises while streaming: the COPY is abandoned and the transaction rolls back.
+    """
+    total = 0
+    with connection.cursor() as cursor:
+        cursor.execute(STAGING_DDL)
+        with cursor.cursor.copy(f"COPY {STAGING} ({_NAMES}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+                total += 1
+        cursor.execute(UPSERT_FROM_STAGING)
+        created, updated = cursor.fetchone()
+        cursor.execute(f"DROP TABLE {STAGING}")  # a second load in the same transaction makes its own
+    return DossierLoad(created=created, updated=updated, unchanged=total - created - updated)
+
+
+# --- Other engines (SQLite): per batch, read what exists, upsert what changed ---------------------
 
 
 def _upsert_sql(source: str) -> str:
-    """The upsert, the same on SQLite (3.24+) and PostgreSQL; ``source`` is VALUES (...) or a SELECT."""
-    names = ", ".join(COLUMNS)
+    """The upsert for SQLite (3.24+); ``source`` is VALUES (...)."""
     updates = ", ".join(f"{c} = excluded.{c}" for c in FIELDS)
-    # WHERE true: SQLite needs it to parse ON CONFLICT after a SELECT.
-    where = " WHERE true" if source.startswith("SELECT") else ""
-    return f"INSERT INTO {TABLE} ({names}) {source}{where} ON CONFLICT (code) DO UPDATE SET {updates}"
+    return f"INSERT INTO {TABLE} ({_NAMES}) {source} ON CONFLICT (code) DO UPDATE SET {updates}"
 
 
-TABLE = Dossier._meta.db_table
-STAGING = "dossier_staging"
-STAGING_DDL = f"""CREATE TEMPORARY TABLE IF NOT EXISTS {STAGING} (
-    code varchar(64), unit_id bigint, field_code varchar(32), channel varchar(8),
-    received_at timestamptz, due_at timestamptz, finished_at timestamptz, outcome varchar(8),
-    received_on date, due_on date, finished_on date
-) ON COMMIT DROP"""
-
-
-def _store(rows: list[tuple[Any, ...]]) -> None:
-    """Write new and changed rows. PostgreSQL: COPY into a staging table, then one upsert from it;
-    elsewhere: one parameterised upsert run for every row (executemany)."""
-    if not rows:
-        return
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(STAGING_DDL)
-            cursor.execute(f"TRUNCATE {STAGING}")
-            with cursor.cursor.copy(f"COPY {STAGING} ({', '.join(COLUMNS)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            cursor.execute(_upsert_sql(f"SELECT {', '.join(COLUMNS)} FROM {STAGING}"))  # noqa: S608
-        else:
-            ops = connection.ops
-            marks = "(" + ", ".join(["%s"] * len(COLUMNS)) + ")"
-            cursor.executemany(_upsert_sql(f"VALUES {marks}"), [_adapt(row, ops) for row in rows])
-
-
-def _write(records: Iterable[tuple[int, rules.DossierRecord]], *, unit_ids: Mapping[str, int]) -> DossierLoad:
-    """Upsert in batches: fetch what exists, write only new or changed rows.
-
-    Rows are written by ``_store`` (COPY on PostgreSQL): the ORM's per-object SQL compilation was
-    most of a large load's time.
-    """
-    zone = clock.province_zone()
+def _batched_upsert(rows: Iterable[Row]) -> DossierLoad:
     result = DossierLoad()
-    iterator = iter(records)
+    ops = connection.ops
+    marks = "(" + ", ".join(["%s"] * len(COLUMNS)) + ")"
+    iterator = iter(rows)
     while batch := list(islice(iterator, BATCH)):
-        rows: list[tuple[Any, ...]] = []
-        for _, record in batch:
-            received_on, due_on, finished_on = record.local_dates(zone)
-            rows.append(
-                (
-                    record.code,
-                    unit_ids[record.unit_code],
-                    record.field_code,
-                    record.channel,
-                    record.received_at,
-                    record.due_at,
-                    record.finished_at,
-                    record.outcome,
-                    received_on,
-                    due_on,
-                    finished_on,
-                )
-            )
         existing = {
             values[0]: values[1:]
-            for values in Dossier.objects.filter(code__in=[row[0] for row in rows]).values_list(*COLUMNS)
+            for values in Dossier.objects.filter(code__in=[row[0] for row in batch]).values_list(*COLUMNS)
         }
         changed = []
-        for row in rows:
+        for row in batch:
             before = existing.get(row[0])
             if before is None:
                 result.created += 1
@@ -155,11 +219,13 @@ def _write(records: Iterable[tuple[int, rules.DossierRecord]], *, unit_ids: Mapp
                 result.unchanged += 1
                 continue
             changed.append(row)
-        _store(changed)
+        if changed:
+            with connection.cursor() as cursor:
+                cursor.executemany(_upsert_sql(f"VALUES {marks}"), [_adapt(row, ops) for row in changed])
     return result
 
 
-def _adapt(row: tuple[Any, ...], ops: Any) -> tuple[Any, ...]:
+def _adapt(row: Row, ops: Any) -> Row:
     code, unit_id, field_code, channel, received_at, due_at, finished_at, outcome, received_on, due_on, finished_on = (
         row
     )
@@ -181,28 +247,29 @@ def _adapt(row: tuple[Any, ...], ops: Any) -> tuple[Any, ...]:
 @transaction.atomic
 def load_dossier_file(*, path: Path, at: datetime, actor: Any = None) -> DossierLoad:
     """Load a dossier CSV (interchange.md "Dossiers"), streamed; a bad line stores nothing."""
-    unit_ids = _unit_ids()
+    known = _known()
     with path.open(encoding="utf-8-sig", newline="") as handle:
         header, records = interchange.stream_csv(handle, rules.DossierRecordError)
         missing = interchange.missing_columns(header, rules.DOSSIER_COLUMNS)
         if missing:
             raise rules.DossierRecordError(1, f"missing column(s): {', '.join(missing)}")
-        numbered = enumerate(records, start=2)
-        result = _write(_validated(numbered, unit_ids=unit_ids, unit="line"), unit_ids=unit_ids)
+        validated = _validated(enumerate(records, start=2), known=known, unit="line")
+        result = _write(_rows(validated, unit_ids=known.unit_ids))
     _audit(result, actor=actor, at=at, source=str(path))
     return result
 
 
 @transaction.atomic
-def push_dossiers(*, records: list[Mapping[str, Any]], at: datetime, actor: Any) -> DossierLoad:
-    """A batch pushed by the one-stop system (at most 10,000 records); a bad record stores nothing."""
+def push_dossiers(*, records: Sequence[Any], at: datetime, actor: Any) -> DossierLoad:
+    """A batch pushed by the one-stop system (at most 10,000 records); a bad record stores nothing,
+    and the error names every bad record (up to 100) by its index."""
     if len(records) > MAX_PUSH:
         raise rules.DossierRecordError(
             MAX_PUSH, f"at most {MAX_PUSH} records per batch, not {len(records)}", unit="record"
         )
-    unit_ids = _unit_ids()
-    validated = list(_validated(enumerate(records), unit_ids=unit_ids, unit="record"))
-    result = _write(validated, unit_ids=unit_ids)
+    known = _known()
+    validated = _validated_batch(records, known=known)
+    result = _write(_rows(validated, unit_ids=known.unit_ids))
     _audit(result, actor=actor, at=at, source="api")
     return result
 

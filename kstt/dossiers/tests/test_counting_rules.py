@@ -113,7 +113,7 @@ def _days(record) -> DossierDays:
 
     from kstt.dossiers.rules import parse_record
 
-    parsed = parse_record(record, known_units={"W05341"})
+    parsed = parse_record(record, known_units={"W05341"}, known_fields={"HT"})
     received_on, due_on, finished_on = parsed.local_dates(ZoneInfo("Asia/Ho_Chi_Minh"))
     return DossierDays(parsed.channel, parsed.outcome, received_on, due_on, finished_on)
 

@@ -62,7 +62,7 @@ def test_sql_counts_equal_the_rules_and_every_row_balances(cast, records, return
 
     zone = ZoneInfo("Asia/Ho_Chi_Minh")
     for record in batch:
-        parsed = parse_record(record, known_units=set(UNITS))
+        parsed = parse_record(record, known_units=set(UNITS), known_fields=set(FIELDS))
         days = DossierDays(parsed.channel, parsed.outcome, *parsed.local_dates(zone))
         columns = classify(days, S, E, returned_on_time=returned_on_time)
         if columns:
