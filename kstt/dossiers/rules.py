@@ -8,22 +8,25 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
-from collections.abc import Set as AbstractSet
+from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from kstt.interchange import parse_instant
+from kstt.interchange import INSTANT_YEARS, parse_instant
 
 DOSSIER_COLUMNS = ("code", "unit_code", "field_code", "channel", "received_at", "due_at", "finished_at", "outcome")
 CHANNELS = ("online", "direct", "postal")
 OUTCOMES = ("settled", "returned", "refused")
 #: The longest text each column of a dossier holds (the model's columns are declared from these).
 MAX_LENGTHS = {"code": 64, "unit_code": 32, "field_code": 32, "channel": 8, "outcome": 8}
-TEXT_FIELDS = tuple(MAX_LENGTHS)
 #: C0 and C1 control characters and DEL: PostgreSQL refuses NUL in text, and none belongs in a code.
 CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+#: An instant as interchange.md writes it: ISO 8601 date and time with an offset (or Z). Stricter
+#: than Python's fromisoformat (no week dates, no basic format), so every engine reads it the same.
+INSTANT = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d(?:\.\d{1,6})?)?(?:Z|[+-]\d\d:\d\d)", re.ASCII)
+_CODE_MAX = MAX_LENGTHS["code"]
 
 
 class DossierRecordError(ValueError):
@@ -38,8 +41,7 @@ class DossierRecordError(ValueError):
         self.errors = list(errors) or [(where, reason)]
 
 
-@dataclass(frozen=True)
-class DossierRecord:
+class DossierRecord(NamedTuple):
     code: str
     unit_code: str
     field_code: str
@@ -58,83 +60,114 @@ class DossierRecord:
         )
 
 
-def _text(values: Mapping[str, object], key: str) -> str:
-    """A field as stripped text: missing or null is empty; a number, list or object is refused."""
-    value = values.get(key)
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise ValueError(f"{key} is not text ({type(value).__name__})")
-    return value.strip()
+def _shown(text: str) -> str:
+    """A value quoted in a message, cut short when long."""
+    return repr(text) if len(text) <= 40 else repr(text[:40]) + "…"
 
 
-def _checked_text(values: Mapping[str, object], key: str) -> str:
-    """A text field that fits its column and holds no control character."""
-    value = _text(values, key)
+def _text_problem(key: str, value: str) -> str | None:
+    """Why a text does not fit its column, if it does not: too long, or a control character."""
     if len(value) > MAX_LENGTHS[key]:
-        raise ValueError(f"{key} is {len(value)} characters long (at most {MAX_LENGTHS[key]})")
+        return f"{key} is {len(value)} characters long (at most {MAX_LENGTHS[key]})"
     bad = CONTROL.search(value)
     if bad:
-        raise ValueError(f"{key} contains a control character (U+{ord(bad.group()):04X})")
-    return value
+        return f"{key} contains a control character (U+{ord(bad.group()):04X})"
+    return None
+
+
+def _known(key: str, value: str, known: Container[str], unknown: str) -> None:
+    """``value`` is one of ``known``; else the reason: too long, control character, empty, or
+    ``unknown`` (a template of ``{value}`` and ``{shown}``, its quoted form)."""
+    if value not in known:
+        problem = _text_problem(key, value)
+        if problem is None:
+            problem = f"empty {key}" if not value else unknown.format(value=value, shown=_shown(value))
+        raise ValueError(problem)
+
+
+def _instant(key: str, text: str) -> datetime:
+    """An instant as interchange.md writes it; the reason otherwise."""
+    if INSTANT.fullmatch(text):
+        try:
+            value = datetime.fromisoformat(text)  # has an offset: the pattern demands one
+        except ValueError as exc:
+            raise ValueError(f"{key} is not an instant: {exc}") from None
+        if value.year in INSTANT_YEARS:
+            return value
+    try:
+        parse_instant(text)  # the most telling reason (no offset, out of range, not a date …)
+    except ValueError as exc:
+        reason = str(exc) if len(text) <= 40 else f"{_shown(text)} is not one"
+        raise ValueError(f"{key} is not an instant: {reason}") from None
+    raise ValueError(f"{key} is not an instant written YYYY-MM-DDTHH:MM[:SS[.ffffff]]+HH:MM: {_shown(text)}")
+
+
+def parse_fields(
+    code: str,
+    unit_code: str,
+    field_code: str,
+    channel: str,
+    received_at: str,
+    due_at: str,
+    finished_at: str,
+    outcome: str,
+    *,
+    known_units: Container[str],
+    known_fields: Container[str],
+) -> DossierRecord:
+    """Validate one record given as stripped texts in the order of DOSSIER_COLUMNS; raise ValueError
+    with the reason.
+
+    Every text fits its database column and holds no control character, the unit and the procedure
+    field are known, every instant is ISO 8601 with an offset: so both engines store, or refuse,
+    exactly the same records, and the database never sees a value it would reject.
+    """
+    if not code:
+        raise ValueError("empty code")
+    if len(code) > _CODE_MAX or CONTROL.search(code):
+        raise ValueError(_text_problem("code", code) or "bad code")
+    try:
+        _known("unit_code", unit_code, known_units, "unknown unit {value}")
+        _known("field_code", field_code, known_fields, "unknown procedure field {value} (not in the catalogue)")
+        _known("channel", channel, CHANNELS, f"unknown channel {{shown}} (expected {', '.join(CHANNELS)})")
+        if outcome:
+            _known(
+                "outcome", outcome, OUTCOMES, f"unknown outcome {{shown}} (expected {', '.join(OUTCOMES)}, or empty)"
+            )
+        received = _instant("received_at", received_at) if received_at else None
+        due = _instant("due_at", due_at) if due_at else None
+        finished = _instant("finished_at", finished_at) if finished_at else None
+    except ValueError as exc:
+        raise ValueError(f"dossier {code}: {exc}") from None
+    if received is None:
+        raise ValueError(f"dossier {code}: empty received_at")
+    if due is None:
+        raise ValueError(f"dossier {code}: empty due_at")
+    if finished is None:
+        if outcome:
+            raise ValueError(f"dossier {code}: a pending dossier (no finished_at) has the outcome {outcome!r}")
+    elif not outcome:
+        raise ValueError(f"dossier {code}: a finished dossier needs an outcome")
+    elif finished < received:
+        raise ValueError(f"dossier {code}: finished before it was received")
+    return DossierRecord(code, unit_code, field_code, channel, received, due, finished, outcome)
 
 
 def parse_record(
-    values: Mapping[str, object],
-    *,
-    known_units: Mapping[str, object] | AbstractSet[str],
-    known_fields: Mapping[str, object] | AbstractSet[str],
+    values: Mapping[str, object], *, known_units: Container[str], known_fields: Container[str]
 ) -> DossierRecord:
-    """Validate one record (a CSV line or a pushed JSON object); raise ValueError with the reason.
-
-    Every text field fits its database column and holds no control character, the unit and the
-    procedure field are known, so that both engines store (or refuse) exactly the same records.
-    """
-    code = _checked_text(values, "code")
-    if not code:
-        raise ValueError("empty code")
-    try:
-        unit_code, field_code, channel, outcome = (
-            _checked_text(values, key) for key in ("unit_code", "field_code", "channel", "outcome")
-        )
-    except ValueError as exc:
-        raise ValueError(f"dossier {code}: {exc}") from None
-    if not unit_code:
-        raise ValueError(f"dossier {code}: empty unit_code")
-    if unit_code not in known_units:
-        raise ValueError(f"dossier {code}: unknown unit {unit_code}")
-    if not field_code:
-        raise ValueError(f"dossier {code}: empty field_code")
-    if field_code not in known_fields:
-        raise ValueError(f"dossier {code}: unknown procedure field {field_code} (not in the catalogue)")
-    if channel not in CHANNELS:
-        raise ValueError(f"dossier {code}: unknown channel {channel!r} (expected {', '.join(CHANNELS)})")
-    instants: dict[str, datetime | None] = {}
-    for key in ("received_at", "due_at", "finished_at"):
-        try:
-            raw = _text(values, key)
-        except ValueError as exc:
-            raise ValueError(f"dossier {code}: {exc}") from None
-        if not raw:
-            if key != "finished_at":
-                raise ValueError(f"dossier {code}: empty {key}")
-            instants[key] = None
-            continue
-        try:
-            instants[key] = parse_instant(raw)
-        except ValueError as exc:
-            raise ValueError(f"dossier {code}: {key} is not an instant: {exc}") from None
-    received, due, finished = instants["received_at"], instants["due_at"], instants["finished_at"]
-    assert received is not None and due is not None  # noqa: S101 (checked above)
-    if outcome and outcome not in OUTCOMES:
-        raise ValueError(f"dossier {code}: unknown outcome {outcome!r} (expected {', '.join(OUTCOMES)}, or empty)")
-    if finished is None and outcome:
-        raise ValueError(f"dossier {code}: a pending dossier (no finished_at) has the outcome {outcome!r}")
-    if finished is not None and not outcome:
-        raise ValueError(f"dossier {code}: a finished dossier needs an outcome")
-    if finished is not None and finished < received:
-        raise ValueError(f"dossier {code}: finished before it was received")
-    return DossierRecord(code, unit_code, field_code, channel, received, due, finished, outcome)
+    """Validate one record (a pushed JSON object, or a CSV line by column name); see parse_fields."""
+    texts = []
+    for key in DOSSIER_COLUMNS:
+        value = values.get(key)
+        if value is None:
+            value = ""
+        elif not isinstance(value, str):
+            reason = f"{key} is not text ({type(value).__name__})"
+            code = values.get("code")
+            raise ValueError(f"dossier {code}: {reason}" if isinstance(code, str) and key != "code" else reason)
+        texts.append(value.strip())
+    return parse_fields(*texts, known_units=known_units, known_fields=known_fields)
 
 
 # --- The counting rules of form 06 (rules.md §7) --------------------------------------------------
