@@ -7,7 +7,7 @@ on SQLite, AT TIME ZONE on PostgreSQL), so a wrong local day in either is caught
 """
 
 import tomllib
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -28,26 +28,38 @@ FORM06 = parse_form_spec(
     )
 )
 S, E = date(2021, 6, 15), date(2021, 9, 14)
-BASE = datetime(2021, 5, 1, tzinfo=UTC)
 UNITS = ["W05341", "W05344", "D157"]
 FIELDS = ["HT", "CT", "DD"]
 
 
 #: Offsets the one-stop system may write instants with; the day is judged in Hà Nội whatever they are.
 OFFSETS = [UTC, timezone(timedelta(hours=7)), timezone(timedelta(hours=-5))]
+HANOI = timezone(timedelta(hours=7))
+DAY = timedelta(days=1)
+#: Days and times where a wrong rule shows: the window's edges, and the hours whose UTC day is not
+#: Hà Nội's (00:00–06:59 local is the day before in UTC).
+EDGE_DAYS = [S - DAY, S, E, E + DAY]
+EDGE_TIMES = [time(0, 0), time(0, 30), time(6, 59, 59), time(7, 0), time(16, 59), time(23, 59, 59, 999999)]
 
 
 @st.composite
 def dossiers(draw):
+    def day_near(days: list[date], low: date, high: date) -> date:
+        return draw(st.sampled_from(days) | st.dates(low, high))
+
+    def at(day: date) -> datetime:
+        return datetime.combine(day, draw(st.sampled_from(EDGE_TIMES) | st.times()), tzinfo=HANOI)
+
     def written(instant: datetime) -> str:
         return instant.astimezone(draw(st.sampled_from(OFFSETS))).isoformat()
 
-    received = BASE + timedelta(minutes=draw(st.integers(0, 200 * 24 * 60)))
-    due = received + timedelta(hours=draw(st.integers(-24, 40 * 24)))
+    received = at(day_near(EDGE_DAYS, S - 40 * DAY, E + 10 * DAY))
+    due = at(received.date() + draw(st.integers(-1, 30)) * DAY)
     finished = None
     outcome = ""
     if draw(st.booleans()):
-        finished = received + timedelta(minutes=draw(st.integers(0, 60 * 24 * 60)))
+        days = [received.date(), due.date() - DAY, due.date(), due.date() + DAY, *EDGE_DAYS]
+        finished = max(received, at(day_near(days, received.date(), E + 40 * DAY)))
         outcome = draw(st.sampled_from(["settled", "settled", "returned", "refused"]))
     return {
         "unit_code": draw(st.sampled_from(UNITS)),
