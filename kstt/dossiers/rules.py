@@ -27,6 +27,7 @@ CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 #: than Python's fromisoformat (no week dates, no basic format), so every engine reads it the same.
 INSTANT = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d(?:\.\d{1,6})?)?(?:Z|[+-]\d\d:\d\d)", re.ASCII)
 _CODE_MAX = MAX_LENGTHS["code"]
+_control = CONTROL.search
 
 
 class DossierRecordError(ValueError):
@@ -75,16 +76,6 @@ def _text_problem(key: str, value: str) -> str | None:
     return None
 
 
-def _known(key: str, value: str, known: Container[str], unknown: str) -> None:
-    """``value`` is one of ``known``; else the reason: too long, control character, empty, or
-    ``unknown`` (a template of ``{value}`` and ``{shown}``, its quoted form)."""
-    if value not in known:
-        problem = _text_problem(key, value)
-        if problem is None:
-            problem = f"empty {key}" if not value else unknown.format(value=value, shown=_shown(value))
-        raise ValueError(problem)
-
-
 def _instant(key: str, text: str) -> datetime:
     """An instant as interchange.md writes it; the reason otherwise."""
     if INSTANT.fullmatch(text):
@@ -100,6 +91,22 @@ def _instant(key: str, text: str) -> datetime:
         reason = str(exc) if len(text) <= 40 else f"{_shown(text)} is not one"
         raise ValueError(f"{key} is not an instant: {reason}") from None
     raise ValueError(f"{key} is not an instant written YYYY-MM-DDTHH:MM[:SS[.ffffff]]+HH:MM: {_shown(text)}")
+
+
+_UNKNOWN = {
+    "unit_code": "unknown unit {value}",
+    "field_code": "unknown procedure field {value} (not in the catalogue)",
+    "channel": f"unknown channel {{shown}} (expected {', '.join(CHANNELS)})",
+    "outcome": f"unknown outcome {{shown}} (expected {', '.join(OUTCOMES)}, or empty)",
+}
+
+
+def _why_unknown(key: str, value: str) -> str:
+    """Why a value is not among the known ones: too long, control character, empty, or unknown."""
+    problem = _text_problem(key, value)
+    if problem is None:
+        problem = f"empty {key}" if not value else _UNKNOWN[key].format(value=value, shown=_shown(value))
+    return problem
 
 
 def parse_fields(
@@ -118,22 +125,22 @@ def parse_fields(
     """Validate one record given as stripped texts in the order of DOSSIER_COLUMNS; raise ValueError
     with the reason.
 
-    Every text fits its database column and holds no control character, the unit and the procedure
-    field are known, every instant is ISO 8601 with an offset: so both engines store, or refuse,
-    exactly the same records, and the database never sees a value it would reject.
+    Every text fits its database column and holds no control character (a known code is known to
+    fit), the unit and the procedure field are known, every instant is ISO 8601 with an offset: so
+    both engines store, or refuse, exactly the same records, and the database never sees a value it
+    would reject. A large load runs this once per line: the usual path is kept short.
     """
-    if not code:
-        raise ValueError("empty code")
-    if len(code) > _CODE_MAX or CONTROL.search(code):
-        raise ValueError(_text_problem("code", code) or "bad code")
+    if not code or len(code) > _CODE_MAX or _control(code):
+        raise ValueError(_text_problem("code", code) or "empty code")
+    if unit_code not in known_units:
+        raise ValueError(f"dossier {code}: {_why_unknown('unit_code', unit_code)}")
+    if field_code not in known_fields:
+        raise ValueError(f"dossier {code}: {_why_unknown('field_code', field_code)}")
+    if channel not in CHANNELS:
+        raise ValueError(f"dossier {code}: {_why_unknown('channel', channel)}")
+    if outcome and outcome not in OUTCOMES:
+        raise ValueError(f"dossier {code}: {_why_unknown('outcome', outcome)}")
     try:
-        _known("unit_code", unit_code, known_units, "unknown unit {value}")
-        _known("field_code", field_code, known_fields, "unknown procedure field {value} (not in the catalogue)")
-        _known("channel", channel, CHANNELS, f"unknown channel {{shown}} (expected {', '.join(CHANNELS)})")
-        if outcome:
-            _known(
-                "outcome", outcome, OUTCOMES, f"unknown outcome {{shown}} (expected {', '.join(OUTCOMES)}, or empty)"
-            )
         received = _instant("received_at", received_at) if received_at else None
         due = _instant("due_at", due_at) if due_at else None
         finished = _instant("finished_at", finished_at) if finished_at else None

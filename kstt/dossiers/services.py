@@ -90,11 +90,11 @@ Valid = tuple[rules.DossierRecord, str, str, str]
 def _validated_lines(numbered: Iterable[tuple[int, tuple[str, ...]]], *, known: Known) -> Iterator[Valid]:
     """Validate a file's records in order, streamed; the first bad one (or a code seen twice) raises
     with its line number. The hot loop of a large load: plain texts in, no per-row dict."""
-    parse = rules.parse_fields
+    parse, strip = rules.parse_fields, str.strip
     units, fields = known.unit_ids, known.field_codes
     seen: dict[str, int] = {}
     for line, values in numbered:
-        code, unit_code, field_code, channel, received_at, due_at, finished_at, outcome = map(str.strip, values)
+        code, unit_code, field_code, channel, received_at, due_at, finished_at, outcome = map(strip, values)
         try:
             record = parse(
                 code,
@@ -178,25 +178,25 @@ CHUNK, FIRST_CHUNK = 50_000, 10_000
 NULL = "\\N"
 
 
-def _copy_text(text: str) -> str:
-    """A text for COPY's text format: validated texts hold no control character, only ``\\`` needs escaping."""
-    return text.replace("\\", "\\\\") if "\\" in text else text
-
-
 def _copy_chunks(valid: Iterable[Valid], *, unit_ids: Mapping[str, int]) -> Iterator[tuple[str, int]]:
-    """The records as COPY text (the instants as written: checked ISO 8601), a chunk at a time."""
-    iterator = iter(valid)
+    """The records as lines of COPY's text format, a chunk at a time. The instants go as written
+    (checked ISO 8601); validated texts hold no control character, so only ``\\`` needs escaping."""
     size = FIRST_CHUNK
-    while True:
-        lines = [
-            f"{_copy_text(record.code)}\t{unit_ids[record.unit_code]}\t{_copy_text(record.field_code)}"
-            f"\t{record.channel}\t{received_at}\t{due_at}\t{finished_at or NULL}\t{record.outcome}\n"
-            for record, received_at, due_at, finished_at in islice(iterator, size)
-        ]
-        if not lines:
-            return
+    lines: list[str] = []
+    for (code, unit_code, field_code, channel, _, _, _, outcome), received_at, due_at, finished_at in valid:
+        if "\\" in code:
+            code = code.replace("\\", "\\\\")
+        if "\\" in field_code:
+            field_code = field_code.replace("\\", "\\\\")
+        lines.append(
+            f"{code}\t{unit_ids[unit_code]}\t{field_code}\t{channel}"
+            f"\t{received_at}\t{due_at}\t{finished_at or NULL}\t{outcome}\n"
+        )
+        if len(lines) == size:
+            yield "".join(lines), size
+            lines, size = [], CHUNK
+    if lines:
         yield "".join(lines), len(lines)
-        size = CHUNK
 
 
 def _upsert_staged(cursor: Any, zone: str, count: int) -> DossierLoad:
