@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from operator import itemgetter
 from typing import IO
 
@@ -16,6 +16,8 @@ Record = dict[str, str | None]
 #: The years an instant may fall in: every engine stores them, and converting one to any zone stays
 #: inside Python's datetime range.
 INSTANT_YEARS = range(1000, 9999)
+#: The widest offset in use on Earth (Kiribati, +14:00); PostgreSQL refuses any beyond 15:59.
+MAX_OFFSET = timedelta(hours=14)
 LineError = Callable[[int, str], Exception]
 
 
@@ -101,6 +103,8 @@ def parse_instant(text: str) -> datetime:
     value = datetime.fromisoformat(text)
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError(f"{text!r} has no offset (write e.g. {text}+07:00)")
+    if abs(value.utcoffset() or timedelta()) > MAX_OFFSET:
+        raise ValueError(f"{text!r} has an offset beyond ±14:00")
     if value.year not in INSTANT_YEARS:
         raise ValueError(f"{text!r} is out of range (years {INSTANT_YEARS[0]} to {INSTANT_YEARS[-1]})")
     return value

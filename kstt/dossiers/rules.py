@@ -23,9 +23,12 @@ OUTCOMES = ("settled", "returned", "refused")
 MAX_LENGTHS = {"code": 64, "unit_code": 32, "field_code": 32, "channel": 8, "outcome": 8}
 #: C0 and C1 control characters and DEL: PostgreSQL refuses NUL in text, and none belongs in a code.
 CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
-#: An instant as interchange.md writes it: ISO 8601 date and time with an offset (or Z). Stricter
-#: than Python's fromisoformat (no week dates, no basic format), so every engine reads it the same.
-INSTANT = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d(?:\.\d{1,6})?)?(?:Z|[+-]\d\d:\d\d)", re.ASCII)
+#: An instant as interchange.md writes it: ISO 8601 date and time with an offset (or Z) of at most
+#: 14:00 either way. Stricter than Python's fromisoformat (no week dates, no basic format, no seventh
+#: decimal, no offset PostgreSQL refuses), so every engine reads it the same.
+INSTANT = re.compile(
+    r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d(?:\.\d{1,6})?)?(?:Z|[+-](?:(?:0\d|1[0-3]):[0-5]\d|14:00))", re.ASCII
+)
 _CODE_MAX = MAX_LENGTHS["code"]
 _control = CONTROL.search
 

@@ -163,6 +163,11 @@ def test_a_dossier_sent_again_as_it_progresses_is_updated_in_place(tmp_path, cas
             id="instant-with-seven-decimals",
         ),
         pytest.param(
+            "HS-009,W05341,HT,online,2021-07-01T08:00:00+07:00,2021-07-05T17:00:00+16:00,,",
+            "line 5: dossier HS-009: due_at is not an instant: '2021-07-05T17:00:00+16:00' has an offset beyond ±14:00",
+            id="instant-with-an-offset-postgresql-refuses",
+        ),
+        pytest.param(
             "HS-009,W05341,HT,online,0001-01-01T00:00:00+07:00,2021-07-05T17:00:00+07:00,,",
             "line 5: dossier HS-009: received_at is not an instant: '0001-01-01T00:00:00+07:00' is out of range",
             id="instant-out-of-range",
