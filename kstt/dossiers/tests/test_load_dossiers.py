@@ -257,3 +257,8 @@ def test_column_lengths_are_the_models(db):
         name: Dossier._meta.get_field(name).max_length for name in ("code", "field_code", "channel", "outcome")
     } == {name: MAX_LENGTHS[name] for name in ("code", "field_code", "channel", "outcome")}
     assert Unit._meta.get_field("code").max_length == MAX_LENGTHS["unit_code"]
+
+
+def test_a_file_with_only_its_header_loads_nothing(tmp_path, cast):
+    assert "0 dossiers: 0 new, 0 updated, 0 unchanged" in load(tmp_path, HEADER)
+    assert Dossier.objects.count() == 0
