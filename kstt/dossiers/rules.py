@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Container, Mapping, Sequence
+from collections.abc import Collection, Container, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import NamedTuple
@@ -123,7 +123,7 @@ def parse_fields(
     outcome: str,
     *,
     known_units: Container[str],
-    known_fields: Container[str],
+    known_fields: Collection[str],
 ) -> DossierRecord:
     """Validate one record given as stripped texts in the order of DOSSIER_COLUMNS; raise ValueError
     with the reason.
@@ -138,7 +138,8 @@ def parse_fields(
     if unit_code not in known_units:
         raise ValueError(f"dossier {code}: {_why_unknown('unit_code', unit_code)}")
     if field_code not in known_fields:
-        raise ValueError(f"dossier {code}: {_why_unknown('field_code', field_code)}")
+        hint = "" if known_fields else "; the catalogue has no procedure fields yet (kstt load-procedure-fields)"
+        raise ValueError(f"dossier {code}: {_why_unknown('field_code', field_code)}{hint}")
     if channel not in CHANNELS:
         raise ValueError(f"dossier {code}: {_why_unknown('channel', channel)}")
     if outcome and outcome not in OUTCOMES:
@@ -164,7 +165,7 @@ def parse_fields(
 
 
 def parse_record(
-    values: Mapping[str, object], *, known_units: Container[str], known_fields: Container[str]
+    values: Mapping[str, object], *, known_units: Container[str], known_fields: Collection[str]
 ) -> DossierRecord:
     """Validate one record (a pushed JSON object, or a CSV line by column name); see parse_fields."""
     texts = []

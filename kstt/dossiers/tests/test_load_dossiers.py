@@ -262,3 +262,11 @@ def test_column_lengths_are_the_models(db):
 def test_a_file_with_only_its_header_loads_nothing(tmp_path, cast):
     assert "0 dossiers: 0 new, 0 updated, 0 unchanged" in load(tmp_path, HEADER)
     assert Dossier.objects.count() == 0
+
+
+def test_without_procedure_fields_the_error_says_to_load_them(tmp_path, cast):
+    from kstt.catalogue.models import ProcedureField
+
+    ProcedureField.objects.all().delete()
+    with pytest.raises(CommandError, match=r"line 2: dossier HS-001: unknown procedure field HT .*kstt load-procedure"):
+        load(tmp_path, GOOD)
