@@ -148,7 +148,7 @@ def _write(valid: Iterable[Valid], *, unit_ids: Mapping[str, int]) -> DossierLoa
     return _batched_upsert(_rows((record for record, *_ in valid), unit_ids=unit_ids))
 
 
-# --- PostgreSQL: COPY into a staging table, then one upsert ---------------------------------------
+# --- PostgreSQL: COPY into a staging table and upsert from it, a chunk at a time ------------------
 
 STAGING = "dossier_staging"
 STAGING_COLUMNS = "code, unit_id, field_code, channel, received_at, due_at, finished_at, outcome"
@@ -218,7 +218,7 @@ def _copy_upsert(valid: Iterable[Valid], *, unit_ids: Mapping[str, int]) -> Doss
     zone = clock.province_zone().key
     with connection.cursor() as cursor:
         cursor.execute(STAGING_DDL)
-        raw = cursor.cursor  # the driver's cursor: the helper thread may use it, Django's may not
+        raw = cursor.cursor  # the driver's own cursor, which the helper thread may use (Django's may not)
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="dossier-upsert") as upserts:
             pending = None
             try:
