@@ -11,14 +11,18 @@ from rest_framework.views import APIView
 
 from kstt import clock
 from kstt.accounts import access
-from kstt.dossiers.rules import DossierRecordError
+from kstt.dossiers.rules import MAX_LENGTHS, DossierRecordError
 from kstt.dossiers.services import MAX_PUSH, push_dossiers
 
 
 class DossierRecordSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    unit_code = serializers.CharField()
-    field_code = serializers.CharField()
+    """The record's schema (the push validates with dossiers.rules: the same checks as a file)."""
+
+    code = serializers.CharField(max_length=MAX_LENGTHS["code"])
+    unit_code = serializers.CharField(max_length=MAX_LENGTHS["unit_code"])
+    field_code = serializers.CharField(
+        max_length=MAX_LENGTHS["field_code"], help_text="a procedure field code of the catalogue"
+    )
     channel = serializers.ChoiceField(choices=["online", "direct", "postal"])
     received_at = serializers.CharField(help_text="ISO 8601 with an offset, e.g. 2021-09-16T23:10:00+07:00")
     due_at = serializers.CharField()
