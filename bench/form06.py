@@ -16,7 +16,8 @@ Generates N synthetic dossiers over Hòa Bình's 180 units (a CSV in the interch
    It checks the two agree.
 
 It prints the times and ratios, and ends with one line
-`RESULT ours_s=<s> floor_s=<s> ratio=<x> rows=<n> load_s=<s> load_floor_s=<s> load_ratio=<x>`.
+`RESULT ours_s=<s> floor_s=<s> ratio=<x> rows=<n> load_s=<s> load_floor_s=<s> load_ratio=<x> reload_s=<s>`
+(reload: the same file loaded again, every record unchanged).
 
     .venv/bin/python bench/form06.py [-n 100000] [--repeat 5] [--load-repeat 2]
     DATABASE_URL=postgres://…/scratch .venv/bin/python bench/form06.py -n 1000000
@@ -203,6 +204,11 @@ def main() -> None:
                 continue
             load_timings[name].append(time_floor() if name == "floor" else time_ours())
     loaded = loads[-1]
+    started = time.perf_counter()
+    reloaded = load_dossier_file(path=path, at=now)  # the same file again: every record unchanged
+    reload_s = time.perf_counter() - started
+    if reloaded.unchanged != loaded.total:
+        raise SystemExit(f"loading the same file again changed something: {reloaded}")
     if postgres:
         if set(floor_rows) != {loaded.total}:
             raise SystemExit(f"the floor loaded {floor_rows} rows, ours {loaded.total}")
@@ -248,6 +254,7 @@ def main() -> None:
         return ", ".join(f"{t:.1f}" for t in load_timings[name])
 
     print(f"load  (kstt load-dossiers):                              {load_s:.1f} s (median of {each('ours')})")
+    print(f"reload (the same file again, all unchanged):             {reload_s:.1f} s")
     if load_floor_s is not None:
         print(
             f"load floor (COPY + one INSERT … ON CONFLICT, no checks): {load_floor_s:.1f} s (median of {each('floor')})"
@@ -256,7 +263,7 @@ def main() -> None:
         f"load_s={load_s:.1f} load_floor_s={load_floor_s:.1f} load_ratio={load_s / load_floor_s:.2f}"
         if load_floor_s is not None
         else f"load_s={load_s:.1f} load_floor_s=- load_ratio=-"
-    )
+    ) + f" reload_s={reload_s:.1f}"
     print(f"ours  (compile_every_unit, ORM aggregate + structures): {ours_s:.3f} s (median of {args.repeat})")
     print(f"floor (one hand-written GROUP BY):                      {floor_s:.3f} s (median of {args.repeat})")
     print(
