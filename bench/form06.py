@@ -1,16 +1,25 @@
 """Benchmark: form 06 of every unit of a province for a quarter, computed from N dossiers.
 
-Generates N synthetic dossiers over Hòa Bình's 180 units (a CSV in the interchange format), loads
-them with `kstt load-dossiers`' service (timed), then in the same run times, several times each:
+Generates N synthetic dossiers over Hòa Bình's 180 units (a CSV in the interchange format), then:
 
-- ours:  compilation.selectors.compile_every_unit — the product path (one ORM aggregate with
-         COUNT(*) FILTER per column, grouped by unit and field, and the per-unit structures);
-- floor: one hand-written GROUP BY query over the same table producing the same numbers.
+1. Loading, timed in the same run (PostgreSQL):
+   - ours:  `kstt load-dossiers`' service (validation of every line, then the upsert);
+   - floor: plain SQL, no validation: `COPY` of the same CSV into a staging table, then one
+            `INSERT … SELECT … ON CONFLICT (code) DO UPDATE` into a copy of the dossier table with
+            the same columns, indexes and constraints (foreign key included), computing the unit id
+            and the local-date columns the loader writes; committed, like ours.
+   Both start from an empty table. On SQLite only ours is timed (no COPY).
+2. Computing, several times each:
+   - ours:  compilation.selectors.compile_every_unit — the product path (one ORM aggregate with
+            COUNT(*) FILTER per column, grouped by unit and field, and the per-unit structures);
+   - floor: one hand-written GROUP BY query over the same table producing the same numbers.
+   It checks the two agree.
 
-It checks the two agree, prints both times and their ratio, and ends with one line
-`RESULT ours_s=<s> floor_s=<s> ratio=<x> rows=<n>`.
+It prints the times and ratios, and ends with one line
+`RESULT ours_s=<s> floor_s=<s> ratio=<x> rows=<n> load_s=<s> load_floor_s=<s> load_ratio=<x> reload_s=<s>`
+(reload: the same file loaded again, every record unchanged).
 
-    .venv/bin/python bench/form06.py [-n 100000] [--repeat 5]
+    .venv/bin/python bench/form06.py [-n 100000] [--repeat 5] [--load-repeat 2]
     DATABASE_URL=postgres://…/scratch .venv/bin/python bench/form06.py -n 1000000
 
 Uses a fresh SQLite file unless DATABASE_URL is set (then it migrates that database and replaces
@@ -22,11 +31,13 @@ from __future__ import annotations
 import argparse
 import csv
 import os
+import shutil
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -49,12 +60,58 @@ WHERE outcome <> 'refused' AND received_on <= %(e)s AND (finished_on IS NULL OR 
 GROUP BY unit_id, field_code
 """
 
+FLOOR_TABLE = "bench_dossier_floor"
+FLOOR_STAGING = "bench_dossier_floor_staging"
+FLOOR_LOAD_SQL = f"""
+INSERT INTO {FLOOR_TABLE} (code, unit_id, field_code, channel, received_at, due_at, finished_at, outcome,
+                           received_on, due_on, finished_on)
+SELECT s.code, u.id, s.field_code, s.channel, s.received_at, s.due_at, s.finished_at, COALESCE(s.outcome, ''),
+       (s.received_at AT TIME ZONE %(zone)s)::date, (s.due_at AT TIME ZONE %(zone)s)::date,
+       (s.finished_at AT TIME ZONE %(zone)s)::date
+FROM {FLOOR_STAGING} s JOIN units_unit u ON u.code = s.unit_code
+ON CONFLICT (code) DO UPDATE SET
+    unit_id = excluded.unit_id, field_code = excluded.field_code, channel = excluded.channel,
+    received_at = excluded.received_at, due_at = excluded.due_at, finished_at = excluded.finished_at,
+    outcome = excluded.outcome, received_on = excluded.received_on, due_on = excluded.due_on,
+    finished_on = excluded.finished_on
+"""  # noqa: S608 (constant names)
+
+
+def floor_load(path: Path, zone: str) -> int:
+    """The SQL floor of a load (PostgreSQL): COPY the CSV as it is into a staging table, one upsert
+    into a fresh copy of the dossier table (same indexes and constraints), committed. Returns rows."""
+    from django.db import connection, transaction
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {FLOOR_TABLE}")
+        cursor.execute(f"CREATE TABLE {FLOOR_TABLE} (LIKE dossiers_dossier INCLUDING ALL)")
+        cursor.execute(
+            f"ALTER TABLE {FLOOR_TABLE} ADD FOREIGN KEY (unit_id) REFERENCES units_unit (id)"
+            " DEFERRABLE INITIALLY DEFERRED"
+        )
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {FLOOR_STAGING} (code text, unit_code text, field_code text, channel text,"
+            " received_at timestamptz, due_at timestamptz, finished_at timestamptz, outcome text) ON COMMIT DROP"
+        )
+        with (
+            path.open("rb") as handle,
+            cursor.cursor.copy(f"COPY {FLOOR_STAGING} FROM STDIN (FORMAT csv, HEADER true)") as copy,
+        ):
+            while chunk := handle.read(1 << 20):
+                copy.write(chunk)
+        cursor.execute(FLOOR_LOAD_SQL, {"zone": zone})
+        return cursor.rowcount
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", type=int, default=100_000, help="number of dossiers (default 100,000)")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--period", default="2021Q3")
+    parser.add_argument(
+        "--load-repeat", type=int, default=2, help="times each load is timed, alternating which goes first (median)"
+    )
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="kstt-bench-"))
@@ -112,12 +169,53 @@ def main() -> None:
             )
         )
     generate_s = time.perf_counter() - started
+    postgres = connection.vendor == "postgresql"
+
+    def empty_the_dossier_table() -> None:
+        if postgres:
+            with connection.cursor() as cursor:
+                cursor.execute("TRUNCATE dossiers_dossier")
+        else:
+            Dossier.objects.all().delete()
+
+    def time_ours() -> float:
+        empty_the_dossier_table()
+        started = time.perf_counter()
+        loads.append(load_dossier_file(path=path, at=now))
+        return time.perf_counter() - started
+
+    def time_floor() -> float:
+        started = time.perf_counter()
+        floor_rows.append(floor_load(path, settings.KSTT_TIME_ZONE))
+        elapsed = time.perf_counter() - started
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE {FLOOR_TABLE}")
+        return elapsed
+
+    # The two loads alternate which goes first (floor, ours; ours, floor; …): each writes a table's
+    # worth of WAL, and the checkpoint that follows slows whichever load comes next.
+    load_timings: dict[str, list[float]] = {"ours": [], "floor": []}
+    loads: list[Any] = []
+    floor_rows: list[int] = []
+    for round_ in range(args.load_repeat):
+        order = ("floor", "ours") if round_ % 2 == 0 else ("ours", "floor")
+        for name in order:
+            if name == "floor" and not postgres:
+                continue
+            load_timings[name].append(time_floor() if name == "floor" else time_ours())
+    loaded = loads[-1]
     started = time.perf_counter()
-    loaded = load_dossier_file(path=path, at=now)
-    load_s = time.perf_counter() - started
-    if connection.vendor == "postgresql":
+    reloaded = load_dossier_file(path=path, at=now)  # the same file again: every record unchanged
+    reload_s = time.perf_counter() - started
+    if reloaded.unchanged != loaded.total:
+        raise SystemExit(f"loading the same file again changed something: {reloaded}")
+    if postgres:
+        if set(floor_rows) != {loaded.total}:
+            raise SystemExit(f"the floor loaded {floor_rows} rows, ours {loaded.total}")
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE dossiers_dossier")
+    load_s = statistics.median(load_timings["ours"])
+    load_floor_s = statistics.median(load_timings["floor"]) if postgres else None
 
     report_type = ReportType.objects.get(code="kstt")
     province = Unit.objects.get(code="P17")
@@ -150,10 +248,29 @@ def main() -> None:
 
     ours_s, floor_s = statistics.median(timings["ours"]), statistics.median(timings["floor"])
     print(f"engine: {connection.vendor}; dossiers: {loaded.total:,} ({len(handling)} units); period {period.code}")
-    print(f"generate CSV: {generate_s:.1f} s; load (kstt load-dossiers): {load_s:.1f} s")
+    print(f"generate CSV: {generate_s:.1f} s")
+
+    def each(name: str) -> str:
+        return ", ".join(f"{t:.1f}" for t in load_timings[name])
+
+    print(f"load  (kstt load-dossiers):                              {load_s:.1f} s (median of {each('ours')})")
+    print(f"reload (the same file again, all unchanged):             {reload_s:.1f} s")
+    if load_floor_s is not None:
+        print(
+            f"load floor (COPY + one INSERT … ON CONFLICT, no checks): {load_floor_s:.1f} s (median of {each('floor')})"
+        )
+    load_figures = (
+        f"load_s={load_s:.1f} load_floor_s={load_floor_s:.1f} load_ratio={load_s / load_floor_s:.2f}"
+        if load_floor_s is not None
+        else f"load_s={load_s:.1f} load_floor_s=- load_ratio=-"
+    ) + f" reload_s={reload_s:.1f}"
     print(f"ours  (compile_every_unit, ORM aggregate + structures): {ours_s:.3f} s (median of {args.repeat})")
     print(f"floor (one hand-written GROUP BY):                      {floor_s:.3f} s (median of {args.repeat})")
-    print(f"RESULT ours_s={ours_s:.3f} floor_s={floor_s:.3f} ratio={ours_s / floor_s:.2f} rows={len(results['ours'])}")
+    print(
+        f"RESULT ours_s={ours_s:.3f} floor_s={floor_s:.3f} ratio={ours_s / floor_s:.2f} rows={len(results['ours'])}"
+        f" {load_figures}"
+    )
+    shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

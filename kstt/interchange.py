@@ -7,11 +7,17 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterable, Iterator
-from datetime import datetime
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import datetime, timedelta
+from operator import itemgetter
 from typing import IO
 
 Record = dict[str, str | None]
+#: The years an instant may fall in: every engine stores them, and converting one to any zone stays
+#: inside Python's datetime range.
+INSTANT_YEARS = range(1000, 9999)
+#: The widest offset in use on Earth (Kiribati, +14:00); PostgreSQL refuses any beyond 15:59.
+MAX_OFFSET = timedelta(hours=14)
 LineError = Callable[[int, str], Exception]
 
 
@@ -47,6 +53,46 @@ def stream_csv(handle: IO[str], error: LineError) -> tuple[list[str] | None, Ite
     return header, records()
 
 
+def stream_columns(handle: IO[str], columns: Sequence[str], error: LineError) -> Iterator[tuple[int, tuple[str, ...]]]:
+    """A CSV read lazily, for loaders that stream large files: the header is checked now (every one
+    of ``columns`` named, else ``error(1, …)``); then, per record, its line number and its values of
+    ``columns`` in that order. Missing trailing values are empty; more fields than the header has
+    columns is an error; blank lines are skipped (as csv.DictReader does)."""
+    reader = csv.reader(handle)
+    try:
+        header = next(reader, None)
+    except UnicodeDecodeError:
+        raise error(1, "the file is not UTF-8 text") from None
+    except csv.Error as exc:
+        raise error(1, f"unreadable CSV: {exc}") from None
+    missing = missing_columns(header, columns)
+    if missing or header is None:
+        raise error(1, f"missing column(s): {', '.join(missing)}")
+    names = [name.strip() for name in header]
+    indices = [names.index(column) for column in columns]
+    pick: Callable[[list[str]], tuple[str, ...]] = (
+        itemgetter(*indices) if len(indices) > 1 else lambda row: (row[indices[0]],)
+    )
+    width = len(names)
+
+    def records() -> Iterator[tuple[int, tuple[str, ...]]]:
+        try:
+            for row in reader:
+                if len(row) != width:
+                    if not row:
+                        continue
+                    if len(row) > width:
+                        raise error(reader.line_num, "more fields than the header has columns")
+                    row += [""] * (width - len(row))
+                yield reader.line_num, pick(row)
+        except UnicodeDecodeError:
+            raise error(reader.line_num + 1, "the file is not UTF-8 text") from None
+        except csv.Error as exc:
+            raise error(reader.line_num, f"unreadable CSV: {exc}") from None
+
+    return records()
+
+
 def missing_columns(header: Iterable[str] | None, required: Iterable[str]) -> list[str]:
     columns = {c.strip() for c in header or []}
     return [c for c in required if c not in columns]
@@ -57,4 +103,8 @@ def parse_instant(text: str) -> datetime:
     value = datetime.fromisoformat(text)
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError(f"{text!r} has no offset (write e.g. {text}+07:00)")
+    if abs(value.utcoffset() or timedelta()) > MAX_OFFSET:
+        raise ValueError(f"{text!r} has an offset beyond ±14:00")
+    if value.year not in INSTANT_YEARS:
+        raise ValueError(f"{text!r} is out of range (years {INSTANT_YEARS[0]} to {INSTANT_YEARS[-1]})")
     return value

@@ -11,13 +11,18 @@ from rest_framework.views import APIView
 
 from kstt import clock
 from kstt.accounts import access
+from kstt.dossiers.rules import MAX_LENGTHS, DossierRecordError
 from kstt.dossiers.services import MAX_PUSH, push_dossiers
 
 
 class DossierRecordSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    unit_code = serializers.CharField()
-    field_code = serializers.CharField()
+    """The record's schema (the push validates with dossiers.rules: the same checks as a file)."""
+
+    code = serializers.CharField(max_length=MAX_LENGTHS["code"])
+    unit_code = serializers.CharField(max_length=MAX_LENGTHS["unit_code"])
+    field_code = serializers.CharField(
+        max_length=MAX_LENGTHS["field_code"], help_text="a procedure field code of the catalogue"
+    )
     channel = serializers.ChoiceField(choices=["online", "direct", "postal"])
     received_at = serializers.CharField(help_text="ISO 8601 with an offset, e.g. 2021-09-16T23:10:00+07:00")
     due_at = serializers.CharField()
@@ -40,7 +45,8 @@ RESULT = inline_serializer(
 class DossierPush(APIView):
     """Upsert dossier records by code. The body is a JSON list of records (or ``{"dossiers": [...]}``).
 
-    A bad record refuses the whole batch with its index and reason (400); nothing is stored.
+    A bad record refuses the whole batch (400), nothing is stored; the answer names the first bad
+    record (``index``, ``reason``, ``detail``) and lists every one found (``errors``, at most 100).
     Needs the feed role (a system account with a token: ``Authorization: Token …``).
     """
 
@@ -78,5 +84,16 @@ class DossierPush(APIView):
                 {"detail": f"at most {MAX_PUSH} records per batch, not {len(records)}"},
                 status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
             )
-        result = push_dossiers(records=records, at=clock.now(), actor=request.user)
+        try:
+            result = push_dossiers(records=records, at=clock.now(), actor=request.user)
+        except DossierRecordError as exc:
+            return Response(
+                {
+                    "detail": str(exc),
+                    "index": exc.where,
+                    "reason": exc.reason,
+                    "errors": [{"index": where, "reason": reason} for where, reason in exc.errors],
+                },
+                status=status.HTTP_400_BAD_REQUEST,
+            )
         return Response({"created": result.created, "updated": result.updated, "unchanged": result.unchanged})

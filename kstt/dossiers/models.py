@@ -5,6 +5,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from kstt.dossiers.choices import Channel, Outcome
+from kstt.dossiers.rules import MAX_LENGTHS
 from kstt.units.models import Unit
 
 
@@ -15,14 +16,14 @@ class Dossier(models.Model):
     record is written: every counting rule compares days, and SQL aggregates over them directly.
     """
 
-    code = models.CharField(_("code"), max_length=64, unique=True)
+    code = models.CharField(_("code"), max_length=MAX_LENGTHS["code"], unique=True)
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="dossiers", verbose_name=_("unit"))
-    field_code = models.CharField(_("procedure field"), max_length=32)
-    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    field_code = models.CharField(_("procedure field"), max_length=MAX_LENGTHS["field_code"])
+    channel = models.CharField(_("channel"), max_length=MAX_LENGTHS["channel"], choices=Channel.choices)
     received_at = models.DateTimeField(_("received at"))
     due_at = models.DateTimeField(_("due at"))
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-    outcome = models.CharField(_("outcome"), max_length=8, choices=Outcome.choices, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=MAX_LENGTHS["outcome"], choices=Outcome.choices, blank=True)
     received_on = models.DateField()
     due_on = models.DateField()
     finished_on = models.DateField(null=True, blank=True)

@@ -4,6 +4,8 @@ province            Ủy ban nhân dân tỉnh Hòa Bình (P17)
 dept_justice        Sở Tư pháp (P17-STP)
 district_lac_son    huyện Lạc Sơn (D157), with commune_yen_nghiep (W05341) and xã Ân Nghĩa (W05344)
 district_mai_chau   huyện Mai Châu (D156), with commune_mai_chau (W05200)
+procedure fields    Hộ tịch (HT), Chứng thực (CT), Đất đai (DD) for communes and districts, and
+                    Lý lịch tư pháp (TP) for departments: the codes dossiers may name
 
 lan   reporter, commune Yên Nghiệp: edits her own commune only
 minh  reviewer, district Lạc Sơn: sees Yên Nghiệp, not Mai Châu's communes
@@ -20,7 +22,7 @@ import pytest
 
 from kstt.accounts.choices import Role
 from kstt.accounts.services import save_user
-from kstt.catalogue.models import ReportType
+from kstt.catalogue.models import ProcedureField, ReportType
 from kstt.catalogue.services import load_catalogue
 from kstt.units.models import Unit
 from kstt.units.services import load_units
@@ -28,6 +30,7 @@ from kstt.units.services import load_units
 __all__ = [
     "AT",
     "CAST_CSV",
+    "CAST_FIELDS",
     "NOW",
     "ON_2021",
     "cast",
@@ -60,10 +63,24 @@ D156,Ủy ban nhân dân huyện Mai Châu,district,huyện,P17
 W05200,Ủy ban nhân dân thị trấn Mai Châu,commune,thị trấn,D156
 """
 
+#: (level, code, name) of the procedure fields the cast's dossiers name.
+CAST_FIELDS = [
+    *(
+        (level, code, name)
+        for level in ("commune", "district")
+        for code, name in (("HT", "Hộ tịch"), ("CT", "Chứng thực"), ("DD", "Đất đai"))
+    ),
+    ("department", "TP", "Lý lịch tư pháp"),
+]
+
 
 @pytest.fixture
 def cast(db) -> dict[str, Unit]:
     load_units(data=CAST_CSV.encode(), effective_from=None, at=AT, source="cast")
+    ProcedureField.objects.bulk_create(
+        [ProcedureField(level=level, code=code, name=name) for level, code, name in CAST_FIELDS],
+        ignore_conflicts=True,
+    )
     return {u.code: u for u in Unit.objects.all()}
 
 

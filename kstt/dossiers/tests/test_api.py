@@ -79,3 +79,49 @@ def test_form06_and_the_dossiers_behind_a_cell_through_the_api(feed, minh, kstt_
     assert client.get(reverse("api-form06"), {"unit": "D157", "period": "2021Q9"}).status_code == 400
     bad_column = {"unit": "D157", "period": "2021Q3", "row": "total", "column": "99"}
     assert client.get(reverse("api-form06-cell"), bad_column).status_code == 400
+
+
+def test_every_bad_record_of_a_batch_is_named_with_its_index(feed, cast):
+    """What PostgreSQL would refuse with a database error (a 500) is a 400 on every engine, naming
+    each bad record; nothing of the batch is stored."""
+    bad = [
+        {**DOSSIERS[0], "code": "H" * 200},
+        DOSSIERS[1],
+        {**DOSSIERS[2], "code": "HS-\x00-3"},
+        {**DOSSIERS[3], "field_code": "F" * 40},
+        {**DOSSIERS[4], "field_code": "ZZZZ"},
+        {**DOSSIERS[5], "received_at": "2021-W26-4T08:00:00+07:00"},
+        {**DOSSIERS[6], "code": 7},
+    ]
+    response = feed.post(reverse("api-dossiers"), bad, format="json")
+    assert response.status_code == 400, response.content
+    body = response.json()
+    assert (body["index"], body["reason"]) == (0, "code is 200 characters long (at most 64)")
+    assert body["detail"] == "record 0: code is 200 characters long (at most 64)"
+    assert body["errors"] == [
+        {"index": 0, "reason": "code is 200 characters long (at most 64)"},
+        {"index": 2, "reason": "code contains a control character (U+0000)"},
+        {"index": 3, "reason": "dossier HS-4: field_code is 40 characters long (at most 32)"},
+        {"index": 4, "reason": "dossier HS-5: unknown procedure field ZZZZ (not in the catalogue)"},
+        {
+            "index": 5,
+            "reason": "dossier HS-6: received_at is not an instant written YYYY-MM-DDTHH:MM[:SS[.ffffff]]+HH:MM: "
+            "'2021-W26-4T08:00:00+07:00'",
+        },
+        {"index": 6, "reason": "code is not text (int)"},
+    ]
+    assert Dossier.objects.count() == 0
+
+
+def test_a_code_twice_in_one_batch_is_refused(feed, cast):
+    response = feed.post(reverse("api-dossiers"), [DOSSIERS[0], DOSSIERS[1], DOSSIERS[0]], format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"] == [{"index": 2, "reason": "duplicate dossier HS-1 (first at record 0)"}]
+    assert Dossier.objects.count() == 0
+
+
+def test_at_most_100_bad_records_are_listed(feed, cast):
+    bad = [{**DOSSIERS[0], "code": f"HS-{i}", "field_code": "ZZZZ"} for i in range(150)]
+    response = feed.post(reverse("api-dossiers"), bad, format="json")
+    assert response.status_code == 400
+    assert len(response.json()["errors"]) == 100
