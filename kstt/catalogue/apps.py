@@ -18,7 +18,7 @@ class CatalogueConfig(AppConfig):
 
 
 def load_shipped_catalogue(*, using: str = DEFAULT_DB_ALIAS, verbosity: int = 1, **kwargs: Any) -> None:
-    """``migrate`` loads the shipped catalogue (definitions/), so a fresh database knows its report and forms.
+    """``migrate`` loads the shipped catalogue (definitions/), so a fresh database knows its report, forms and outline.
 
     A ``post_migrate`` handler rather than a data migration: it runs the one loader
     (``services.load_catalogue``, all or nothing, idempotent) against the current models once every
@@ -42,7 +42,8 @@ def load_shipped_catalogue(*, using: str = DEFAULT_DB_ALIAS, verbosity: int = 1,
         from django.core.management import CommandError
 
         raise CommandError(f"the shipped catalogue does not load: {exc}") from None
-    if verbosity >= 1 and (result.report_types_created or result.forms_created):
+    created_any = result.report_types_created + result.forms_created + result.outlines_created
+    if verbosity >= 1 and created_any:
         stdout = kwargs.get("stdout") or sys.stdout
-        created = ", ".join(result.report_types_created + result.forms_created)
+        created = ", ".join(created_any)
         stdout.write(f"  Catalogue loaded: {created}\n")

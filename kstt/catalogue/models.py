@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kstt.catalogue.choices import DayKind
+from kstt.catalogue.rules.outlines import OutlineSpec, parse_outline_spec
 from kstt.units.choices import Level
 
 
@@ -125,3 +126,35 @@ class ProcedureField(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+
+class OutlineDefinition(models.Model):
+    """One version of the narrative outline (đề cương), as data: its sections in order.
+
+    Loaded from ``definitions/outlines/*.toml``; a (code, version) is immutable once loaded.
+    ``definition`` holds the whole parsed file (see catalogue.rules.outlines).
+    """
+
+    code = models.CharField(_("code"), max_length=64)
+    version = models.PositiveIntegerField(_("version"))
+    title = models.CharField(_("title"), max_length=500)
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    report_types = models.ManyToManyField(ReportType, related_name="outlines", verbose_name=_("report types"))
+    definition = models.JSONField()
+    #: SHA-256 of the canonical definition, to tell an unchanged reload from a changed one.
+    digest = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["code", "version"]
+        verbose_name = _("outline definition")
+        verbose_name_plural = _("outline definitions")
+        constraints = [models.UniqueConstraint(fields=["code", "version"], name="outline_definition_code_version")]
+
+    def __str__(self) -> str:
+        return f"{self.code} v{self.version}"
+
+    @property
+    def spec(self) -> OutlineSpec:
+        """The stored definition as the pure rules read it: the sections in order."""
+        return parse_outline_spec(self.definition)

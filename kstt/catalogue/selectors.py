@@ -8,7 +8,14 @@ from datetime import date
 from django.db.models import Min, Q, QuerySet
 
 from kstt.catalogue.choices import DayKind
-from kstt.catalogue.models import CalendarDay, DeadlineRule, FormDefinition, ProcedureField, ReportType
+from kstt.catalogue.models import (
+    CalendarDay,
+    DeadlineRule,
+    FormDefinition,
+    OutlineDefinition,
+    ProcedureField,
+    ReportType,
+)
 from kstt.catalogue.rules.deadlines import DeadlinePolicy, LevelDeadline, WorkCalendar, vietnam_calendar
 
 KSTT = "kstt"
@@ -78,6 +85,22 @@ def form_in_force(*, code: str, on: date) -> FormDefinition | None:
         .order_by("-version")
         .first()
     )
+
+
+def outline_in_force(report_type: ReportType, *, on: date) -> OutlineDefinition | None:
+    """The narrative outline (đề cương) of a report type in force on ``on``: its latest version then."""
+    return (
+        OutlineDefinition.objects.filter(report_types=report_type, valid_from__lte=on)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=on))
+        .order_by("-version", "code")
+        .first()
+    )
+
+
+def outline_definitions(report_type: ReportType | None = None) -> QuerySet[OutlineDefinition]:
+    """Every loaded outline version (of one report type when given), oldest first."""
+    qs = OutlineDefinition.objects.prefetch_related("report_types").order_by("code", "version")
+    return qs.filter(report_types=report_type) if report_type is not None else qs
 
 
 def field_names(level: str) -> dict[str, str]:

@@ -16,8 +16,15 @@ from django.utils.translation import gettext as _
 from kstt import interchange
 from kstt.audit import services as audit
 from kstt.catalogue.choices import DayKind
-from kstt.catalogue.models import CalendarDay, DeadlineRule, FormDefinition, ProcedureField, ReportType
-from kstt.catalogue.rules import forms
+from kstt.catalogue.models import (
+    CalendarDay,
+    DeadlineRule,
+    FormDefinition,
+    OutlineDefinition,
+    ProcedureField,
+    ReportType,
+)
+from kstt.catalogue.rules import forms, outlines
 from kstt.catalogue.rules.deadlines import DeadlinePolicy, LevelDeadline, policy_problems
 from kstt.catalogue.rules.periods import KINDS
 from kstt.units.choices import Level
@@ -72,6 +79,8 @@ class CatalogueLoad:
     report_types_kept: list[str] = field(default_factory=list)
     forms_created: list[str] = field(default_factory=list)
     forms_unchanged: list[str] = field(default_factory=list)
+    outlines_created: list[str] = field(default_factory=list)
+    outlines_unchanged: list[str] = field(default_factory=list)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -136,10 +145,10 @@ def _check_report_type(path: Path, data: dict[str, Any]) -> None:
 
 @transaction.atomic
 def load_catalogue(*, directory: Path = DEFINITIONS, at: datetime, actor: Any = None) -> CatalogueLoad:
-    """Load report types and form definitions from files. All or nothing; safe to run again.
+    """Load report types, form and outline definitions from files. All or nothing; safe to run again.
 
     A report type already present keeps its settings (an administrator may have changed them).
-    A form (code, version) already present must be unchanged: a changed form is a new version.
+    A form or an outline (code, version) already present must be unchanged: a changed one is a new version.
     """
     result = CatalogueLoad()
     for path in sorted((directory / "report_types").glob("*.toml")):
@@ -204,14 +213,56 @@ def load_catalogue(*, directory: Path = DEFINITIONS, at: datetime, actor: Any = 
         definition.report_types.set([report_types[code] for code in spec.report_types])
         result.forms_created.append(label)
 
-    if result.report_types_created or result.forms_created:
+    for path in sorted((directory / "outlines").glob("*.toml")):
+        _load_outline(path, report_types, result)
+
+    if result.report_types_created or result.forms_created or result.outlines_created:
         audit.record(
             actor=actor,
             event="catalogue.loaded",
             at=at,
-            data={"report_types": result.report_types_created, "forms": result.forms_created},
+            data={
+                "report_types": result.report_types_created,
+                "forms": result.forms_created,
+                "outlines": result.outlines_created,
+            },
         )
     return result
+
+
+def _load_outline(path: Path, report_types: dict[str, ReportType], result: CatalogueLoad) -> None:
+    """One outline file: created, or found unchanged; a changed (code, version) is refused."""
+    raw = _read_toml(path)
+    try:
+        spec = outlines.parse_outline_spec(raw)
+    except outlines.OutlineSpecError as exc:
+        raise CatalogueError(f"{path.name}: {exc}") from None
+    missing = [code for code in spec.report_types if code not in report_types]
+    if missing:
+        raise CatalogueError(f"{path.name}: unknown report type(s) {', '.join(missing)}")
+    stored = forms.to_json(raw)
+    digest = _digest(stored)
+    label = f"{spec.code} v{spec.version}"
+    existing = OutlineDefinition.objects.filter(code=spec.code, version=spec.version).first()
+    if existing is not None:
+        if existing.digest != digest:
+            raise CatalogueError(
+                f"{path.name}: {label} is already loaded with different content; "
+                "a changed outline must be published as a new version"
+            )
+        result.outlines_unchanged.append(label)
+        return
+    definition = OutlineDefinition.objects.create(
+        code=spec.code,
+        version=spec.version,
+        title=spec.title,
+        valid_from=spec.valid_from,
+        valid_until=spec.valid_until,
+        definition=stored,
+        digest=digest,
+    )
+    definition.report_types.set([report_types[code] for code in spec.report_types])
+    result.outlines_created.append(label)
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ def _report_type(code: str):
 @require_http_methods(["GET", "POST"])
 def report_type_page(request: HttpRequest, code: str = selectors.KSTT) -> HttpResponse:
     """An administrator's page of one report type: deadline settings, the resolved calendar of a year,
-    the province's declared days and the forms."""
+    the province's declared days, the forms and the narrative outline (read-only)."""
     access.require(access.may_manage_catalogue(request.user))
     report_type = _report_type(code)
     rules = {rule.level: rule for rule in selectors.deadline_rules(report_type)}
@@ -92,6 +92,7 @@ def report_type_page(request: HttpRequest, code: str = selectors.KSTT) -> HttpRe
             "province_days": selectors.province_days(),
             "day_form": DayForm(),
             "forms": selectors.form_definitions(),
+            "outlines": selectors.outline_definitions(report_type),
         },
     )
 

@@ -1,6 +1,7 @@
 """Data forms (biểu mẫu) as catalogue data (forms.md): a form, or a new version of one, is a TOML file
 under ``definitions/forms/``, never code. ``parse_form_spec`` validates a definition, naming the path of
-any mistake; ``check_form`` evaluates its rules with ``simpleeval`` and returns every failing cell.
+any mistake; ``check_form`` evaluates its rules with ``simpleeval`` and returns every failing cell;
+``check_previous`` compares a period with the unit's previous one (R7, the form's ``[[carry]]``).
 """
 
 from __future__ import annotations
@@ -79,6 +80,16 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Carry:
+    """A column that carries over between periods: ``to`` in period N equals ``from`` in period N−1 (R7)."""
+
+    source: str  # the column of the previous period ("from" in the file), e.g. pending_total
+    target: str  # the column of this period ("to" in the file), e.g. carried_over
+    id: str = "R7"
+    message: str = "Số từ kỳ trước chuyển sang phải bằng số đang giải quyết cuối kỳ trước"
+
+
+@dataclass(frozen=True)
 class FormSpec:
     key: str
     code: str
@@ -95,6 +106,7 @@ class FormSpec:
     columns: tuple[Column, ...]
     rules: tuple[Rule, ...]
     layout: Mapping[str, Any] = field(hash=False)  # printing hints, kept as given
+    carry: tuple[Carry, ...] = ()  # R7: none when the form does not say which column carries over
 
 
 @dataclass(frozen=True)
@@ -182,7 +194,7 @@ _FORM_FIELDS: Mapping[str, tuple[_Check, Any]] = {
     "valid_from": (_day, _MISSING), "valid_until": (_day, None),
     "levels": (_texts(_one_of(LEVELS)), _MISSING), "report_types": (_texts(_text), _MISSING),
     "rows": (_one_of(ROW_SOURCES), _MISSING), "total_row": (_flag, _MISSING),
-    "columns": (_list, _MISSING), "rules": (_list, _MISSING), "layout": (_table, {}),
+    "columns": (_list, _MISSING), "rules": (_list, _MISSING), "layout": (_table, {}), "carry": (_list, []),
 }  # fmt: skip
 _COLUMN_FIELDS: Mapping[str, tuple[_Check, Any]] = {
     "key": (_text, _MISSING), "number": (_whole, _MISSING), "heading": (_text, _MISSING),
@@ -191,6 +203,11 @@ _COLUMN_FIELDS: Mapping[str, tuple[_Check, Any]] = {
 _RULE_FIELDS: Mapping[str, tuple[_Check, Any]] = {
     "id": (_text, _MISSING), "expr": (_text, _MISSING), "severity": (_one_of(SEVERITIES), _MISSING),
     "scope": (_one_of(SCOPES), _MISSING), "message": (_text, _MISSING), "cell": (_text, None),
+}  # fmt: skip
+
+
+_CARRY_FIELDS: Mapping[str, tuple[_Check, Any]] = {
+    "from": (_text, _MISSING), "to": (_text, _MISSING), "id": (_text, Carry.id), "message": (_text, Carry.message),
 }  # fmt: skip
 
 
@@ -263,6 +280,16 @@ def _parse_rule(data: object, path: str, columns: frozenset[str]) -> Rule:
     return rule
 
 
+def _parse_carry(data: object, path: str, columns: frozenset[str], rules: frozenset[str]) -> Carry:
+    found = _fields(data, path, _CARRY_FIELDS)
+    for name in ("from", "to"):
+        if found[name] not in columns:
+            raise _fail(f"{path}.{name}", f"unknown column {found[name]!r}")
+    if found["id"] in rules or found["id"] == REQUIRED:
+        raise _fail(f"{path}.id", f"{found['id']!r} is already a rule of this form")
+    return Carry(source=found["from"], target=found["to"], id=found["id"], message=found["message"])
+
+
 def parse_form_spec(data: Mapping[str, Any]) -> FormSpec:
     """A validated form definition, from a TOML file's data or the same after a JSON round trip."""
     found = _fields(data, "", _FORM_FIELDS)
@@ -274,9 +301,12 @@ def parse_form_spec(data: Mapping[str, Any]) -> FormSpec:
     keys = frozenset(c.key for c in columns)
     rules = tuple(_parse_rule(item, f"rules[{i}]", keys) for i, item in enumerate(found["rules"]))
     _refuse_duplicates([r.id for r in rules], "rules", ".id")
+    ids = frozenset(r.id for r in rules)
+    carry = tuple(_parse_carry(item, f"carry[{i}]", keys, ids) for i, item in enumerate(found["carry"]))
+    _refuse_duplicates([c.target for c in carry], "carry", ".to")
     if found["valid_until"] is not None and found["valid_until"] < found["valid_from"]:
         raise _fail("valid_until", "is before valid_from")
-    return FormSpec(**(found | {"columns": columns, "rules": rules}))
+    return FormSpec(**(found | {"columns": columns, "rules": rules, "carry": carry}))
 
 
 def to_json(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -393,4 +423,40 @@ def check_form(spec: FormSpec, rows: Sequence[FormRow], total: FormRow | None = 
     if total is not None:
         totals = {c.key: _number(total.values.get(c.key)) for c in spec.columns}
         findings += checker.row(TOTAL, totals) + checker.total(values, totals)
+    return findings
+
+
+def check_previous(
+    spec: FormSpec,
+    rows: Sequence[FormRow],
+    previous_rows: Sequence[FormRow] | None,
+    total: FormRow | None = None,
+    previous_total: FormRow | None = None,
+) -> list[Finding]:
+    """R7, across periods: each carried-over cell against the unit's previous report (forms.md).
+
+    One warning per row (field rows by key, then the total row) whose ``to`` cell differs from the
+    ``from`` cell of the same row in the previous period, on the carried-over cell, naming both values.
+    Nothing without a previous report (``previous_rows`` None), for a field absent from it (new this
+    period), for a form without ``[[carry]]``, or where either cell is empty or not a whole number
+    (the required and whole-number findings of ``check_form`` already say so).
+    """
+    if previous_rows is None or not spec.carry:
+        return []
+    columns = {c.key: c for c in spec.columns}
+    before = {row.key: row for row in previous_rows}
+    pairs = [(row.key, row, before.get(row.key)) for row in rows]
+    if total is not None:
+        pairs.append((TOTAL, total, previous_total))
+    findings = []
+    for key, row, earlier in pairs:
+        if earlier is None:
+            continue
+        for carry in spec.carry:
+            now, then = _number(row.values.get(carry.target)), _number(earlier.values.get(carry.source))
+            if not (is_whole(now) and is_whole(then)) or Decimal(str(now)) == Decimal(str(then)):
+                continue
+            target, source = columns[carry.target], columns[carry.source]
+            figures = f"cột {target.number} kỳ này = {now}; cột {source.number} kỳ trước = {then}"
+            findings.append(Finding(carry.id, "warning", key, carry.target, f"{carry.message}: {figures}"))
     return findings

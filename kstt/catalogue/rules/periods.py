@@ -80,3 +80,16 @@ def periods_of_year(year: int, kinds: list[str] | tuple[str, ...]) -> list[Perio
     if unknown:
         raise PeriodError(f"unknown period kind(s): {', '.join(unknown)}")
     return sorted((Period(year, k) for k in kinds), key=lambda p: (p.window()[1], p.kind))
+
+
+def previous_period(period: Period) -> Period:
+    """The period of the same kind just before: 2021Q1 → 2020Q4, 2021Q3 → 2021Q2, 2021Y → 2020Y.
+
+    A quarter's window starts the day after its previous quarter's ends, so R7 (forms.md: the carried-over
+    dossiers of period N are the ones pending at the end of N−1) compares adjoining windows. The cumulative
+    kinds (H1, M9, Y) step back a year.
+    """
+    if period.kind.startswith("Q"):
+        quarter = int(period.kind[1])
+        return Period(period.year - 1, "Q4") if quarter == 1 else Period(period.year, f"Q{quarter - 1}")
+    return Period(period.year - 1, period.kind)

@@ -8,12 +8,12 @@ from kstt.catalogue.services import DEFINITIONS, CatalogueError, load_catalogue
 
 class Command(BaseCommand):
     help = (
-        "Load report types and form definitions from files (default: the ones shipped, which migrate also loads). "
+        "Load report types, form and outline definitions from files (default: the ones shipped, which migrate also loads). "
         "All or nothing."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--dir", type=Path, default=DEFINITIONS, help="folder with report_types/ and forms/")
+        parser.add_argument("--dir", type=Path, default=DEFINITIONS, help="folder with report_types/, forms/ and outlines/")
 
     def handle(self, *args, dir: Path, **options) -> None:
         if not dir.is_dir():
@@ -25,5 +25,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"report types: {len(result.report_types_created)} new, {len(result.report_types_kept)} kept as set; "
             f"forms: {len(result.forms_created)} new ({', '.join(result.forms_created) or '-'}), "
-            f"{len(result.forms_unchanged)} unchanged"
+            f"{len(result.forms_unchanged)} unchanged; "
+            f"outlines: {len(result.outlines_created)} new ({', '.join(result.outlines_created) or '-'}), "
+            f"{len(result.outlines_unchanged)} unchanged"
         )
