@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 
 from kstt.audit.models import AuditEntry
 from kstt.catalogue import selectors, services
-from kstt.catalogue.models import DeadlineRule, FormDefinition, ReportType
+from kstt.catalogue.models import DeadlineRule, FormDefinition, OutlineDefinition, ReportType
 from kstt.tests.cast import AT
 
 pytestmark = pytest.mark.django_db
@@ -23,6 +23,7 @@ def load(*args):
 @pytest.fixture
 def empty_catalogue(db):
     """A database whose catalogue was removed (``migrate`` loads the shipped one)."""
+    OutlineDefinition.objects.all().delete()
     FormDefinition.objects.all().delete()
     ReportType.objects.all().delete()
 
@@ -261,3 +262,26 @@ def test_a_declared_make_up_day_must_be_a_weekend_day(quan, db):
         services.declare_day(day=date(2021, 9, 15), kind="working_day", name="Làm bù", at=AT, actor=quan)
     services.declare_day(day=date(2021, 9, 18), kind="working_day", name="Làm bù", at=AT, actor=quan)
     assert selectors.work_calendar([2021]).is_working_day(date(2021, 9, 18))
+
+
+def test_a_database_that_loaded_form_06_before_r7_was_data_still_loads_the_shipped_catalogue(kstt_report):
+    """Migration 0004 adds the [[carry]] table to a form 06 v1 stored without it, so the file matches again."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("kstt.catalogue.migrations.0004_form_06_v1_carries_pending_over")
+    form = FormDefinition.objects.get(code="06/VPCP/KSTT", version=1)
+    shipped = (dict(form.definition), form.digest)
+    migration.remove_carry(apps, None)  # as it was stored before R7 became data
+    form.refresh_from_db()
+    assert "carry" not in form.definition and form.digest != shipped[1]
+    with pytest.raises(CommandError, match="06/VPCP/KSTT v1 is already loaded with different content"):
+        load()
+    migration.add_carry(apps, None)
+    form.refresh_from_db()
+    assert (form.definition, form.digest) == shipped
+    assert "forms: 0 new (-), 2 unchanged" in load()
+    migration.add_carry(apps, None)  # twice: unchanged
+    form.refresh_from_db()
+    assert (form.definition, form.digest) == shipped

@@ -170,3 +170,15 @@ def test_each_deadline_says_in_vietnamese_how_it_was_reached(client, quan, kstt_
     assert 'title="Ngày cuối kỳ chốt 14/09/2021 + 4 ngày = 18/09/2021 → ' in cell
     assert "18/09/2021 không phải ngày làm việc; chuyển sang 20/09/2021" in cell
     assert "days" not in cell and "working day" not in cell
+
+
+def test_the_catalogue_page_shows_the_outline_read_only(client, quan, kstt_report):
+    client.force_login(quan)
+    html = client.get(reverse("catalogue:report_type")).content.decode()
+    assert 'data-testid="outline-kstt-outline-v1"' in html
+    for key in ["results", "direction", "communication", "shortcomings", "next_tasks", "proposals"]:
+        assert f'data-testid="outline-section-{key}"' in html
+    assert "I.1.</strong> Công tác chỉ đạo, điều hành" in html
+    assert "IV.</strong> Đề xuất, kiến nghị" in html
+    assert "bắt buộc" in html  # required, in Vietnamese
+    assert 'name="sections' not in html and "<textarea" not in html  # nothing to edit

@@ -188,8 +188,11 @@ def test_a_new_version_of_the_outline_is_a_data_change(definitions, kstt_report)
 def test_a_changed_outline_under_the_same_version_is_refused(definitions, kstt_report):
     path = definitions / "outlines" / "kstt-outline.v1.toml"
     path.write_text(path.read_text(encoding="utf-8").replace("required = false", "required = true", 1), "utf-8")
-    with pytest.raises(CommandError, match=r"kstt-outline\.v1\.toml: kstt-outline v1 is already loaded with different "
-                       r"content; a changed outline must be published as a new version; nothing was loaded"):
+    with pytest.raises(
+        CommandError,
+        match=r"kstt-outline\.v1\.toml: kstt-outline v1 is already loaded with different "
+        r"content; a changed outline must be published as a new version; nothing was loaded",
+    ):
         load("--dir", definitions)
     assert OutlineDefinition.objects.get().spec == parse_outline_spec(RAW)
 
@@ -210,7 +213,9 @@ def test_a_malformed_outline_is_refused_with_its_file_and_path_and_nothing_is_lo
 def test_an_outline_of_an_unknown_report_type_is_refused(definitions, kstt_report):
     OutlineDefinition.objects.all().delete()
     path = definitions / "outlines" / "kstt-outline.v1.toml"
-    path.write_text(path.read_text(encoding="utf-8").replace('report_types = ["kstt"]', 'report_types = ["par"]'), "utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace('report_types = ["kstt"]', 'report_types = ["par"]'), "utf-8"
+    )
     with pytest.raises(CommandError, match=r"kstt-outline\.v1\.toml: unknown report type\(s\) par"):
         load("--dir", definitions)
     assert OutlineDefinition.objects.count() == 0

@@ -8,12 +8,14 @@ from kstt.catalogue.services import DEFINITIONS, CatalogueError, load_catalogue
 
 class Command(BaseCommand):
     help = (
-        "Load report types, form and outline definitions from files (default: the ones shipped, which migrate also loads). "
-        "All or nothing."
+        "Load report types, form and outline definitions from files "
+        "(default: the ones shipped, which migrate also loads). All or nothing."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--dir", type=Path, default=DEFINITIONS, help="folder with report_types/, forms/ and outlines/")
+        parser.add_argument(
+            "--dir", type=Path, default=DEFINITIONS, help="folder with report_types/, forms/ and outlines/"
+        )
 
     def handle(self, *args, dir: Path, **options) -> None:
         if not dir.is_dir():
