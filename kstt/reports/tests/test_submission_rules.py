@@ -64,38 +64,40 @@ FILLED = {"06/VPCP/KSTT": {"HT": {"received_total": 1}}}
 @pytest.mark.parametrize(
     ("kwargs", "problems"),
     [
-        pytest.param(dict(has_document=True, forms=FORMS, values=FILLED), [], id="complete"),
-        pytest.param(dict(has_document=False, forms=FORMS, values=FILLED), [Problem("document")], id="no-document"),
+        pytest.param({"has_document": True, "forms": FORMS, "values": FILLED}, [], id="complete"),
         pytest.param(
-            dict(has_document=True, forms=FORMS, values={}), [Problem("form", form=FORMS[0])], id="form-missing"
+            {"has_document": False, "forms": FORMS, "values": FILLED}, [Problem("document")], id="no-document"
         ),
         pytest.param(
-            dict(has_document=True, forms=FORMS, values={FORMS[0]: {}}),
+            {"has_document": True, "forms": FORMS, "values": {}}, [Problem("form", form=FORMS[0])], id="form-missing"
+        ),
+        pytest.param(
+            {"has_document": True, "forms": FORMS, "values": {FORMS[0]: {}}},
             [Problem("form", form=FORMS[0])],
             id="form-without-rows",
         ),
         pytest.param(
-            dict(
-                has_document=True,
-                forms=FORMS,
-                values=FILLED,
-                required_cell_findings=[(FORMS[0], "HT", "settled_total"), (FORMS[0], "CT", "pending_total")],
-            ),
+            {
+                "has_document": True,
+                "forms": FORMS,
+                "values": FILLED,
+                "required_cell_findings": [(FORMS[0], "HT", "settled_total"), (FORMS[0], "CT", "pending_total")],
+            },
             [Problem("cells", form=FORMS[0], detail="HT.settled_total, CT.pending_total")],
             id="required-cells-empty",
         ),
         pytest.param(
-            dict(
-                has_document=True,
-                forms=FORMS,
-                values=FILLED,
-                required_sections=["results", "tasks"],
-                narrative={"results": "Đã làm", "tasks": "  "},
-            ),
+            {
+                "has_document": True,
+                "forms": FORMS,
+                "values": FILLED,
+                "required_sections": ["results", "tasks"],
+                "narrative": {"results": "Đã làm", "tasks": "  "},
+            },
             [Problem("section", detail="tasks")],
             id="required-section-blank",
         ),
-        pytest.param(dict(has_document=True, forms=[], values={}), [], id="no-form-applies"),
+        pytest.param({"has_document": True, "forms": [], "values": {}}, [], id="no-form-applies"),
     ],
 )
 def test_completeness(kwargs, problems):

@@ -57,7 +57,8 @@ def fill(report, lan, values=GOOD, *, document=True):
     )  # fmt: skip
     if document:
         services.attach_document(
-            instance=report, name="bao-cao.pdf", content=b"%PDF-1.7 signed", verification={"signed": True}, at=T1, actor=lan
+            instance=report, name="bao-cao.pdf", content=b"%PDF-1.7 signed", verification={"signed": True},
+            at=T1, actor=lan,
         )  # fmt: skip
     report.refresh_from_db()
     return report
