@@ -7,11 +7,14 @@ the period still running, due (deadline ahead), past the deadline (late if sent 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
+
+from kstt.catalogue.rules.periods import Period, PeriodError
+from kstt.interchange import missing_columns, parse_instant
 
 
 class OwedStatus(StrEnum):
@@ -174,3 +177,73 @@ def shape_problem(data: object, *, depth: int) -> str | None:
         elif inner is not None and not isinstance(inner, str | int | float):
             return f"{key}: {inner!r} is not a value"
     return None
+
+
+# --- The submission history file (interchange.md "Submission history") -------------------------------------
+
+SUBMISSION_COLUMNS = ("unit_code", "report", "period", "event", "at", "reasons")
+EVENTS = ("submitted", "returned", "accepted")
+
+
+class SubmissionFileError(ValueError):
+    def __init__(self, line: int, reason: str) -> None:
+        super().__init__(f"line {line}: {reason}")
+        self.line = line
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class SubmissionRow:
+    line: int
+    unit_code: str
+    report: str
+    period: Period
+    event: str
+    at: datetime
+    reasons: tuple[str, ...]
+
+    @property
+    def order(self) -> tuple[str, str, Period, datetime, int, int]:
+        """Each report's events in time order; at one instant a submission before its review."""
+        return (self.unit_code, self.report, self.period, self.at, EVENTS.index(self.event) > 0, self.line)
+
+
+def parse_submission_rows(
+    header: Sequence[str] | None, records: Iterable[Mapping[str, str | None]], *, now: datetime
+) -> list[SubmissionRow]:
+    """The rows of a submission history file; nothing can have happened after ``now``."""
+    missing = missing_columns(header, SUBMISSION_COLUMNS)
+    if missing:
+        raise SubmissionFileError(1, f"missing column(s): {', '.join(missing)}")
+    rows = []
+    for line, record in enumerate(records, start=2):
+        if None in record:
+            raise SubmissionFileError(line, "more fields than the header has columns")
+        values = {c: (record.get(c) or "").strip() for c in SUBMISSION_COLUMNS}
+        for column in ("unit_code", "report", "period", "event", "at"):
+            if not values[column]:
+                raise SubmissionFileError(line, f"empty {column}")
+        try:
+            period = Period.parse(values["period"])
+        except PeriodError as exc:
+            raise SubmissionFileError(line, str(exc)) from None
+        if period.kind not in ("Q1", "Q2", "Q3", "Q4"):
+            raise SubmissionFileError(line, f"{period.code}: a report is a quarter (e.g. {period.year}Q2)")
+        event = values["event"]
+        if event not in EVENTS:
+            raise SubmissionFileError(line, f"unknown event {event!r} (allowed: {', '.join(EVENTS)})")
+        try:
+            at = parse_instant(values["at"])
+        except ValueError as exc:
+            raise SubmissionFileError(line, f"not an instant: {exc}") from None
+        if at > now:
+            raise SubmissionFileError(line, f"the event is in the future (it is now {now.isoformat()})")
+        reasons = tuple(dict.fromkeys(r.strip() for r in values["reasons"].split(";") if r.strip()))
+        if event != "returned" and reasons:
+            raise SubmissionFileError(line, f"reasons are given only for a returned report, not {event}")
+        if event == "returned":
+            problem = return_reasons_problem(reasons)
+            if problem:
+                raise SubmissionFileError(line, problem)
+        rows.append(SubmissionRow(line, values["unit_code"], values["report"], period, event, at, reasons))
+    return rows
