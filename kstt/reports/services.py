@@ -86,7 +86,7 @@ def _actor(actor: Any) -> Any:
 
 
 def _locked(instance: ReportInstance) -> ReportInstance:
-    return ReportInstance.objects.select_for_update().select_related("report_type").get(pk=instance.pk)
+    return ReportInstance.objects.select_for_update(of=("self",)).select_related("report_type").get(pk=instance.pk)
 
 
 def _window_end(instance: ReportInstance) -> Any:
