@@ -145,3 +145,13 @@ def require(allowed: bool) -> None:
 def may_push_dossiers(user: Any) -> bool:
     """The one-stop system's feed account (and administrators) push dossier records."""
     return _active(user) and (user.is_dossier_feed or user.is_kstt_admin)
+
+
+def may_report_for(user: Any, unit: Unit) -> bool:
+    """A reporter of the unit itself fills, saves and submits its reports."""
+    return _active(user) and bool(user.is_reporter) and user.unit_id == unit.pk
+
+
+def may_review_report(user: Any, *, recipient_id: int) -> bool:
+    """A reviewer of the report's recipient (rules.md §1, the tree of the report's period) reviews it."""
+    return _active(user) and bool(user.is_reviewer) and user.unit_id is not None and user.unit_id == recipient_id

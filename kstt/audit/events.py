@@ -23,6 +23,13 @@ EVENTS: dict[str, Promise] = {
     "incidents.updated": _("Incident updated"),
     "incidents.closed": _("Incident closed"),
     "incidents.loaded": _("Incidents loaded"),
+    "reports.opened": _("Report opened"),
+    "reports.draft_saved": _("Report draft saved"),
+    "reports.document_attached": _("Narrative document attached"),
+    "reports.submitted": _("Report submitted"),
+    "reports.accepted": _("Report accepted"),
+    "reports.returned": _("Report returned"),
+    "reports.submissions_loaded": _("Submission history loaded"),
     "units.loaded": _("Units loaded"),
     "units.closed": _("Units closed"),
 }

@@ -7,8 +7,14 @@ the period still running, due (deadline ahead), past the deadline (late if sent 
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
+
+from kstt.catalogue.rules.periods import Period, PeriodError
+from kstt.interchange import missing_columns, parse_instant
 
 
 class OwedStatus(StrEnum):
@@ -39,3 +45,205 @@ def days_left(*, today: date, deadline_day: date | None) -> int | None:
     if deadline_day is None:
         return None
     return (deadline_day - today).days
+
+
+# --- Submissions (rules.md §2, §4, §5) ---------------------------------------------------------------------
+#
+# Statuses are the plain strings of choices.ReportStatus (kept free of Django here).
+
+DRAFT, SUBMITTED, RETURNED, ACCEPTED = "draft", "submitted", "returned", "accepted"
+#: The state machine: which action leads from which status to which.
+TRANSITIONS: dict[str, dict[str, str]] = {
+    "submit": {DRAFT: SUBMITTED, RETURNED: SUBMITTED},
+    "accept": {SUBMITTED: ACCEPTED},
+    "return": {SUBMITTED: RETURNED},
+}
+#: The statuses in which the unit may edit its draft.
+EDITABLE = frozenset({DRAFT, RETURNED})
+RETURN_REASONS = ("outline", "forms", "incomplete", "inaccurate")
+INCOMPLETE, INACCURATE = "incomplete", "inaccurate"
+
+
+class TransitionError(ValueError):
+    """The action is not allowed from the report's status."""
+
+    def __init__(self, action: str, status: str) -> None:
+        super().__init__(f"cannot {action} a report that is {status}")
+        self.action, self.status = action, status
+
+
+def next_status(action: str, status: str) -> str:
+    """The status ``action`` leads to from ``status``; TransitionError when it is not allowed."""
+    target = TRANSITIONS[action].get(status)
+    if target is None:
+        raise TransitionError(action, status)
+    return target
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why a report is incomplete (rules.md §2): ``code`` ∈ document|form|cells|section."""
+
+    code: str
+    form: str = ""
+    detail: str = ""
+
+    def as_json(self) -> dict[str, str]:
+        return {"code": self.code, "form": self.form, "detail": self.detail}
+
+
+def completeness(
+    *,
+    has_document: bool,
+    forms: Sequence[str],
+    values: Mapping[str, Mapping[str, Any]],
+    required_cell_findings: Sequence[tuple[str, str, str]] = (),
+    required_sections: Sequence[str] = (),
+    narrative: Mapping[str, str] | None = None,
+) -> list[Problem]:
+    """The problems that make a report incomplete: no narrative document, an applicable form absent
+    (no row at all), required cells empty (``(form, row, column)`` each), a required outline section blank."""
+    problems = [] if has_document else [Problem("document")]
+    problems += [Problem("form", form=code) for code in forms if not values.get(code)]
+    empty: dict[str, list[str]] = {}
+    for form, row, column in required_cell_findings:
+        empty.setdefault(form, []).append(f"{row}.{column}")
+    problems += [Problem("cells", form=form, detail=", ".join(cells)) for form, cells in empty.items()]
+    text = narrative or {}
+    problems += [Problem("section", detail=key) for key in required_sections if not str(text.get(key) or "").strip()]
+    return problems
+
+
+def flags(*, findings: Sequence[tuple[str, str]], problems: Sequence[Problem]) -> list[str]:
+    """The flags a submission arrives with: ``findings`` are (rule id, severity) of the form rules;
+    an empty required cell ("required") makes it incomplete, any other error or warning inaccurate."""
+    found = set()
+    if problems or any(rule == REQUIRED_RULE for rule, _ in findings):
+        found.add(INCOMPLETE)
+    if any(rule != REQUIRED_RULE and severity in ("error", "warning") for rule, severity in findings):
+        found.add(INACCURATE)
+    return [flag for flag in (INCOMPLETE, INACCURATE) if flag in found]
+
+
+REQUIRED_RULE = "required"  # kstt.catalogue.rules.forms.REQUIRED: the finding of an empty required cell
+
+
+def standing_version(versions: Sequence[tuple[int, datetime]], *, deadline: datetime | None) -> int | None:
+    """The version whose verdict counts (rules.md §5): the last one submitted at or before the
+    effective deadline, else the first one after it. ``versions`` are (number, submitted_at);
+    ``deadline`` None (held open by an incident) counts every version as before it."""
+    ordered = sorted(versions, key=lambda v: (v[1], v[0]))
+    if not ordered:
+        return None
+    before = [number for number, at in ordered if deadline is None or at <= deadline]
+    return before[-1] if before else ordered[0][0]
+
+
+def return_reasons_problem(reasons: Sequence[str]) -> str | None:
+    """Why a set of return reasons is not acceptable, or None: at least one, each from the fixed list."""
+    if not reasons:
+        return "choose at least one reason"
+    unknown = [r for r in reasons if r not in RETURN_REASONS]
+    if unknown:
+        return f"unknown reason(s): {', '.join(unknown)} (allowed: {', '.join(RETURN_REASONS)})"
+    return None
+
+
+def changed_cells(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[list[Any]]:
+    """The cells that differ between two value maps {form: {row: {column: value}}}: [form, row, column,
+    before, after] each, sorted, for the audit trail."""
+    changes = []
+    for form in sorted(set(before) | set(after)):
+        rows_a, rows_b = before.get(form) or {}, after.get(form) or {}
+        for row in sorted(set(rows_a) | set(rows_b)):
+            cells_a, cells_b = rows_a.get(row) or {}, rows_b.get(row) or {}
+            for column in sorted(set(cells_a) | set(cells_b)):
+                if cells_a.get(column) != cells_b.get(column):
+                    changes.append([form, row, column, cells_a.get(column), cells_b.get(column)])
+    return changes
+
+
+def shape_problem(data: object, *, depth: int) -> str | None:
+    """Why ``data`` is not {form: {row: {column: value}}} (``depth`` 3) with scalar values, or None."""
+    if not isinstance(data, Mapping):
+        return "the values must be a mapping {form: {row: {column: value}}}"
+    for key, inner in data.items():
+        if not isinstance(key, str):
+            return f"{key!r} is not a text key"
+        if depth > 1:
+            problem = shape_problem(inner, depth=depth - 1)
+            if problem:
+                return f"{key}: {problem}"
+        elif inner is not None and not isinstance(inner, str | int | float):
+            return f"{key}: {inner!r} is not a value"
+    return None
+
+
+# --- The submission history file (interchange.md "Submission history") -------------------------------------
+
+SUBMISSION_COLUMNS = ("unit_code", "report", "period", "event", "at", "reasons")
+EVENTS = ("submitted", "returned", "accepted")
+
+
+class SubmissionFileError(ValueError):
+    def __init__(self, line: int, reason: str) -> None:
+        super().__init__(f"line {line}: {reason}")
+        self.line = line
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class SubmissionRow:
+    line: int
+    unit_code: str
+    report: str
+    period: Period
+    event: str
+    at: datetime
+    reasons: tuple[str, ...]
+
+    @property
+    def order(self) -> tuple[str, str, Period, datetime, int, int]:
+        """Each report's events in time order; at one instant a submission before its review."""
+        return (self.unit_code, self.report, self.period, self.at, EVENTS.index(self.event) > 0, self.line)
+
+
+def parse_submission_rows(
+    header: Sequence[str] | None, records: Iterable[Mapping[str, str | None]], *, now: datetime
+) -> list[SubmissionRow]:
+    """The rows of a submission history file; nothing can have happened after ``now``."""
+    missing = missing_columns(header, SUBMISSION_COLUMNS)
+    if missing:
+        raise SubmissionFileError(1, f"missing column(s): {', '.join(missing)}")
+    rows = []
+    for line, record in enumerate(records, start=2):
+        if None in record:
+            raise SubmissionFileError(line, "more fields than the header has columns")
+        values = {c: (record.get(c) or "").strip() for c in SUBMISSION_COLUMNS}
+        for column in ("unit_code", "report", "period", "event", "at"):
+            if not values[column]:
+                raise SubmissionFileError(line, f"empty {column}")
+        try:
+            period = Period.parse(values["period"])
+        except PeriodError as exc:
+            raise SubmissionFileError(line, str(exc)) from None
+        if period.kind not in ("Q1", "Q2", "Q3", "Q4"):
+            raise SubmissionFileError(line, f"{period.code}: a report is a quarter (e.g. {period.year}Q2)")
+        event = values["event"]
+        if event not in EVENTS:
+            raise SubmissionFileError(line, f"unknown event {event!r} (allowed: {', '.join(EVENTS)})")
+        try:
+            at = parse_instant(values["at"])
+        except ValueError as exc:
+            raise SubmissionFileError(line, f"not an instant: {exc}") from None
+        if at > now:
+            raise SubmissionFileError(line, f"the event is in the future (it is now {now.isoformat()})")
+        reasons = tuple(dict.fromkeys(r.strip() for r in values["reasons"].split(";") if r.strip()))
+        if event != "returned" and reasons:
+            raise SubmissionFileError(line, f"reasons are given only for a returned report, not {event}")
+        if event == "returned":
+            problem = return_reasons_problem(reasons)
+            if problem:
+                raise SubmissionFileError(line, problem)
+        rows.append(SubmissionRow(line, values["unit_code"], values["report"], period, event, at, reasons))
+    return rows

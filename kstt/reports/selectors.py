@@ -7,16 +7,22 @@ scheduled deadline and closing time and the effective ones.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db.models import Count, Q, QuerySet
+
 from kstt import clock
+from kstt.audit.models import AuditEntry
 from kstt.catalogue import selectors as catalogue
 from kstt.catalogue.models import ReportType
 from kstt.catalogue.rules.deadlines import Schedule, calendar_years, schedule
 from kstt.catalogue.rules.periods import Period, periods_of_year
 from kstt.incidents import selectors as incidents
 from kstt.incidents.rules import Extension, IncidentSpan, extend, in_scope
+from kstt.reports.choices import ReportStatus
+from kstt.reports.models import ReportInstance, ReportVersion
 from kstt.reports.rules import OwedStatus, days_left, owed_status
 from kstt.units import selectors as units
 from kstt.units.models import Unit, UnitVersion
@@ -139,3 +145,112 @@ def current_period(report_type: ReportType, *, now: datetime) -> Period:
         if due is None or due.closing >= now:
             return period
     return candidates[-1]
+
+
+# --- Submissions: the facts for the home pages (issue 8, point 11) -------------------------------------------
+
+NOT_STARTED = "not_started"
+
+
+def report_statuses(*, unit: Unit, report_type: ReportType, periods: Iterable[Period | str]) -> dict[str, str]:
+    """period code → where the unit's report stands: draft|submitted|returned|accepted, or
+    ``not_started`` when no report was opened (one query)."""
+    codes = [p.code if isinstance(p, Period) else p for p in periods]
+    found = dict(
+        ReportInstance.objects.filter(unit=unit, report_type=report_type, period__in=codes).values_list(
+            "period", "status"
+        )
+    )
+    return {code: found.get(code, NOT_STARTED) for code in codes}
+
+
+@dataclass(frozen=True)
+class ReviewCounts:
+    """For one period, the units that report to a reviewer's unit (the tree of that period).
+
+    ``not_sent``: owed and not submitted yet (whether it is still due or already *not sent* in the
+    sense of rules.md §4 is the deadline's business, see ``Owed.status``).
+    """
+
+    period: str
+    expected: int
+    submitted: int  # submitted at least once (any status but draft)
+    waiting: int  # the latest version waits for review
+    returned: int  # returned, not yet submitted again
+    accepted: int
+
+    @property
+    def not_sent(self) -> int:
+        return max(self.expected - self.submitted, 0)
+
+
+def review_counts(*, recipient: Unit, report_type: ReportType, periods: Iterable[Period]) -> list[ReviewCounts]:
+    """Per period, how many units below ``recipient`` have submitted, wait for review, were returned,
+    were accepted, have not sent: two aggregate queries whatever the number of units and periods."""
+    chosen = list(periods)
+    if not chosen:
+        return []
+    levels = list(catalogue.policy(report_type).levels)
+    ends = {p.code: p.window(report_type.cutoff_day)[1] for p in chosen}
+    expected = UnitVersion.objects.filter(parent=recipient, level__in=levels).aggregate(
+        **{f"p{i}": Count("id", filter=units.in_force(end)) for i, end in enumerate(ends.values())}
+    )
+    rows = {
+        row["period"]: row
+        for row in ReportInstance.objects.filter(recipient=recipient, report_type=report_type, period__in=list(ends))
+        .values("period")
+        .annotate(
+            submitted=Count("id", filter=Q(first_submitted_at__isnull=False)),
+            waiting=Count("id", filter=Q(status=ReportStatus.SUBMITTED)),
+            returned=Count("id", filter=Q(status=ReportStatus.RETURNED)),
+            accepted=Count("id", filter=Q(status=ReportStatus.ACCEPTED)),
+        )
+    }
+    result = []
+    for i, code in enumerate(ends):
+        row = rows.get(code, {})
+        result.append(
+            ReviewCounts(
+                period=code,
+                expected=expected[f"p{i}"],
+                submitted=row.get("submitted", 0),
+                waiting=row.get("waiting", 0),
+                returned=row.get("returned", 0),
+                accepted=row.get("accepted", 0),
+            )
+        )
+    return result
+
+
+def instances_below(
+    *, recipient: Unit, report_type: ReportType, period: Period | str, status: str | None = None
+) -> QuerySet[ReportInstance]:
+    """The reports sent (or being prepared) to ``recipient`` for a period, optionally of one status:
+    the list behind each number of ``review_counts``."""
+    code = period.code if isinstance(period, Period) else period
+    qs = ReportInstance.objects.filter(recipient=recipient, report_type=report_type, period=code)
+    if status is not None:
+        qs = qs.filter(status=status)
+    return qs.select_related("unit", "report_type").order_by("unit__code")
+
+
+def versions_of(instance: ReportInstance) -> QuerySet[ReportVersion]:
+    """Every version of a report, oldest first, with its review (to show side by side)."""
+    return (
+        ReportVersion.objects.filter(instance=instance)
+        .select_related("review", "review__by", "submitted_by", "document")
+        .order_by("number")
+    )
+
+
+def latest_version(instance: ReportInstance) -> ReportVersion | None:
+    return versions_of(instance).last()
+
+
+def audit_trail(instance: ReportInstance) -> QuerySet[AuditEntry]:
+    """Who changed what and when, for one report (the reviewer reads it per report)."""
+    return (
+        AuditEntry.objects.filter(target_type=ReportInstance._meta.label_lower, target_id=str(instance.pk))
+        .select_related("actor")
+        .order_by("at", "pk")
+    )

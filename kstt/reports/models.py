@@ -1,0 +1,193 @@
+"""Report instances, their drafts, their submitted versions and the reviews (rules.md §2, §4, §5).
+
+A report belongs to the unit as it was in its period: the level and the recipient are those of the
+tree on the last day of the period's window. Versions and reviews are never changed nor deleted.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from kstt.catalogue.models import ReportType
+from kstt.reports.choices import Decision, ReportStatus
+from kstt.units.choices import Level
+from kstt.units.models import Unit
+
+
+class ImmutableError(Exception):
+    """A submitted version or a review is never changed nor deleted."""
+
+
+class ReportInstance(models.Model):
+    """One report a unit owes: (unit, report type, period)."""
+
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="reports")
+    report_type = models.ForeignKey(ReportType, verbose_name=_("report type"), on_delete=models.PROTECT)
+    period = models.CharField(_("period"), max_length=8)  # e.g. "2021Q3"
+    #: The unit's level in that period (the tree on the window's last day).
+    level = models.CharField(_("level"), max_length=16, choices=Level.choices)
+    #: Who reviews it: the unit's parent in the tree of that period (rules.md §1).
+    recipient = models.ForeignKey(
+        Unit, verbose_name=_("recipient"), on_delete=models.PROTECT, related_name="reports_to_review"
+    )
+    status = models.CharField(_("status"), max_length=16, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
+    #: The submitted time of rules.md §4: the first submission; later versions never move it.
+    first_submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta:
+        ordering = ["unit__code", "period"]
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "report_type", "period"], name="report_instance_once"),
+            models.CheckConstraint(
+                condition=Q(status=ReportStatus.DRAFT) | Q(first_submitted_at__isnull=False),
+                name="report_instance_submitted_has_time",
+            ),
+        ]
+        indexes = [models.Index(fields=["recipient", "report_type", "period"], name="report_instance_review_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.unit.code} {self.report_type.code} {self.period}"
+
+
+class NarrativeDocument(models.Model):
+    """An uploaded narrative (the signed PDF) and the result of verifying it. Never deleted."""
+
+    instance = models.ForeignKey(ReportInstance, on_delete=models.PROTECT, related_name="documents")
+    file = models.FileField(_("file"), upload_to="narratives/%Y/")
+    name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveBigIntegerField(_("size"))
+    sha256 = models.CharField(max_length=64)
+    #: What kstt.reports.documents found: signer, signing time, changed after signing, …
+    verification = models.JSONField(_("verification"), default=dict)
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
+
+    class Meta:
+        ordering = ["uploaded_at"]
+        verbose_name = _("narrative document")
+        verbose_name_plural = _("narrative documents")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Draft(models.Model):
+    """What the unit is working on: the next version, before it is submitted.
+
+    ``values``: {form code: {row key: {column key: value}}}; ``narrative``: {section key: text};
+    ``reasons``: {form code: {row key: {column key: why the computed value was changed}}}.
+    ``revision`` grows with each save: a save based on an older revision is refused.
+    """
+
+    instance = models.OneToOneField(ReportInstance, on_delete=models.PROTECT, related_name="draft")
+    values = models.JSONField(_("values"), default=dict, blank=True)
+    narrative = models.JSONField(_("narrative"), default=dict, blank=True)
+    reasons = models.JSONField(_("reasons for changes"), default=dict, blank=True)
+    document = models.ForeignKey(NarrativeDocument, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    revision = models.PositiveIntegerField(_("revision"), default=0)
+    updated_at = models.DateTimeField(_("updated at"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("draft")
+        verbose_name_plural = _("drafts")
+
+    def __str__(self) -> str:
+        return f"{self.instance} r{self.revision}"
+
+
+class _Immutable(models.Model):
+    """Written once, then never changed nor deleted (a queryset's update/delete is refused too)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise ImmutableError(f"{self._meta.verbose_name} cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise ImmutableError(f"{self._meta.verbose_name} cannot be deleted")
+
+
+class _ImmutableQuerySet(models.QuerySet):
+    def update(self, **kwargs: Any) -> int:
+        raise ImmutableError(f"{self.model._meta.verbose_name} cannot be changed")
+
+    def delete(self) -> Any:
+        raise ImmutableError(f"{self.model._meta.verbose_name} cannot be deleted")
+
+
+class ReportVersion(_Immutable):
+    """A snapshot taken at each submission (1, 2, …): what the reviewer judges."""
+
+    instance = models.ForeignKey(ReportInstance, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    submitted_at = models.DateTimeField(_("submitted at"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    values = models.JSONField(_("values"), default=dict, blank=True)
+    narrative = models.JSONField(_("narrative"), default=dict, blank=True)
+    reasons = models.JSONField(_("reasons for changes"), default=dict, blank=True)
+    document = models.ForeignKey(NarrativeDocument, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    #: The findings of the form rules at submission: [{form, rule, severity, row, column, message}].
+    findings = models.JSONField(_("findings"), default=list, blank=True)
+    #: The completeness problems (rules.md §2): [{code, form, …}].
+    problems = models.JSONField(_("completeness problems"), default=list, blank=True)
+    explanation = models.TextField(_("explanation"), blank=True)
+    flags = models.JSONField(_("flags"), default=list, blank=True)  # ["incomplete", "inaccurate"]
+    #: The client's Idempotency-Key of the submit ("" when none was given).
+    idempotency_key = models.CharField(max_length=128, blank=True, default="")
+    draft_revision = models.PositiveIntegerField(default=0)
+
+    objects = _ImmutableQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["instance", "number"]
+        verbose_name = _("report version")
+        verbose_name_plural = _("report versions")
+        constraints = [
+            models.UniqueConstraint(fields=["instance", "number"], name="report_version_number_once"),
+            models.UniqueConstraint(
+                fields=["instance", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="report_version_idempotency_key",
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="report_version_number_from_one"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instance} v{self.number}"
+
+
+class Review(_Immutable):
+    """The recipient's verdict on one version: accepted, or returned with reasons."""
+
+    version = models.OneToOneField(ReportVersion, on_delete=models.PROTECT, related_name="review")
+    decision = models.CharField(_("decision"), max_length=16, choices=Decision.choices)
+    reasons = models.JSONField(_("reasons"), default=list, blank=True)  # ⊆ outline|forms|incomplete|inaccurate
+    text = models.TextField(_("comment"), blank=True)
+    at = models.DateTimeField(_("reviewed at"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    objects = _ImmutableQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at"]
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+
+    def __str__(self) -> str:
+        return f"{self.version} {self.decision}"

@@ -1,0 +1,59 @@
+"""Two requests at the same moment (PostgreSQL, real transactions in two threads): one wins, the
+other is refused, nothing is lost or doubled."""
+
+import threading
+from datetime import UTC, datetime
+
+import pytest
+from django.db import connection, connections
+
+from kstt.reports import services
+from kstt.reports.models import Draft, ReportVersion
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
+]
+T = datetime(2021, 9, 15, 3, 0, tzinfo=UTC)
+
+
+def race(*calls):
+    """Run each call in its own thread and connection, all released at once; their results or errors."""
+    barrier, results = threading.Barrier(len(calls)), [None] * len(calls)
+
+    def run(i, call):
+        try:
+            barrier.wait()
+            results[i] = call()
+        except Exception as exc:
+            results[i] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def test_two_clicks_on_submit_at_once_make_one_version(lan, commune_yen_nghiep, kstt_report):
+    report = services.open_instance(unit=commune_yen_nghiep, report_type=kstt_report, period="2021Q3", at=T, actor=lan)
+    results = race(*[lambda: services.submit(instance=report, explanation="Thử", at=T, actor=lan)] * 2)
+    assert ReportVersion.objects.count() == 1
+    assert sorted(type(r).__name__ for r in results) == ["ReportVersion", "StateError"]
+
+
+def test_two_saves_at_once_one_is_refused(lan, commune_yen_nghiep, kstt_report):
+    report = services.open_instance(unit=commune_yen_nghiep, report_type=kstt_report, period="2021Q3", at=T, actor=lan)
+
+    def save(value):
+        return lambda: services.save_draft(
+            instance=report, values={"06/VPCP/KSTT": {"HT": {"received_total": value}}}, narrative={}, reasons={},
+            expected_revision=0, at=T, actor=lan,
+        )  # fmt: skip
+
+    results = race(save(1), save(2))
+    assert sorted(type(r).__name__ for r in results) == ["Draft", "DraftConflict"]
+    assert Draft.objects.get().revision == 1
