@@ -114,6 +114,17 @@ def completeness(
     return problems
 
 
+#: What a submission cannot lack (rules.md §4): the submitted time is the first instant at which the
+#: data forms and the signed narrative are on the system and the unit presses submit.
+NOT_A_SUBMISSION = frozenset({"document", "form"})
+
+
+def missing_for_submission(problems: Sequence[Problem]) -> list[Problem]:
+    """The problems that keep a press of *submit* from being a submission at all (§4): the narrative
+    document or an applicable form absent. Empty cells and blank sections only flag it (§5)."""
+    return [p for p in problems if p.code in NOT_A_SUBMISSION]
+
+
 def flags(*, findings: Sequence[tuple[str, str]], problems: Sequence[Problem]) -> list[str]:
     """The flags a submission arrives with: ``findings`` are (rule id, severity) of the form rules;
     an empty required cell ("required") makes it incomplete, any other error or warning inaccurate."""

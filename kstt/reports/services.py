@@ -68,6 +68,15 @@ class ExplanationRequired(SubmissionError):
         self.flags, self.findings, self.problems = flags, findings, problems
 
 
+class NotReady(SubmissionError):
+    """Not a submission yet (rules.md §4): the signed document or an applicable form is missing."""
+
+    def __init__(self, problems: list[dict[str, str]]) -> None:
+        missing = ", ".join(p.get("form") or p["code"] for p in problems)
+        super().__init__(f"attach the signed document and fill every form before submitting (missing: {missing})")
+        self.problems = problems
+
+
 class ReviewError(SubmissionError):
     """The version cannot be reviewed (not the latest, already reviewed, reasons missing)."""
 
@@ -311,6 +320,9 @@ def _submit(
     findings, problems = checks(instance, draft) if run_checks else ([], [])
     flags = rules.flags(findings=[(f["rule"], f["severity"]) for f in findings], problems=problems)
     problem_data = [p.as_json() for p in problems]
+    missing = rules.missing_for_submission(problems)
+    if missing:
+        raise NotReady([p.as_json() for p in missing])
     if flags and not explanation.strip():
         raise ExplanationRequired(flags=flags, findings=findings, problems=problem_data)
     number = (ReportVersion.objects.filter(instance=instance).aggregate(n=Max("number"))["n"] or 0) + 1

@@ -155,3 +155,17 @@ def test_changed_cells_lists_each_changed_cell_once():
 )
 def test_the_shape_of_values(data, ok):
     assert (rules.shape_problem(data, depth=3) is None) is ok
+
+
+@pytest.mark.parametrize(
+    ("codes", "missing"),
+    [
+        pytest.param([], [], id="complete"),
+        pytest.param(["cells", "section"], [], id="only-quality-problems-still-a-submission"),
+        pytest.param(["document"], ["document"], id="no-signed-document"),
+        pytest.param(["form", "cells"], ["form"], id="a-form-absent"),
+    ],
+)
+def test_what_keeps_a_press_of_submit_from_being_a_submission(codes, missing):
+    problems = [rules.Problem(code) for code in codes]
+    assert [p.code for p in rules.missing_for_submission(problems)] == missing

@@ -16,6 +16,11 @@ T = datetime(2021, 9, 16, 2, 0, tzinfo=UTC)
 Q2, Q3 = Period(2021, "Q2"), Period(2021, "Q3")
 
 
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
 def reporter(unit, name):
     return save_user(
         username=name, full_name=name, unit=unit, roles={Role.REPORTER}, password="correct horse 2021", at=AT
@@ -23,7 +28,15 @@ def reporter(unit, name):
 
 
 def submitted(unit, kstt_report, period, who):
+    """A report with its forms (here: one empty row) and its signed document, submitted."""
     report = services.open_instance(unit=unit, report_type=kstt_report, period=period, at=T, actor=who)
+    services.save_draft(
+        instance=report, values={"06/VPCP/KSTT": {"HT": {}}}, narrative={}, reasons={},
+        expected_revision=report.draft.revision, at=T, actor=who,
+    )  # fmt: skip
+    services.attach_document(
+        instance=report, name="bao-cao.pdf", content=b"%PDF-1.7", verification={"signed": False}, at=T, actor=who
+    )
     return services.submit(instance=report, explanation="Nạp thử", at=T, actor=who)
 
 

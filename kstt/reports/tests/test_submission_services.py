@@ -49,16 +49,16 @@ def report(lan, commune_yen_nghiep, kstt_report):
     return services.open_instance(unit=commune_yen_nghiep, report_type=kstt_report, period="2021Q3", at=T1, actor=lan)
 
 
-def fill(report, lan, values=GOOD, *, document=True):
+def fill(report, lan, values=GOOD, *, document=True, at=T1):
     draft = report.draft
     services.save_draft(
         instance=report, values=values, narrative={"results": "Kết quả"}, reasons={}, expected_revision=draft.revision,
-        at=T1, actor=lan,
+        at=at, actor=lan,
     )  # fmt: skip
     if document:
         services.attach_document(
             instance=report, name="bao-cao.pdf", content=b"%PDF-1.7 signed", verification={"signed": True},
-            at=T1, actor=lan,
+            at=at, actor=lan,
         )  # fmt: skip
     report.refresh_from_db()
     return report
@@ -147,22 +147,36 @@ def test_a_second_submit_without_a_key_is_refused(report, lan):
 
 
 def test_a_failing_report_needs_an_explanation_and_arrives_flagged(report, lan):
-    fill(report, lan, BROKEN, document=False)
+    fill(report, lan, BROKEN)
     with pytest.raises(services.ExplanationRequired) as refused:
         services.submit(instance=report, at=T2, actor=lan)
-    assert refused.value.flags == ["incomplete", "inaccurate"]
+    assert refused.value.flags == ["inaccurate"]
     assert {f["rule"] for f in refused.value.findings} >= {"R1", "R4"}
     assert ReportVersion.objects.count() == 0
     version = services.submit(instance=report, explanation="Số liệu đang đối chiếu", at=T2, actor=lan)
-    assert version.flags == ["incomplete", "inaccurate"]
+    assert version.flags == ["inaccurate"]
     assert {f["rule"] for f in version.findings} >= {"R1", "R4"}
-    assert version.problems == [{"code": "document", "form": "", "detail": ""}]
 
 
-def test_an_empty_report_is_incomplete(report, lan):
-    version = services.submit(instance=report, explanation="Chưa có số liệu", at=T2, actor=lan)
-    assert version.flags == ["incomplete"]
-    assert {p["code"] for p in version.problems} == {"document", "form"}
+@pytest.mark.parametrize(
+    ("values", "document", "missing"),
+    [
+        pytest.param(GOOD, False, {"document"}, id="no-signed-document"),
+        pytest.param({}, True, {"form"}, id="no-form"),
+        pytest.param({}, False, {"document", "form"}, id="nothing"),
+    ],
+)
+def test_without_the_signed_document_and_the_forms_pressing_submit_is_not_a_submission(
+    report, lan, values, document, missing
+):
+    """rules.md §4: the submitted time is the first instant at which both are on the system."""
+    if values or document:
+        fill(report, lan, values, document=document)
+    with pytest.raises(services.NotReady) as refused:
+        services.submit(instance=report, explanation="Gửi trước, bổ sung sau", at=T2, actor=lan)
+    assert {p["code"] for p in refused.value.problems} == missing
+    report.refresh_from_db()
+    assert (report.status, report.first_submitted_at, ReportVersion.objects.count()) == ("draft", None, 0)
 
 
 def test_returned_then_resubmitted_is_version_2_and_keeps_the_first_time(report, lan, minh):
@@ -266,6 +280,7 @@ def test_in_the_two_level_shape_a_commune_is_reviewed_by_the_province(
         unit=commune_yen_nghiep, report_type=kstt_report, period="2025Q3", at=at, actor=lan
     )
     assert report_2021.recipient.code == "D157" and report_2025.recipient == province
+    fill(report_2025, lan, at=at)
     version = services.submit(instance=report_2025, explanation="Thử", at=at, actor=lan)
     with pytest.raises(services.NotAllowed):
         services.accept(version=version, at=at, actor=minh)
