@@ -39,8 +39,10 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.fields import enumerate_sig_fields
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.generic_cms import extract_self_reported_ts
+from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pyhanko_certvalidator import ValidationContext
 
 from kstt import clock
@@ -299,14 +301,33 @@ def _page_count(reader: Any) -> int:
 
 
 def _signatures(reader: Any, *, trust_roots: Sequence[bytes], at: datetime | None) -> tuple[SignatureCheck, ...]:
+    """Every filled signature field, in signing order; one that cannot even be read is reported broken.
+
+    Each field is opened on its own (pyHanko's ``embedded_regular_signatures`` gives up on the first
+    unreadable one), so a garbled signature shows as not intact instead of refusing the document."""
     try:
-        embedded = list(reader.embedded_regular_signatures)
+        fields = [
+            (str(name), value.get_object(), sig_field)
+            for name, value, sig_field in enumerate_sig_fields(reader, filled_status=True)
+        ]
     except Exception as exc:  # a broken form tree: the document cannot be judged
         raise _damaged(exc) from None
-    if not embedded:
-        return ()
-    context_args = _context_args(trust_roots, at=at)
-    return tuple(_check_signature(sig, context_args=context_args, checks_trust=bool(trust_roots)) for sig in embedded)
+    context_args = _context_args(trust_roots, at=at) if fields else {}
+    checks_trust = bool(trust_roots)
+    readable: list[tuple[int, SignatureCheck]] = []
+    broken: list[SignatureCheck] = []
+    for name, sig_object, sig_field in fields:
+        try:
+            if sig_object.get("/Type", "/Sig") != "/Sig":
+                continue  # a document timestamp (/DocTimeStamp), not a signature
+            embedded = EmbeddedPdfSignature(reader, sig_field, name)
+            revision = embedded.signed_revision
+        except Exception as exc:  # the signature's CMS blob or byte range is unreadable
+            broken.append(_broken_signature(name, exc, checks_trust=checks_trust))
+            continue
+        readable.append((revision, _check_signature(embedded, context_args=context_args, checks_trust=checks_trust)))
+    readable.sort(key=lambda item: item[0])
+    return tuple(check for _, check in readable) + tuple(broken)
 
 
 def _context_args(trust_roots: Sequence[bytes], *, at: datetime | None) -> dict[str, Any]:
@@ -344,22 +365,26 @@ def _check_signature(embedded: Any, *, context_args: dict[str, Any], checks_trus
             trust=trust,
             trust_problem=trust_problem,
         )
-    except Exception as exc:  # a signature pyHanko cannot read is reported broken, never a 500
-        logger.info("signature %r of a narrative document could not be validated: %r", field_name, exc)
-        return SignatureCheck(
-            field_name=field_name,
-            signer_common_name="",
-            signer_organisation="",
-            issuer_common_name="",
-            serial_number="",
-            signing_time=None,
-            signing_time_source=None,
-            intact=False,
-            coverage="UNCLEAR",
-            modification_level=None,
-            trust=Trust.NOT_CHECKED if not checks_trust else Trust.UNTRUSTED,
-            error=f"{type(exc).__name__}: {exc}"[:500],
-        )
+    except Exception as exc:  # a signature pyHanko cannot validate is reported broken, never a 500
+        return _broken_signature(field_name, exc, checks_trust=checks_trust)
+
+
+def _broken_signature(field_name: str, exc: Exception, *, checks_trust: bool) -> SignatureCheck:
+    logger.info("signature %r of a narrative document could not be validated: %r", field_name, exc)
+    return SignatureCheck(
+        field_name=field_name,
+        signer_common_name="",
+        signer_organisation="",
+        issuer_common_name="",
+        serial_number="",
+        signing_time=None,
+        signing_time_source=None,
+        intact=False,
+        coverage="UNCLEAR",
+        modification_level=None,
+        trust=Trust.UNTRUSTED if checks_trust else Trust.NOT_CHECKED,
+        error=f"{type(exc).__name__}: {exc}"[:500],
+    )
 
 
 def _signing_time(embedded: Any, status: Any) -> tuple[datetime | None, TimeSource | None]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zlib
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -250,6 +251,19 @@ def test_a_byte_changed_inside_the_signed_range_breaks_the_signature(signed_pdf:
 
     (signature,) = result.signatures
     assert not signature.intact
+    assert Flag.NOT_INTACT in result.flags
+
+
+def test_a_garbled_signature_is_reported_broken_not_refused(signed_pdf: bytes) -> None:
+    blob = re.search(rb"/Contents <([0-9a-fA-F]+)>", signed_pdf)
+    assert blob is not None
+    garbled = signed_pdf[: blob.start(1)] + b"0" * len(blob.group(1)) + signed_pdf[blob.end(1) :]
+    result = check(garbled)
+
+    (signature,) = result.signatures
+    assert not signature.intact
+    assert signature.error.startswith("ValueError")
+    assert signature.signer_common_name == ""
     assert Flag.NOT_INTACT in result.flags
 
 
