@@ -5,6 +5,7 @@ Every PDF, certificate and signature here is made in the test with pyHanko and a
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import re
@@ -35,6 +36,7 @@ from kstt.reports.documents import (
     Flag,
     TimeSource,
     Trust,
+    call_outside_event_loop,
     check_document,
     check_uploaded_document,
     load_trust_roots,
@@ -147,8 +149,12 @@ def make_pdf(*page_texts: bytes, encrypt: bool = False) -> bytes:
 
 def sign(pdf: bytes, identity: Identity, *, field: str = "Signature1", timestamper: Any = None) -> bytes:
     meta = signers.PdfSignatureMetadata(field_name=field)
-    out = signers.sign_pdf(
-        IncrementalPdfFileWriter(io.BytesIO(pdf)), meta, signer=identity.signer(), timestamper=timestamper
+    out = call_outside_event_loop(
+        signers.sign_pdf,
+        IncrementalPdfFileWriter(io.BytesIO(pdf)),
+        meta,
+        signer=identity.signer(),
+        timestamper=timestamper,
     )
     return out.getvalue()
 
@@ -311,6 +317,17 @@ def test_signature_judged_after_the_certificate_expired_is_untrusted(signed_pdf:
 
     assert signature.intact
     assert signature.trust is Trust.UNTRUSTED
+
+
+def test_signatures_are_checked_inside_a_running_event_loop(signed_pdf: bytes) -> None:
+    """pyHanko's synchronous API refuses a running loop (an async view, a browser test session)."""
+
+    async def upload() -> DocumentCheck:
+        return check(signed_pdf)
+
+    (signature,) = asyncio.run(upload()).signatures
+    assert signature.intact
+    assert signature.signer_common_name == "Bùi Văn Hùng"
 
 
 # --- refused documents: a message, nothing else -----------------------------------------------
