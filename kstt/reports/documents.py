@@ -21,14 +21,16 @@ The result is JSON-serialisable (``to_json``/``from_json``) so a model can keep 
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import io
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 from asn1crypto import pem
 from asn1crypto import x509 as asn1_x509
@@ -48,6 +50,7 @@ from pyhanko_certvalidator import ValidationContext
 from kstt import clock
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 #: The header every PDF starts with (ISO 32000-1 §7.5.2); sniffed, never taken from the file name.
 PDF_MAGIC = b"%PDF-"
@@ -341,7 +344,9 @@ def _context_args(trust_roots: Sequence[bytes], *, at: datetime | None) -> dict[
 def _check_signature(embedded: Any, *, context_args: dict[str, Any], checks_trust: bool) -> SignatureCheck:
     field_name = str(embedded.field_name or "")
     try:
-        status = validate_pdf_signature(embedded, signer_validation_context=ValidationContext(**context_args))
+        status = call_outside_event_loop(
+            validate_pdf_signature, embedded, signer_validation_context=ValidationContext(**context_args)
+        )
         cert = status.signing_cert
         signing_time, source = _signing_time(embedded, status)
         if checks_trust:
@@ -385,6 +390,17 @@ def _broken_signature(field_name: str, exc: Exception, *, checks_trust: bool) ->
         trust=Trust.UNTRUSTED if checks_trust else Trust.NOT_CHECKED,
         error=f"{type(exc).__name__}: {exc}"[:500],
     )
+
+
+def call_outside_event_loop(function: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+    """Call one of pyHanko's synchronous functions, which run ``asyncio.run()`` and so are refused inside a
+    running event loop (an async view, a Playwright session in the tests): there, in a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args, **kwargs)
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        return worker.submit(function, *args, **kwargs).result()
 
 
 def _signing_time(embedded: Any, status: Any) -> tuple[datetime | None, TimeSource | None]:
