@@ -167,6 +167,11 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
 }
 
+#: The signed narrative document of a report (kstt/reports/documents.py): its size limit, and the root
+#: certificates (PEM or DER files, comma-separated paths) its signatures are checked against; none: not checked.
+KSTT_MAX_DOCUMENT_BYTES = conf.env_int("KSTT_MAX_DOCUMENT_BYTES", 20 * 1024 * 1024)
+KSTT_DOCUMENT_TRUST_ROOTS = conf.env_list("KSTT_DOCUMENT_TRUST_ROOTS", [])
+
 #: A pushed batch of 10,000 dossier records is a few MB of JSON.
 DATA_UPLOAD_MAX_MEMORY_SIZE = conf.env_int("KSTT_MAX_REQUEST_BYTES", 16 * 1024 * 1024)
 
@@ -190,6 +195,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": conf.env_str("KSTT_LOG_LEVEL", "INFO")},
+    # pyHanko logs every untrusted or altered signature as a warning with a traceback; the narrative
+    # document's check (kstt/reports/documents.py) records that outcome itself, for the reviewer.
+    "loggers": {"pyhanko": {"level": "ERROR"}, "pyhanko_certvalidator": {"level": "ERROR"}},
 }
 # Swagger UI from the npm package swagger-ui-dist (package.json), served locally: offices are offline.
 SPECTACULAR_SETTINGS["SWAGGER_UI_DIST"] = f"/{STATIC_URL}vendor/swagger-ui"
