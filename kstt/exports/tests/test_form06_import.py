@@ -111,6 +111,12 @@ def test_lan_corrects_a_prefilled_figure_and_the_total_and_it_reads_back():
     assert imported.findings == []
 
 
+def test_a_blank_workbook_reads_back_as_zeros():
+    imported = read(render_form06_xlsx(lan_form(zero(), zero())))
+    assert imported.values == {"HT": zero(), "CT": zero()}
+    assert imported.findings == []
+
+
 def test_lan_fills_in_a_blank_workbook():
     blank = lan_form(zero(), zero())
     cells = {
@@ -180,7 +186,7 @@ def test_every_cell_of_the_map_is_given_for_a_page_to_show():
     [
         pytest.param({"F12": "ba"}, ["F12: Ô chứa chữ “ba”; cần nhập số hồ sơ bằng số."], id="text"),
         pytest.param({"F12": "3"}, ["F12: Ô chứa chữ “3”; cần nhập số hồ sơ bằng số."], id="digits-as-text"),
-        pytest.param({"D13": -2}, ["D13: Số hồ sơ không được âm (-2)."], id="negative"),
+        pytest.param({"D13": -1}, ["D13: Số hồ sơ không được âm (-1)."], id="negative"),
         pytest.param({"H12": 2.5}, ["H12: Số hồ sơ phải là số nguyên, không phải 2,5."], id="fraction"),
         pytest.param({"C14": date(2021, 9, 1)}, ["C14: Ô phải chứa số hồ sơ (số nguyên không âm)."], id="a-date"),
         pytest.param(
