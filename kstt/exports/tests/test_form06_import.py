@@ -12,6 +12,7 @@ import zipfile
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -65,7 +66,12 @@ def save(book):
 
 
 def read(data, **overrides):
-    arguments = {"spec": FORM_06, "unit_code": "W05341", "period_code": "2021Q3", "row_keys": LAN_FIELDS}
+    arguments: dict[str, Any] = {
+        "spec": FORM_06,
+        "unit_code": "W05341",
+        "period_code": "2021Q3",
+        "row_keys": LAN_FIELDS,
+    }
     return read_form06_workbook(data, **(arguments | overrides))
 
 
