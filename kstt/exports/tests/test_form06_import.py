@@ -6,7 +6,10 @@ rule at its cell ("F12: …"), or is refused with a Vietnamese message and nothi
 """
 
 import io
+import os
 import re
+import shutil
+import subprocess
 import tomllib
 import zipfile
 from dataclasses import replace
@@ -230,6 +233,38 @@ def test_a_formula_with_its_computed_value_reads_as_the_value():
                 content = text.encode()
             new.writestr(item, content)
     assert read(target.getvalue()).values["HT"]["received_total"] == 12
+
+
+def test_a_workbook_saved_by_libreoffice_with_formulas_reads_back(tmp_path):
+    """Lan types formulas for the totals and saves the file in LibreOffice: the results are read, the map kept."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        if os.environ.get("KSTT_REQUIRE_LIBREOFFICE"):
+            pytest.fail("LibreOffice is missing and KSTT_REQUIRE_LIBREOFFICE is set: apt-get install libreoffice-calc")
+        pytest.skip("LibreOffice is not installed")
+    source = tmp_path / "in" / "bieu06.xlsx"
+    source.parent.mkdir()
+    formulas = {f"{letter}14": f"=SUM({letter}12:{letter}13)" for letter in LETTER.values()}
+    source.write_bytes(edited(lan_form(), C12="=D12+E12+F12", **formulas))
+    subprocess.run(  # noqa: S603 (LibreOffice on our own file)
+        [
+            soffice,
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--convert-to",
+            "xlsx:Calc MS Excel 2007 XML",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    imported = read((tmp_path / "bieu06.xlsx").read_bytes())
+    assert imported.values == {"HT": HOTICH, "CT": CHUNGTHUC}
+    assert imported.total == add([HOTICH, CHUNGTHUC])
+    assert imported.findings == []
 
 
 # --- Files that are not this form -------------------------------------------------------------------------
