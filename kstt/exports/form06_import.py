@@ -180,8 +180,9 @@ class _Layout:
 
 
 def _number_key(meta: Mapping[str, object], key: str) -> int | None:
-    value = meta.get(key)
-    return value if type(value) is int and value >= 1 else None
+    """A row number of the map (a spreadsheet program may have saved 12 as 12.0), or None."""
+    value = _whole(meta.get(key))
+    return value if value is not None and value >= 1 else None
 
 
 def _layout(meta: Mapping[str, object], *, spec: FormSpec, row_keys: Collection[str], sheets: list[str]) -> _Layout:
@@ -205,7 +206,7 @@ def _layout(meta: Mapping[str, object], *, spec: FormSpec, row_keys: Collection[
     if set(columns) != expected_columns or len(set(columns.values())) != len(columns):
         problems.append(Problem(f"{tampered} (các cột không khớp với biểu {spec.code})."))
 
-    rows = {key.removeprefix("row:"): value for key, value in meta.items() if key.startswith("row:")}
+    rows = {key.removeprefix("row:"): _whole(value) for key, value in meta.items() if key.startswith("row:")}
     foreign = sorted(set(rows) - set(row_keys))
     if foreign:
         problems.append(Problem(f"Tệp có dòng của lĩnh vực mà đơn vị không có: {', '.join(foreign)}."))
@@ -213,13 +214,13 @@ def _layout(meta: Mapping[str, object], *, spec: FormSpec, row_keys: Collection[
     if missing:
         problems.append(Problem(f"Tệp thiếu dòng của lĩnh vực: {', '.join(missing)}."))
     numbers = list(rows.values())
-    in_range = all(type(n) is int and first_row <= n < total_row for n in numbers)
+    in_range = all(n is not None and first_row <= n < total_row for n in numbers)
     if not in_range or len(set(numbers)) != len(numbers):
         problems.append(Problem(f"{tampered} (vị trí các dòng không hợp lệ)."))
     if problems:
         problems.append(Problem(_DOWNLOAD_AGAIN))
         raise FormImportError(problems)
-    return _Layout(first_row, total_row, {key: int(str(row)) for key, row in rows.items()}, columns)
+    return _Layout(first_row, total_row, {key: row for key, row in rows.items() if row is not None}, columns)
 
 
 def _cells(ws: Any, layout: _Layout) -> dict[tuple[int, int], object]:

@@ -380,6 +380,7 @@ def test_a_field_of_the_unit_missing_from_the_workbook_is_refused():
         pytest.param({"row:HT": 14}, "vị trí các dòng không hợp lệ", id="a-row-on-the-total-row"),
         pytest.param({"row:HT": 13}, "vị trí các dòng không hợp lệ", id="two-rows-on-one"),
         pytest.param({"total_row": "14"}, "vị trí các dòng không hợp lệ", id="total-row-not-a-number"),
+        pytest.param({"row:CT": 13.5}, "vị trí các dòng không hợp lệ", id="a-row-not-a-whole-number"),
         pytest.param({"sheet": "Sheet1"}, "không có trang “Sheet1”", id="a-sheet-that-is-not-there"),
         pytest.param({"unit_code": None}, "thiếu unit_code", id="the-unit-missing"),
     ],
@@ -388,6 +389,11 @@ def test_a_tampered_map_is_refused(changes, expected):
     problems = refusal(with_meta(lan_form(), **changes))
     assert any(expected in problem for problem in problems), problems
     assert problems[0].startswith(("Trang _kstt của tệp đã bị sửa", "Tệp có dòng", "Tệp thiếu"))
+
+
+def test_a_map_whose_row_numbers_were_saved_as_decimals_still_reads():
+    imported = read(with_meta(lan_form(), **{"row:HT": 12.0, "total_row": 14.0}))
+    assert imported.values == {"HT": HOTICH, "CT": CHUNGTHUC}
 
 
 def test_a_map_whose_columns_were_moved_off_the_printed_numbers_is_refused():
