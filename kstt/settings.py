@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "kstt.dossiers",
     "kstt.compilation",
     "kstt.exports",
+    "kstt.notifications",
     "kstt.demo",
 ]
 
@@ -79,6 +80,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "kstt.accounts.context_processors.navigation",
+                "kstt.notifications.context_processors.bell",
             ],
         },
     },
