@@ -38,8 +38,16 @@ def race(*calls):
     return results
 
 
-def test_two_clicks_on_submit_at_once_make_one_version(lan, commune_yen_nghiep, kstt_report):
+def test_two_clicks_on_submit_at_once_make_one_version(lan, commune_yen_nghiep, kstt_report, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     report = services.open_instance(unit=commune_yen_nghiep, report_type=kstt_report, period="2021Q3", at=T, actor=lan)
+    services.save_draft(
+        instance=report, values={"06/VPCP/KSTT": {"HT": {}}}, narrative={}, reasons={}, expected_revision=0,
+        at=T, actor=lan,
+    )  # fmt: skip
+    services.attach_document(
+        instance=report, name="bao-cao.pdf", content=b"%PDF-1.7", verification={"signed": False}, at=T, actor=lan
+    )
     results = race(*[lambda: services.submit(instance=report, explanation="Thử", at=T, actor=lan)] * 2)
     assert ReportVersion.objects.count() == 1
     assert sorted(type(r).__name__ for r in results) == ["ReportVersion", "StateError"]
