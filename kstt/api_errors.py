@@ -3,7 +3,8 @@
 Reports (kstt/reports/services.py): a malformed change or a refused document is 400; what the caller sees
 but may not do is 403 (what they may not see was already a 404 in the view); a state that does not allow
 the change, a draft saved meanwhile by someone else, a version already reviewed are 409. Each answer has
-``detail`` (for people) and ``code`` (for programs).
+``detail`` (for people, in their language), ``code`` (for programs) and, where the service said more,
+``reason`` (its English explanation).
 """
 
 from __future__ import annotations
@@ -47,15 +48,25 @@ def _report_error(exc: reports.SubmissionError) -> Response:
         body = {"code": "explanation_required", "detail": detail, "flags": exc.flags, "findings": exc.findings,
                 "problems": exc.problems}  # fmt: skip
         return Response(body, status=400)
-    if isinstance(exc, reports.NotAllowed):
-        return Response({"code": "not_allowed", "detail": str(exc)}, status=403)
-    if isinstance(exc, reports.NotOwed):
-        return Response({"code": "not_owed", "detail": str(exc)}, status=404)
-    if isinstance(exc, reports.StateError):
-        return Response({"code": "state", "detail": str(exc)}, status=409)
-    if isinstance(exc, reports.ReviewError):
-        return Response({"code": "review", "detail": str(exc)}, status=409)
-    return Response({"code": "invalid", "detail": str(exc)}, status=400)
+    generic = {
+        reports.NotAllowed: ("not_allowed", 403, gettext("You may not do this with this report.")),
+        reports.NotOwed: ("not_owed", 404, gettext("The unit does not owe this report for that period.")),
+        reports.StateError: (
+            "state",
+            409,
+            gettext("Not possible in the report's current state: a submitted report is edited again once returned."),
+        ),
+        reports.ReviewError: (
+            "review",
+            409,
+            gettext("This version cannot be reviewed: only the latest version is reviewed, and only once."),
+        ),
+    }
+    for kind, (code, status, detail) in generic.items():
+        if isinstance(exc, kind):
+            return Response({"code": code, "detail": detail, "reason": str(exc)}, status=status)
+    detail = gettext("The data sent is malformed.")
+    return Response({"code": "invalid", "detail": detail, "reason": str(exc)}, status=400)
 
 
 def handle(exc: Exception, context: dict[str, Any]) -> Response | None:

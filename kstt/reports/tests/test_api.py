@@ -7,7 +7,7 @@ anonymous callers get 404 or 403, never data; what a caller sees but may not do 
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -20,8 +20,9 @@ from kstt.accounts.choices import Role
 from kstt.accounts.services import save_user
 from kstt.reports.models import NarrativeDocument, ReportInstance, ReportVersion, Review
 from kstt.reports.tests.test_documents import Identity, make_pdf, replace_first_page_content, sign
-from kstt.reports.tests.test_submission_services import BROKEN, GOOD, T1
+from kstt.reports.tests.test_submission_services import BROKEN, GOOD, T1, TWO_LEVELS
 from kstt.tests.cast import AT
+from kstt.units.services import load_units
 
 UNIT, PERIOD = "W05341", "2021Q3"
 
@@ -62,13 +63,14 @@ def url(name: str, *extra: object, unit: str = UNIT, period: str = PERIOD) -> st
     return reverse(name, args=[unit, period, *extra])
 
 
-def put_draft(client: APIClient, revision: int, values=GOOD, narrative=None):
+def put_draft(client: APIClient, revision: int, values=GOOD, narrative=None, period: str = PERIOD):
     body = {"revision": revision, "values": values, "narrative": narrative or {"results": "Kết quả"}, "reasons": {}}
-    return client.put(url("api-report-draft"), body, format="json")
+    return client.put(url("api-report-draft", period=period), body, format="json")
 
 
-def upload(client: APIClient, content: bytes, name: str = "bao-cao.pdf"):
-    return client.post(url("api-report-document"), {"file": SimpleUploadedFile(name, content)}, format="multipart")
+def upload(client: APIClient, content: bytes, name: str = "bao-cao.pdf", period: str = PERIOD):
+    file = SimpleUploadedFile(name, content)
+    return client.post(url("api-report-document", period=period), {"file": file}, format="multipart")
 
 
 @pytest.fixture
@@ -229,6 +231,29 @@ def test_a_period_the_schedule_does_not_have_is_not_opened(lan, kstt_report):
     assert response.status_code == 404 and response.json()["code"] == "not_owed"
 
 
+def test_in_the_two_level_shape_the_province_reviews_the_commune_and_the_district_no_longer_sees_it(
+    lan, minh, hoa, kstt_report, signed_pdf, settings
+):
+    load_units(data=TWO_LEVELS.encode(), effective_from=date(2025, 7, 1), at=AT, source="reform")
+    settings.KSTT_CLOCK = datetime(2025, 9, 15, 3, 0, tzinfo=UTC)
+    client = as_(lan)
+    assert put_draft(client, 0, period="2021Q3").status_code == 200
+    assert put_draft(client, 0, period="2025Q3").status_code == 200
+    assert upload(client, signed_pdf, period="2025Q3").status_code == 201
+    submitted = client.post(url("api-report-submit", period="2025Q3"), {}, format="json")
+    assert submitted.status_code == 201
+    assert client.get(url("api-report", period="2025Q3")).json()["report"]["recipient"] == "P17"
+    assert as_(minh).get(url("api-report", period="2025Q3")).status_code == 404
+    assert as_(minh).get(url("api-report", period="2021Q3")).status_code == 200
+    assert as_(minh).post(url("api-report-accept", 1, period="2025Q3"), {}, format="json").status_code == 404
+    assert as_(hoa).post(url("api-report-accept", 1, period="2025Q3"), {}, format="json").status_code == 200
+
+    def periods(user):
+        return [r["period"] for r in as_(user).get(reverse("api-reports")).json()["results"]]
+
+    assert periods(minh) == ["2021Q3"] and periods(hoa) == ["2021Q3", "2025Q3"]
+
+
 # --- The list ----------------------------------------------------------------------------------------------
 
 
@@ -261,7 +286,7 @@ def test_two_saves_from_the_same_revision_the_second_is_409_and_nothing_is_overw
     assert refused.status_code == 409
     body = refused.json()
     assert (body["code"], body["revision"], body["updated_by"]["username"]) == ("draft_conflict", 1, "lan")
-    assert "Nguyễn Thị Lan" in body["detail"]
+    assert body["detail"].startswith("Người khác (Nguyễn Thị Lan) đã lưu bản nháp này")
     assert first.get(url("api-report")).json()["draft"]["values"] == GOOD
 
 
@@ -286,6 +311,8 @@ def test_a_malformed_draft_is_400_and_changes_nothing(lan, kstt_report, body):
 def test_a_submitted_report_cannot_be_saved_until_returned(submitted):
     response = put_draft(submitted, 2)
     assert response.status_code == 409 and response.json()["code"] == "state"
+    assert response.json()["detail"].startswith("Không thực hiện được ở trạng thái hiện tại của báo cáo")
+    assert "submitted" in response.json()["reason"]
 
 
 # --- The signed document -----------------------------------------------------------------------------------
