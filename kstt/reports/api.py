@@ -19,6 +19,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -100,7 +101,10 @@ def target(request: Request, unit_code: str, period_code: str) -> Target:
     except PeriodError:
         raise NotFound(gettext("No such report.")) from None
     window_end = period.window(report_type.cutoff_day)[1]
-    version, rights = access.unit_for_user(user=request.user, code=unit_code, on=window_end)
+    try:
+        version, rights = access.unit_for_user(user=request.user, code=unit_code, on=window_end)
+    except Http404:  # one answer whether the unit does not exist or is not the caller's
+        raise NotFound(gettext("No such report.")) from None
     instance = (
         ReportInstance.objects.select_related("unit", "report_type", "recipient")
         .filter(unit=version.unit, report_type=report_type, period=period.code)

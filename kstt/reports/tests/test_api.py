@@ -174,7 +174,9 @@ def test_who_reads_a_report(request, submitted, name, person, expected):
     user = request.getfixturevalue(person) if person else None
     response = as_(user).get(url(name))
     assert response.status_code == expected
-    if expected != 200:
+    if expected == 404:
+        assert response.json() == {"detail": "Không có báo cáo này."}
+    elif expected != 200:
         assert UNIT not in response.content.decode() and "values" not in response.json()
 
 
