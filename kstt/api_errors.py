@@ -1,22 +1,81 @@
-"""One DRF exception handler: domain errors become 400 with their message, the rest as DRF does."""
+"""One DRF exception handler: domain errors become 400/403/409 with their message, the rest as DRF does.
+
+Reports (kstt/reports/services.py): a malformed change or a refused document is 400; what the caller sees
+but may not do is 403 (what they may not see was already a 404 in the view); a state that does not allow
+the change, a draft saved meanwhile by someone else, a version already reviewed are 409. Each answer has
+``detail`` (for people, in their language), ``code`` (for programs) and, where the service said more,
+``reason`` (its English explanation).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from kstt.catalogue.rules.periods import PeriodError
 from kstt.compilation.selectors import CompilationError
 from kstt.dossiers.rules import DossierRecordError
+from kstt.reports import services as reports
+from kstt.reports.documents import DocumentError
 
 DOMAIN_ERRORS = (DossierRecordError, CompilationError, PeriodError)
+
+
+def _person(user: Any) -> dict[str, str] | None:
+    return None if user is None else {"username": user.get_username(), "full_name": user.get_full_name()}
+
+
+def _report_error(exc: reports.SubmissionError) -> Response:
+    if isinstance(exc, reports.DraftConflict):
+        who = exc.updated_by.get_full_name() if exc.updated_by is not None else ""
+        detail = gettext(
+            "Someone else (%(who)s) saved this draft since you opened it; it is now at revision %(revision)s. "
+            "Reload it and make your changes again: nothing was overwritten."
+        ) % {"who": who or "?", "revision": exc.revision}
+        body = {"code": "draft_conflict", "detail": detail, "revision": exc.revision,
+                "updated_by": _person(exc.updated_by), "updated_at": exc.updated_at}  # fmt: skip
+        return Response(body, status=409)
+    if isinstance(exc, reports.NotReady):
+        detail = gettext("Not submitted: attach the signed document and fill every form first.")
+        return Response({"code": "not_ready", "detail": detail, "problems": exc.problems}, status=400)
+    if isinstance(exc, reports.ExplanationRequired):
+        detail = gettext("The checks flag this report (%(flags)s): explain why you submit it as it is.") % {
+            "flags": ", ".join(exc.flags)
+        }
+        body = {"code": "explanation_required", "detail": detail, "flags": exc.flags, "findings": exc.findings,
+                "problems": exc.problems}  # fmt: skip
+        return Response(body, status=400)
+    generic = {
+        reports.NotAllowed: ("not_allowed", 403, gettext("You may not do this with this report.")),
+        reports.NotOwed: ("not_owed", 404, gettext("The unit does not owe this report for that period.")),
+        reports.StateError: (
+            "state",
+            409,
+            gettext("Not possible in the report's current state: a submitted report is edited again once returned."),
+        ),
+        reports.ReviewError: (
+            "review",
+            409,
+            gettext("This version cannot be reviewed: only the latest version is reviewed, and only once."),
+        ),
+    }
+    for kind, (code, status, detail) in generic.items():
+        if isinstance(exc, kind):
+            return Response({"code": code, "detail": detail, "reason": str(exc)}, status=status)
+    detail = gettext("The data sent is malformed.")
+    return Response({"code": "invalid", "detail": detail, "reason": str(exc)}, status=400)
 
 
 def handle(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DossierRecordError):
         return Response({"detail": str(exc), "index": exc.where, "reason": exc.reason}, status=400)
+    if isinstance(exc, reports.SubmissionError):
+        return _report_error(exc)
+    if isinstance(exc, DocumentError):
+        return Response({"code": exc.problem.value, "detail": exc.message}, status=400)
     if isinstance(exc, DOMAIN_ERRORS):
         return Response({"detail": str(exc)}, status=400)
     return exception_handler(exc, context)

@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from kstt.compilation import api as compilation_api
 from kstt.dossiers import api as dossiers_api
+from kstt.reports import api as reports_api
 from kstt.reports import views as report_views
 from kstt.units import api as units_api
 
@@ -30,6 +31,37 @@ urlpatterns = [
     path("api/dossiers/", dossiers_api.DossierPush.as_view(), name="api-dossiers"),
     path("api/form06/", compilation_api.Form06.as_view(), name="api-form06"),
     path("api/form06/cell/", compilation_api.Form06Cell.as_view(), name="api-form06-cell"),
+    # Reports (issue 8, point 8): kstt/reports/api.py.
+    path("api/reports/", reports_api.ReportList.as_view(), name="api-reports"),
+    path("api/reports/<str:unit>/<str:period>/", reports_api.ReportDetail.as_view(), name="api-report"),
+    path("api/reports/<str:unit>/<str:period>/draft/", reports_api.ReportDraft.as_view(), name="api-report-draft"),
+    path(
+        "api/reports/<str:unit>/<str:period>/document/",
+        reports_api.ReportDocument.as_view(),
+        name="api-report-document",
+    ),
+    path("api/reports/<str:unit>/<str:period>/submit/", reports_api.ReportSubmit.as_view(), name="api-report-submit"),
+    path(
+        "api/reports/<str:unit>/<str:period>/versions/", reports_api.VersionList.as_view(), name="api-report-versions"
+    ),
+    path(
+        "api/reports/<str:unit>/<str:period>/versions/<int:number>/",
+        reports_api.VersionDetail.as_view(),
+        name="api-report-version",
+    ),
+    path(
+        "api/reports/<str:unit>/<str:period>/versions/<int:number>/accept/",
+        reports_api.VersionAccept.as_view(),
+        name="api-report-accept",
+    ),
+    path(
+        "api/reports/<str:unit>/<str:period>/versions/<int:number>/return/",
+        reports_api.VersionReturn.as_view(),
+        name="api-report-return",
+    ),
+    path(
+        "api/reports/<str:unit>/<str:period>/history/", reports_api.ReportHistory.as_view(), name="api-report-history"
+    ),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
