@@ -8,8 +8,9 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # check --deploy runs against production settings with a throw-away key.
+# Hexadecimal, so a random key never holds a word the placeholder check refuses ("xxx", "change").
 PROD_ENV := KSTT_ENV=production ALLOWED_HOSTS=kstt.example.invalid \
-	SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(64))')
+	SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_hex(40))')
 
 .PHONY: help install run serve test lint fmt typecheck checks unit pg messages bench clean
 

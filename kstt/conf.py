@@ -91,7 +91,7 @@ def secret_key(*, production: bool, environ: Mapping[str, str] = os.environ) -> 
         if is_placeholder_secret(value):
             raise ImproperlyConfigured(
                 f"SECRET_KEY looks like a placeholder: use at least {MIN_SECRET_KEY_LENGTH} random characters "
-                "(python -c 'import secrets; print(secrets.token_urlsafe(64))')."
+                "(python -c 'import secrets; print(secrets.token_hex(40))')."
             )
         return value
     return value or DEVELOPMENT_SECRET_KEY

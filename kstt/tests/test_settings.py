@@ -84,3 +84,11 @@ def test_the_production_settings_refuse_to_start_with_a_placeholder_key():
 def test_the_production_settings_start_with_a_real_key():
     result = _django_setup({"KSTT_ENV": "production", "SECRET_KEY": REAL_KEY, "ALLOWED_HOSTS": "kstt.example"})
     assert result.returncode == 0, result.stderr
+
+
+def test_the_suggested_random_key_is_never_taken_for_a_placeholder():
+    """Makefile and the error message suggest secrets.token_hex(40): no placeholder word can appear in hex."""
+    import secrets
+
+    assert not any(conf.is_placeholder_secret(secrets.token_hex(40)) for _ in range(2000))
+    assert conf.is_placeholder_secret("a1b2" * 10 + "xxx" + "c3d4" * 10)  # why token_urlsafe could fail now and then
