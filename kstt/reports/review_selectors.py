@@ -167,7 +167,7 @@ def grids(
                 value, old = now_cells.get(column.key), before_cells.get(column.key)
                 differs = previous is not None and value != old
                 changed += differs
-                messages = tuple(failing.get((key, column.key), ()) + failing.get((key, ""), ()))
+                messages = (*failing.get((key, column.key), []), *failing.get((key, ""), []))
                 cells.append(Cell(value=value, previous=old, changed=differs, findings=messages))
             label = names.get(key, key) if key != TOTAL else ""
             grid_rows.append(GridRow(key=key, label=label, cells=tuple(cells)))

@@ -193,7 +193,10 @@ def _sections(
     known: list[tuple[str, str, str, bool, bool]] = []  # key, number, title, required, has text
     if outline is not None:
         spec = parse_outline_spec(outline.definition)
-        known = [(s.key, s.number, s.title, s.required, s.text) for s in spec.sections]
+        # a heading has no text of its own; should a version carry one anyway, it is shown
+        known = [
+            (s.key, s.number, s.title, s.required, s.text or bool(version.narrative.get(s.key))) for s in spec.sections
+        ]
     keys = {k for k, *_rest in known}
     known += [(k, "", k, False, True) for k in version.narrative if k not in keys]
     result = []
