@@ -6,6 +6,7 @@ writes through kstt.reports.services; what a user may not see is a 404.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -230,7 +231,7 @@ def _document(version: ReportVersion) -> dict[str, Any] | None:
             {
                 "signer": s.get("signer_common_name") or "",
                 "organisation": s.get("signer_organisation") or "",
-                "time": s.get("signing_time") or "",
+                "time": _instant(s.get("signing_time")),
                 "intact": bool(s.get("intact")) and not s.get("changed_after_signing"),
                 "error": s.get("error") or "",
             }
@@ -242,6 +243,15 @@ def _document(version: ReportVersion) -> dict[str, Any] | None:
         "flags": list(data.get("flags") or []),
         "signatures": signatures,
     }
+
+
+def _instant(value: Any) -> datetime | None:
+    """A stored ISO instant (aware), or None when absent or unreadable."""
+    try:
+        parsed = datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+    return parsed if parsed is not None and parsed.tzinfo is not None else None
 
 
 @require_POST

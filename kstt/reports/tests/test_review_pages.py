@@ -125,6 +125,22 @@ def test_the_flags_come_first_then_the_narrative_then_the_forms(client, minh, fl
     assert "Số liệu đang rà soát lại" in html  # Lan's explanation
     assert 'data-testid="failing-HT"' in html and 'data-testid="failing-total"' in html  # the failing cells
     assert "Nguyễn Văn Chủ Tịch" in html and "không bị sửa đổi sau khi ký" in html
+    assert "15/09/2021 09:30" in html  # the signing time, local
+    assert "Tiếp nhận" in html and "Trả lại" in html and "Lý do trả lại" in html
+
+
+def test_the_review_page_makes_a_fixed_number_of_queries(client, lan, minh, report, django_assert_max_num_queries):
+    client.force_login(minh)
+    with django_assert_max_num_queries(25) as first:
+        client.get(detail(report))
+    services.return_report(version=report.versions.get(), reasons=["forms"], at=REVIEW_DAY, actor=minh)
+    for _ in range(3):
+        fill(report, lan, GOOD, at=REVIEW_DAY)
+        version = services.submit(instance=report, at=REVIEW_DAY, actor=lan)
+        if version.number < 4:
+            services.return_report(version=version, reasons=["forms"], at=REVIEW_DAY, actor=minh)
+    with django_assert_max_num_queries(len(first.captured_queries) + 1):  # + the previous version's document
+        client.get(detail(report))
 
 
 def test_a_clean_report_says_every_check_passed(client, minh, report):
