@@ -135,7 +135,8 @@ def _after_commit(kind: str, instance: ReportInstance, version: ReportVersion, *
     are long past and nobody has to act on them."""
     if source:
         return
-    transaction.on_commit(lambda: _notify(kind, instance, version))
+    # robust: a notification that fails is logged; it never turns a committed change into an error
+    transaction.on_commit(lambda: _notify(kind, instance, version), robust=True)
 
 
 def _actor(actor: Any) -> Any:
