@@ -82,12 +82,61 @@ class ReviewError(SubmissionError):
 
 
 def _notify(kind: str, instance: ReportInstance, version: ReportVersion) -> None:
-    """After commit: tell the people concerned (kind ∈ submitted|accepted|returned). Wired to
-    kstt.notifications by the lead; until then it does nothing."""
+    """After commit: tell the people concerned (kind ∈ submitted|accepted|returned).
+
+    A submission tells the recipient unit's reviewers (a link to the review page); a return or an
+    acceptance tells the unit's reporters (a link to their report). The parameters are proper names
+    and codes, written in Vietnamese whatever the reader's language (kstt.notifications.choices).
+    """
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+    from django.utils import translation
+
+    from kstt.notifications import services as notifications
+    from kstt.reports.choices import ReturnReason
+    from kstt.reports.templatetags.kstt_labels import period_label
+
+    instance = ReportInstance.objects.select_related("unit", "recipient", "report_type").get(pk=instance.pk)
+    users = get_user_model().objects.filter(is_active=True)
+    with translation.override("vi"):
+        period = period_label(instance.period)
+        unit_version = units.unit_on(instance.unit.code, _window_end(instance))
+        unit_name = unit_version.name if unit_version is not None else instance.unit.code
+        common = {"report": instance.report_type.name, "period": period}
+        if kind == "submitted":
+            notifications.notify(
+                recipients=users.filter(is_reviewer=True, unit=instance.recipient),
+                kind="submitted",
+                params={**common, "unit": unit_name},
+                url=reverse("review:detail", args=[instance.unit.code, instance.period]),
+                at=version.submitted_at,
+            )
+            return
+        review = Review.objects.select_related("by").get(version=version)
+        reviewer = review.by.get_full_name() if review.by is not None else ""
+        recipient = units.unit_on(instance.recipient.code, _window_end(instance))
+        if recipient is not None:
+            reviewer = f"{reviewer} ({recipient.name})" if reviewer else recipient.name
+        params = {**common, "reviewer": reviewer or instance.recipient.code}
+        if kind == "returned":
+            labels = [str(ReturnReason(r).label) if r in ReturnReason.values else r for r in review.reasons]
+            params["reasons"] = "; ".join(labels + ([review.text] if review.text else []))
+        notifications.notify(
+            recipients=users.filter(is_reporter=True, unit=instance.unit),
+            kind=kind,
+            params=params,
+            url=f"/reports/{instance.unit.code}/{instance.period}/",
+            at=review.at,
+        )
 
 
-def _after_commit(kind: str, instance: ReportInstance, version: ReportVersion) -> None:
-    transaction.on_commit(lambda: _notify(kind, instance, version))
+def _after_commit(kind: str, instance: ReportInstance, version: ReportVersion, *, source: str = "") -> None:
+    """Notify after the commit; a history loaded from a file (``source``) notifies nobody: its events
+    are long past and nobody has to act on them."""
+    if source:
+        return
+    # robust: a notification that fails is logged; it never turns a committed change into an error
+    transaction.on_commit(lambda: _notify(kind, instance, version), robust=True)
 
 
 def _actor(actor: Any) -> Any:
@@ -350,7 +399,7 @@ def _submit(
     if source:
         data["source"] = source
     audit.record(actor=actor, event="reports.submitted", at=at, target=instance, data=data)
-    _after_commit("submitted", instance, version)
+    _after_commit("submitted", instance, version, source=source)
     return version
 
 
@@ -415,7 +464,7 @@ def _review(
         target=instance,
         data=data,
     )
-    _after_commit(decision, instance, version)
+    _after_commit(decision, instance, version, source=source)
     return review
 
 

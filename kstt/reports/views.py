@@ -39,7 +39,9 @@ def home(request: HttpRequest) -> HttpResponse:
     context["year"] = year
     context["years"] = years
     if user.is_reporter and user.unit_id:
-        context["owed"] = selectors.owed_by_unit(unit=user.unit, report_type=report_type, year=year, now=now)
+        owed = selectors.owed_by_unit(unit=user.unit, report_type=report_type, year=year, now=now)
+        statuses = selectors.report_statuses(unit=user.unit, report_type=report_type, periods=[o.period for o in owed])
+        context["owed"] = [(o, statuses[o.period.code]) for o in owed]
 
     if user.is_reviewer and user.unit_id:
         code = request.GET.get("period", "")
@@ -54,7 +56,17 @@ def home(request: HttpRequest) -> HttpResponse:
             for p in selectors.periods(report_type, y)
             if periods.started(p) and (periods.first_year is None or p.year >= periods.first_year)
         ]
-        context["owed_below"] = selectors.owed_below(unit=user.unit, report_type=report_type, period=period, now=now)
+        owed_below = selectors.owed_below(unit=user.unit, report_type=report_type, period=period, now=now)
+        below = {
+            i.unit_id: i.status
+            for i in selectors.instances_below(recipient=user.unit, report_type=report_type, period=period)
+        }
+        context["owed_below"] = [(o, below.get(o.unit.unit_id, selectors.NOT_STARTED)) for o in owed_below]
+        context["review_counts"] = selectors.review_counts(
+            recipient=user.unit,
+            report_type=report_type,
+            periods=[p for p in selectors.periods(report_type, period.year) if periods.started(p)],
+        )
     context["may_manage_incidents"] = access.may_manage_incidents(user, on=today)
     return render(request, "reports/home.html", context)
 

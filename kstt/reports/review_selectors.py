@@ -1,0 +1,186 @@
+"""The reads behind the reviewer's pages: the reports below a unit for a period with their latest
+version, and one report's forms laid out as printed. A fixed number of queries whatever the size."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from kstt.catalogue import selectors as catalogue
+from kstt.catalogue.models import ProcedureField, ReportType
+from kstt.catalogue.rules.forms import TOTAL, Column, parse_form_spec
+from kstt.catalogue.rules.periods import Period
+from kstt.reports import selectors
+from kstt.reports.choices import ReportStatus
+from kstt.reports.models import ReportInstance, ReportVersion
+from kstt.units.models import Unit
+
+#: The statuses the review list filters by (each number of the reviewer's home links to one).
+#: ``submitted``: sent at least once; ``waiting``: the latest version waits for review;
+#: ``not_sent``: owed and never submitted (a report not even opened included).
+LIST_FILTERS = ("submitted", "waiting", "returned", "accepted", "not_sent")
+
+
+@dataclass(frozen=True)
+class BelowRow:
+    """One unit below the reviewer's, for a period: what it owes and where its report stands."""
+
+    unit_code: str
+    unit_name: str
+    owed: Any  # selectors.Owed
+    instance: ReportInstance | None
+    latest: ReportVersion | None
+
+    @property
+    def status(self) -> str:
+        return self.instance.status if self.instance is not None else selectors.NOT_STARTED
+
+    @property
+    def submitted(self) -> bool:
+        return self.instance is not None and self.instance.first_submitted_at is not None
+
+    @property
+    def flags(self) -> list[str]:
+        return list(self.latest.flags) if self.latest is not None else []
+
+    @property
+    def waiting(self) -> bool:
+        return self.status == ReportStatus.SUBMITTED
+
+    def matches(self, status: str) -> bool:
+        if status == "submitted":
+            return self.submitted
+        if status == "waiting":
+            return self.waiting
+        if status == "not_sent":
+            return not self.submitted
+        return self.status == status
+
+
+def latest_versions(instance_ids: Iterable[int]) -> dict[int, ReportVersion]:
+    """instance id → its latest version (with its review), in one query."""
+    latest: dict[int, ReportVersion] = {}
+    for version in (
+        ReportVersion.objects.filter(instance_id__in=list(instance_ids))
+        .select_related("review")
+        .order_by("instance_id", "number")
+    ):
+        latest[version.instance_id] = version
+    return latest
+
+
+def reports_below(*, recipient: Unit, report_type: ReportType, period: Period, now: datetime) -> list[BelowRow]:
+    """Every unit that reports to ``recipient`` for ``period`` (the tree of that period), flagged reports
+    waiting for review first, then those waiting, then the others, each group by unit code."""
+    owed = selectors.owed_below(unit=recipient, report_type=report_type, period=period, now=now)
+    instances = {
+        i.unit_id: i for i in selectors.instances_below(recipient=recipient, report_type=report_type, period=period)
+    }
+    latest = latest_versions(i.pk for i in instances.values())
+    rows = []
+    for item in owed:
+        instance = instances.get(item.unit.unit_id)
+        rows.append(
+            BelowRow(
+                unit_code=item.unit.unit.code,
+                unit_name=item.unit.name,
+                owed=item,
+                instance=instance,
+                latest=latest.get(instance.pk) if instance is not None else None,
+            )
+        )
+    return sorted(rows, key=lambda r: (not (r.waiting and r.flags), not r.waiting, r.unit_code))
+
+
+# --- One report's forms, as printed --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cell:
+    value: Any
+    previous: Any = None
+    changed: bool = False
+    findings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class GridRow:
+    key: str
+    label: str
+    cells: tuple[Cell, ...]
+
+
+@dataclass(frozen=True)
+class Grid:
+    code: str
+    title: str
+    groups: tuple[tuple[str, int], ...]  # (heading, colspan) over the columns; "" where none
+    columns: tuple[Column, ...]
+    rows: tuple[GridRow, ...]
+    present: bool = True
+    changed: int = 0
+    findings: tuple[dict[str, str], ...] = field(default=())
+
+
+def _groups(columns: Sequence[Column]) -> tuple[tuple[str, int], ...]:
+    groups: list[list[Any]] = []
+    for column in columns:
+        if groups and groups[-1][0] == column.group:
+            groups[-1][1] += 1
+        else:
+            groups.append([column.group, 1])
+    return tuple((g, n) for g, n in groups)
+
+
+def grids(
+    instance: ReportInstance,
+    values: Mapping[str, Any],
+    *,
+    findings: Sequence[Mapping[str, str]] = (),
+    previous: Mapping[str, Any] | None = None,
+) -> list[Grid]:
+    """The applicable forms of the report, with ``values`` in their cells, the failing cells marked, and
+    (when ``previous`` is given) the cells that differ from the previous version."""
+    window_end = Period.parse(instance.period).window(instance.report_type.cutoff_day)[1]
+    forms = catalogue.forms_in_force(report_type=instance.report_type, level=instance.level, on=window_end)
+    names = dict(ProcedureField.objects.filter(level=instance.level).values_list("code", "name"))
+    result = []
+    for form in forms:
+        spec = parse_form_spec(form.definition)
+        rows_values = values.get(form.code) or {}
+        before = (previous or {}).get(form.code) or {}
+        failing: dict[tuple[str, str], list[str]] = {}
+        for f in findings:
+            if f.get("form") == form.code:
+                failing.setdefault((f.get("row", ""), f.get("column", "")), []).append(f.get("message", ""))
+        keys = [k for k in rows_values if k != TOTAL] + [k for k in before if k != TOTAL and k not in rows_values]
+        if spec.total_row and (TOTAL in rows_values or TOTAL in before):
+            keys.append(TOTAL)
+        grid_rows = []
+        changed = 0
+        for key in keys:
+            now_cells, before_cells = rows_values.get(key) or {}, before.get(key) or {}
+            cells = []
+            for column in spec.columns:
+                value, old = now_cells.get(column.key), before_cells.get(column.key)
+                differs = previous is not None and value != old
+                changed += differs
+                messages = (*failing.get((key, column.key), []), *failing.get((key, ""), []))
+                cells.append(Cell(value=value, previous=old, changed=differs, findings=messages))
+            label = names.get(key, key) if key != TOTAL else ""
+            grid_rows.append(GridRow(key=key, label=label, cells=tuple(cells)))
+        result.append(
+            Grid(
+                code=form.code,
+                title=spec.title,
+                groups=_groups(spec.columns),
+                columns=spec.columns,
+                rows=tuple(grid_rows),
+                present=bool(rows_values),
+                changed=changed,
+                findings=tuple(dict(f) for f in findings if f.get("form") == form.code),
+            )
+        )
+    return result
