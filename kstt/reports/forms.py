@@ -152,7 +152,7 @@ def column_sums(spec: FormSpec, values: Mapping[str, Mapping[str, Any]]) -> dict
             continue
         for column in spec.columns:
             value = (cells or {}).get(column.key)
-            if is_whole(value) and not isinstance(value, bool):
+            if value is not None and is_whole(value):
                 sums[column.key] = sums.get(column.key, 0) + int(value)
     return sums
 

@@ -13,7 +13,6 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -283,7 +282,7 @@ def _post(request: HttpRequest, ctx: _Context, instance: ReportInstance) -> Http
         message = _(
             "%(who)s saved this report at %(when)s, after you opened it. Nothing of yours was saved and "
             "nothing of theirs was overwritten. Your figures are still on this page: compare them with the "
-            "saved ones (open the page in a new tab), then press Save again to replace theirs with yours."
+            "saved ones (open the page in a new tab), then press Save draft again to replace theirs with yours."
         ) % {"who": who, "when": when}
         return again({"kind": "conflict", "messages": [message]}, 409, revision=exc.revision)
     except services.StateError:
@@ -309,9 +308,11 @@ def _post(request: HttpRequest, ctx: _Context, instance: ReportInstance) -> Http
         found = [_problem_text(p) for p in exc.problems] + [
             f"{f['form']} · {f['row']} · {f['column']}: {f['message']}" for f in exc.findings
         ]
-        return _render(request, ctx, instance, explanation=explanation, idempotency_key=key, status=400,
-                       problem={"kind": "explain", "messages": found,
-                                "flags": [ReportFlag(f).label for f in exc.flags if f in ReportFlag.values]})  # fmt: skip
+        flagged = [ReportFlag(f).label for f in exc.flags if f in ReportFlag.values]
+        problem = {"kind": "explain", "messages": found, "flags": flagged}
+        return _render(
+            request, ctx, instance, explanation=explanation, idempotency_key=key, status=400, problem=problem
+        )
     except services.StateError:
         messages.warning(request, _("This report has been submitted: it can be changed only once it is returned."))
         return redirect(here)
