@@ -155,6 +155,7 @@ def _render(
         "ctx": ctx,
         "unit": ctx.version,
         "instance": instance,
+        "recipient_name": _recipient_name(instance, ctx),
         "draft": draft,
         "editable": editable,
         "grids": grids,
@@ -176,6 +177,11 @@ def _render(
         "max_document": filesizeformat(settings.KSTT_MAX_DOCUMENT_BYTES),
     }
     return render(request, "reports/report_page.html", context, status=status)
+
+
+def _recipient_name(instance: ReportInstance, ctx: _Context) -> str:
+    version = units.unit_on(instance.recipient.code, ctx.window[1])
+    return version.name if version is not None else instance.recipient.code
 
 
 def _spec(form: FormDefinition) -> FormSpec:
