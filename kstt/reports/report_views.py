@@ -236,12 +236,19 @@ def _verification(data: dict[str, Any] | None) -> dict[str, Any] | None:
     return {"signed": bool(data.get("signed")), "flags": flags, "signatures": signatures}
 
 
+def _submitted_already(request: HttpRequest, instance: ReportInstance, key: str) -> HttpResponse:
+    """A repeated press of the same page's Submit: the version it made, as if this press had made it."""
+    version = ReportVersion.objects.get(instance=instance, idempotency_key=key)
+    messages.success(request, _("Version %(number)s is submitted.") % {"number": version.number})
+    return redirect(request.path)
+
+
 def _post(request: HttpRequest, ctx: _Context, instance: ReportInstance) -> HttpResponse:
     here = request.path
     action = request.POST.get("action", "save")
     key = str(request.POST.get("idempotency_key") or "")[:128]
     if action == "submit" and key and ReportVersion.objects.filter(instance=instance, idempotency_key=key).exists():
-        return redirect(here)  # the second click of a double click: already submitted once
+        return _submitted_already(request, instance, key)  # the second click of a double click
     if not _editable(ctx, instance):
         messages.warning(request, _("This report has been submitted: it can be changed only once it is returned."))
         return redirect(here)
@@ -282,7 +289,7 @@ def _post(request: HttpRequest, ctx: _Context, instance: ReportInstance) -> Http
             )  # fmt: skip
     except services.DraftConflict as exc:
         if action == "submit" and key and ReportVersion.objects.filter(instance=instance, idempotency_key=key).exists():
-            return redirect(here)
+            return _submitted_already(request, instance, key)
         who = exc.updated_by.get_full_name() or exc.updated_by.username if exc.updated_by else _("someone")
         when = exc.updated_at.astimezone(clock.province_zone()).strftime("%H:%M %d/%m/%Y")
         message = _(

@@ -116,6 +116,10 @@ def test_lan_opens_her_report_and_sees_form_06_as_printed(lan_client):
     assert "II.07b" not in html  # the province's form is not hers
 
 
+def test_the_page_opens_on_the_first_day_of_the_window(lan_client):
+    assert lan_client.get("/reports/W05341/2021Q4/").status_code == 200  # Q4 starts 15/09, today
+
+
 def test_the_home_page_links_each_period_to_its_report(lan_client):
     html = lan_client.get(reverse("home") + "?year=2021").content.decode()
     assert 'href="/reports/W05341/2021Q3/"' in html
@@ -237,8 +241,9 @@ def test_a_clean_report_is_submitted_once_even_when_the_button_is_pressed_twice(
     fields = page_fields(lan_client)
     data = {**fields, "action": "submit", **cells("HT", ROW), **narrative()}
     first = lan_client.post(URL, data)
-    second = lan_client.post(URL, data)  # the double click, same page, same key
-    assert first.status_code == second.status_code == 302
+    second = lan_client.post(URL, data, follow=True)  # the double click, same page, same key
+    assert first.status_code == 302 and second.status_code == 200
+    assert "Đã gửi phiên bản 1." in second.content.decode()  # what the second click shows: it worked
     assert ReportVersion.objects.count() == 1
     instance = report()
     assert instance.status == "submitted" and instance.first_submitted_at == NOW
