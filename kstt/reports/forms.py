@@ -27,6 +27,8 @@ from kstt.units.models import UnitVersion
 CELL_PREFIX = "v|"
 SECTION_PREFIX = "s|"
 _INT = re.compile(r"[+-]?[0-9]+")
+#: A row rule the browser can check as the reporter types: "a == b + c + …" over column keys.
+_SUM_RULE = re.compile(r"\s*([a-z][a-z0-9_]*)\s*==\s*([a-z][a-z0-9_]*(?:\s*\+\s*[a-z][a-z0-9_]*)*)\s*")
 
 
 @dataclass
@@ -96,6 +98,21 @@ class Grid:
     @property
     def grouped_columns(self) -> list[Column]:
         return [c for c in self.spec.columns if c.group]
+
+    @property
+    def live_rules(self) -> list[dict[str, Any]]:
+        """The row rules of the form "a == b + c" (R1–R4 of form 06), for the browser to check as the
+        reporter types; the server checks every rule again on save."""
+        live = []
+        for rule in self.spec.rules:
+            match = _SUM_RULE.fullmatch(rule.expr) if rule.scope == "row" else None
+            if match:
+                parts = [p.strip() for p in match.group(2).split("+")]
+                live.append(
+                    {"id": rule.id, "left": match.group(1), "right": parts, "cell": rule.cell or match.group(1),
+                     "message": rule.message, "severity": rule.severity}
+                )  # fmt: skip
+        return live
 
     @property
     def findings_count(self) -> int:

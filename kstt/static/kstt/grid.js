@@ -1,6 +1,8 @@
 /* The report page's form grids (reports/report_page.html): totals as you type, spreadsheet keys, one submit.
  *
  * - Each grid's total row is the column sum of its rows' whole numbers (the server computes the same on save).
+ * - The rules "a == b + c" of the form (R1–R4 of form 06) and whole numbers are checked on the row being
+ *   typed in, the message on the cell as the server shows it; the server checks every rule again on save.
  * - Tab / Shift+Tab move along a row (the browser's own order); Enter / Shift+Enter move down / up;
  *   the arrow keys move between cells (left / right only when the caret is at the edge of the text).
  * - A press of Submit (or Save) sends the form once: the pressed button's action is copied into a hidden
@@ -27,6 +29,60 @@
         }
       });
       out.textContent = any ? String(sum) : "";
+    });
+  }
+
+  var WHOLE_MESSAGE = "Số hồ sơ phải là số nguyên không âm";
+
+  function rulesOf(grid) {
+    var script = document.getElementById(grid.dataset.rules || "");
+    return script ? JSON.parse(script.textContent) : [];
+  }
+
+  function checkRow(grid, tr) {
+    var values = {};
+    var failing = {};
+    tr.querySelectorAll("td[data-column]").forEach(function (td) {
+      var input = td.querySelector("input.grid-input");
+      var text = input ? input.value.replace(/[\s\u00a0]/g, "") : "";
+      if (text === "") return;
+      if (/^\d+$/.test(text)) values[td.dataset.column] = parseInt(text, 10);
+      else (failing[td.dataset.column] = failing[td.dataset.column] || []).push(WHOLE_MESSAGE);
+    });
+    rulesOf(grid).forEach(function (rule) {
+      var names = [rule.left].concat(rule.right);
+      if (!names.every(function (name) { return name in values; })) return;
+      var sum = rule.right.reduce(function (total, name) { return total + values[name]; }, 0);
+      if (values[rule.left] !== sum) {
+        var shown = rule.right.map(function (name) { return values[name]; }).join(" + ");
+        (failing[rule.cell] = failing[rule.cell] || []).push(rule.message + ": " + values[rule.left] + " ≠ " + shown + " = " + sum);
+      }
+    });
+    tr.querySelectorAll("td[data-column]").forEach(function (td) {
+      var old = td.querySelector(".cell-message");
+      var input = td.querySelector("input.grid-input");
+      if (old) old.remove(); // the server's findings on this row are stale once it is edited
+      td.classList.remove("finding-error", "finding-warning");
+      if (input) input.removeAttribute("aria-invalid");
+      var messages = failing[td.dataset.column];
+      if (!messages) return;
+      td.classList.add("finding-error");
+      var box = document.createElement("div");
+      box.className = "cell-message live";
+      box.setAttribute("role", "note");
+      box.id = "live-" + (input ? input.name : td.dataset.column);
+      box.dataset.testid = "live-" + (input ? input.dataset.testid.replace(/^cell-/, "") : td.dataset.column);
+      box.setAttribute("data-testid", box.dataset.testid);
+      messages.forEach(function (text) {
+        var line = document.createElement("div");
+        line.textContent = text;
+        box.appendChild(line);
+      });
+      td.appendChild(box);
+      if (input) {
+        input.setAttribute("aria-invalid", "true");
+        input.setAttribute("aria-describedby", box.id);
+      }
     });
   }
 
@@ -87,7 +143,11 @@
 
   function init() {
     document.querySelectorAll("[data-grid]").forEach(function (grid) {
-      grid.addEventListener("input", function () { recompute(grid); });
+      grid.addEventListener("input", function (event) {
+        recompute(grid);
+        var tr = event.target.closest && event.target.closest("tbody tr");
+        if (tr) checkRow(grid, tr);
+      });
       grid.addEventListener("keydown", onKey);
       inputsOf(grid).forEach(function (input) {
         input.addEventListener("focus", function () { input.select(); });

@@ -42,6 +42,9 @@ def test_lan_fills_form_06_fixes_a_broken_rule_attaches_the_pdf_and_submits(
         page.keyboard.type(str(value))
         page.keyboard.press("Tab")
     expect(page.get_by_test_id("total-06-received_total")).to_have_text("6")  # computed as she types
+    # R1 is checked as she types, its message on the cell, before anything is saved.
+    page.get_by_test_id("cell-06-HT-received_total").focus()
+    expect(page.get_by_test_id("live-06-HT-received_total")).to_contain_text("Tổng số hồ sơ nhận giải quyết phải bằng")
     # Enter moves down the column, the arrows back up.
     page.get_by_test_id("cell-06-CT-carried_over").click()
     page.keyboard.press("Enter")
