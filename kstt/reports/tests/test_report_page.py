@@ -7,7 +7,7 @@ district, the dossier feed and anonymous visitors never see it.
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -24,6 +24,7 @@ from kstt.reports.models import Draft, ReportInstance, ReportVersion
 from kstt.reports.tests.test_documents import Identity, make_pdf, sign
 from kstt.tests.cast import NOW
 from kstt.units import selectors as units
+from kstt.units.services import load_units
 
 FORM = "06/VPCP/KSTT"
 URL = "/reports/W05341/2021Q3/"
@@ -93,8 +94,12 @@ def narrative() -> dict[str, str]:
     return {f"s|{key}": text for key, text in SECTIONS.items()}
 
 
+def report_of(period: str) -> ReportInstance:
+    return ReportInstance.objects.get(unit__code="W05341", period=period)
+
+
 def report() -> ReportInstance:
-    return ReportInstance.objects.get(unit__code="W05341", period="2021Q3")
+    return report_of("2021Q3")
 
 
 # --- Opening -----------------------------------------------------------------------------------------------
@@ -304,6 +309,30 @@ def test_a_submitted_report_cannot_be_changed_by_a_late_post(lan_client, signed_
     response = lan_client.post(URL, {**fields, "action": "save", **cells("HT", ROW | {"carried_over": 9})})
     assert response.status_code == 302
     assert Draft.objects.get(instance=report()).values[FORM]["HT"]["carried_over"] == 1
+
+
+def test_the_page_reads_the_report_in_a_fixed_number_of_queries(lan_client, django_assert_max_num_queries):
+    post(lan_client, cells("HT", ROW) | cells("CT", ROW) | cells("DD", ROW) | narrative())
+    with django_assert_max_num_queries(20):
+        assert lan_client.get(URL).status_code == 200
+
+
+TWO_LEVELS = "code,name,level,kind,parent_code\nW05341,Ủy ban nhân dân xã Yên Nghiệp,commune,xã,P17\n"
+
+
+def test_in_the_two_level_shape_the_page_sends_the_report_to_the_province(
+    client, settings, lan, minh, hoa, kstt_report, cast
+):
+    load_units(data=TWO_LEVELS.encode(), effective_from=date(2025, 7, 1), at=NOW, source="reform")
+    settings.KSTT_CLOCK = datetime(2025, 9, 15, 3, 0, tzinfo=UTC)
+    client.force_login(lan)
+    html = client.get("/reports/W05341/2025Q3/").content.decode()
+    assert "Ủy ban nhân dân tỉnh Hòa Bình" in html and 'name="v|06/VPCP/KSTT|HT|received_total"' in html
+    assert report_of("2025Q3").recipient.code == "P17"
+    client.force_login(hoa)
+    assert client.get("/reports/W05341/2025Q3/").status_code == 200
+    client.force_login(minh)  # Lạc Sơn no longer stands above Yên Nghiệp
+    assert client.get("/reports/W05341/2025Q3/").status_code == 404
 
 
 # --- Who may see it ---------------------------------------------------------------------------------------

@@ -164,12 +164,24 @@
       sending = true;
       var action = form.querySelector("[data-action]");
       if (event.submitter && event.submitter.name === "action") action.value = event.submitter.value;
+      // Empty cells are not sent (an absent cell is an empty one): a form of many rows stays under the
+      // server's limit on the number of fields.
+      form.querySelectorAll("input.grid-input").forEach(function (input) {
+        if (input.value.trim() === "") input.disabled = true;
+      });
       // Disabled after this tick, so the browser still sends the form the click started.
       setTimeout(function () {
         form.querySelectorAll("button[type=submit]").forEach(function (button) { button.disabled = true; });
       }, 0);
     });
   }
+
+  // Back to this page from the history: everything usable again.
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("[data-report-form] input.grid-input, [data-report-form] button").forEach(function (el) {
+      el.disabled = false;
+    });
+  });
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
