@@ -264,7 +264,7 @@ def _post(request: HttpRequest, ctx: _Context, instance: ReportInstance) -> Http
     def again(problem: dict[str, Any], status: int, revision: int | None = None) -> HttpResponse:
         return _render(
             request, ctx, instance, values=values, narrative=narrative, explanation=explanation,
-            revision=page.cleaned_data.get("revision") if revision is None and page.is_valid() else revision,
+            revision=page.cleaned_data.get("revision") if revision is None else revision,
             idempotency_key=key, problem=problem, status=status,
         )  # fmt: skip
 
