@@ -68,6 +68,8 @@ def _missing(request: HttpRequest, ctx: _Context, message: str, *, status: int) 
 @login_required
 def report_page(request: HttpRequest, unit_code: str, period: str) -> HttpResponse:
     ctx = _resolve(request, unit_code, period)
+    if request.method == "POST" and not ctx.editor:
+        raise Http404("Not found.")  # readers read; only the unit's reporters write
     if ctx.editor:
         if ctx.window[0] > clock.today():
             return _missing(request, ctx, _("This period has not started yet: there is nothing to report."), status=404)
@@ -91,8 +93,6 @@ def report_page(request: HttpRequest, unit_code: str, period: str) -> HttpRespon
             return _missing(request, ctx, _("The unit has not started this report yet."), status=200)
         instance = found
     if request.method == "POST":
-        if not ctx.editor:
-            raise Http404("Not found.")
         return _post(request, ctx, instance)
     return _render(request, ctx, instance)
 
