@@ -25,6 +25,7 @@ urlpatterns = [
     path("incidents/", include("kstt.incidents.urls")),
     path("notifications/", include("kstt.notifications.urls")),
     path("review/", include("kstt.reports.review_urls")),
+    path("reports/", include("kstt.reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/units/", units_api.UnitList.as_view(), name="api-units"),

@@ -1,0 +1,336 @@
+"""The reporter's report page: fill the forms and the narrative, attach the signed PDF, submit.
+
+/reports/<unit>/<period>/ — the unit's reporters edit it (draft or returned); the reviewers above the unit
+and administrators read it; for anyone else it does not exist (404). Every write goes through
+kstt.reports.services; the page only turns its domain errors into messages, and keeps what the reporter
+typed whenever a write is refused.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from kstt import clock
+from kstt.accounts import access
+from kstt.catalogue import selectors as catalogue
+from kstt.catalogue.models import FormDefinition, ReportType
+from kstt.catalogue.rules.forms import FormSpec, parse_form_spec
+from kstt.catalogue.rules.periods import Period, PeriodError
+from kstt.reports import documents, rules, selectors, services
+from kstt.reports.choices import Flag as ReportFlag
+from kstt.reports.choices import ReportStatus, ReturnReason
+from kstt.reports.forms import ReportPageForm, build_grid, parse_narrative, parse_values, row_sources
+from kstt.reports.models import Draft, ReportInstance, ReportVersion
+from kstt.units import selectors as units
+from kstt.units.models import UnitVersion
+
+
+class _Context:
+    """The report, its unit as it was, and what the user may do with it."""
+
+    def __init__(self, *, version: UnitVersion, period: Period, report_type: ReportType, editor: bool) -> None:
+        self.version, self.period, self.report_type, self.editor = version, period, report_type, editor
+        self.window = period.window(report_type.cutoff_day)
+
+
+def _resolve(request: HttpRequest, unit_code: str, period_code: str) -> _Context:
+    report_type = catalogue.report_type()
+    if report_type is None:
+        raise Http404("No report type.")
+    try:
+        period = Period.parse(period_code)
+    except PeriodError:
+        raise Http404("No such period.") from None
+    window_end = period.window(report_type.cutoff_day)[1]
+    version, _access = access.unit_for_user(user=request.user, code=unit_code, on=window_end)
+    editor = access.may_report_for(request.user, version.unit)
+    return _Context(version=version, period=period, report_type=report_type, editor=editor)
+
+
+def _missing(request: HttpRequest, ctx: _Context, message: str, *, status: int) -> HttpResponse:
+    return render(
+        request, "reports/report_missing.html", {"ctx": ctx, "unit": ctx.version, "message": message}, status=status
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def report_page(request: HttpRequest, unit_code: str, period: str) -> HttpResponse:
+    ctx = _resolve(request, unit_code, period)
+    if request.method == "POST" and not ctx.editor:
+        raise Http404("Not found.")  # readers read; only the unit's reporters write
+    if ctx.editor:
+        if ctx.window[0] > clock.today():
+            return _missing(request, ctx, _("This period has not started yet: there is nothing to report."), status=404)
+        try:
+            instance = services.open_instance(
+                unit=ctx.version.unit,
+                report_type=ctx.report_type,
+                period=ctx.period,
+                at=clock.now(),
+                actor=request.user,
+            )
+        except services.NotOwed:
+            return _missing(request, ctx, _("Your unit owes no report for this period."), status=404)
+    else:
+        found = (
+            ReportInstance.objects.filter(unit=ctx.version.unit, report_type=ctx.report_type, period=ctx.period.code)
+            .select_related("unit", "recipient")
+            .first()
+        )
+        if found is None:
+            return _missing(request, ctx, _("The unit has not started this report yet."), status=200)
+        instance = found
+    if request.method == "POST":
+        return _post(request, ctx, instance)
+    return _render(request, ctx, instance)
+
+
+def _editable(ctx: _Context, instance: ReportInstance) -> bool:
+    return ctx.editor and instance.status in rules.EDITABLE
+
+
+def _render(
+    request: HttpRequest,
+    ctx: _Context,
+    instance: ReportInstance,
+    *,
+    values: dict[str, Any] | None = None,
+    narrative: dict[str, str] | None = None,
+    revision: int | None = None,
+    explanation: str = "",
+    idempotency_key: str = "",
+    problem: dict[str, Any] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    draft = Draft.objects.select_related("document", "updated_by").get(instance=instance)
+    versions = list(selectors.versions_of(instance))
+    latest = versions[-1] if versions else None
+    editable = _editable(ctx, instance)
+    shown: Draft | ReportVersion
+    if editable or latest is None:
+        shown = Draft(
+            instance=instance,
+            values=draft.values if values is None else values,
+            narrative=draft.narrative if narrative is None else narrative,
+            reasons=draft.reasons,
+            document=draft.document,
+        )
+        findings, problems = services.checks(instance, shown)
+        flags = rules.flags(findings=[(f["rule"], f["severity"]) for f in findings], problems=problems)
+        document = draft.document
+    else:
+        shown = latest
+        findings, flags, document = latest.findings, latest.flags, latest.document
+        problems = []
+    forms = catalogue.forms_in_force(report_type=ctx.report_type, level=instance.level, on=ctx.window[1])
+    children = list(units.children_on(ctx.version.unit, ctx.window[1]).select_related("unit"))
+    grids = [
+        build_grid(
+            form,
+            sources=row_sources(_spec(form), level=instance.level, children=children),
+            values=shown.values.get(form.code) or {},
+            findings=[f for f in findings if f.get("form") == form.code],
+        )
+        for form in forms
+    ]  # fmt: skip
+    outline = catalogue.outline_in_force(ctx.report_type, on=ctx.window[1])
+    sections = [
+        {"section": s, "text": shown.narrative.get(s.key, ""), "missing": _section_missing(s, shown.narrative)}
+        for s in (outline.spec.sections if outline else ())
+    ]
+    review = getattr(latest, "review", None) if latest is not None else None
+    context = {
+        "ctx": ctx,
+        "unit": ctx.version,
+        "instance": instance,
+        "recipient_name": _recipient_name(instance, ctx),
+        "draft": draft,
+        "editable": editable,
+        "grids": grids,
+        "outline": outline,
+        "sections": sections,
+        "document": document,
+        "verification": _verification(document.verification if document else None),
+        "flags": [ReportFlag(f).label for f in flags if f in ReportFlag.values],
+        "problems": [_problem_text(p if isinstance(p, dict) else p.as_json()) for p in problems],
+        "versions": versions,
+        "latest": latest,
+        "review": review,
+        "review_reasons": [ReturnReason(r).label for r in (review.reasons if review else []) if r in ReturnReason],
+        "revision": draft.revision if revision is None else revision,
+        "explanation": explanation,
+        "idempotency_key": idempotency_key or uuid.uuid4().hex,
+        "problem": problem,
+        "page_form": ReportPageForm(),
+        "max_document": filesizeformat(settings.KSTT_MAX_DOCUMENT_BYTES),
+    }
+    return render(request, "reports/report_page.html", context, status=status)
+
+
+def _recipient_name(instance: ReportInstance, ctx: _Context) -> str:
+    version = units.unit_on(instance.recipient.code, ctx.window[1])
+    return version.name if version is not None else instance.recipient.code
+
+
+def _spec(form: FormDefinition) -> FormSpec:
+    return parse_form_spec(form.definition)
+
+
+def _section_missing(section: Any, narrative: dict[str, str]) -> bool:
+    return bool(section.text and section.required and not str(narrative.get(section.key) or "").strip())
+
+
+def _problem_text(problem: dict[str, str]) -> str:
+    """A completeness problem (rules.md §2) as the reporter reads it."""
+    code, form, detail = problem.get("code"), problem.get("form", ""), problem.get("detail", "")
+    if code == "document":
+        return _("The signed report (PDF) is not attached.")
+    if code == "form":
+        return _("Form %(form)s is not filled in.") % {"form": form}
+    if code == "cells":
+        return _("Form %(form)s has empty required cells.") % {"form": form}
+    if code == "section":
+        return _("The outline section “%(section)s” is empty.") % {"section": detail}
+    return detail or str(code)
+
+
+def _verification(data: dict[str, Any] | None) -> dict[str, Any] | None:
+    """What the page says about the attached document's signature(s)."""
+    if not data:
+        return None
+    flags = []
+    for value in data.get("flags", []):
+        try:
+            flags.append(documents.Flag(value).label)
+        except ValueError:
+            flags.append(value)
+    signatures = []
+    for sig in data.get("signatures", []):
+        try:
+            trust = documents.Trust(sig.get("trust")).label
+        except ValueError:
+            trust = sig.get("trust", "")
+        signing_time = sig.get("signing_time")
+        signatures.append(
+            {
+                "signer": sig.get("signer_common_name") or "",
+                "organisation": sig.get("signer_organisation") or "",
+                "signing_time": datetime.fromisoformat(signing_time) if signing_time else None,
+                "intact": bool(sig.get("intact")),
+                "changed": bool(sig.get("changed_after_signing")),
+                "trust": trust,
+            }
+        )
+    return {"signed": bool(data.get("signed")), "flags": flags, "signatures": signatures}
+
+
+def _submitted_already(request: HttpRequest, instance: ReportInstance, key: str) -> HttpResponse:
+    """A repeated press of the same page's Submit: the version it made, as if this press had made it."""
+    version = ReportVersion.objects.get(instance=instance, idempotency_key=key)
+    messages.success(request, _("Version %(number)s is submitted.") % {"number": version.number})
+    return redirect(request.path)
+
+
+def _post(request: HttpRequest, ctx: _Context, instance: ReportInstance) -> HttpResponse:
+    here = request.path
+    action = request.POST.get("action", "save")
+    key = str(request.POST.get("idempotency_key") or "")[:128]
+    if action == "submit" and key and ReportVersion.objects.filter(instance=instance, idempotency_key=key).exists():
+        return _submitted_already(request, instance, key)  # the second click of a double click
+    if not _editable(ctx, instance):
+        messages.warning(request, _("This report has been submitted: it can be changed only once it is returned."))
+        return redirect(here)
+    draft = Draft.objects.get(instance=instance)
+    forms = catalogue.forms_in_force(report_type=ctx.report_type, level=instance.level, on=ctx.window[1])
+    specs = {form.code: _spec(form) for form in forms}
+    outline = catalogue.outline_in_force(ctx.report_type, on=ctx.window[1])
+    values = parse_values(request.POST, specs)
+    narrative = parse_narrative(request.POST, outline.spec.fields if outline else ())
+    page = ReportPageForm(request.POST, request.FILES)
+    explanation = str(request.POST.get("explanation") or "")
+
+    def again(problem: dict[str, Any], status: int, revision: int | None = None) -> HttpResponse:
+        return _render(
+            request, ctx, instance, values=values, narrative=narrative, explanation=explanation,
+            revision=page.cleaned_data.get("revision") if revision is None else revision,
+            idempotency_key=key, problem=problem, status=status,
+        )  # fmt: skip
+
+    if not page.is_valid():
+        errors = [str(e) for field_errors in page.errors.values() for e in field_errors]
+        return again({"kind": "document" if "document" in page.errors else "form", "messages": errors}, 400,
+                     revision=draft.revision if "revision" in page.errors else None)  # fmt: skip
+    upload = page.cleaned_data.get("document")
+    content = b""
+    check = None
+    if upload is not None:
+        content = upload.read()
+        try:
+            check = documents.check_uploaded_document(content)
+        except documents.DocumentError as exc:
+            return again({"kind": "document", "messages": [exc.message]}, 400)
+    try:
+        if values != draft.values or narrative != draft.narrative:
+            services.save_draft(
+                instance=instance, values=values, narrative=narrative, reasons=draft.reasons,
+                expected_revision=page.cleaned_data["revision"], at=clock.now(), actor=request.user,
+            )  # fmt: skip
+    except services.DraftConflict as exc:
+        if action == "submit" and key and ReportVersion.objects.filter(instance=instance, idempotency_key=key).exists():
+            return _submitted_already(request, instance, key)
+        who = exc.updated_by.get_full_name() or exc.updated_by.username if exc.updated_by else _("someone")
+        when = exc.updated_at.astimezone(clock.province_zone()).strftime("%H:%M %d/%m/%Y")
+        message = _(
+            "%(who)s saved this report at %(when)s, after you opened it. Nothing of yours was saved and "
+            "nothing of theirs was overwritten. Your figures are still on this page: compare them with the "
+            "saved ones (open the page in a new tab), then press Save draft again to replace theirs with yours."
+        ) % {"who": who, "when": when}
+        return again({"kind": "conflict", "messages": [message]}, 409, revision=exc.revision)
+    except services.StateError:
+        messages.warning(request, _("This report has been submitted: it can be changed only once it is returned."))
+        return redirect(here)
+    if upload is not None and check is not None:
+        services.attach_document(
+            instance=instance, name=upload.name or "document.pdf", content=content, verification=check.to_json(),
+            at=clock.now(), actor=request.user,
+        )  # fmt: skip
+    if action != "submit":
+        messages.success(request, _("The draft is saved."))
+        return redirect(here)
+    try:
+        version = services.submit(
+            instance=instance, explanation=explanation, idempotency_key=key or None, at=clock.now(), actor=request.user
+        )
+    except services.NotReady as exc:
+        missing = [_problem_text(p) for p in exc.problems]
+        return _render(request, ctx, instance, explanation=explanation, idempotency_key=key, status=400,
+                       problem={"kind": "not_ready", "messages": missing})  # fmt: skip
+    except services.ExplanationRequired as exc:
+        found = [_problem_text(p) for p in exc.problems] + [
+            f"{f['form']} · {f['row']} · {f['column']}: {f['message']}" for f in exc.findings
+        ]
+        flagged = [ReportFlag(f).label for f in exc.flags if f in ReportFlag.values]
+        problem = {"kind": "explain", "messages": found, "flags": flagged}
+        return _render(
+            request, ctx, instance, explanation=explanation, idempotency_key=key, status=400, problem=problem
+        )
+    except services.StateError:
+        messages.warning(request, _("This report has been submitted: it can be changed only once it is returned."))
+        return redirect(here)
+    messages.success(request, _("Version %(number)s is submitted.") % {"number": version.number})
+    return redirect(here)
+
+
+__all__ = ["ReportStatus", "report_page"]

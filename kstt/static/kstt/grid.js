@@ -1,0 +1,188 @@
+/* The report page's form grids (reports/report_page.html): totals as you type, spreadsheet keys, one submit.
+ *
+ * - Each grid's total row is the column sum of its rows' whole numbers (the server computes the same on save).
+ * - The rules "a == b + c" of the form (R1–R4 of form 06) and whole numbers are checked on the row being
+ *   typed in, the message on the cell as the server shows it; the server checks every rule again on save.
+ * - Tab / Shift+Tab move along a row (the browser's own order); Enter / Shift+Enter move down / up;
+ *   the arrow keys move between cells (left / right only when the caret is at the edge of the text).
+ * - A press of Submit (or Save) sends the form once: the pressed button's action is copied into a hidden
+ *   field, then every button is disabled until the page comes back.
+ */
+(function () {
+  "use strict";
+  var WHOLE = /^\s*[+-]?\d+\s*$/;
+
+  function inputsOf(grid) {
+    return Array.prototype.slice.call(grid.querySelectorAll("input.grid-input"));
+  }
+
+  function recompute(grid) {
+    grid.querySelectorAll("output[data-total]").forEach(function (out) {
+      var column = out.dataset.total;
+      var sum = 0;
+      var any = false;
+      grid.querySelectorAll("tbody td[data-column='" + column + "'] input.grid-input").forEach(function (input) {
+        var text = input.value.replace(/[\s\u00a0]/g, "");
+        if (WHOLE.test(text)) {
+          sum += parseInt(text, 10);
+          any = true;
+        }
+      });
+      out.textContent = any ? String(sum) : "";
+    });
+  }
+
+  var WHOLE_MESSAGE = "Số hồ sơ phải là số nguyên không âm";
+
+  function rulesOf(grid) {
+    var script = document.getElementById(grid.dataset.rules || "");
+    return script ? JSON.parse(script.textContent) : [];
+  }
+
+  function checkRow(grid, tr) {
+    var values = {};
+    var failing = {};
+    tr.querySelectorAll("td[data-column]").forEach(function (td) {
+      var input = td.querySelector("input.grid-input");
+      var text = input ? input.value.replace(/[\s\u00a0]/g, "") : "";
+      if (text === "") return;
+      if (/^\d+$/.test(text)) values[td.dataset.column] = parseInt(text, 10);
+      else (failing[td.dataset.column] = failing[td.dataset.column] || []).push(WHOLE_MESSAGE);
+    });
+    rulesOf(grid).forEach(function (rule) {
+      var names = [rule.left].concat(rule.right);
+      if (!names.every(function (name) { return name in values; })) return;
+      var sum = rule.right.reduce(function (total, name) { return total + values[name]; }, 0);
+      if (values[rule.left] !== sum) {
+        var shown = rule.right.map(function (name) { return values[name]; }).join(" + ");
+        (failing[rule.cell] = failing[rule.cell] || []).push(rule.message + ": " + values[rule.left] + " ≠ " + shown + " = " + sum);
+      }
+    });
+    tr.querySelectorAll("td[data-column]").forEach(function (td) {
+      var old = td.querySelector(".cell-message");
+      var input = td.querySelector("input.grid-input");
+      if (old) old.remove(); // the server's findings on this row are stale once it is edited
+      td.classList.remove("finding-error", "finding-warning");
+      if (input) input.removeAttribute("aria-invalid");
+      var messages = failing[td.dataset.column];
+      if (!messages) return;
+      td.classList.add("finding-error");
+      var box = document.createElement("div");
+      box.className = "cell-message live";
+      box.setAttribute("role", "note");
+      box.id = "live-" + (input ? input.name : td.dataset.column);
+      box.dataset.testid = "live-" + (input ? input.dataset.testid.replace(/^cell-/, "") : td.dataset.column);
+      box.setAttribute("data-testid", box.dataset.testid);
+      messages.forEach(function (text) {
+        var line = document.createElement("div");
+        line.textContent = text;
+        box.appendChild(line);
+      });
+      td.appendChild(box);
+      if (input) {
+        input.setAttribute("aria-invalid", "true");
+        input.setAttribute("aria-describedby", box.id);
+      }
+    });
+  }
+
+  function cellAt(grid, row, col) {
+    var rows = grid.querySelectorAll("tbody tr");
+    if (row < 0 || row >= rows.length) return null;
+    var inputs = rows[row].querySelectorAll("input.grid-input");
+    return col >= 0 && col < inputs.length ? inputs[col] : null;
+  }
+
+  function position(input) {
+    var tr = input.closest("tr");
+    var rows = Array.prototype.slice.call(tr.parentNode.querySelectorAll("tr"));
+    var cols = Array.prototype.slice.call(tr.querySelectorAll("input.grid-input"));
+    return { row: rows.indexOf(tr), col: cols.indexOf(input) };
+  }
+
+  function move(grid, input, dRow, dCol) {
+    var at = position(input);
+    var target = cellAt(grid, at.row + dRow, at.col + dCol);
+    if (target) {
+      target.focus();
+      target.select();
+      return true;
+    }
+    return false;
+  }
+
+  function onKey(event) {
+    var input = event.target;
+    if (!input.classList || !input.classList.contains("grid-input")) return;
+    var grid = input.closest("[data-grid]");
+    var start = input.selectionStart;
+    var end = input.selectionEnd;
+    var moved = false;
+    switch (event.key) {
+      case "Enter":
+        moved = move(grid, input, event.shiftKey ? -1 : 1, 0);
+        event.preventDefault(); // Enter never sends the form from a cell
+        break;
+      case "ArrowDown":
+        moved = move(grid, input, 1, 0);
+        break;
+      case "ArrowUp":
+        moved = move(grid, input, -1, 0);
+        break;
+      case "ArrowRight":
+        if (start === end && end === input.value.length) moved = move(grid, input, 0, 1);
+        break;
+      case "ArrowLeft":
+        if (start === end && start === 0) moved = move(grid, input, 0, -1);
+        break;
+      default:
+        return;
+    }
+    if (moved) event.preventDefault();
+  }
+
+  function init() {
+    document.querySelectorAll("[data-grid]").forEach(function (grid) {
+      grid.addEventListener("input", function (event) {
+        recompute(grid);
+        var tr = event.target.closest && event.target.closest("tbody tr");
+        if (tr) checkRow(grid, tr);
+      });
+      grid.addEventListener("keydown", onKey);
+      inputsOf(grid).forEach(function (input) {
+        input.addEventListener("focus", function () { input.select(); });
+      });
+    });
+    var form = document.querySelector("[data-report-form]");
+    if (!form) return;
+    var sending = false;
+    form.addEventListener("submit", function (event) {
+      if (sending) {
+        event.preventDefault(); // a second click while the first is on its way
+        return;
+      }
+      sending = true;
+      var action = form.querySelector("[data-action]");
+      if (event.submitter && event.submitter.name === "action") action.value = event.submitter.value;
+      // Empty cells are not sent (an absent cell is an empty one): a form of many rows stays under the
+      // server's limit on the number of fields.
+      form.querySelectorAll("input.grid-input").forEach(function (input) {
+        if (input.value.trim() === "") input.disabled = true;
+      });
+      // Disabled after this tick, so the browser still sends the form the click started.
+      setTimeout(function () {
+        form.querySelectorAll("button[type=submit]").forEach(function (button) { button.disabled = true; });
+      }, 0);
+    });
+  }
+
+  // Back to this page from the history: everything usable again.
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("[data-report-form] input.grid-input, [data-report-form] button").forEach(function (el) {
+      el.disabled = false;
+    });
+  });
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();

@@ -1,0 +1,84 @@
+"""Lan fills her commune's form 06 in the browser: a rule broken, its message on the cell, fixed, a PDF
+attached, submitted — on an office PC's 1366×768 screen, in Vietnamese."""
+
+import os
+
+import pytest
+from playwright.sync_api import expect
+
+from kstt.reports.models import ReportVersion
+from kstt.reports.tests.test_documents import make_pdf
+from kstt.tests.browser.conftest import ARTIFACTS
+from kstt.tests.browser.test_unit_search import log_in
+from kstt.tests.cast import NOW
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+ROW = [5, 2, 2, 1, 3, 1, 1, 1, 2, 1, 1]  # columns 3 … 13 of one field, every rule holding
+KEYS = [
+    "received_total", "received_online", "received_direct", "carried_over", "settled_total", "settled_early",
+    "settled_on_time", "settled_late", "pending_total", "pending_in_time", "pending_overdue",
+]  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def _setup(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    settings.KSTT_CLOCK = NOW
+
+
+def test_lan_fills_form_06_fixes_a_broken_rule_attaches_the_pdf_and_submits(
+    page, live_server, lan, kstt_report, tmp_path
+):
+    page.set_viewport_size({"width": 1366, "height": 768})
+    log_in(page, live_server, "lan")
+    page.get_by_test_id("owed-W05341-2021Q3").get_by_test_id("open-report").click()
+    expect(page.get_by_role("heading", name="Ủy ban nhân dân xã Yên Nghiệp")).to_be_visible()
+
+    # She types the first row with the keyboard only: each Tab moves one cell to the right.
+    first = page.get_by_test_id("cell-06-HT-received_total")
+    first.click()
+    for value in [6, *ROW[1:]]:  # column 3 is one too many: R1 and R4 break
+        page.keyboard.type(str(value))
+        page.keyboard.press("Tab")
+    expect(page.get_by_test_id("total-06-received_total")).to_have_text("6")  # computed as she types
+    # R1 is checked as she types, its message on the cell, before anything is saved.
+    page.get_by_test_id("cell-06-HT-received_total").focus()
+    expect(page.get_by_test_id("live-06-HT-received_total")).to_contain_text("Tổng số hồ sơ nhận giải quyết phải bằng")
+    # Enter moves down the column, the arrows back up.
+    page.get_by_test_id("cell-06-CT-carried_over").click()
+    page.keyboard.press("Enter")
+    expect(page.get_by_test_id("cell-06-DD-carried_over")).to_be_focused()
+    page.keyboard.press("ArrowUp")
+    expect(page.get_by_test_id("cell-06-CT-carried_over")).to_be_focused()
+    page.keyboard.press("ArrowRight")  # the caret is at the end of the (empty) text: next cell
+    expect(page.get_by_test_id("cell-06-CT-settled_total")).to_be_focused()
+
+    page.get_by_label("I.1. Công tác chỉ đạo, điều hành").fill("Ban hành kế hoạch KSTT năm 2021.")
+    page.get_by_role("button", name="Lưu nháp").click()
+    expect(page.get_by_text("Đã lưu bản nháp.")).to_be_visible()
+
+    # The broken rule is shown on its cell, in Vietnamese.
+    page.get_by_test_id("cell-06-HT-received_total").focus()
+    message = page.get_by_test_id("msg-06-HT-received_total")
+    expect(message).to_be_visible()
+    expect(message).to_contain_text("Tổng số hồ sơ nhận giải quyết phải bằng")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "report-entry-1366x768.png"))
+
+    # She fixes it, attaches the (unsigned) PDF and submits.
+    page.get_by_test_id("cell-06-HT-received_total").fill("5")
+    expect(page.get_by_test_id("total-06-received_total")).to_have_text("5")
+    pdf = tmp_path / "bao-cao-quy-3.pdf"
+    pdf.write_bytes(make_pdf(b"BT /F1 12 Tf 72 720 Td (Bao cao KSTT quy III) Tj ET"))
+    page.get_by_label("Chọn tệp PDF đã ký số", exact=False).set_input_files(str(pdf))
+    page.get_by_role("button", name="Đính kèm").click()
+    expect(page.get_by_test_id("document-unsigned")).to_be_visible()
+    expect(page.get_by_test_id("msg-06-HT-received_total")).to_have_count(0)
+
+    page.get_by_test_id("submit").dblclick()  # a double click submits once
+    expect(page.get_by_test_id("submitted")).to_be_visible()
+    expect(page.get_by_test_id("report-status")).to_have_text("Đã gửi")
+    assert ReportVersion.objects.count() == 1
+    if os.environ.get("KSTT_KEEP_SCREENSHOTS"):
+        page.screenshot(path=str(ARTIFACTS / "report-submitted-1366x768.png"), full_page=True)
