@@ -23,6 +23,7 @@ urlpatterns = [
     path("catalogue/", include("kstt.catalogue.urls")),
     path("incidents/", include("kstt.incidents.urls")),
     path("notifications/", include("kstt.notifications.urls")),
+    path("reports/", include("kstt.reports.excel_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/units/", units_api.UnitList.as_view(), name="api-units"),

@@ -32,7 +32,7 @@ from kstt.catalogue.models import ProcedureField
 from kstt.catalogue.rules.forms import TOTAL, FormRow, check_previous, is_whole, parse_form_spec
 from kstt.catalogue.rules.periods import Period, previous_period
 from kstt.compilation import selectors as compilation
-from kstt.compilation.compiled import FORM06_COLUMNS, CompiledForm06
+from kstt.compilation.compiled import FORM06_COLUMNS, CompiledForm06, Form06Row
 from kstt.reports.models import ReportInstance, ReportVersion
 
 FORM06 = compilation.FORM06
@@ -117,7 +117,9 @@ def difference_findings(
             "reason": d.reason,
             "link": links.get(d.row, "").replace("{column}", d.column),
         }
-        findings.append(base | {"severity": "warning", "message": message + (f" (lý do: {d.reason})" if d.reason else "")})
+        findings.append(
+            base | {"severity": "warning", "message": message + (f" (lý do: {d.reason})" if d.reason else "")}
+        )
         if not d.reason and d.row != TOTAL:
             findings.append(
                 base | {"severity": "warning", "message": f"{message}: hãy ghi lý do sửa số liệu", "missing": "reason"}
@@ -140,7 +142,9 @@ def computed_form06(instance: ReportInstance) -> CompiledForm06 | None:
     if not _form06_applies(instance):
         return None
     try:
-        whole = compilation.scope(unit=instance.unit, period=Period.parse(instance.period), report_type=instance.report_type)
+        whole = compilation.scope(
+            unit=instance.unit, period=Period.parse(instance.period), report_type=instance.report_type
+        )
     except compilation.CompilationError:
         return None
     own = dataclasses.replace(whole, compiled=False, members=(whole.unit,))
@@ -173,9 +177,7 @@ def cell_links(instance: ReportInstance, rows: Sequence[str]) -> dict[str, str]:
     if instance.level in compilation.COMPILED_LEVELS:
         return {}
     base = reverse("compilation:form06_cell", args=[instance.unit.code])
-    return {
-        row: f"{base}?{urlencode({'period': instance.period, 'row': row})}&column={{column}}" for row in rows
-    }
+    return {row: f"{base}?{urlencode({'period': instance.period, 'row': row})}&column={{column}}" for row in rows}
 
 
 def reconciliation_findings(
@@ -243,10 +245,58 @@ def previous_findings(instance: ReportInstance, values: Mapping[str, Any]) -> li
 # --- The rows of the unit's form ----------------------------------------------------------------------------
 
 
-def form06_rows(instance: ReportInstance, *, values: Mapping[str, Any], computed: Mapping[str, Any]) -> list[tuple[str, str]]:
+def form06_rows(
+    instance: ReportInstance, *, values: Mapping[str, Any], computed: Mapping[str, Any]
+) -> list[tuple[str, str]]:
     """(code, name) of the rows of the unit's form 06: the procedure fields of its level, then any field
     the dossiers or the draft name that the catalogue does not list for that level (sorted)."""
     names = catalogue.field_names(instance.level)
     own = list(ProcedureField.objects.filter(level=instance.level).order_by("code").values_list("code", flat=True))
     extra = sorted({*computed, *values} - {*own, TOTAL})
     return [(code, names.get(code, code)) for code in [*own, *extra]]
+
+
+# --- The unit's form 06 as the official workbook (issue 8, point 5) ------------------------------------------
+
+
+class NoForm06(ValueError):
+    """Form 06 is not this report's to fill, or cannot be laid out (no definition in force, no unit then)."""
+
+
+def _whole_or_none(value: object) -> int | None:
+    number = _as_number(value)
+    return int(number) if number is not None else None
+
+
+def _counts_or_none(cells: Mapping[str, object] | None) -> dict[str, Any]:
+    """A row's counts for the renderer: whole numbers, None where empty (the renderer leaves it blank)."""
+    return {c: _whole_or_none((cells or {}).get(c)) for c in FORM06_COLUMNS}
+
+
+def draft_form06(instance: ReportInstance, values: Mapping[str, Any], *, blank: bool = False) -> CompiledForm06:
+    """The unit's form 06 as the workbook renderer takes it (``kstt.exports.form06_xlsx``): the header of the
+    form computed for the unit (units, period, window, the definition in force), the rows of
+    ``form06_rows`` and the draft's figures, or none when ``blank``. A cell that is not a whole number is
+    left empty; a total row the draft lacks is the sum of the rows where a column has figures."""
+    if not _form06_applies(instance):
+        raise NoForm06(f"{instance.level} units do not fill {FORM06}")
+    try:
+        whole = compilation.scope(
+            unit=instance.unit, period=Period.parse(instance.period), report_type=instance.report_type
+        )
+    except compilation.CompilationError as exc:
+        raise NoForm06(str(exc)) from None
+    computed = compilation.compile_scope(dataclasses.replace(whole, compiled=False, members=(whole.unit,)))
+    typed: Mapping[str, Any] = {} if blank else (values.get(FORM06) or {})
+    rows = tuple(
+        Form06Row(code, name, _counts_or_none(typed.get(code)))
+        for code, name in form06_rows(instance, values=typed, computed={row.key: {} for row in computed.rows})
+    )
+    if TOTAL in typed:
+        total = _counts_or_none(typed[TOTAL])
+    else:
+        total = {}
+        for c in FORM06_COLUMNS:
+            figures = [row.counts[c] for row in rows if row.counts[c] is not None]
+            total[c] = sum(figures) if figures else None
+    return dataclasses.replace(computed, rows=rows, total=total)

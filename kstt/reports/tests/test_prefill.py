@@ -75,7 +75,9 @@ def test_the_history_loader_does_not_prefill(dossiers, commune_yen_nghiep, kstt_
     assert version.values == {}
 
 
-def test_a_clean_prefilled_report_submits_without_r8(dossiers, lan, commune_yen_nghiep, kstt_report, settings, tmp_path):
+def test_a_clean_prefilled_report_submits_without_r8(
+    dossiers, lan, commune_yen_nghiep, kstt_report, settings, tmp_path
+):
     settings.MEDIA_ROOT = tmp_path
     report = services.open_instance(unit=commune_yen_nghiep, report_type=kstt_report, period="2021Q3", at=T1, actor=lan)
     services.save_draft(instance=report, values=report.draft.values, narrative=NARRATIVE, reasons={},

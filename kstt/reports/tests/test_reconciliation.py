@@ -29,8 +29,12 @@ COMPUTED = {"HT": {"received_total": 3, "settled_total": 2}, "total": {"received
     ("values", "reasons", "expected"),
     [
         pytest.param(COMPUTED, {}, [], id="as-computed"),
-        pytest.param({"HT": {"received_total": "3", "settled_total": 2.0}, "total": COMPUTED["total"]}, {}, [],
-                     id="same-number-typed-as-text-or-float"),  # fmt: skip
+        pytest.param(
+            {"HT": {"received_total": "3", "settled_total": 2.0}, "total": COMPUTED["total"]},
+            {},
+            [],
+            id="same-number-typed-as-text-or-float",
+        ),
         pytest.param(
             {"HT": {"received_total": 4, "settled_total": 2}, "total": COMPUTED["total"]},
             {},
@@ -55,12 +59,16 @@ COMPUTED = {"HT": {"received_total": 3, "settled_total": 2}, "total": {"received
             [Difference("CT", "received_total", 1, 0, "")],
             id="a-row-without-dossiers-counts-zero-and-empty-is-not-a-difference",
         ),
-        pytest.param(COMPUTED | {"HT": {"received_total": "ba", "settled_total": 2}}, {}, [],
-                     id="not-a-number-is-left-to-R5"),  # fmt: skip
+        pytest.param(
+            COMPUTED | {"HT": {"received_total": "ba", "settled_total": 2}}, {}, [], id="not-a-number-is-left-to-R5"
+        ),
     ],
 )
 def test_reconcile(values, reasons, expected):
-    assert reconcile(values=values, computed=COMPUTED, reasons=reasons, columns=("received_total", "settled_total")) == expected
+    assert (
+        reconcile(values=values, computed=COMPUTED, reasons=reasons, columns=("received_total", "settled_total"))
+        == expected
+    )
 
 
 def test_the_findings_name_both_values_and_ask_for_a_reason():
@@ -228,7 +236,10 @@ def test_a_blank_required_section_makes_the_report_incomplete(lan, commune_yen_n
     with pytest.raises(services.ExplanationRequired) as refused:
         services.submit(instance=report, at=T2, actor=lan)
     assert refused.value.flags == ["incomplete"]
-    assert [(p["code"], p["detail"]) for p in refused.value.problems] == [("section", "feedback"), ("section", "next_tasks")]
+    assert [(p["code"], p["detail"]) for p in refused.value.problems] == [
+        ("section", "feedback"),
+        ("section", "next_tasks"),
+    ]
     version = services.submit(instance=report, explanation="Bổ sung sau", at=T2, actor=lan)
     assert version.flags == ["incomplete"]
 
