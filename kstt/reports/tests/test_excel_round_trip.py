@@ -222,7 +222,7 @@ def test_an_upload_from_an_old_page_is_refused(client, lan, dossiers):
     services.save_draft(instance=draft.instance, values=draft.values, narrative={"direction": "Lan"}, reasons={},
                         expected_revision=stale, at=NOW, actor=lan)  # fmt: skip
     before = draft_of()
-    unchanged(upload(client, data, stale), before, status=409)
+    unchanged(upload(client, data, stale), before, status=409, text="Đã có người lưu báo cáo này")
 
 
 def test_a_submitted_report_takes_no_upload(client, lan, dossiers):
@@ -235,7 +235,7 @@ def test_a_submitted_report_takes_no_upload(client, lan, dossiers):
                              actor=lan)  # fmt: skip
     services.submit(instance=draft.instance, at=NOW, actor=lan)
     before = draft_of()
-    unchanged(upload(client, data, before.revision), before, status=409)
+    unchanged(upload(client, data, before.revision), before, status=409, text="chỉ sửa được khi báo cáo bị trả lại")
 
 
 def test_the_upload_page_shows_the_buttons_in_vietnamese(client, lan, dossiers):
