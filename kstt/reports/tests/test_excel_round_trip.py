@@ -296,8 +296,11 @@ def test_anonymous_visitors_are_sent_to_log_in(client, dossiers, name):
         pytest.param("NOPE", "2021Q3", id="unknown-unit"),
         pytest.param("W05341", "2021X9", id="bad-period"),
         pytest.param("W05341", "2021M9", id="a-period-not-in-the-schedule"),
+        pytest.param("W05341", "2022Q1", id="a-period-not-started"),
     ],
 )
 def test_a_report_that_is_not_owed_is_not_found(client, lan, dossiers, unit, period):
     client.force_login(lan)
     assert client.get(url("download", unit=unit, period=period)).status_code == 404
+    assert client.get(url("upload", unit=unit, period=period)).status_code == 404
+    assert not ReportInstance.objects.exists()
