@@ -24,6 +24,7 @@ urlpatterns = [
     path("catalogue/", include("kstt.catalogue.urls")),
     path("incidents/", include("kstt.incidents.urls")),
     path("notifications/", include("kstt.notifications.urls")),
+    path("reports/", include("kstt.reports.excel_urls")),
     path("review/", include("kstt.reports.review_urls")),
     path("reports/", include("kstt.reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -242,8 +242,8 @@ class _Body:
         row, self.next_row = self.next_row, self.next_row + 1
         cells: dict[int, object] = dict.fromkeys(range(1, self.last_col + 1))
         cells[self.stt_col], cells[self.label_col] = stt, label
-        if counts is not None:
-            cells |= {c.number: int(counts[c.key]) for c in self.columns}
+        if counts is not None:  # a count left empty (a blank form, a draft not filled in) stays empty
+            cells |= {c.number: None if counts.get(c.key) is None else int(counts[c.key]) for c in self.columns}
         for col, value in cells.items():
             align = "center" if col == self.stt_col else "left" if col == self.label_col else "right"
             self.out.put(row, col, value, bold=bold, align=align, border=True)

@@ -25,7 +25,7 @@ from kstt.catalogue import selectors as catalogue
 from kstt.catalogue.models import ReportType
 from kstt.catalogue.rules.forms import REQUIRED, TOTAL, FormRow, check_form, parse_form_spec
 from kstt.catalogue.rules.periods import Period, PeriodError
-from kstt.reports import rules
+from kstt.reports import prefill, rules
 from kstt.reports.choices import Decision, ReportStatus
 from kstt.reports.models import Draft, NarrativeDocument, ReportInstance, ReportVersion, Review
 from kstt.units import selectors as units
@@ -154,7 +154,9 @@ def _window_end(instance: ReportInstance) -> Any:
 # --- Opening a report -------------------------------------------------------------------------------------
 
 
-def _open(*, unit: Unit, report_type: ReportType, period: Period, at: datetime, actor: Any) -> ReportInstance:
+def _open(
+    *, unit: Unit, report_type: ReportType, period: Period, at: datetime, actor: Any, prefilled: bool = False
+) -> ReportInstance:
     existing = ReportInstance.objects.filter(unit=unit, report_type=report_type, period=period.code).first()
     if existing is not None:
         return existing
@@ -178,14 +180,12 @@ def _open(*, unit: Unit, report_type: ReportType, period: Period, at: datetime, 
             )
     except IntegrityError:  # opened at the same moment by someone else
         return ReportInstance.objects.get(unit=unit, report_type=report_type, period=period.code)
-    Draft.objects.create(instance=instance, updated_at=at, updated_by=_actor(actor))
-    audit.record(
-        actor=actor,
-        event="reports.opened",
-        at=at,
-        target=instance,
-        data={"unit": unit.code, "report": report_type.code, "period": period.code, "recipient": version.parent_id},
-    )
+    values = prefill.prefill_values(instance) if prefilled else {}
+    Draft.objects.create(instance=instance, values=values, updated_at=at, updated_by=_actor(actor))
+    data = {"unit": unit.code, "report": report_type.code, "period": period.code, "recipient": version.parent_id}
+    if values:
+        data["prefilled"] = sorted(values)  # the forms that start from the dossiers (forms.md R8)
+    audit.record(actor=actor, event="reports.opened", at=at, target=instance, data=data)
     return instance
 
 
@@ -193,14 +193,15 @@ def _open(*, unit: Unit, report_type: ReportType, period: Period, at: datetime, 
 def open_instance(
     *, unit: Unit, report_type: ReportType, period: Period | str, at: datetime, actor: Any
 ) -> ReportInstance:
-    """The report the unit owes for that period, with its draft: created on first use."""
+    """The report the unit owes for that period, with its draft: created on first use, its form 06
+    starting from the figures computed from the unit's dossiers where they exist (prefill.py)."""
     if not access.may_report_for(actor, unit):
         raise NotAllowed("only a reporter of the unit opens its reports")
     try:
         parsed = period if isinstance(period, Period) else Period.parse(period)
     except PeriodError as exc:
         raise NotOwed(str(exc)) from None
-    return _open(unit=unit, report_type=report_type, period=parsed, at=at, actor=actor)
+    return _open(unit=unit, report_type=report_type, period=parsed, at=at, actor=actor, prefilled=True)
 
 
 # --- The draft --------------------------------------------------------------------------------------------
@@ -301,14 +302,19 @@ def attach_document(
 
 
 def _required_sections(instance: ReportInstance) -> list[str]:
-    """The outline's required sections. The outline catalogue (issue 8, point 2) plugs in here."""
-    return []
+    """The required sections of the outline in force at the end of the report's window, in order."""
+    outline = catalogue.outline_in_force(instance.report_type, on=_window_end(instance))
+    if outline is None:
+        return []
+    return [section.key for section in outline.spec.fields if section.required]
 
 
 def _extra_findings(instance: ReportInstance, draft: Draft) -> list[dict[str, str]]:
-    """Findings of the rules that need more than the form itself: R7 against the unit's previous
-    period, R8 against the dossiers (issue 8, points 4 and 6) plug in here."""
-    return []
+    """Findings of the rules that need more than the form itself: R7 against the latest submitted
+    version of the unit's previous period, R8 against the dossiers (prefill.py)."""
+    return prefill.previous_findings(instance, draft.values) + prefill.reconciliation_findings(
+        instance, draft.values, draft.reasons
+    )
 
 
 def checks(instance: ReportInstance, draft: Draft) -> tuple[list[dict[str, str]], list[rules.Problem]]:

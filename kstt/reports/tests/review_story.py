@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from kstt.reports import services
+from kstt.reports.tests.test_submission_services import NARRATIVE  # every required section of the outline
 
 FORM = "06/VPCP/KSTT"
 SUBMITTED = datetime(2021, 9, 15, 3, 0, tzinfo=UTC)  # 15/09/2021 10:00 in Hà Nội
@@ -32,8 +33,8 @@ BROKEN = {FORM: {"HT": ROW | {"received_total": 6}, "total": ROW | {"received_to
 def fill(report, reporter, values=GOOD, *, at=SUBMITTED, narrative=None, signed=True):
     report.refresh_from_db()
     services.save_draft(
-        instance=report, values=values, narrative=narrative or {"direction": "Kết quả quý III"}, reasons={},
-        expected_revision=report.draft.revision, at=at, actor=reporter,
+        instance=report, values=values, narrative=NARRATIVE | (narrative or {"direction": "Kết quả quý III"}),
+        reasons={}, expected_revision=report.draft.revision, at=at, actor=reporter,
     )  # fmt: skip
     verification = (
         {"signed": True, "flags": [], "signatures": [{"signer_common_name": "Nguyễn Văn Chủ Tịch",

@@ -20,7 +20,7 @@ from kstt.accounts.choices import Role
 from kstt.accounts.services import save_user
 from kstt.reports.models import NarrativeDocument, ReportInstance, ReportVersion, Review
 from kstt.reports.tests.test_documents import Identity, make_pdf, replace_first_page_content, sign
-from kstt.reports.tests.test_submission_services import BROKEN, GOOD, T1, TWO_LEVELS
+from kstt.reports.tests.test_submission_services import BROKEN, GOOD, NARRATIVE, T1, TWO_LEVELS
 from kstt.tests.cast import AT
 from kstt.units.services import load_units
 
@@ -64,7 +64,7 @@ def url(name: str, *extra: object, unit: str = UNIT, period: str = PERIOD) -> st
 
 
 def put_draft(client: APIClient, revision: int, values=GOOD, narrative=None, period: str = PERIOD):
-    body = {"revision": revision, "values": values, "narrative": narrative or {"results": "Kết quả"}, "reasons": {}}
+    body = {"revision": revision, "values": values, "narrative": narrative or NARRATIVE, "reasons": {}}
     return client.put(url("api-report-draft", period=period), body, format="json")
 
 
@@ -110,14 +110,14 @@ def test_lan_submits_minh_returns_lan_corrects_and_minh_accepts(filled, lan, min
     detail = filled.get(url("api-report")).json()
     assert detail["report"]["status"] == "returned"
     revision = detail["draft"]["revision"]
-    assert put_draft(filled, revision, narrative={"results": "Đã sửa"}).status_code == 200
+    assert put_draft(filled, revision, narrative=NARRATIVE | {"results": "Đã sửa"}).status_code == 200
     v2 = filled.post(url("api-report-submit"), {}, format="json", HTTP_IDEMPOTENCY_KEY="k-2")
     assert v2.status_code == 201 and v2.json()["number"] == 2
 
     assert reviewer.post(url("api-report-accept", 2), {"text": "Đạt"}, format="json").status_code == 200
     versions = reviewer.get(url("api-report-versions")).json()
     assert [(v["number"], v["review"]["decision"]) for v in versions] == [(1, "returned"), (2, "accepted")]
-    assert versions[1]["narrative"] == {"results": "Đã sửa"}
+    assert versions[1]["narrative"] == NARRATIVE | {"results": "Đã sửa"}
     report = ReportInstance.objects.get()
     assert (report.status, report.first_submitted_at) == ("accepted", T1)
     events = [e["event"] for e in reviewer.get(url("api-report-history")).json()]

@@ -100,9 +100,9 @@ def test_the_home_page_makes_a_fixed_number_of_queries(
     with django_assert_max_num_queries(40) as few:
         client.get(reverse("home") + "?period=2021Q3")
     baseline = len(few.captured_queries)
-    submitted(cast["W05341"], kstt_report, lan)
+    submitted(cast["W05341"], kstt_report, lan, explanation="Theo sổ theo dõi")
     for period in ("2021Q1", "2021Q2"):
-        submitted(cast["W05344"], kstt_report, nga, period=period, at=AT)
+        submitted(cast["W05344"], kstt_report, nga, period=period, at=AT, explanation="Theo sổ theo dõi")
     with django_assert_max_num_queries(baseline):
         client.get(reverse("home") + "?period=2021Q3")
     client.force_login(lan)

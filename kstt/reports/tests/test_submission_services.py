@@ -36,6 +36,10 @@ ROW = {
     "pending_overdue": 1,
 }
 GOOD = {FORM: {"HT": ROW, "total": ROW}}
+#: Every required section of the outline written (kstt-outline v1): otherwise the report is incomplete.
+REQUIRED_SECTIONS = ("direction", "regulation_control", "publication", "review", "feedback", "settlement",
+                     "one_stop", "e_procedures", "shortcomings", "next_tasks")  # fmt: skip
+NARRATIVE = {"results": "Kết quả"} | dict.fromkeys(REQUIRED_SECTIONS, "Đã thực hiện")
 BROKEN = {FORM: {"HT": ROW | {"received_total": 6}, "total": ROW | {"received_total": 6}}}  # R1 and R4 fail
 
 
@@ -52,7 +56,7 @@ def report(lan, commune_yen_nghiep, kstt_report):
 def fill(report, lan, values=GOOD, *, document=True, at=T1):
     draft = report.draft
     services.save_draft(
-        instance=report, values=values, narrative={"results": "Kết quả"}, reasons={}, expected_revision=draft.revision,
+        instance=report, values=values, narrative=NARRATIVE, reasons={}, expected_revision=draft.revision,
         at=at, actor=lan,
     )  # fmt: skip
     if document:
@@ -114,7 +118,7 @@ def test_two_saves_from_the_same_revision_the_second_is_refused(report, lan, com
 
 def test_each_save_is_in_the_audit_trail_with_the_changed_cells(report, lan):
     fill(report, lan)
-    services.save_draft(instance=report, values=BROKEN, narrative={"results": "Kết quả"}, reasons={},
+    services.save_draft(instance=report, values=BROKEN, narrative=NARRATIVE, reasons={},
                         expected_revision=1, at=T2, actor=lan)  # fmt: skip
     saves = [e for e in selectors.audit_trail(report) if e.event == "reports.draft_saved"]
     assert [e.data["revision"] for e in saves] == [1, 2]
@@ -185,13 +189,13 @@ def test_returned_then_resubmitted_is_version_2_and_keeps_the_first_time(report,
     services.return_report(version=v1, reasons=["inaccurate"], text="Kiểm tra lại dòng Hộ tịch", at=T3, actor=minh)
     report.refresh_from_db()
     assert report.status == "returned"
-    services.save_draft(instance=report, values=GOOD, narrative={"results": "Đã sửa"}, reasons={},
+    services.save_draft(instance=report, values=GOOD, narrative=NARRATIVE | {"results": "Đã sửa"}, reasons={},
                         expected_revision=report.draft.revision, at=T4, actor=lan)  # fmt: skip
     v2 = services.submit(instance=report, at=T4, actor=lan)
     report.refresh_from_db()
     assert (v2.number, v2.narrative, report.first_submitted_at, report.status) == (
         2,
-        {"results": "Đã sửa"},
+        NARRATIVE | {"results": "Đã sửa"},
         T2,
         "submitted",
     )

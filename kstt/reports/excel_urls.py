@@ -1,0 +1,9 @@
+from django.urls import path
+
+from kstt.reports import excel_views
+
+app_name = "reports_excel"
+urlpatterns = [
+    path("<str:unit>/<str:period>/excel/", excel_views.download, name="download"),
+    path("<str:unit>/<str:period>/excel/upload/", excel_views.upload, name="upload"),
+]

@@ -1,0 +1,137 @@
+"""The unit's form 06 as the official workbook: download it (prefilled or blank), upload it filled in.
+
+Thin views (style.md §4): the unit's reporters only (anyone else gets 404, so existence does not leak);
+the workbook is laid out by ``prefill.draft_form06`` and ``kstt.exports.form06_xlsx``, read back by
+``kstt.exports.form06_import``, and saved into the draft through ``services.save_draft`` with the
+revision the upload form carries. A workbook that cannot be used (broken, another form, unit or period,
+tampered with) is refused with every reason, each at its cell when it has one, and changes nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from kstt import clock
+from kstt.accounts import access
+from kstt.catalogue import selectors as catalogue
+from kstt.catalogue.rules.forms import TOTAL
+from kstt.catalogue.rules.periods import Period, PeriodError
+from kstt.exports.form06_import import MAX_BYTES, FormImportError, Problem, read_form06_workbook
+from kstt.exports.form06_xlsx import render_form06_xlsx
+from kstt.reports import prefill, services
+from kstt.reports.models import Draft, ReportInstance
+from kstt.reports.rules import EDITABLE
+from kstt.units.models import Unit
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _report(request: HttpRequest, unit_code: str, period: str) -> tuple[ReportInstance, Draft]:
+    """The report of the user's own unit for that period (opened on first use), or 404."""
+    unit = Unit.objects.filter(code=unit_code).first()
+    report_type = catalogue.report_type()
+    if unit is None or report_type is None or not access.may_report_for(request.user, unit):
+        raise Http404("Not found.")
+    try:  # a period whose window has not started is owed by nobody yet: no report is opened for it
+        started = Period.parse(period).window(report_type.cutoff_day)[0] <= clock.today()
+    except PeriodError:
+        started = False
+    if not started:
+        raise Http404("Not found.")
+    try:
+        instance = services.open_instance(
+            unit=unit, report_type=report_type, period=period, at=clock.now(), actor=request.user
+        )
+    except services.SubmissionError:
+        raise Http404("Not found.") from None
+    return instance, Draft.objects.get(instance=instance)
+
+
+@require_GET
+@login_required
+def download(request: HttpRequest, unit: str, period: str) -> HttpResponse:
+    """The official workbook of the unit's form 06: the draft's figures, or blank with ``?fill=blank``."""
+    instance, draft = _report(request, unit, period)
+    blank = request.GET.get("fill") == "blank"
+    try:
+        compiled = prefill.draft_form06(instance, draft.values, blank=blank)
+    except prefill.NoForm06:
+        raise Http404("Not found.") from None
+    response = HttpResponse(render_form06_xlsx(compiled), content_type=XLSX)
+    name = f"bieu-06-{instance.unit.code}-{instance.period}{'-trong' if blank else ''}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _page(
+    request: HttpRequest, instance: ReportInstance, draft: Draft, status: int = 200, **extra: Any
+) -> HttpResponse:
+    context = {"report": instance, "draft": draft, "max_mb": MAX_BYTES // (1024 * 1024)} | extra
+    return render(request, "reports/excel_upload.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def upload(request: HttpRequest, unit: str, period: str) -> HttpResponse:
+    """GET: the upload form. POST: read the workbook and save its figures into the draft."""
+    instance, draft = _report(request, unit, period)
+    try:
+        compiled = prefill.draft_form06(instance, draft.values)
+    except prefill.NoForm06:
+        raise Http404("Not found.") from None
+    if request.method == "GET":
+        return _page(request, instance, draft)
+
+    def refused(problems: list[Any], status: int = 400) -> HttpResponse:
+        return _page(request, instance, draft, status=status, problems=[str(p) for p in problems])
+
+    if instance.status not in EDITABLE:
+        return refused([_("The report has been submitted: it can be changed only once it is returned.")], 409)
+    try:
+        revision = int(request.POST.get("revision", ""))
+    except ValueError:
+        return refused([_("The upload form is incomplete: reload the page and try again.")])
+    workbook = request.FILES.get("workbook")
+    if workbook is None:
+        return refused([_("Choose the filled-in workbook (.xlsx) to upload.")])
+    if workbook.size is not None and workbook.size > MAX_BYTES:
+        return refused([Problem(f"Tệp quá lớn (tối đa {MAX_BYTES // (1024 * 1024)} MB).")])
+    rows = [row.key for row in compiled.rows]
+    try:
+        imported = read_form06_workbook(
+            workbook.read(),
+            spec=compiled.spec,
+            unit_code=instance.unit.code,
+            period_code=instance.period,
+            row_keys=rows,
+        )
+    except FormImportError as exc:
+        return refused(exc.problems)
+    values = dict(draft.values) | {prefill.FORM06: {**imported.values, TOTAL: imported.total}}
+    try:
+        saved = services.save_draft(
+            instance=instance, values=values, narrative=draft.narrative, reasons=draft.reasons,
+            expected_revision=revision, at=clock.now(), actor=request.user,
+        )  # fmt: skip
+    except services.DraftConflict:
+        return refused(
+            [_("Someone saved this report since you opened the page: nothing was changed. Reload and upload again.")],
+            409,
+        )
+    except services.SubmissionError as exc:
+        return refused([str(exc)], 409)
+    differences = prefill.reconciliation_findings(instance, saved.values, saved.reasons)
+    return _page(
+        request,
+        instance,
+        saved,
+        saved_now=True,
+        findings=[str(f) for f in imported.findings],
+        differences=[f for f in differences if "missing" not in f],
+    )
