@@ -180,10 +180,11 @@ class _Loader:
                 unit=unit, report_type=self.report_type, period=period, at=at, actor=reporter
             )
             self.existing[key] = instance
-        rng = random.Random(f"{self.seed}:{p.due.unit_code}:{p.due.period}:v{version}")  # noqa: S311
-        values, figures = self.values(unit, period, flaw=flaw, rng=rng)
-        sections = self.outline(period)
-        text = content.narrative(sections, figures, rng, flaw=flaw)
+        # One draw per report for the text, another for the fault: a corrected version differs from
+        # the returned one only where the fault was.
+        rng = random.Random(f"{self.seed}:{p.due.unit_code}:{p.due.period}:text")  # noqa: S311
+        values, figures = self.values(unit, period, flaw=flaw, rng=random.Random(f"{rng.random()}:fault"))  # noqa: S311
+        text = content.narrative(self.outline(period), figures, rng, flaw=flaw)
         if version == 1:
             self.attach(instance, unit, period, text, at=at, actor=reporter)
         current = Draft.objects.get(instance=instance)
@@ -193,7 +194,7 @@ class _Loader:
             narrative=text,
             reasons={},
             expected_revision=current.revision,
-            at=at + timedelta(minutes=rng.randint(3, 40)) if version == 1 else at,
+            at=at + timedelta(minutes=3) if version == 1 else at,
             actor=reporter,
         )
         return 1

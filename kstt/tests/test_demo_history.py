@@ -187,6 +187,22 @@ def test_the_demo_year_seen_on_its_day(demo):
     nothing_happens_after_the_clock()
 
 
+def shows(version, reason):
+    """Whether a version shows the fault it was (or would be) returned for."""
+    form = version.values.get(FORM06)
+    if reason == "forms":
+        return form is None
+    if reason == "outline":
+        return len(version.narrative) == 1
+    if reason == "incomplete":
+        required_left_empty = not (version.narrative.get("shortcomings") and version.narrative.get("next_tasks"))
+        return required_left_empty or any(not row for row in form.values())
+    return any(  # inaccurate: a row whose settled total is not the sum of its parts
+        row and row["settled_total"] != row["settled_early"] + row["settled_on_time"] + row["settled_late"]
+        for row in form.values()
+    )
+
+
 def every_case_occurs():
     owed = owed_2021()
     instances = {(i.unit.code, i.period): i for i in ReportInstance.objects.select_related("unit")}
@@ -211,11 +227,11 @@ def every_case_occurs():
         versions__number=2, status="accepted"
     )
     assert corrected.count() >= 10
-    for instance in corrected[:5]:
+    for instance in corrected:
         v1, v2 = reports.versions_of(instance)
         assert v1.review.reasons and set(v1.review.reasons) <= set(REASONS)
         assert instance.first_submitted_at == v1.submitted_at < v1.review.at < v2.submitted_at
-        assert v1.values != v2.values or v1.narrative != v2.narrative  # the correction changed something
+        assert shows(v1, v1.review.reasons[0]) and not shows(v2, v1.review.reasons[0])
 
     # departments, districts and communes all have a history; communes report to their district
     levels = Counter(i.level for i in instances.values() if i.first_submitted_at)
