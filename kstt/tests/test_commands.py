@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.mark.django_db
 def test_the_demo_loads_hoa_binh_and_one_login_per_role_and_prints_them():
     out = StringIO()
-    call_command("load_demo", stdout=out)
+    call_command("load_demo", "--no-history", stdout=out)
     printed = out.getvalue()
     assert Unit.objects.count() == 181
     for username in ["lan", "minh", "tuan", "hoa", "quantri"]:
@@ -37,8 +37,8 @@ def test_the_demo_loads_hoa_binh_and_one_login_per_role_and_prints_them():
 
 @pytest.mark.django_db
 def test_the_demo_can_be_loaded_again(settings):
-    call_command("load_demo", stdout=StringIO())
-    call_command("load_demo", stdout=StringIO())
+    call_command("load_demo", "--no-history", stdout=StringIO())
+    call_command("load_demo", "--no-history", stdout=StringIO())
     assert Unit.objects.count() == 181
     assert User.objects.count() == 5
     assert selectors.unit_on("W05341", date(2021, 9, 1)).name == "Ủy ban nhân dân xã Yên Nghiệp"

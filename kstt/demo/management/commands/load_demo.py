@@ -17,6 +17,7 @@ from kstt.accounts.services import save_user
 from kstt.catalogue.models import ProcedureField
 from kstt.catalogue.services import CatalogueError, FieldFileError, load_catalogue, load_procedure_fields
 from kstt.demo.departments import DEPARTMENT_FIELDS, department_fields_csv
+from kstt.demo.submissions import load_history
 from kstt.demo.synthetic import synthetic_dossiers
 from kstt.dossiers.models import Dossier
 from kstt.dossiers.services import MAX_PUSH, DossierLoad, push_dossiers
@@ -51,8 +52,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--password", default="kstt-demo-2021", help="password of every demo login")
+        parser.add_argument(
+            "--no-history",
+            action="store_true",
+            help="leave out the 2021 submission history (reports, versions, reviews)",
+        )
 
-    def handle(self, *args, password: str, **options) -> None:
+    def handle(self, *args, password: str, no_history: bool = False, **options) -> None:
         now = clock.now()
         if clock.is_fixed():
             local = now.astimezone(clock.province_zone())
@@ -98,9 +104,18 @@ class Command(BaseCommand):
                 save_user(
                     username=username, full_name=full_name, unit=units[code], roles=roles, password=password, at=now
                 )
+        if not no_history:
+            self._history(now)
         self.stdout.write(f"\nDemo logins (password for all: {password})")
         for username, _, code, _, what in DEMO_USERS:
             self.stdout.write(f"  {username:<8} {code:<8} {what}")
+
+    def _history(self, now: datetime) -> None:
+        history = load_history(now=now)
+        self.stdout.write(
+            f"Reports of 2021: {history.reports} with a history, {history.drafts} drafts saved, "
+            f"{history.submitted} versions submitted, {history.reviewed} reviews, {history.unchanged} already there."
+        )
 
     def _dossiers(self, now: datetime) -> DossierLoad:
         """Dossiers of the demo's units, received from December 2020 up to the day before the clock.
