@@ -107,7 +107,8 @@ def compare_and_accept(page, screenshot=None):
     expect(changed.first).to_contain_text(f"{ROW[1] - 1}{ROW[1]}")  # the new value, the old one struck through
     if screenshot:
         ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / screenshot))
+        page.screenshot(path=str(ARTIFACTS / f"{screenshot}.png"))  # what the reviewer sees first
+        page.screenshot(path=str(ARTIFACTS / f"{screenshot}-full.png"), full_page=True)
     page.get_by_test_id("accept").click()
     expect(page.get_by_test_id("report-status")).to_have_text("Đã tiếp nhận")
 
@@ -155,7 +156,7 @@ def test_lan_submits_minh_returns_lan_corrects_minh_accepts_version_2(
     # Minh reads version 2 beside version 1 and accepts it.
     minh_page.reload()
     expect(minh_page.get_by_test_id("decide")).to_contain_text("phiên bản 2")
-    compare_and_accept(minh_page, screenshot="review-version-2-1366x768.png")
+    compare_and_accept(minh_page, screenshot="review-version-2-1366x768")
     minh_page.context.close()
 
     page.reload()
