@@ -192,7 +192,11 @@ def build_grid(
             where = (key, column.key)
             counted = int((computed.get(key) or {}).get(column.key, 0)) if computed else None
             link = links.get(key, "").replace("{column}", column.key)
-            out.append(GridCell(column, cells.get(column.key), by_cell.get(where, []), counted, link, r8_by_cell.get(where, [])))
+            out.append(
+                GridCell(
+                    column, cells.get(column.key), by_cell.get(where, []), counted, link, r8_by_cell.get(where, [])
+                )
+            )
         return GridRow(key, label, number, out)
 
     rows = [row(key, label, str(i), values.get(key) or {}) for i, (key, label) in enumerate(keys.items(), start=1)]

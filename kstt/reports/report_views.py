@@ -189,7 +189,9 @@ def _render(
 
 def _differences(findings: list[dict[str, Any]], grids: list[Any]) -> list[dict[str, Any]]:
     """The cells that differ from the dossiers (R8), once each, with their row's name and their link."""
-    names = {(grid.code, row.key): row.label for grid in grids for row in [*grid.rows, *([grid.total] if grid.total else [])]}
+    names = {
+        (grid.code, row.key): row.label for grid in grids for row in [*grid.rows, *([grid.total] if grid.total else [])]
+    }
     numbers = {(grid.code, c.key): c.number for grid in grids for c in grid.spec.columns}
     seen, out = set(), []
     for f in findings:

@@ -43,7 +43,9 @@ def prefilled(client, **changed: int) -> dict[str, str]:
 def test_the_prefilled_page_shows_nothing_extra_but_knows_the_computed_values(lan_client):
     html = lan_client.get(URL).content.decode()
     assert 'name="v|06/VPCP/KSTT|HT|received_total" value="3" data-computed="3"' in html
-    assert "/units/W05341/form06/cell/?period=2021Q3" in html and "column=received_total" in html  # the link the browser will show
+    assert (
+        "/units/W05341/form06/cell/?period=2021Q3" in html and "column=received_total" in html
+    )  # the link the browser will show
     assert 'data-testid="recon-' not in html and 'name="r|' not in html
     assert 'data-testid="differences"' not in html
 

@@ -32,7 +32,9 @@ def test_typing_over_a_prefilled_cell_reveals_the_computed_value_and_the_reason(
     recon = page.get_by_test_id("recon-06-HT-received_total")
     expect(recon).to_be_visible()
     expect(recon.locator("a")).to_have_text("hồ sơ: 3")
-    expect(recon.locator("a")).to_have_attribute("href", "/units/W05341/form06/cell/?period=2021Q3&row=HT&column=received_total")
+    expect(recon.locator("a")).to_have_attribute(
+        "href", "/units/W05341/form06/cell/?period=2021Q3&row=HT&column=received_total"
+    )
     reason = page.get_by_test_id("reason-06-HT-received_total")
     expect(reason).to_be_visible()
     expect(page.get_by_test_id("recon-06-HT-received_online")).to_have_count(0)  # unchanged: nothing extra
