@@ -25,6 +25,12 @@ from kstt.units.models import UnitVersion
 
 #: The name of a cell's input: "v|<form code>|<row key>|<column key>".
 CELL_PREFIX = "v|"
+#: The name of the reason for a cell changed from the value computed from the dossiers (forms.md R8):
+#: "r|<form code>|<row key>|<column key>".
+REASON_PREFIX = "r|"
+REASON_MAX = 500
+#: The rule of a cell that differs from the dossiers (kstt.reports.prefill.R8).
+RECONCILIATION_RULE = "R8"
 SECTION_PREFIX = "s|"
 _INT = re.compile(r"[+-]?[0-9]+")
 #: A row rule the browser can check as the reporter types: "a == b + c + …" over column keys.
@@ -36,6 +42,27 @@ class GridCell:
     column: Column
     value: Any
     findings: list[dict[str, str]] = field(default_factory=list)
+    computed: int | None = None  # the value computed from the dossiers (editable form 06 only), for grid.js
+    link: str = ""  # the page of the dossiers behind the cell
+    r8: list[dict[str, str]] = field(default_factory=list)  # R8: the cell differs from the dossiers
+
+    @property
+    def differs(self) -> bool:
+        return bool(self.r8)
+
+    @property
+    def reconciled(self) -> dict[str, str] | None:
+        """What the cell shows beside its value when it differs from the dossiers: the computed value,
+        the link to the dossiers, the reason given, and whether a reason is still missing."""
+        if not self.r8:
+            return None
+        first = self.r8[0]
+        return {
+            "computed": first.get("computed", ""),
+            "link": first.get("link") or self.link,
+            "reason": first.get("reason", ""),
+            "missing": "1" if any(f.get("missing") == "reason" for f in self.r8) else "",
+        }
 
     @property
     def shown(self) -> str:
@@ -117,7 +144,11 @@ class Grid:
     @property
     def findings_count(self) -> int:
         rows = [*self.rows, *([self.total] if self.total else [])]
-        return sum(len(cell.findings) for row in rows for cell in row.cells) + len(self.other_findings)
+        return sum(
+            len(cell.findings) + (1 if cell.reconciled and cell.reconciled["missing"] else 0)
+            for row in rows
+            for cell in row.cells
+        ) + len(self.other_findings)
 
 
 def row_sources(spec: FormSpec, *, level: str, children: Sequence[UnitVersion]) -> list[tuple[str, str]]:
@@ -133,12 +164,21 @@ def build_grid(
     sources: Sequence[tuple[str, str]],
     values: Mapping[str, Mapping[str, Any]],
     findings: Sequence[Mapping[str, str]],
+    computed: Mapping[str, Mapping[str, int]] | None = None,
+    links: Mapping[str, str] | None = None,
 ) -> Grid:
-    """The grid of one form: a row per source (then any row the values hold beyond them), and the total."""
+    """The grid of one form: a row per source (then any row the values hold beyond them), and the total.
+    ``computed`` ({row: {column: count}} from the dossiers, {} without) and ``links`` (row -> the page of
+    the dossiers behind it, "{column}" in it) let the browser show the computed value beside a cell the
+    reporter changes; the R8 findings put it beside the cells that differ (reconciliation)."""
     spec = parse_form_spec(definition.definition)
     by_cell: dict[tuple[str, str], list[dict[str, str]]] = {}
+    r8_by_cell: dict[tuple[str, str], list[dict[str, str]]] = {}
     for finding in findings:
-        by_cell.setdefault((finding["row"], finding["column"]), []).append(dict(finding))
+        target = r8_by_cell if finding.get("rule") == RECONCILIATION_RULE else by_cell
+        target.setdefault((finding["row"], finding["column"]), []).append(dict(finding))
+    computed = computed or {}
+    links = links or {}
     keys = dict(sources)
     for key in values:
         if key != TOTAL and key not in keys:
@@ -149,7 +189,14 @@ def build_grid(
         out = []
         for column in spec.columns:
             placed.add((key, column.key))
-            out.append(GridCell(column, cells.get(column.key), by_cell.get((key, column.key), [])))
+            where = (key, column.key)
+            counted = int((computed.get(key) or {}).get(column.key, 0)) if computed else None
+            link = links.get(key, "").replace("{column}", column.key)
+            out.append(
+                GridCell(
+                    column, cells.get(column.key), by_cell.get(where, []), counted, link, r8_by_cell.get(where, [])
+                )
+            )
         return GridRow(key, label, number, out)
 
     rows = [row(key, label, str(i), values.get(key) or {}) for i, (key, label) in enumerate(keys.items(), start=1)]
@@ -157,7 +204,7 @@ def build_grid(
     if spec.total_row:
         label = str(spec.layout.get("total_label") or "Tổng cộng")
         total = row(TOTAL, label, "", values.get(TOTAL) or column_sums(spec, values))
-    other = [dict(f) for f in findings if (f["row"], f["column"]) not in placed]
+    other = [dict(f) for f in findings if (f["row"], f["column"]) not in placed]  # R8 ones included
     return Grid(definition, spec, rows, total, other)
 
 
@@ -204,6 +251,26 @@ def parse_values(data: Mapping[str, Any], specs: Mapping[str, FormSpec]) -> dict
         if specs[form].total_row:
             rows[TOTAL] = column_sums(specs[form], rows)
     return values
+
+
+def parse_reasons(data: Mapping[str, Any], specs: Mapping[str, FormSpec]) -> dict[str, dict[str, dict[str, str]]]:
+    """{form: {row: {column: reason}}} from the posted reasons of the cells changed from the dossiers
+    (the shape prefill.reconciliation_findings reads); blank ones left out, the total row needs none."""
+    reasons: dict[str, dict[str, dict[str, str]]] = {}
+    for name in data:
+        if not name.startswith(REASON_PREFIX):
+            continue
+        parts = name[len(REASON_PREFIX) :].split("|")
+        if len(parts) != 3:
+            continue
+        form, row, column = parts
+        spec = specs.get(form)
+        if spec is None or row == TOTAL or column not in {c.key for c in spec.columns}:
+            continue
+        text = str(data.get(name) or "").strip()[:REASON_MAX]
+        if text:
+            reasons.setdefault(form, {}).setdefault(row, {})[column] = text
+    return reasons
 
 
 def parse_narrative(data: Mapping[str, Any], sections: Sequence[Section]) -> dict[str, str]:

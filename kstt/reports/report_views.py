@@ -27,10 +27,10 @@ from kstt.catalogue import selectors as catalogue
 from kstt.catalogue.models import FormDefinition, ReportType
 from kstt.catalogue.rules.forms import FormSpec, parse_form_spec
 from kstt.catalogue.rules.periods import Period, PeriodError
-from kstt.reports import documents, rules, selectors, services
+from kstt.reports import documents, prefill, rules, selectors, services
 from kstt.reports.choices import Flag as ReportFlag
 from kstt.reports.choices import ReportStatus, ReturnReason
-from kstt.reports.forms import ReportPageForm, build_grid, parse_narrative, parse_values, row_sources
+from kstt.reports.forms import ReportPageForm, build_grid, parse_narrative, parse_reasons, parse_values, row_sources
 from kstt.reports.models import Draft, ReportInstance, ReportVersion
 from kstt.units import selectors as units
 from kstt.units.models import UnitVersion
@@ -108,6 +108,7 @@ def _render(
     *,
     values: dict[str, Any] | None = None,
     narrative: dict[str, str] | None = None,
+    reasons: dict[str, Any] | None = None,
     revision: int | None = None,
     explanation: str = "",
     idempotency_key: str = "",
@@ -124,7 +125,7 @@ def _render(
             instance=instance,
             values=draft.values if values is None else values,
             narrative=draft.narrative if narrative is None else narrative,
-            reasons=draft.reasons,
+            reasons=draft.reasons if reasons is None else reasons,
             document=draft.document,
         )
         findings, problems = services.checks(instance, shown)
@@ -136,12 +137,18 @@ def _render(
         problems = []
     forms = catalogue.forms_in_force(report_type=ctx.report_type, level=instance.level, on=ctx.window[1])
     children = list(units.children_on(ctx.version.unit, ctx.window[1]).select_related("unit"))
+    # Form 06 from the dossiers (R8): the browser shows the computed value beside a cell as soon as it is
+    # changed; a read-only page shows it beside the cells that differed, from the version's findings.
+    computed = prefill.computed_values(instance) if editable and any(f.code == prefill.FORM06 for f in forms) else {}
+    links = prefill.cell_links(instance, list(computed)) if computed else {}
     grids = [
         build_grid(
             form,
             sources=row_sources(_spec(form), level=instance.level, children=children),
             values=shown.values.get(form.code) or {},
             findings=[f for f in findings if f.get("form") == form.code],
+            computed=computed if form.code == prefill.FORM06 else None,
+            links=links if form.code == prefill.FORM06 else None,
         )
         for form in forms
     ]  # fmt: skip
@@ -164,6 +171,7 @@ def _render(
         "document": document,
         "verification": _verification(document.verification if document else None),
         "flags": [ReportFlag(f).label for f in flags if f in ReportFlag.values],
+        "differences": _differences(findings, grids),
         "problems": [_problem_text(p if isinstance(p, dict) else p.as_json()) for p in problems],
         "versions": versions,
         "latest": latest,
@@ -177,6 +185,35 @@ def _render(
         "max_document": filesizeformat(settings.KSTT_MAX_DOCUMENT_BYTES),
     }
     return render(request, "reports/report_page.html", context, status=status)
+
+
+def _differences(findings: list[dict[str, Any]], grids: list[Any]) -> list[dict[str, Any]]:
+    """The cells that differ from the dossiers (R8), once each, with their row's name and their link."""
+    names = {
+        (grid.code, row.key): row.label for grid in grids for row in [*grid.rows, *([grid.total] if grid.total else [])]
+    }
+    numbers = {(grid.code, c.key): c.number for grid in grids for c in grid.spec.columns}
+    seen, out = set(), []
+    for f in findings:
+        where = (f.get("form"), f.get("row"), f.get("column"))
+        if f.get("rule") != prefill.R8 or where in seen:
+            continue
+        seen.add(where)
+        missing = any(
+            g.get("missing") == "reason" for g in findings if (g.get("form"), g.get("row"), g.get("column")) == where
+        )
+        out.append(
+            {
+                "row": names.get((f.get("form"), f.get("row")), f.get("row")),
+                "column": numbers.get((f.get("form"), f.get("column")), f.get("column")),
+                "value": f.get("value", ""),
+                "computed": f.get("computed", ""),
+                "reason": f.get("reason", ""),
+                "link": f.get("link", ""),
+                "missing": missing,
+            }
+        )
+    return out
 
 
 def _recipient_name(instance: ReportInstance, ctx: _Context) -> str:
@@ -258,12 +295,13 @@ def _post(request: HttpRequest, ctx: _Context, instance: ReportInstance) -> Http
     outline = catalogue.outline_in_force(ctx.report_type, on=ctx.window[1])
     values = parse_values(request.POST, specs)
     narrative = parse_narrative(request.POST, outline.spec.fields if outline else ())
+    reasons = parse_reasons(request.POST, specs)
     page = ReportPageForm(request.POST, request.FILES)
     explanation = str(request.POST.get("explanation") or "")
 
     def again(problem: dict[str, Any], status: int, revision: int | None = None) -> HttpResponse:
         return _render(
-            request, ctx, instance, values=values, narrative=narrative, explanation=explanation,
+            request, ctx, instance, values=values, narrative=narrative, reasons=reasons, explanation=explanation,
             revision=page.cleaned_data.get("revision") if revision is None else revision,
             idempotency_key=key, problem=problem, status=status,
         )  # fmt: skip
@@ -282,9 +320,9 @@ def _post(request: HttpRequest, ctx: _Context, instance: ReportInstance) -> Http
         except documents.DocumentError as exc:
             return again({"kind": "document", "messages": [exc.message]}, 400)
     try:
-        if values != draft.values or narrative != draft.narrative:
+        if values != draft.values or narrative != draft.narrative or reasons != draft.reasons:
             services.save_draft(
-                instance=instance, values=values, narrative=narrative, reasons=draft.reasons,
+                instance=instance, values=values, narrative=narrative, reasons=reasons,
                 expected_revision=page.cleaned_data["revision"], at=clock.now(), actor=request.user,
             )  # fmt: skip
     except services.DraftConflict as exc:

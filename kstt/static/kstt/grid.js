@@ -5,6 +5,9 @@
  *   typed in, the message on the cell as the server shows it; the server checks every rule again on save.
  * - Tab / Shift+Tab move along a row (the browser's own order); Enter / Shift+Enter move down / up;
  *   the arrow keys move between cells (left / right only when the caret is at the edge of the text).
+ * - Form 06 prefilled from the dossiers (forms.md R8): a cell carries the computed value (data-computed);
+ *   once its value differs, the computed value (a link to the dossiers) and a reason input appear beside
+ *   it; back to the computed value, they are hidden and the reason is not sent.
  * - A press of Submit (or Save) sends the form once: the pressed button's action is copied into a hidden
  *   field, then every button is disabled until the page comes back.
  */
@@ -86,6 +89,53 @@
     });
   }
 
+  function differs(input) {
+    var text = input.value.replace(/[\s\u00a0]/g, "");
+    var computed = parseInt(input.dataset.computed, 10);
+    if (text === "") return computed !== 0; // an empty cell differs only from a count other than 0
+    return !/^\d+$/.test(text) || parseInt(text, 10) !== computed;
+  }
+
+  function reconcile(grid, input) {
+    if (!input.dataset || input.dataset.computed === undefined) return;
+    var td = input.closest("td");
+    var box = td.querySelector(".recon");
+    var show = differs(input);
+    if (!box && !show) return;
+    if (!box) {
+      var key = input.dataset.testid.replace(/^cell-/, "");
+      box = document.createElement("div");
+      box.className = "recon recon-missing";
+      box.setAttribute("data-testid", "recon-" + key);
+      var shown = document.createElement(input.dataset.link ? "a" : "span");
+      shown.className = "recon-computed";
+      if (input.dataset.link) {
+        shown.href = input.dataset.link;
+        shown.target = "_blank";
+        shown.rel = "noopener";
+        shown.title = grid.dataset.reconTitle || "";
+      }
+      shown.textContent = (grid.dataset.reconLabel || "") + ": " + input.dataset.computed;
+      box.appendChild(shown);
+      var reason = document.createElement("input");
+      reason.className = "recon-reason form-control form-control-sm";
+      reason.name = "r|" + input.name.slice(2);
+      reason.maxLength = 500;
+      reason.placeholder = grid.dataset.reasonLabel || "";
+      reason.setAttribute("aria-label", (grid.dataset.reasonLabel || "") + ": " + input.getAttribute("aria-label"));
+      reason.setAttribute("data-testid", "reason-" + key);
+      box.appendChild(reason);
+      var message = td.querySelector(".cell-message");
+      td.insertBefore(box, message);
+    }
+    box.hidden = !show;
+    var field = box.querySelector("input.recon-reason");
+    if (field) {
+      field.disabled = !show;
+      box.classList.toggle("recon-missing", show && field.value.trim() === "");
+    }
+  }
+
   function cellAt(grid, row, col) {
     var rows = grid.querySelectorAll("tbody tr");
     if (row < 0 || row >= rows.length) return null;
@@ -113,6 +163,10 @@
 
   function onKey(event) {
     var input = event.target;
+    if (event.key === "Enter" && input.classList && input.classList.contains("recon-reason")) {
+      event.preventDefault(); // Enter in a reason never sends the form
+      return;
+    }
     if (!input.classList || !input.classList.contains("grid-input")) return;
     var grid = input.closest("[data-grid]");
     var start = input.selectionStart;
@@ -147,6 +201,10 @@
         recompute(grid);
         var tr = event.target.closest && event.target.closest("tbody tr");
         if (tr) checkRow(grid, tr);
+        if (event.target.classList && event.target.classList.contains("grid-input")) reconcile(grid, event.target);
+        if (event.target.classList && event.target.classList.contains("recon-reason")) {
+          event.target.closest(".recon").classList.toggle("recon-missing", event.target.value.trim() === "");
+        }
       });
       grid.addEventListener("keydown", onKey);
       inputsOf(grid).forEach(function (input) {
