@@ -195,7 +195,12 @@ def _open(
         return ReportInstance.objects.get(unit=unit, report_type=report_type, period=period.code)
     values = prefill.prefill_values(instance) if prefilled else {}
     Draft.objects.create(instance=instance, values=values, updated_at=at, updated_by=_actor(actor))
-    data = {"unit": unit.code, "report": report_type.code, "period": period.code, "recipient": version.parent_id}
+    data: dict[str, Any] = {
+        "unit": unit.code,
+        "report": report_type.code,
+        "period": period.code,
+        "recipient": version.parent_id,
+    }
     if values:
         data["prefilled"] = sorted(values)  # the forms that start from the dossiers (forms.md R8)
     audit.record(actor=actor, event="reports.opened", at=at, target=instance, data=data)
