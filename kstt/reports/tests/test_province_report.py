@@ -183,6 +183,8 @@ def test_nobody_in_kstt_accepts_or_returns_the_provinces_report(van_client, van,
     detail = api.get(reverse("api-report", args=["P17", "2021Q3"])).json()
     assert detail["report"]["recipient"] is None and detail["recipient_name"]
     assert detail["access"]["review"] is False
+    assert van_client.get(reverse("review:history", args=["P17", "2021Q3"])).status_code == 200
+    assert van_client.get(reverse("review:document", args=["P17", "2021Q3", 1])).status_code == 200
     van_client.force_login(hoa)  # the province's reviewer has no review page for it
     assert van_client.get(reverse("review:detail", args=["P17", "2021Q3"])).status_code == 404
     url = reverse("review:accept", args=["P17", "2021Q3"])
