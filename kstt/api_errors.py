@@ -56,6 +56,11 @@ def _report_error(exc: reports.SubmissionError) -> Response:
             409,
             gettext("Not possible in the report's current state: a submitted report is edited again once returned."),
         ),
+        reports.SentToGovernmentOffice: (
+            "sent_to_government_office",
+            409,
+            gettext("This report is sent to the Government Office: nobody in KSTT accepts or returns it."),
+        ),
         reports.ReviewError: (
             "review",
             409,

@@ -152,6 +152,7 @@ def may_report_for(user: Any, unit: Unit) -> bool:
     return _active(user) and bool(user.is_reporter) and user.unit_id == unit.pk
 
 
-def may_review_report(user: Any, *, recipient_id: int) -> bool:
-    """A reviewer of the report's recipient (rules.md §1, the tree of the report's period) reviews it."""
+def may_review_report(user: Any, *, recipient_id: int | None) -> bool:
+    """A reviewer of the report's recipient (rules.md §1, the tree of the report's period) reviews it;
+    nobody reviews the province's own report (no recipient: it goes to the Government Office)."""
     return _active(user) and bool(user.is_reviewer) and user.unit_id is not None and user.unit_id == recipient_id

@@ -176,7 +176,9 @@ def _draft(instance: ReportInstance) -> Draft:
     return Draft.objects.select_related("document", "document__uploaded_by", "updated_by").get(instance=instance)
 
 
-def _name(unit: Unit, on: date) -> str:
+def _name(unit: Unit | None, on: date) -> str:
+    if unit is None:  # the province's own report goes outside KSTT
+        return gettext("Government Office")
     version = units.unit_on(unit.code, on)
     return version.name if version is not None else ""
 

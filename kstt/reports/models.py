@@ -31,9 +31,15 @@ class ReportInstance(models.Model):
     period = models.CharField(_("period"), max_length=8)  # e.g. "2021Q3"
     #: The unit's level in that period (the tree on the window's last day).
     level = models.CharField(_("level"), max_length=16, choices=Level.choices)
-    #: Who reviews it: the unit's parent in the tree of that period (rules.md §1).
+    #: Who reviews it: the unit's parent in the tree of that period (rules.md §1). Empty for the
+    #: province's own report: it goes outside KSTT, to the Government Office, and nobody here reviews it.
     recipient = models.ForeignKey(
-        Unit, verbose_name=_("recipient"), on_delete=models.PROTECT, related_name="reports_to_review"
+        Unit,
+        verbose_name=_("recipient"),
+        on_delete=models.PROTECT,
+        related_name="reports_to_review",
+        null=True,
+        blank=True,
     )
     status = models.CharField(_("status"), max_length=16, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
     #: The submitted time of rules.md §4: the first submission; later versions never move it.
@@ -55,6 +61,11 @@ class ReportInstance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit.code} {self.report_type.code} {self.period}"
+
+    @property
+    def to_government_office(self) -> bool:
+        """The province's own report: sent outside KSTT, to the Government Office (rules.md §1)."""
+        return self.recipient_id is None
 
 
 class NarrativeDocument(models.Model):

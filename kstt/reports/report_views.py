@@ -217,6 +217,8 @@ def _differences(findings: list[dict[str, Any]], grids: list[Any]) -> list[dict[
 
 
 def _recipient_name(instance: ReportInstance, ctx: _Context) -> str:
+    if instance.recipient is None:  # the province's own report goes outside KSTT
+        return _("Government Office")
     version = units.unit_on(instance.recipient.code, ctx.window[1])
     return version.name if version is not None else instance.recipient.code
 

@@ -123,7 +123,9 @@ class ReportSerializer(serializers.ModelSerializer):
 
     unit = serializers.CharField(source="unit.code")
     report_type = serializers.CharField(source="report_type.code")
-    recipient = serializers.CharField(source="recipient.code")
+    recipient = serializers.CharField(
+        source="recipient.code", allow_null=True, help_text="Empty: sent to the Government Office, outside KSTT."
+    )
     status = serializers.ChoiceField(choices=ReportStatus.choices)
 
     class Meta:

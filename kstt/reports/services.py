@@ -29,6 +29,7 @@ from kstt.reports import prefill, rules
 from kstt.reports.choices import Decision, ReportStatus
 from kstt.reports.models import Draft, NarrativeDocument, ReportInstance, ReportVersion, Review
 from kstt.units import selectors as units
+from kstt.units.choices import Level
 from kstt.units.models import Unit
 
 
@@ -81,6 +82,13 @@ class ReviewError(SubmissionError):
     """The version cannot be reviewed (not the latest, already reviewed, reasons missing)."""
 
 
+class SentToGovernmentOffice(ReviewError):
+    """The province's own report goes outside KSTT, to the Government Office: nobody here reviews it."""
+
+    def __init__(self) -> None:
+        super().__init__("the report is sent to the Government Office: nobody in KSTT accepts or returns it")
+
+
 def _notify(kind: str, instance: ReportInstance, version: ReportVersion) -> None:
     """After commit: tell the people concerned (kind ∈ submitted|accepted|returned).
 
@@ -97,6 +105,8 @@ def _notify(kind: str, instance: ReportInstance, version: ReportVersion) -> None
     from kstt.reports.templatetags.kstt_labels import period_label
 
     instance = ReportInstance.objects.select_related("unit", "recipient", "report_type").get(pk=instance.pk)
+    if instance.recipient is None:  # sent to the Government Office: nobody in KSTT is told, nobody reviews it
+        return
     users = get_user_model().objects.filter(is_active=True)
     with translation.override("vi"):
         period = period_label(instance.period)
@@ -166,8 +176,11 @@ def _open(
     version = units.unit_on(unit.code, window_end)
     if version is None:
         raise NotOwed(f"{unit.code} did not exist at the end of {period.code}")
-    if version.level not in catalogue.policy(report_type).levels or version.parent_id is None:
+    if version.level not in catalogue.policy(report_type).levels:
         raise NotOwed(f"{unit.code} ({version.level}) owes no {report_type.code} report to anyone")
+    if version.parent_id is None and version.level != Level.PROVINCE:
+        raise NotOwed(f"{unit.code} ({version.level}) has no parent to report to in {period.code}")
+    # The province has no parent: its report goes to the Government Office, outside KSTT (rules.md §1).
     try:
         with transaction.atomic():
             instance = ReportInstance.objects.create(
@@ -182,7 +195,12 @@ def _open(
         return ReportInstance.objects.get(unit=unit, report_type=report_type, period=period.code)
     values = prefill.prefill_values(instance) if prefilled else {}
     Draft.objects.create(instance=instance, values=values, updated_at=at, updated_by=_actor(actor))
-    data = {"unit": unit.code, "report": report_type.code, "period": period.code, "recipient": version.parent_id}
+    data: dict[str, Any] = {
+        "unit": unit.code,
+        "report": report_type.code,
+        "period": period.code,
+        "recipient": version.parent_id,
+    }
     if values:
         data["prefilled"] = sorted(values)  # the forms that start from the dossiers (forms.md R8)
     audit.record(actor=actor, event="reports.opened", at=at, target=instance, data=data)
@@ -434,6 +452,8 @@ def _review(
     source: str = "",
 ) -> Review:
     instance = _locked(version.instance)
+    if instance.recipient_id is None:
+        raise SentToGovernmentOffice
     latest = ReportVersion.objects.filter(instance=instance).order_by("-number").first()
     if latest is None or latest.pk != version.pk:
         raise ReviewError("only the latest version of a report is reviewed")
@@ -475,6 +495,8 @@ def _review(
 
 
 def _require_reviewer(actor: Any, version: ReportVersion) -> None:
+    if version.instance.recipient_id is None:
+        raise SentToGovernmentOffice
     if not access.may_review_report(actor, recipient_id=version.instance.recipient_id):
         raise NotAllowed("only a reviewer of the unit the report is sent to reviews it")
 
@@ -503,6 +525,7 @@ __all__ = [
     "NotOwed",
     "ReportStatus",
     "ReviewError",
+    "SentToGovernmentOffice",
     "StateError",
     "SubmissionError",
     "accept",

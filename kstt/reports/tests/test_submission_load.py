@@ -86,7 +86,7 @@ def test_loading_twice_changes_nothing(cast, kstt_report):
         pytest.param(HISTORY + "W05341,kstt,2021Q4,accepted,2021-12-20T08:00:00+07:00,\n", 8, "not submitted before", id="review-before-submission"),
         pytest.param(HISTORY + "W05341,kstt,2021Q3,submitted,2021-09-25T08:00:00+07:00,\n", 8, "cannot be submitted", id="submit-once-accepted"),
         pytest.param(HISTORY + "W05341,kstt,2021Q3,returned,2021-09-25T08:00:00+07:00,forms\n", 8, "already reviewed", id="review-twice"),
-        pytest.param(HISTORY + "P17,kstt,2021Q3,submitted,2021-09-25T08:00:00+07:00,\n", 8, "owes no", id="province-owes-no-one-here"),
+        pytest.param(HISTORY + "P17,kstt,2021Q3,submitted,2021-09-20T08:00:00+07:00,\n" + "P17,kstt,2021Q3,accepted,2021-09-25T08:00:00+07:00,\n", 9, "Government Office", id="province-reviewed-by-no-one-here"),
         pytest.param(HISTORY + "W05341,kstt,2022Q3,submitted,2022-09-16T08:00:00+07:00,\n", 8, "future", id="in-the-future"),
     ],
 )  # fmt: skip
