@@ -1,11 +1,43 @@
 """Reports in the administration site: read only. Every change goes through kstt.reports.services."""
 
-from django.contrib import admin
+import json
+from typing import Any
 
+from django.contrib import admin
+from django.db import models
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from kstt.reports.choices import Flag as ReportFlag
+from kstt.reports.choices import ReturnReason
 from kstt.reports.models import Draft, NarrativeDocument, ReportInstance, ReportVersion, Review
 
 
+def _as_code(value: Any) -> str:
+    """A stored machine record (figures, findings) shown as code, as the audit trail shows its details."""
+    return format_html("<pre><code>{}</code></pre>", json.dumps(value, ensure_ascii=False, indent=2))
+
+
+def _labels(choices: type[models.TextChoices], codes: list[str]) -> str:
+    return ", ".join(str(choices(code).label) if code in choices.values else code for code in codes) or "—"
+
+
 class ReadOnlyAdmin(admin.ModelAdmin):
+    """Read only; JSON columns are shown as code (the pages show them as people read them)."""
+
+    def get_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields if not isinstance(f, models.JSONField) and not f.auto_created]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*self.get_fields(request, obj), "records"]
+
+    @admin.display(description=_("details"))
+    def records(self, obj: models.Model) -> str:
+        return _as_code({f.name: getattr(obj, f.name) for f in obj._meta.fields if isinstance(f, models.JSONField)})
+
+    def get_fieldsets(self, request, obj=None):
+        return [(None, {"fields": [*self.get_fields(request, obj), "records"]})]
+
     def has_add_permission(self, request, obj=None):
         return False
 
@@ -38,11 +70,21 @@ class NarrativeDocumentAdmin(ReadOnlyAdmin):
 
 @admin.register(ReportVersion)
 class ReportVersionAdmin(ReadOnlyAdmin):
-    list_display = ["instance", "number", "submitted_at", "submitted_by", "flags"]
+    list_display = ["instance", "number", "submitted_at", "submitted_by", "flag_names"]
+
+    @admin.display(description=_("flags"))
+    def flag_names(self, version: ReportVersion) -> str:
+        return _labels(ReportFlag, version.flags)
+
     list_select_related = ["instance__unit", "instance__report_type", "submitted_by"]
 
 
 @admin.register(Review)
 class ReviewAdmin(ReadOnlyAdmin):
-    list_display = ["version", "decision", "reasons", "at", "by"]
+    list_display = ["version", "decision", "reason_names", "at", "by"]
+
+    @admin.display(description=_("reasons"))
+    def reason_names(self, review: Review) -> str:
+        return _labels(ReturnReason, review.reasons)
+
     list_select_related = ["version__instance__unit", "version__instance__report_type", "by"]

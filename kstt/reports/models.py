@@ -186,7 +186,9 @@ class ReportVersion(_Immutable):
 class Review(_Immutable):
     """The recipient's verdict on one version: accepted, or returned with reasons."""
 
-    version = models.OneToOneField(ReportVersion, on_delete=models.PROTECT, related_name="review")
+    version = models.OneToOneField(
+        ReportVersion, verbose_name=_("version"), on_delete=models.PROTECT, related_name="review"
+    )
     decision = models.CharField(_("decision"), max_length=16, choices=Decision.choices)
     reasons = models.JSONField(_("reasons"), default=list, blank=True)  # ⊆ outline|forms|incomplete|inaccurate
     text = models.TextField(_("comment"), blank=True)
@@ -201,4 +203,4 @@ class Review(_Immutable):
         verbose_name_plural = _("reviews")
 
     def __str__(self) -> str:
-        return f"{self.version} {self.decision}"
+        return f"{self.version} · {self.get_decision_display()}"

@@ -264,7 +264,28 @@ def province_on_record(cast, kstt_report, lan, minh, hoa, tuan, quan, settings, 
         path_info="/accounts/login/",
         locked_out=False,
     )
+    _a_report_returned_and_sent_again(cast, kstt_report, lan, minh)
     return cast
+
+
+def _a_report_returned_and_sent_again(cast, kstt_report, lan, minh) -> None:
+    """Lan's Q3 report: version 1 returned by Minh, version 2 waiting (reports, review, history, bell)."""
+    from kstt.reports import services
+    from kstt.reports.tests.test_submission_services import GOOD, NARRATIVE
+
+    report = services.open_instance(unit=cast["W05341"], report_type=kstt_report, period="2021Q3", at=NOW, actor=lan)
+    for number in (1, 2):
+        report.refresh_from_db()
+        services.save_draft(
+            instance=report, values=GOOD, narrative=NARRATIVE, reasons={}, expected_revision=report.draft.revision,
+            at=NOW, actor=lan,
+        )  # fmt: skip
+        services.attach_document(
+            instance=report, name="bao-cao.pdf", content=b"%PDF-1.7", verification={"signed": False}, at=NOW, actor=lan
+        )
+        version = services.submit(instance=report, explanation="Theo sổ theo dõi", at=NOW, actor=lan)
+        if number == 1:
+            services.return_report(version=version, reasons=["inaccurate", "outline"], text="Sửa", at=NOW, actor=minh)
 
 
 SKIPPED_NAMES = {"logout", "set_language"}  # POST only
@@ -301,6 +322,10 @@ def _detail_pages(cast, incidents) -> list[str]:
         ]
         cell = reverse("compilation:form06_cell", args=[code]) + "?period=2021Q3&column="
         pages += [cell + "3&row=total", cell + "settled_late&row=HT"]  # a column by number; a field row
+    for code in cast:  # the report pages, the review pages and a report's history
+        pages += [f"/reports/{code}/2021Q3/", f"/review/{code}/2021Q3/", f"/review/{code}/2021Q3/history/"]
+        pages += [f"/review/{code}/2021Q3/?version=1", f"/reports/{code}/2021Q3/excel/upload/"]
+    pages += ["/review/?period=2021Q3", "/review/?period=2021Q3&status=waiting"]
     pages += [reverse("units:search") + "?q=yen", reverse("units:search") + "?q=mai"]
     pages += [reverse("catalogue:report_type_code", args=["kstt"])]
     pages += ["/?year=2021", "/?period=2021Q3"]
