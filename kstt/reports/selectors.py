@@ -79,7 +79,9 @@ class _Engine:
     def schedule(self, period: Period, level: str) -> Schedule | None:
         return self._schedules.get((period, level))
 
-    def owed(self, unit: UnitVersion, period: Period, *, now: datetime) -> Owed | None:
+    def owed(
+        self, unit: UnitVersion, period: Period, *, now: datetime, submitted_at: datetime | None = None
+    ) -> Owed | None:
         due = self.schedule(period, unit.level)
         if due is None:
             return None
@@ -99,7 +101,13 @@ class _Engine:
             closing=closing,
             incidents=tuple((i, self.descriptions.get(i, "")) for i in ids),
             status=owed_status(
-                now=now, today=today, window_end=due.window[1], deadline=deadline.deadline, closing=closing.deadline
+                now=now,
+                today=today,
+                window_end=due.window[1],
+                deadline=deadline.deadline,
+                closing=closing.deadline,
+                scheduled=due.deadline,
+                submitted_at=submitted_at,
             ),
             days_left=days_left(today=today, deadline_day=effective),
         )
@@ -113,12 +121,13 @@ def owed_by_unit(*, unit: Unit, report_type: ReportType, year: int, now: datetim
     """The unit's instances of a year, each judged against the unit as it was at its window's end."""
     year_periods = periods(report_type, year)
     engine = _Engine(report_type, year_periods)
+    sent = _submitted_times(report_type, unit_ids=[unit.pk], periods=year_periods)
     result = []
     for period in year_periods:
         version = units.unit_on(unit.code, period.window(report_type.cutoff_day)[1])
         if version is None:
             continue
-        owed = engine.owed(version, period, now=now)
+        owed = engine.owed(version, period, now=now, submitted_at=sent.get((unit.pk, period.code)))
         if owed is not None:
             result.append(owed)
     return result
@@ -128,12 +137,27 @@ def owed_below(*, unit: Unit, report_type: ReportType, period: Period, now: date
     """The instances of the units that report to ``unit`` (its children at the window's end)."""
     engine = _Engine(report_type, [period])
     window_end = period.window(report_type.cutoff_day)[1]
+    children = list(units.children_on(unit, window_end))
+    sent = _submitted_times(report_type, unit_ids=[c.unit_id for c in children], periods=[period])
     result = []
-    for child in units.children_on(unit, window_end):
-        owed = engine.owed(child, period, now=now)
+    for child in children:
+        owed = engine.owed(child, period, now=now, submitted_at=sent.get((child.unit_id, period.code)))
         if owed is not None:
             result.append(owed)
     return result
+
+
+def _submitted_times(
+    report_type: ReportType, *, unit_ids: list[int], periods: list[Period]
+) -> dict[tuple[int, str], datetime]:
+    """(unit id, period code) → the §4 submitted time of each instance submitted (one query)."""
+    rows = ReportInstance.objects.filter(
+        report_type=report_type,
+        unit_id__in=unit_ids,
+        period__in=[p.code for p in periods],
+        first_submitted_at__isnull=False,
+    ).values_list("unit_id", "period", "first_submitted_at")
+    return {(unit_id, period): at for unit_id, period, at in rows}
 
 
 def current_period(report_type: ReportType, *, now: datetime) -> Period:

@@ -45,6 +45,9 @@ STATUS = {
     OwedStatus.INCIDENT_OPEN: ("info", "Held open by an incident"),
     OwedStatus.OVERDUE: ("warning", "Past the deadline (late if sent now)"),
     OwedStatus.NOT_SENT: ("danger", "Not sent (past the closing time)"),
+    OwedStatus.SENT_ON_TIME: ("success", "Sent on time"),
+    OwedStatus.SENT_EXCUSED: ("success", "Sent on time thanks to an incident's extension"),
+    OwedStatus.SENT_LATE: ("warning", "Sent late"),
 }
 
 
@@ -75,6 +78,9 @@ _("Due")
 _("Held open by an incident")
 _("Past the deadline (late if sent now)")
 _("Not sent (past the closing time)")
+_("Sent on time")
+_("Sent on time thanks to an incident's extension")
+_("Sent late")
 
 
 @register.filter

@@ -109,3 +109,20 @@ def test_the_home_page_makes_a_fixed_number_of_queries(
     client.get(reverse("home") + "?year=2021")
     with django_assert_max_num_queries(30):
         client.get(reverse("home") + "?year=2021")
+
+
+def test_a_report_sent_is_judged_by_its_submitted_time_not_the_clock(
+    client, lan, minh, commune_yen_nghiep, kstt_report
+):
+    """Q2 sent on 01/07 (deadline 16/06): late; Q3 sent on 15/09 (deadline 16/09): on time — seen on 20/09."""
+    submitted(commune_yen_nghiep, kstt_report, lan, period="2021Q2", at=AT, explanation="Theo sổ")
+    submitted(commune_yen_nghiep, kstt_report, lan, period="2021Q3", at=SUBMITTED, explanation="Theo sổ")
+    client.force_login(lan)
+    html = client.get(reverse("home") + "?year=2021").content.decode()
+    assert "Gửi muộn" in row(html, "owed-W05341-2021Q2")
+    assert "Đã gửi đúng hạn" in row(html, "owed-W05341-2021Q3")
+    assert "Không gửi (đã khóa sổ)" in row(html, "owed-W05341-2021Q1")  # never sent: still so
+    assert "Quá hạn (gửi bây giờ" not in row(html, "owed-W05341-2021Q3")
+    client.force_login(minh)
+    below = client.get(reverse("home") + "?period=2021Q3").content.decode()
+    assert "Đã gửi đúng hạn" in row(below, "owed-W05341-2021Q3")

@@ -59,3 +59,50 @@ def test_an_open_incident_on_the_closing_time_alone_keeps_it_late_not_unsent():
 )
 def test_days_left_count_local_days(today, expected):
     assert days_left(today=today, deadline_day=DEADLINE.astimezone(HCM).date()) == expected
+
+
+EXTENDED = end_of_day(date(2021, 9, 17), HCM)  # an incident on the deadline moved it one working day
+NOW_LATER = CLOSING + timedelta(days=60)  # long after: only the submitted time decides
+
+
+def sent(submitted_at: datetime, *, deadline=DEADLINE, closing=CLOSING, scheduled=DEADLINE) -> OwedStatus:
+    return owed_status(
+        now=NOW_LATER,
+        today=NOW_LATER.astimezone(HCM).date(),
+        window_end=WINDOW_END,
+        deadline=deadline,
+        closing=closing,
+        scheduled=scheduled,
+        submitted_at=submitted_at.astimezone(UTC),
+    )
+
+
+@pytest.mark.parametrize(
+    ("submitted_at", "kwargs", "expected"),
+    [
+        pytest.param(DEADLINE, {}, OwedStatus.SENT_ON_TIME, id="sent-at-23-59-59-999999-on-the-deadline-day"),
+        pytest.param(DEADLINE + MICROSECOND, {}, OwedStatus.SENT_LATE, id="sent-a-microsecond-later-is-late"),
+        pytest.param(CLOSING, {}, OwedStatus.SENT_LATE, id="sent-at-the-closing-time-is-late"),
+        pytest.param(CLOSING + MICROSECOND, {}, OwedStatus.NOT_SENT, id="first-sent-after-the-closing-time"),
+        pytest.param(
+            DEADLINE + MICROSECOND, {"deadline": EXTENDED}, OwedStatus.SENT_EXCUSED, id="late-but-inside-the-extension"
+        ),
+        pytest.param(
+            EXTENDED + MICROSECOND, {"deadline": EXTENDED}, OwedStatus.SENT_LATE, id="after-the-extension-is-late"
+        ),
+        pytest.param(
+            CLOSING + timedelta(days=1),
+            {"deadline": None},
+            OwedStatus.SENT_EXCUSED,
+            id="incident-still-open-at-sending",
+        ),
+        pytest.param(
+            datetime(2021, 9, 16, 17, 30, tzinfo=UTC),
+            {},
+            OwedStatus.SENT_LATE,
+            id="00-30-local-next-day-written-in-utc",
+        ),
+    ],
+)
+def test_a_submitted_report_is_judged_by_its_submitted_time(submitted_at, kwargs, expected):
+    assert sent(submitted_at, **kwargs) == expected
