@@ -157,7 +157,7 @@ def _submitted_times(
         period__in=[p.code for p in periods],
         first_submitted_at__isnull=False,
     ).values_list("unit_id", "period", "first_submitted_at")
-    return {(unit_id, period): at for unit_id, period, at in rows}
+    return {(unit_id, period): at for unit_id, period, at in rows if at is not None}
 
 
 def current_period(report_type: ReportType, *, now: datetime) -> Period:
