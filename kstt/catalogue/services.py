@@ -180,41 +180,10 @@ def load_catalogue(*, directory: Path = DEFINITIONS, at: datetime, actor: Any = 
 
     report_types = {rt.code: rt for rt in ReportType.objects.all()}
     for path in sorted((directory / "forms").glob("*.toml")):
-        raw = _read_toml(path)
-        try:
-            spec = forms.parse_form_spec(raw)
-        except forms.FormSpecError as exc:
-            raise CatalogueError(f"{path.name}: {exc}") from None
-        missing = [code for code in spec.report_types if code not in report_types]
-        if missing:
-            raise CatalogueError(f"{path.name}: unknown report type(s) {', '.join(missing)}")
-        stored = forms.to_json(raw)
-        digest = _digest(stored)
-        label = f"{spec.code} v{spec.version}"
-        existing = FormDefinition.objects.filter(code=spec.code, version=spec.version).first()
-        if existing is not None:
-            if existing.digest != digest:
-                raise CatalogueError(
-                    f"{path.name}: {label} is already loaded with different content; "
-                    "a changed form must be published as a new version"
-                )
-            result.forms_unchanged.append(label)
-            continue
-        definition = FormDefinition.objects.create(
-            code=spec.code,
-            version=spec.version,
-            title=spec.title,
-            valid_from=spec.valid_from,
-            valid_until=spec.valid_until,
-            levels=list(spec.levels),
-            definition=stored,
-            digest=digest,
-        )
-        definition.report_types.set([report_types[code] for code in spec.report_types])
-        result.forms_created.append(label)
+        _load_definition(path, report_types, kind="form", result=result)
 
     for path in sorted((directory / "outlines").glob("*.toml")):
-        _load_outline(path, report_types, result)
+        _load_definition(path, report_types, kind="outline", result=result)
 
     if result.report_types_created or result.forms_created or result.outlines_created:
         audit.record(
@@ -230,29 +199,37 @@ def load_catalogue(*, directory: Path = DEFINITIONS, at: datetime, actor: Any = 
     return result
 
 
-def _load_outline(path: Path, report_types: dict[str, ReportType], result: CatalogueLoad) -> None:
-    """One outline file: created, or found unchanged; a changed (code, version) is refused."""
+def _load_definition(path: Path, report_types: dict[str, ReportType], *, kind: str, result: CatalogueLoad) -> None:
+    """One form or outline file: created, or found unchanged; a changed (code, version) is refused."""
     raw = _read_toml(path)
+    spec: forms.FormSpec | outlines.OutlineSpec
     try:
-        spec = outlines.parse_outline_spec(raw)
-    except outlines.OutlineSpecError as exc:
+        spec = forms.parse_form_spec(raw) if kind == "form" else outlines.parse_outline_spec(raw)
+    except (forms.FormSpecError, outlines.OutlineSpecError) as exc:
         raise CatalogueError(f"{path.name}: {exc}") from None
     missing = [code for code in spec.report_types if code not in report_types]
     if missing:
         raise CatalogueError(f"{path.name}: unknown report type(s) {', '.join(missing)}")
+    model: type[FormDefinition] | type[OutlineDefinition] = FormDefinition if kind == "form" else OutlineDefinition
+    created, unchanged = (
+        (result.forms_created, result.forms_unchanged)
+        if kind == "form"
+        else (result.outlines_created, result.outlines_unchanged)
+    )
     stored = forms.to_json(raw)
     digest = _digest(stored)
     label = f"{spec.code} v{spec.version}"
-    existing = OutlineDefinition.objects.filter(code=spec.code, version=spec.version).first()
+    existing = model.objects.filter(code=spec.code, version=spec.version).first()
     if existing is not None:
         if existing.digest != digest:
             raise CatalogueError(
                 f"{path.name}: {label} is already loaded with different content; "
-                "a changed outline must be published as a new version"
+                f"a changed {kind} must be published as a new version"
             )
-        result.outlines_unchanged.append(label)
+        unchanged.append(label)
         return
-    definition = OutlineDefinition.objects.create(
+    fields = {"levels": list(spec.levels)} if isinstance(spec, forms.FormSpec) else {}
+    definition = model.objects.create(
         code=spec.code,
         version=spec.version,
         title=spec.title,
@@ -260,9 +237,10 @@ def _load_outline(path: Path, report_types: dict[str, ReportType], result: Catal
         valid_until=spec.valid_until,
         definition=stored,
         digest=digest,
+        **fields,
     )
     definition.report_types.set([report_types[code] for code in spec.report_types])
-    result.outlines_created.append(label)
+    created.append(label)
 
 
 @dataclass(frozen=True)
