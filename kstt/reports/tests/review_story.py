@@ -5,29 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from kstt.reports import services
-from kstt.reports.tests.test_submission_services import NARRATIVE  # every required section of the outline
+from kstt.reports.tests.test_submission_services import BROKEN, GOOD, NARRATIVE, ROW  # noqa: F401 (re-exported)
 
 FORM = "06/VPCP/KSTT"
 SUBMITTED = datetime(2021, 9, 15, 3, 0, tzinfo=UTC)  # 15/09/2021 10:00 in Hà Nội
 LATER = datetime(2021, 9, 16, 2, 0, tzinfo=UTC)  # 16/09/2021 09:00
 REVIEW_DAY = datetime(2021, 9, 20, 3, 0, tzinfo=UTC)  # the clock while Minh reviews
 
-ROW = {
-    "received_total": 5,
-    "received_online": 2,
-    "received_direct": 2,
-    "carried_over": 1,
-    "settled_total": 3,
-    "settled_early": 1,
-    "settled_on_time": 1,
-    "settled_late": 1,
-    "pending_total": 2,
-    "pending_in_time": 1,
-    "pending_overdue": 1,
-}
-GOOD = {FORM: {"HT": ROW, "total": ROW}}
-#: received_total 6 ≠ 2 + 2 + 1 carried…: the R1 rule fails on HT and the total.
-BROKEN = {FORM: {"HT": ROW | {"received_total": 6}, "total": ROW | {"received_total": 6}}}
+# The figures of the submission tests: GOOD passes every rule; BROKEN fails R1 on HT and the total.
 
 
 def fill(report, reporter, values=GOOD, *, at=SUBMITTED, narrative=None, signed=True):
