@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "kstt.catalogue",
     "kstt.incidents",
     "kstt.reports",
+    "kstt.compliance",
     "kstt.dossiers",
     "kstt.compilation",
     "kstt.exports",

@@ -1,0 +1,214 @@
+"""Verdicts and PAR index deductions (rules.md §4–§6), pure.
+
+One function of the facts of one report instance: its scheduled deadline and closing time, the
+incidents of the reporting system in the unit's scope, its submitted versions and their reviews,
+the deduction amounts of the settings in force, and the instant the question is asked (``as_of``).
+Nothing here is stored: a verdict is recomputed from the facts whenever it is read, so a change of
+any fact (a submission, a review, an incident, a calendar or settings change) changes it at once.
+
+- **Timeliness** (§4) is judged on the first submission: on time when submitted ≤ the effective
+  deadline (excused when that is only thanks to an incident's extension), late when ≤ the effective
+  closing time, not sent otherwise (also when nothing was submitted by the effective closing time).
+  While an incident in scope is still open the deadline is held open: the report cannot be late yet.
+- **Quality** (§5) is the review of the *standing version*: the last version submitted at or before
+  the effective deadline, or, if none was, the first one submitted after it. Returned → a fault with
+  the return's reasons, even when a later version was corrected.
+- **Deduction** (§6), at most one per instance: not sent → ``amounts.not_sent``; late (not excused),
+  or with a quality fault, or both → ``amounts.late_or_faulty``; otherwise 0.
+
+``as_of`` makes the verdict the one known at that instant: versions submitted and reviews made after
+it are not yet facts; an incident that started after it did not happen yet, and one that ended after
+it was still going on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from kstt.catalogue.rules.deadlines import WorkCalendar
+from kstt.incidents.rules import Extension, IncidentSpan, extend
+
+
+class Status(StrEnum):
+    ON_TIME = "on_time"
+    EXCUSED = "excused"
+    LATE = "late"
+    NOT_SENT = "not_sent"
+    #: Not submitted, and the (effective) closing time has not passed: nothing to judge yet.
+    OPEN = "open"
+
+
+#: The reasons a report is returned for, in the order rules.md §5 lists them.
+FAULTS = ("outline", "forms", "incomplete", "inaccurate")
+ACCEPTED, RETURNED = "accepted", "returned"
+ZERO = Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class Amounts:
+    """The points deducted (rules.md §6, configurable)."""
+
+    not_sent: Decimal = Decimal("0.50")
+    late_or_faulty: Decimal = Decimal("0.25")
+
+
+@dataclass(frozen=True)
+class VersionFacts:
+    """One submitted version and the review of it (None while it waits for one)."""
+
+    number: int
+    submitted_at: datetime
+    decision: str | None = None  # "accepted" | "returned"
+    reasons: tuple[str, ...] = ()
+    reviewed_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Verdict:
+    status: Status
+    deadline: datetime  # scheduled, before any extension
+    effective_deadline: datetime | None  # None while an incident holds it open
+    closing: datetime
+    effective_closing: datetime | None
+    submitted_at: datetime | None  # the first submission (§4)
+    #: The incidents the verdict rests on: those that moved the effective deadline, and, when the
+    #: closing time decided the status (late, not sent), those that moved the closing time.
+    incidents: tuple[int, ...]
+    standing: int | None  # the number of the standing version (§5)
+    decision: str | None  # its review: accepted | returned | None (not reviewed yet)
+    faults: tuple[str, ...]
+    deduction: Decimal
+    #: The effective closing time has passed at ``as_of``: the verdict goes into the ledger.
+    final: bool
+
+
+def as_known(incidents: Sequence[IncidentSpan], as_of: datetime) -> list[IncidentSpan]:
+    """The incidents as they were known at ``as_of``: one that starts later did not happen yet,
+    one that ends later was still going on."""
+    known = []
+    for incident in incidents:
+        if incident.start > as_of:
+            continue
+        if incident.end is not None and incident.end > as_of:
+            incident = replace(incident, end=None)
+        known.append(incident)
+    return known
+
+
+def extensions(
+    *,
+    deadline: datetime,
+    closing: datetime,
+    incidents: Sequence[IncidentSpan],
+    as_of: datetime,
+    calendar: WorkCalendar,
+    zone: ZoneInfo,
+) -> tuple[Extension, Extension]:
+    """The effective deadline and closing time (§4) with the incidents in the unit's scope."""
+    known = as_known(incidents, as_of)
+    return (
+        extend(deadline, known, calendar=calendar, zone=zone),
+        extend(closing, known, calendar=calendar, zone=zone),
+    )
+
+
+def verdict(
+    *,
+    deadline: datetime,
+    closing: datetime,
+    incidents: Sequence[IncidentSpan],
+    versions: Sequence[VersionFacts],
+    amounts: Amounts,
+    as_of: datetime,
+    calendar: WorkCalendar,
+    zone: ZoneInfo,
+) -> Verdict:
+    """The verdict of one report instance (rules.md §4–§6). ``incidents``: those in the unit's scope."""
+    deadline_ext, closing_ext = extensions(
+        deadline=deadline, closing=closing, incidents=incidents, as_of=as_of, calendar=calendar, zone=zone
+    )
+    return judge(deadline=deadline_ext, closing=closing_ext, versions=versions, amounts=amounts, as_of=as_of)
+
+
+def judge(
+    *, deadline: Extension, closing: Extension, versions: Sequence[VersionFacts], amounts: Amounts, as_of: datetime
+) -> Verdict:
+    """The verdict once the effective deadline and closing time are known (``verdict`` without the
+    incident rule, so that many instances sharing a schedule and incidents share one extension)."""
+    sent = sorted((v for v in versions if v.submitted_at <= as_of), key=lambda v: (v.submitted_at, v.number))
+    submitted_at = sent[0].submitted_at if sent else None
+    effective, effective_closing = deadline.deadline, closing.deadline
+    final = effective_closing is not None and as_of > effective_closing
+    status = _timeliness(
+        scheduled=deadline.scheduled, deadline=effective, closing=effective_closing, submitted_at=submitted_at
+    )
+    if status is None:
+        status = Status.NOT_SENT if final else Status.OPEN
+    standing = _standing(sent, effective) if status is not Status.NOT_SENT else None
+    decision: str | None = None
+    faults: tuple[str, ...] = ()
+    if standing is not None and standing.reviewed_at is not None and standing.reviewed_at <= as_of:
+        decision = standing.decision
+        if decision == RETURNED:
+            faults = tuple(reason for reason in FAULTS if reason in standing.reasons)
+    incidents = list(deadline.incident_ids)
+    if status in (Status.LATE, Status.NOT_SENT):
+        incidents += [i for i in closing.incident_ids if i not in incidents]
+    return Verdict(
+        status=status,
+        deadline=deadline.scheduled,
+        effective_deadline=effective,
+        closing=closing.scheduled,
+        effective_closing=effective_closing,
+        submitted_at=submitted_at,
+        incidents=tuple(incidents),
+        standing=standing.number if standing is not None else None,
+        decision=decision,
+        faults=faults,
+        deduction=deduction(status, faults, amounts),
+        final=final,
+    )
+
+
+def _timeliness(
+    *, scheduled: datetime, deadline: datetime | None, closing: datetime | None, submitted_at: datetime | None
+) -> Status | None:
+    """§4 for a submitted report (None when nothing is submitted)."""
+    if submitted_at is None:
+        return None
+    if deadline is None or submitted_at <= deadline:
+        # Held open by an incident still going on, or in time for the effective deadline.
+        return Status.EXCUSED if submitted_at > scheduled else Status.ON_TIME
+    if closing is None or submitted_at <= closing:
+        return Status.LATE
+    return Status.NOT_SENT  # first sent after the closing time
+
+
+def _standing(sent: Sequence[VersionFacts], deadline: datetime | None) -> VersionFacts | None:
+    """§5: the last version submitted at or before the effective deadline, or, if none was, the
+    first one after it (while an incident holds the deadline open, every version so far is before it)."""
+    if not sent:
+        return None
+    before = [v for v in sent if deadline is None or v.submitted_at <= deadline]
+    return before[-1] if before else sent[0]
+
+
+def deduction(status: Status, faults: Sequence[str], amounts: Amounts) -> Decimal:
+    """§6: at most one deduction per instance."""
+    if status is Status.NOT_SENT:
+        return amounts.not_sent
+    if status is Status.OPEN:
+        return ZERO
+    if status is Status.LATE or faults:
+        return amounts.late_or_faulty
+    return ZERO
+
+
+def points(value: Decimal) -> str:
+    """A deduction as interchange.md writes it: a decimal string with two places ("0.25")."""
+    return f"{value.quantize(Decimal('0.01')):.2f}"
