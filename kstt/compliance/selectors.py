@@ -120,8 +120,9 @@ def judged(
             qs = qs.filter(unit_id__in=sorted(chosen_ids))
         if within is not None:
             qs = qs.filter(unit_id__in=units.descendant_ids(within, on=end))
-        for row in qs.values("unit_id", "unit__code", "name", "level", "parent_id"):
-            expected.append((period, dict(row)))
+        expected.extend(
+            (period, dict(found)) for found in qs.values("unit_id", "unit__code", "name", "level", "parent_id")
+        )
     if not expected:
         return []
 
