@@ -26,6 +26,7 @@ urlpatterns = [
     path("notifications/", include("kstt.notifications.urls")),
     path("reports/", include("kstt.reports.excel_urls")),
     path("review/", include("kstt.reports.review_urls")),
+    path("compliance/", include("kstt.compliance.urls")),
     path("reports/", include("kstt.reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

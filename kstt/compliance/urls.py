@@ -1,0 +1,8 @@
+"""Compliance pages: the reviewers' dashboard, the deduction ledger (per unit and for the province), appeals."""
+
+from django.urls import include, path
+
+urlpatterns: list = [
+    path("", include("kstt.compliance.dashboard_urls")),
+    path("", include("kstt.compliance.ledger_urls")),
+]
