@@ -41,7 +41,7 @@ class _Context:
 
     def __init__(self, *, version: UnitVersion, period: Period, report_type: ReportType, editor: bool) -> None:
         self.version, self.period, self.report_type, self.editor = version, period, report_type, editor
-        self.window = period.window(report_type.cutoff_day)
+        self.window = catalogue.window(report_type, period)
 
 
 def _resolve(request: HttpRequest, unit_code: str, period_code: str) -> _Context:
@@ -52,7 +52,7 @@ def _resolve(request: HttpRequest, unit_code: str, period_code: str) -> _Context
         period = Period.parse(period_code)
     except PeriodError:
         raise Http404("No such period.") from None
-    window_end = period.window(report_type.cutoff_day)[1]
+    window_end = catalogue.window(report_type, period)[1]
     version, _access = access.unit_for_user(user=request.user, code=unit_code, on=window_end)
     editor = access.may_report_for(request.user, version.unit)
     return _Context(version=version, period=period, report_type=report_type, editor=editor)
@@ -92,6 +92,7 @@ def report_page(request: HttpRequest, unit_code: str, period: str) -> HttpRespon
         if found is None:
             return _missing(request, ctx, _("The unit has not started this report yet."), status=200)
         instance = found
+    instance.report_type = ctx.report_type  # the same row, already read: its settings are read once
     if request.method == "POST":
         return _post(request, ctx, instance)
     return _render(request, ctx, instance)
