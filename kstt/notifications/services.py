@@ -365,8 +365,9 @@ def retry_emails(*, now: datetime, run: ReminderRun | None = None, connection: B
     holding = (Q(reminder__kind=ReminderKind.BEFORE) & Q(reminder__deadline__gte=now)) | (
         Q(reminder__kind=ReminderKind.AFTER) & (Q(reminder__closing__isnull=True) | Q(reminder__closing__gte=now))
     )
+    earlier = Q(status=DeliveryStatus.PENDING) | Q(status=DeliveryStatus.FAILED, attempted_at__lt=now)  # not this run
     waiting = (
-        ReminderDelivery.objects.filter(holding, status__in=[DeliveryStatus.PENDING, DeliveryStatus.FAILED])
+        ReminderDelivery.objects.filter(holding, earlier)
         .filter(attempts__lt=MAX_ATTEMPTS, reminder__sent_at__lte=now)
         .select_related("reminder")
         .order_by("pk")
