@@ -3,8 +3,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from kstt.catalogue.models import ReportType
 from kstt.notifications.choices import TEXTS, DeliveryStatus, Kind, RecipientRole, ReminderKind
@@ -114,6 +114,17 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.period} {self.kind} {self.days}"
+
+    @property
+    def label(self) -> str:
+        """ "3 days before the deadline", "on the deadline day", "1 day late", in the active language."""
+        if self.kind == ReminderKind.BEFORE:
+            if self.days == 0:
+                return gettext("on the deadline day")
+            return ngettext("%(n)s day before the deadline", "%(n)s days before the deadline", self.days) % {
+                "n": self.days
+            }
+        return ngettext("%(n)s day late", "%(n)s days late", self.days) % {"n": self.days}
 
 
 class ReminderDelivery(models.Model):
