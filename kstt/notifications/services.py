@@ -311,7 +311,7 @@ def _claim(
                     "recipients": [u.username for u, _ in people],
                 },
             )
-            transaction.on_commit(lambda: _send_emails(made, now=now, run=run, connection=connection), robust=True)
+            transaction.on_commit(lambda: send_emails(made, now=now, run=run, connection=connection), robust=True)
     except IntegrityError:
         if Reminder.objects.filter(**key).exists():
             return None  # another worker claimed it first: it sends, this one does not
@@ -349,10 +349,10 @@ def _texts(
     return {"subject": subject, "body": body, "url": url, "params": params}
 
 
-def _send_emails(
+def send_emails(
     reminder: Reminder, *, now: datetime, run: ReminderRun, connection: BaseEmailBackend | None = None
 ) -> None:
-    """After the claim's commit: the reminder's e-mails still waiting, one per person."""
+    """The reminder's e-mails still waiting, one per person: after the claim's commit (each claimed first)."""
     for delivery in ReminderDelivery.objects.filter(reminder=reminder, status=DeliveryStatus.PENDING):
         _send_one(delivery, reminder, now=now, run=run, connection=connection)
 
