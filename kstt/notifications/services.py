@@ -10,7 +10,7 @@ import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -23,13 +23,14 @@ from django.utils import translation
 from kstt import clock
 from kstt.accounts import selectors as accounts
 from kstt.audit import services as audit
+from kstt.catalogue import selectors as catalogue
 from kstt.notifications import rules, selectors
 from kstt.notifications.choices import PARAMS, DeliveryStatus, Kind, RecipientRole, ReminderKind
 from kstt.notifications.models import Notification, Reminder, ReminderDelivery
+from kstt.reports import selectors as reports
+from kstt.reports.rules import OwedStatus
+from kstt.reports.selectors import Owed
 from kstt.units import selectors as units
-
-if TYPE_CHECKING:
-    from kstt.reports.selectors import Owed
 
 logger = logging.getLogger(__name__)
 
@@ -91,8 +92,8 @@ def mark_all_read(*, user: Any, at: datetime) -> int:
 MAX_ATTEMPTS = 5
 #: Periods whose data window ended this many days ago or fewer are looked at.
 LOOK_BACK_DAYS = 366
-#: The statuses of an instance already submitted (kstt.reports.rules.OwedStatus).
-_SUBMITTED = frozenset({"sent_on_time", "sent_excused", "sent_late"})
+#: The statuses of an instance already submitted.
+_SUBMITTED = frozenset({OwedStatus.SENT_ON_TIME, OwedStatus.SENT_EXCUSED, OwedStatus.SENT_LATE})
 
 
 @dataclass(frozen=True)
@@ -148,9 +149,6 @@ def send_reminders(*, now: datetime, dry_run: bool = False, connection: BaseEmai
     """Send every reminder due at ``now`` — every report type, every period whose data window ended within
     LOOK_BACK_DAYS — then try again the e-mails that failed. ``dry_run``: say what would be sent, change
     nothing. ``connection``: the e-mail backend (default: settings.EMAIL_BACKEND)."""
-    from kstt.catalogue import selectors as catalogue
-    from kstt.reports import selectors as reports  # reports' services import this module
-
     run = ReminderRun(now=now, dry_run=dry_run)
     today = clock.local_date(now)
     for report_type in catalogue.report_types():
