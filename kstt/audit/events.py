@@ -24,6 +24,7 @@ EVENTS: dict[str, Promise] = {
     "incidents.updated": _("Incident updated"),
     "incidents.closed": _("Incident closed"),
     "incidents.loaded": _("Incidents loaded"),
+    "notifications.reminder_sent": _("Reminder sent"),
     "reports.opened": _("Report opened"),
     "reports.draft_saved": _("Report draft saved"),
     "reports.document_attached": _("Narrative document attached"),

@@ -16,6 +16,8 @@ class Kind(models.TextChoices):
     SUBMITTED = "submitted", _("New report to review")
     RETURNED = "returned", pgettext_lazy("notification", "Report returned")
     ACCEPTED = "accepted", pgettext_lazy("notification", "Report accepted")
+    REMINDER_BEFORE = "reminder_before", _("Report deadline approaching")
+    REMINDER_AFTER = "reminder_after", _("Report overdue")
 
 
 #: Each kind's title and text; ``%(name)s`` placeholders are filled from the notification's parameters.
@@ -32,6 +34,17 @@ TEXTS: dict[str, tuple[Promise, Promise]] = {
         pgettext_lazy("notification", "Report accepted"),
         _("%(reviewer)s accepted the report %(report)s for %(period)s."),
     ),
+    Kind.REMINDER_BEFORE: (
+        _("Report deadline approaching"),
+        _("The report %(report)s for %(period)s of %(unit)s is due by %(deadline)s and has not been submitted yet."),
+    ),
+    Kind.REMINDER_AFTER: (
+        _("Report overdue"),
+        _(
+            "The report %(report)s for %(period)s of %(unit)s was due by %(deadline)s and has not been submitted: "
+            "sent now, it is late."
+        ),
+    ),
 }
 
 #: The parameters each kind's text needs.
@@ -39,4 +52,28 @@ PARAMS: dict[str, frozenset[str]] = {
     Kind.SUBMITTED: frozenset({"unit", "report", "period"}),
     Kind.RETURNED: frozenset({"reviewer", "report", "period", "reasons"}),
     Kind.ACCEPTED: frozenset({"reviewer", "report", "period"}),
+    Kind.REMINDER_BEFORE: frozenset({"unit", "report", "period", "deadline"}),
+    Kind.REMINDER_AFTER: frozenset({"unit", "report", "period", "deadline"}),
 }
+
+
+class ReminderKind(models.TextChoices):
+    """Before the deadline, or after it (kstt.notifications.rules: BEFORE, AFTER)."""
+
+    BEFORE = "before", _("before the deadline")
+    AFTER = "after", _("after the deadline")
+
+
+class DeliveryStatus(models.TextChoices):
+    """Where the e-mail of a reminder to one person stands."""
+
+    PENDING = "pending", _("waiting to be sent")
+    SENDING = "sending", _("being sent")
+    SENT = "sent", pgettext_lazy("e-mail", "sent")
+    FAILED = "failed", _("failed")
+    NO_ADDRESS = "no_address", _("no e-mail address")
+
+
+class RecipientRole(models.TextChoices):
+    REPORTER = "reporter", _("reporter of the unit")
+    REVIEWER = "reviewer", _("reviewer of the recipient unit")

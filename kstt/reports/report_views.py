@@ -27,6 +27,7 @@ from kstt.catalogue import selectors as catalogue
 from kstt.catalogue.models import FormDefinition, ReportType
 from kstt.catalogue.rules.forms import FormSpec, parse_form_spec
 from kstt.catalogue.rules.periods import Period, PeriodError
+from kstt.notifications import selectors as notifications
 from kstt.reports import documents, prefill, rules, selectors, services
 from kstt.reports.choices import Flag as ReportFlag
 from kstt.reports.choices import ReportStatus, ReturnReason
@@ -59,9 +60,13 @@ def _resolve(request: HttpRequest, unit_code: str, period_code: str) -> _Context
 
 
 def _missing(request: HttpRequest, ctx: _Context, message: str, *, status: int) -> HttpResponse:
-    return render(
-        request, "reports/report_missing.html", {"ctx": ctx, "unit": ctx.version, "message": message}, status=status
-    )
+    context = {"ctx": ctx, "unit": ctx.version, "message": message, "reminders": _reminders(ctx)}
+    return render(request, "reports/report_missing.html", context, status=status)
+
+
+def _reminders(ctx: _Context) -> list[Any]:
+    """The reminders the unit was sent about this report: the evidence that it was told."""
+    return notifications.reminders_for(unit=ctx.version.unit, report_type=ctx.report_type, period=ctx.period)
 
 
 @require_http_methods(["GET", "POST"])
@@ -184,6 +189,7 @@ def _render(
         "problem": problem,
         "page_form": ReportPageForm(),
         "max_document": filesizeformat(settings.KSTT_MAX_DOCUMENT_BYTES),
+        "reminders": _reminders(ctx),
     }
     return render(request, "reports/report_page.html", context, status=status)
 

@@ -285,3 +285,28 @@ def audit_trail(instance: ReportInstance) -> QuerySet[AuditEntry]:
         .select_related("actor")
         .order_by("at", "pk")
     )
+
+
+# --- Reminders: every instance of a period (issue 9, point 6) -----------------------------------------------
+
+
+def owed_in_period(*, report_type: ReportType, period: Period, now: datetime) -> list[Owed]:
+    """Every instance of a period: each unit in force at the window's end whose level owes the report,
+    judged at ``now`` with its submitted time. One engine, a fixed number of queries whatever the number
+    of units; sorted by unit code. ``Owed.unit.parent`` is the recipient unit (None for the province)."""
+    engine = _Engine(report_type, [period])
+    window_end = period.window(report_type.cutoff_day)[1]
+    versions = list(units.versions_on(window_end).order_by("unit__code"))
+    sent = submitted_times(report_type=report_type, period=period, unit_ids=[v.unit_id for v in versions])
+    result = []
+    for version in versions:
+        owed = engine.owed(version, period, now=now, submitted_at=sent.get(version.unit_id))
+        if owed is not None:
+            result.append(owed)
+    return result
+
+
+def submitted_times(*, report_type: ReportType, period: Period, unit_ids: list[int]) -> dict[int, datetime]:
+    """unit id → the §4 submitted time of the unit's instance of that period, for those submitted (one query)."""
+    times = _submitted_times(report_type, unit_ids=unit_ids, periods=[period])
+    return {unit_id: at for (unit_id, _code), at in times.items()}
