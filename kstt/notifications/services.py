@@ -154,7 +154,7 @@ def send_reminders(*, now: datetime, dry_run: bool = False, connection: BaseEmai
     for report_type in catalogue.report_types():
         for year in (today.year - 1, today.year):
             for period in reports.periods(report_type, year):
-                window_end = period.window(report_type.cutoff_day)[1]
+                window_end = catalogue.window(report_type, period)[1]
                 if not window_end < today <= window_end + timedelta(days=LOOK_BACK_DAYS):
                     continue
                 owed = reports.owed_in_period(report_type=report_type, period=period, now=now)

@@ -295,7 +295,7 @@ def owed_in_period(*, report_type: ReportType, period: Period, now: datetime) ->
     judged at ``now`` with its submitted time. One engine, a fixed number of queries whatever the number
     of units; sorted by unit code. ``Owed.unit.parent`` is the recipient unit (None for the province)."""
     engine = _Engine(report_type, [period])
-    window_end = period.window(report_type.cutoff_day)[1]
+    window_end = catalogue.window(report_type, period)[1]
     versions = list(units.versions_on(window_end).order_by("unit__code"))
     sent = submitted_times(report_type=report_type, period=period, unit_ids=[v.unit_id for v in versions])
     result = []
