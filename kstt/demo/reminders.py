@@ -47,7 +47,7 @@ def load_reminders(*, now: datetime, year: int = 2021) -> ReminderLoad:
     runs = []
     with transaction.atomic():
         for period in reports.periods(report_type, year):
-            window_end = period.window(report_type.cutoff_day)[1]
+            window_end = catalogue.window(report_type, period)[1]
             if window_end >= today:
                 continue
             owed = reports.owed_in_period(report_type=report_type, period=period, now=now)
