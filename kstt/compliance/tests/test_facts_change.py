@@ -91,3 +91,29 @@ def test_as_of_sees_the_facts_as_they_were(kstt_report, dept_justice) -> None:
     assert (before.status, before.faults, before.final) == (Status.ON_TIME, (), True)
     after = verdict_of(kstt_report, dept_justice)
     assert (after.faults, points(after.deduction)) == (("forms",), "0.25")
+
+
+def test_a_settings_change_judges_the_periods_it_covers(kstt_report, dept_justice, commune_yen_nghiep, quan) -> None:
+    from kstt.catalogue.services import change_settings
+
+    load("P17-STP,kstt,2021Q3,submitted,2021-09-21T10:00:00+07:00,")
+    before = judged(report_type=kstt_report, periods=[Q3], as_of=AS_OF, scored_only=True)
+    assert {(j.code, j.settings_version, str(j.verdict.deduction)) for j in before if j.code == "P17-STP"} == {
+        ("P17-STP", 1, "0.25")
+    }
+    assert "W05341" not in {j.code for j in before}  # communes are not scored in 2021 by default
+    new = change_settings(
+        report_type=kstt_report,
+        values={"late_points": "0.30", "scored_levels": ["department", "district", "commune"]},
+        valid_from=Q3,
+        note="Quyết định thử nghiệm",
+        at=AS_OF,
+        actor=quan,
+    )
+    after = {j.code: j for j in judged(report_type=kstt_report, periods=[Q3], as_of=AS_OF, scored_only=True)}
+    assert after["P17-STP"].settings_version == new.number
+    assert str(after["P17-STP"].verdict.deduction) == "0.30"
+    assert after["W05341"].scored and str(after["W05341"].verdict.deduction) == "0.50"
+    # Q2 is judged by the settings in force for it, untouched.
+    q2 = judged(report_type=kstt_report, periods=[Period.parse("2021Q2")], as_of=AS_OF, scored_only=True)
+    assert {j.settings_version for j in q2} == {1} and "W05341" not in {j.code for j in q2}
