@@ -319,7 +319,7 @@ def appeal(request: HttpRequest, unit_code: str, period: str) -> HttpResponse:
                 actor=request.user,
             )
         except services.AppealError as exc:
-            form.add_error(None, exc.message)
+            messages.warning(request, exc.message)  # the line may no longer be open to an appeal: no form then
         else:
             messages.success(request, _("Your appeal was sent to the provincial office."))
             return redirect("compliance_ledger:line", unit_code=version.unit.code, period=the_period.code)

@@ -127,7 +127,7 @@ class AttachmentQuerySet(models.QuerySet):
 class AppealAttachment(models.Model):
     """A file filed with an appeal (PDF, image, office document), checked by compliance.rules."""
 
-    appeal = models.ForeignKey(Appeal, on_delete=models.PROTECT, related_name="attachments")
+    appeal = models.ForeignKey(Appeal, verbose_name=_("appeal"), on_delete=models.PROTECT, related_name="attachments")
     file = models.FileField(_("file"), upload_to="appeals/%Y/")
     name = models.CharField(_("file name"), max_length=255)
     size = models.PositiveBigIntegerField(_("size"))

@@ -176,11 +176,10 @@ def _write_summary(ws: Any, ledger: Ledger, zone: ZoneInfo) -> None:
         _put(ws, row, 3, latest.name)
         _put(ws, row, 4, _level(latest.level))
         for offset, quarter in enumerate(QUARTERS):
-            line = by_quarter.get(quarter)
-            _put(ws, row, first_quarter + offset, line.points if line is not None else None, align="right")
-            if line is not None:
-                ws.cell(row=row, column=first_quarter + offset).number_format = POINTS_FORMAT
-                sums[quarter] += line.points
+            found = by_quarter.get(quarter)
+            _put(ws, row, first_quarter + offset, found.points if found is not None else None, align="right")
+            if found is not None:
+                sums[quarter] += found.points
         _put(ws, row, total_col, sum((line.points for line in lines), Decimal("0.00")), bold=True, align="right")
         notes = [_appeal_text(line, with_period=True) for line in lines if line.appeal is not None]
         _put(ws, row, notes_col, "; ".join(notes))
