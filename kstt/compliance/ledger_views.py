@@ -8,7 +8,6 @@ or report a 404; a unit the user may not see is a 403 (as the issue asks), in Vi
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -162,10 +161,11 @@ def unit_year(request: HttpRequest, year: int, unit_code: str) -> HttpResponse:
     problem = _year_problem(year)
     if problem:
         return _bad_input(request, problem)
-    version = selectors.unit_in_year(report_type, unit_code, year)
-    if version is None:
+    found = selectors.unit_in_year(report_type, unit_code, year)
+    if found is None:
         raise Http404("No such unit that year.")
-    if not access.may_view_ledger_of(request.user, version.unit, on=_latest_end(report_type, year)):
+    version, on = found
+    if not access.may_view_ledger_of(request.user, version.unit, on=on):
         return _forbidden(request)
     table = selectors.year_table(
         report_type=report_type, year=year, as_of=clock.now(), scored_only=False, unit_ids=[version.unit_id]
@@ -190,11 +190,6 @@ def unit_year(request: HttpRequest, year: int, unit_code: str) -> HttpResponse:
             "province_view": access.may_view_province_ledger(request.user, on=clock.today()),
         },
     )
-
-
-def _latest_end(report_type: ReportType, year: int) -> date:
-    year_periods = periods_of_year(year, report_type.periods)
-    return selectors.window_end(report_type, year_periods[-1]) if year_periods else date(year, 12, 31)
 
 
 def _appealable(cell: YearCell) -> bool:

@@ -602,8 +602,9 @@ def incident_descriptions(ledger: Ledger) -> dict[int, str]:
     return incidents.descriptions(ids) if ids else {}
 
 
-def unit_in_year(report_type: ReportType, code: str, year: int) -> UnitVersion | None:
-    """The unit as it was at the end of the latest period of the year it existed in (two queries)."""
+def unit_in_year(report_type: ReportType, code: str, year: int) -> tuple[UnitVersion, date] | None:
+    """The unit as it was at the end of the latest period's window of the year it existed in, and that
+    day (two queries)."""
     year_periods = periods_of_year(year, report_type.periods)
     settings = period_settings(report_type, year_periods)
     ends = sorted((p.window(settings[p].policy.cutoff_day)[1] for p in year_periods), reverse=True)
@@ -613,7 +614,7 @@ def unit_in_year(report_type: ReportType, code: str, year: int) -> UnitVersion |
             if (version.valid_from is None or version.valid_from <= end) and (
                 version.valid_until is None or end < version.valid_until
             ):
-                return version
+                return version, end
     return None
 
 
