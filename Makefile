@@ -15,7 +15,7 @@ PROD_ENV := KSTT_ENV=production ALLOWED_HOSTS=kstt.example.invalid \
 .PHONY: help install run serve test lint fmt typecheck checks unit pg messages bench clean
 
 help:
-	@echo "make run    install, migrate, load the demo province and serve on http://$(HOST):$(PORT)"
+	@echo "make run    install, migrate, load the demo province and serve on http://$(HOST):$(PORT) (with the worker)"
 	@echo "make test   lint, type checks, migrations and deploy checks, the whole test suite"
 	@echo "make fmt    format and auto-fix the code"
 	@echo "make messages  refresh and compile the Vietnamese interface texts"
@@ -42,7 +42,9 @@ run: install
 	@if [ -n '$(KSTT_CLOCK)' ]; then \
 		echo "The clock is fixed at $(KSTT_CLOCK) (demo): every page says so. 'make run KSTT_CLOCK=' for the real time."; \
 	else echo "The clock is the real time."; fi
-	@echo "KSTT is at http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
+	@echo "KSTT is at http://$(HOST):$(PORT)/ (Ctrl-C to stop); the background worker (kstt worker) runs beside it."
+	@KSTT_CLOCK='$(KSTT_CLOCK)' $(BIN)/kstt worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	KSTT_CLOCK='$(KSTT_CLOCK)' $(BIN)/kstt runserver $(HOST):$(PORT)
 
 lint: install

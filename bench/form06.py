@@ -125,6 +125,7 @@ def main() -> None:
     from django.db import connection
 
     from kstt import clock
+    from kstt.catalogue import selectors as catalogue
     from kstt.catalogue.models import ReportType
     from kstt.catalogue.rules.periods import Period
     from kstt.catalogue.services import load_catalogue, load_procedure_fields
@@ -219,7 +220,7 @@ def main() -> None:
 
     report_type = ReportType.objects.get(code="kstt")
     province = Unit.objects.get(code="P17")
-    start, end = period.window(report_type.cutoff_day)
+    start, end = catalogue.window(report_type, period)
 
     def ours() -> dict[tuple[str, str], tuple[int, ...]]:
         forms = compile_every_unit(root=province, period=period, report_type=report_type)

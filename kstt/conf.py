@@ -69,6 +69,85 @@ def env_instant(name: str, environ: Mapping[str, str] = os.environ) -> datetime 
     return value
 
 
+def env_days(
+    name: str, default: tuple[int, ...], *, low: int, high: int, environ: Mapping[str, str] = os.environ
+) -> tuple[int, ...]:
+    """Whole numbers of days, comma-separated (``7,3,1``), each within [low, high], largest first;
+    ``none`` (or ``off``) for none at all."""
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return default
+    if raw.lower() in {"none", "off"}:
+        return ()
+    days: set[int] = set()
+    for item in raw.split(","):
+        part = item.strip()
+        if not part.isdigit() or not low <= int(part) <= high:
+            raise ImproperlyConfigured(
+                f"{name} must be whole numbers of days from {low} to {high} separated by commas "
+                f"(e.g. 7,3,1), or none; {part!r} is not"
+            )
+        days.add(int(part))
+    return tuple(sorted(days, reverse=True))
+
+
+def env_port(name: str, default: int, environ: Mapping[str, str] = os.environ) -> int:
+    value = env_int(name, default, environ)
+    if not 1 <= value <= 65535:
+        raise ImproperlyConfigured(f"{name} must be a port number from 1 to 65535, not {value}")
+    return value
+
+
+def env_seconds(name: str, default: int, environ: Mapping[str, str] = os.environ) -> int:
+    value = env_int(name, default, environ)
+    if value < 1:
+        raise ImproperlyConfigured(f"{name} must be at least 1 second, not {value}")
+    return value
+
+
+def env_url(name: str, default: str, environ: Mapping[str, str] = os.environ) -> str:
+    """An absolute http(s) address without a trailing slash (``https://kstt.hoabinh.gov.vn``)."""
+    value = env_str(name, default, environ).rstrip("/")
+    scheme, _, rest = value.partition("://")
+    if scheme not in {"http", "https"} or not rest or any(c.isspace() for c in value):
+        raise ImproperlyConfigured(f"{name} must be an absolute http:// or https:// address, not {value!r}")
+    return value
+
+
+def env_email(name: str, default: str, environ: Mapping[str, str] = os.environ) -> str:
+    """An e-mail address, bare (``kstt@hoabinh.gov.vn``) or with a name (``KSTT <kstt@hoabinh.gov.vn>``)."""
+    value = env_str(name, default, environ)
+    address = value.rpartition("<")[2].rstrip(">").strip() if "<" in value else value
+    local, at, domain = address.partition("@")
+    if not (local and at and domain) or any(c.isspace() for c in address) or ("<" in value) != value.endswith(">"):
+        raise ImproperlyConfigured(f"{name} must be an e-mail address such as KSTT <kstt@example.vn>, not {value!r}")
+    return value
+
+
+#: KSTT_EMAIL_BACKEND's short names.
+EMAIL_BACKENDS = {
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "file": "django.core.mail.backends.filebased.EmailBackend",
+    "locmem": "django.core.mail.backends.locmem.EmailBackend",
+    "dummy": "django.core.mail.backends.dummy.EmailBackend",
+}
+
+
+def email_backend(*, production: bool, environ: Mapping[str, str] = os.environ) -> str:
+    """Where e-mails go. ``KSTT_EMAIL_BACKEND`` (smtp, console, file, locmem, dummy) when given; else SMTP
+    in production or when ``EMAIL_HOST`` is set, and the console in development: a developer's machine
+    never sends a real e-mail by accident."""
+    chosen = env_str("KSTT_EMAIL_BACKEND", "", environ).lower()
+    if chosen and chosen not in EMAIL_BACKENDS:
+        raise ImproperlyConfigured(f"KSTT_EMAIL_BACKEND must be one of {', '.join(EMAIL_BACKENDS)}, not {chosen!r}")
+    if not chosen:
+        chosen = "smtp" if production or env_str("EMAIL_HOST", "", environ) else "console"
+    if env_bool("EMAIL_USE_TLS", False, environ) and env_bool("EMAIL_USE_SSL", False, environ):
+        raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be true: choose one")
+    return EMAIL_BACKENDS[chosen]
+
+
 def is_placeholder_secret(value: str) -> bool:
     lowered = value.lower()
     return (

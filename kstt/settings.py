@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "kstt.exports",
     "kstt.notifications",
     "kstt.demo",
+    "django_tasks",
+    "django_tasks.backends.database",
 ]
 
 MIDDLEWARE = [
@@ -177,6 +179,31 @@ KSTT_DOCUMENT_TRUST_ROOTS = conf.env_list("KSTT_DOCUMENT_TRUST_ROOTS", [])
 
 #: A pushed batch of 10,000 dossier records is a few MB of JSON.
 DATA_UPLOAD_MAX_MEMORY_SIZE = conf.env_int("KSTT_MAX_REQUEST_BYTES", 16 * 1024 * 1024)
+
+# The background worker (`kstt worker`): the django-tasks backport of django.tasks, its database backend.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.database.DatabaseBackend"}}
+
+#: Reminders (kstt/notifications/rules.py): days before the deadline, and days after it, on which the
+#: unit is reminded (none: no such reminders); how often the worker looks for reminders due (seconds).
+KSTT_REMINDER_DAYS_BEFORE = conf.env_days("KSTT_REMINDER_DAYS_BEFORE", (7, 3, 1), low=0, high=60)
+KSTT_REMINDER_DAYS_AFTER = conf.env_days("KSTT_REMINDER_DAYS_AFTER", (1,), low=1, high=365)
+KSTT_REMINDER_INTERVAL = conf.env_seconds("KSTT_REMINDER_INTERVAL", 600)
+#: The address the links of e-mails start with.
+KSTT_BASE_URL = conf.env_url("KSTT_BASE_URL", "http://127.0.0.1:8000")
+
+# E-mail (reminders): SMTP in production; the console in development unless EMAIL_HOST or KSTT_EMAIL_BACKEND
+# says otherwise (kstt.conf.email_backend), so a developer never sends a real e-mail by accident.
+EMAIL_BACKEND = conf.email_backend(production=PRODUCTION)
+EMAIL_HOST = conf.env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = conf.env_port("EMAIL_PORT", 25)
+EMAIL_HOST_USER = conf.env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = conf.env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = conf.env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = conf.env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = conf.env_seconds("EMAIL_TIMEOUT", 30)
+EMAIL_FILE_PATH = conf.env_str("KSTT_EMAIL_FILE_PATH", str(BASE_DIR / "sent-emails"))
+DEFAULT_FROM_EMAIL = conf.env_email("DEFAULT_FROM_EMAIL", "KSTT <kstt@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = conf.env_int("KSTT_SESSION_SECONDS", 8 * 3600)

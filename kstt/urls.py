@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from kstt.compilation import api as compilation_api
+from kstt.compliance import api as compliance_api
 from kstt.dossiers import api as dossiers_api
 from kstt.reports import api as reports_api
 from kstt.reports import views as report_views
@@ -34,6 +35,7 @@ urlpatterns = [
     path("api/units/<str:code>/", units_api.UnitDetail.as_view(), name="api-unit"),
     path("api/dossiers/", dossiers_api.DossierPush.as_view(), name="api-dossiers"),
     path("api/form06/", compilation_api.Form06.as_view(), name="api-form06"),
+    path("api/deductions/", compliance_api.Deductions.as_view(), name="api-deductions"),
     path("api/form06/cell/", compilation_api.Form06Cell.as_view(), name="api-form06-cell"),
     # Reports (issue 8, point 8): kstt/reports/api.py.
     path("api/reports/", reports_api.ReportList.as_view(), name="api-reports"),

@@ -14,7 +14,8 @@ EVENTS: dict[str, Promise] = {
     "accounts.user_created": _("User created"),
     "accounts.user_updated": _("User updated"),
     "catalogue.loaded": _("Report catalogue loaded"),
-    "catalogue.deadlines_changed": _("Deadline settings changed"),
+    "catalogue.deadlines_changed": _("Deadline settings changed"),  # before settings versions; old entries
+    "catalogue.settings_changed": _("New settings version recorded"),
     "catalogue.day_declared": _("Day off or working day declared"),
     "catalogue.day_withdrawn": _("Declared day withdrawn"),
     "catalogue.fields_loaded": _("Procedure fields loaded"),
@@ -25,6 +26,7 @@ EVENTS: dict[str, Promise] = {
     "incidents.updated": _("Incident updated"),
     "incidents.closed": _("Incident closed"),
     "incidents.loaded": _("Incidents loaded"),
+    "notifications.reminder_sent": _("Reminder sent"),
     "reports.opened": _("Report opened"),
     "reports.draft_saved": _("Report draft saved"),
     "reports.document_attached": _("Narrative document attached"),

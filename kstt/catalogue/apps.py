@@ -42,7 +42,7 @@ def load_shipped_catalogue(*, using: str = DEFAULT_DB_ALIAS, verbosity: int = 1,
         from django.core.management import CommandError
 
         raise CommandError(f"the shipped catalogue does not load: {exc}") from None
-    created_any = result.report_types_created + result.forms_created + result.outlines_created
+    created_any = result.report_types_created + result.settings_added + result.forms_created + result.outlines_created
     if verbosity >= 1 and created_any:
         stdout = kwargs.get("stdout") or sys.stdout
         created = ", ".join(created_any)

@@ -1,25 +1,23 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kstt.catalogue.choices import DayKind
-from kstt.catalogue.rules.deadlines import (
-    CAP_DAYS,
-    CLOSING_DAYS,
-    CUTOFF_DAYS,
-    OFFSET_DAYS,
-    DeadlinePolicy,
-    LevelDeadline,
-    policy_problems,
-)
-from kstt.catalogue.services import policy_problem_message
+from kstt.catalogue.rules.deadlines import CAP_DAYS, CLOSING_DAYS, CUTOFF_DAYS, OFFSET_DAYS
+from kstt.catalogue.rules.settings import POINTS, SETTING_KEYS, problems
+from kstt.catalogue.services import settings_problem_message
 from kstt.formats.widgets import DayInput
 from kstt.units.choices import Level
+from kstt.units.rules import LEVELS
 
 
-class DeadlineSettingsForm(forms.Form):
-    """The deadline settings of a report type. Every value it accepts means what its label says
-    (catalogue.rules.deadlines.policy_problems names the combinations it refuses)."""
+class SettingsForm(forms.Form):
+    """New settings of a report type, valid from a period: every value, prefilled from the version in
+    force. Every value it accepts means what its label says (catalogue.rules.settings.problems names the
+    combinations it refuses, the same ones services.change_settings refuses)."""
 
+    valid_from = forms.ChoiceField(label=_("Valid from the period"))
     cutoff_day = forms.IntegerField(
         label=_(
             "Cut-off day: a window runs from this day of the month before the period to the day before it "
@@ -37,10 +35,30 @@ class DeadlineSettingsForm(forms.Form):
     returned_on_time = forms.BooleanField(
         label=_("Form 06 from dossiers: count a returned or withdrawn dossier as settled on time"), required=False
     )
+    scored_levels = forms.MultipleChoiceField(
+        label=_("Levels scored in the PAR index"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    not_sent_points = forms.DecimalField(
+        label=_("Deduction for a report not sent (points)"),
+        min_value=POINTS[0],
+        max_value=POINTS[1],
+        max_digits=4,
+        decimal_places=2,
+    )
+    late_points = forms.DecimalField(
+        label=_("Deduction for a report sent late or with a quality fault (points)"),
+        min_value=POINTS[0],
+        max_value=POINTS[1],
+        max_digits=4,
+        decimal_places=2,
+    )
+    note = forms.CharField(label=_("Why (e.g. the decision that sets them)"), max_length=2000)
 
-    def __init__(self, *args, levels: list[str], **kwargs) -> None:
+    def __init__(self, *args, levels: list[str], periods: list[tuple[str, str]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.levels = levels
+        self.fields["valid_from"].choices = periods
+        self.fields["scored_levels"].choices = [(level, Level(level).label) for level in levels]
         for level in levels:
             label = Level(level).label
             self.fields[f"offset_{level}"] = forms.IntegerField(
@@ -59,18 +77,37 @@ class DeadlineSettingsForm(forms.Form):
                 required=False,
             )
 
+    @staticmethod
+    def initial_from(values: dict[str, Any]) -> dict[str, Any]:
+        """The form's initial data from a version's values (SettingsVersion.values())."""
+        initial = {key: values[key] for key in SETTING_KEYS if key != "deadlines"}
+        for level, rule in values["deadlines"].items():
+            initial[f"offset_{level}"], initial[f"cap_{level}"] = rule["offset_days"], rule.get("cap_day")
+        return initial
+
+    def values(self) -> dict[str, Any]:
+        """The cleaned values as services.change_settings takes them."""
+        data = self.cleaned_data
+        return {
+            "cutoff_day": data["cutoff_day"],
+            "closing_days": data["closing_days"],
+            "roll_forward": data["roll_forward"],
+            "returned_on_time": data["returned_on_time"],
+            "deadlines": {
+                level: {"offset_days": data[f"offset_{level}"], "cap_day": data.get(f"cap_{level}")}
+                for level in self.levels
+            },
+            "scored_levels": [level for level in self.levels if level in data["scored_levels"]],
+            "not_sent_points": data["not_sent_points"],
+            "late_points": data["late_points"],
+        }
+
     def clean(self):
         data = super().clean()
-        wanted = ["cutoff_day", "closing_days", *(f"offset_{level}" for level in self.levels)]
-        if any(data.get(name) is None for name in wanted):
+        if self.errors:
             return data  # a field is already refused on its own
-        policy = DeadlinePolicy(
-            levels={level: LevelDeadline(data[f"offset_{level}"], data.get(f"cap_{level}")) for level in self.levels},
-            cutoff_day=data["cutoff_day"],
-            closing_days=data["closing_days"],
-        )
-        for name, problem, values in policy_problems(policy):
-            self.add_error(name, policy_problem_message(problem, values))
+        for name, problem, params in problems(self.values(), levels=LEVELS):
+            self.add_error(name if name in self.fields else None, settings_problem_message(problem, params))
         return data
 
     def level_fields(self):

@@ -1,19 +1,28 @@
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kstt.catalogue.choices import DayKind
+from kstt.catalogue.rules import settings as settings_rules
+from kstt.catalogue.rules.deadlines import DeadlinePolicy, LevelDeadline
 from kstt.catalogue.rules.outlines import OutlineSpec, parse_outline_spec
+from kstt.catalogue.rules.periods import Period
 from kstt.units.choices import Level
 
 
 class ReportType(models.Model):
-    """A periodic report (the KSTT report is ``kstt``) and its deadline settings.
+    """A periodic report (the KSTT report is ``kstt``): its schedule of periods.
 
-    Loaded from ``definitions/report_types/*.toml`` with the defaults of rules.md; an administrator
-    may then change the settings in the interface (each change bumps ``settings_version``).
+    Loaded from ``definitions/report_types/*.toml``. Its deadline settings, scored levels and deduction
+    amounts are a history of ``SettingsVersion`` rows, each valid from a date: a period is judged by the
+    version in force for it (catalogue.rules.settings).
     """
 
     code = models.SlugField(_("code"), max_length=32, unique=True)
@@ -23,46 +32,148 @@ class ReportType(models.Model):
     periods = models.JSONField(_("periods"), default=list)
     #: Which period a scheduled one also stands for, e.g. {"Q2": "H1", "Q4": "Y"}.
     also = models.JSONField(_("also stands for"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("report type")
+        verbose_name_plural = _("report types")
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class ImmutableError(Exception):
+    """A settings version is never changed nor deleted: a change is a new version."""
+
+
+class _SettingsVersionQuerySet(models.QuerySet["SettingsVersion"]):
+    def update(self, **kwargs: Any) -> int:
+        raise ImmutableError("a settings version cannot be changed")
+
+    def delete(self) -> Any:
+        raise ImmutableError("a settings version cannot be deleted")
+
+
+def _default_scored_levels() -> list[str]:
+    return ["department", "district"]
+
+
+class SettingsVersion(models.Model):
+    """One version of a report type's settings (rules.md §3, §6, §7), valid from a date.
+
+    Immutable once written (a change is a new version, so a past period keeps the settings that judged
+    it). ``valid_from`` None: since the start of the records. A period is judged by the version in force
+    on its first day (catalogue.rules.settings.in_force).
+    """
+
+    #: CASCADE: a report type can only go while no report uses it (reports PROTECT it); its settings go with it.
+    report_type = models.ForeignKey(
+        ReportType, verbose_name=_("report type"), on_delete=models.CASCADE, related_name="settings_versions"
+    )
+    number = models.PositiveIntegerField(_("version"))
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
     cutoff_day = models.PositiveSmallIntegerField(_("cut-off day"), default=15)
     closing_days = models.PositiveSmallIntegerField(_("days to the closing time"), default=30)
     roll_forward = models.BooleanField(_("move deadlines off weekends and holidays"), default=True)
     #: Form 06 from dossiers: a dossier returned or withdrawn at the applicant's request counts as
     #: settled on time (rules.md §7, configurable).
     returned_on_time = models.BooleanField(_("count returned dossiers as settled on time"), default=True)
-    settings_version = models.PositiveIntegerField(default=1, editable=False)
+    #: level → {"offset_days": int, "cap_day": int | None}: days after the window's last day, never
+    #: after that day of the period's last month.
+    deadlines = models.JSONField(_("deadlines"), default=dict)
+    #: The levels whose reports are scored in the PAR index (rules.md §6).
+    scored_levels = models.JSONField(_("scored levels"), default=_default_scored_levels)
+    not_sent_points = models.DecimalField(
+        _("deduction for a report not sent"), max_digits=4, decimal_places=2, default=Decimal("0.50")
+    )
+    late_points = models.DecimalField(
+        _("deduction for a late or faulty report"), max_digits=4, decimal_places=2, default=Decimal("0.25")
+    )
+    note = models.TextField(_("note"), blank=True)
+    recorded_at = models.DateTimeField(_("recorded at"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    objects = _SettingsVersionQuerySet.as_manager()
 
     class Meta:
-        ordering = ["code"]
-        verbose_name = _("report type")
-        verbose_name_plural = _("report types")
+        ordering = ["report_type", "number"]
+        verbose_name = _("settings version")
+        verbose_name_plural = _("settings versions")
         constraints = [
-            models.CheckConstraint(condition=Q(cutoff_day__gte=1, cutoff_day__lte=28), name="report_type_cutoff_day"),
-        ]
-
-    def __str__(self) -> str:
-        return self.code
-
-
-class DeadlineRule(models.Model):
-    """How many days after the window's last day a level's report is due (and an optional cap)."""
-
-    report_type = models.ForeignKey(ReportType, on_delete=models.CASCADE, related_name="deadline_rules")
-    level = models.CharField(_("level"), max_length=16, choices=Level.choices)
-    offset_days = models.PositiveSmallIntegerField(_("days after the window"))
-    cap_day = models.PositiveSmallIntegerField(_("never after day"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["report_type", "level"]
-        constraints = [
-            models.UniqueConstraint(fields=["report_type", "level"], name="deadline_rule_one_per_level"),
-            models.CheckConstraint(condition=Q(offset_days__gte=1), name="deadline_rule_at_least_one_day"),
+            models.UniqueConstraint(
+                fields=["report_type", "number"],
+                name="settings_version_number_once",
+                violation_error_message=_("This settings version number is already taken."),
+            ),
             models.CheckConstraint(
-                condition=Q(cap_day__isnull=True) | Q(cap_day__gte=1, cap_day__lte=31), name="deadline_rule_cap_day"
+                condition=Q(number__gte=1),
+                name="settings_version_number_from_one",
+                violation_error_message=_("Settings versions are numbered from 1."),
+            ),
+            models.CheckConstraint(
+                condition=Q(cutoff_day__gte=1, cutoff_day__lte=28),
+                name="settings_version_cutoff_day",
+                violation_error_message=_("The cut-off day must be between 1 and 28."),
+            ),
+            models.CheckConstraint(
+                condition=Q(closing_days__gte=1),
+                name="settings_version_closing_days",
+                violation_error_message=_("The closing time must be at least one day after the deadline."),
+            ),
+            models.CheckConstraint(
+                condition=Q(not_sent_points__gte=0, late_points__gte=0),
+                name="settings_version_points_not_negative",
+                violation_error_message=_("A deduction amount cannot be negative."),
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.report_type.code} {self.level} +{self.offset_days}"
+        return f"settings v{self.number}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise ImmutableError("a settings version cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise ImmutableError("a settings version cannot be deleted")
+
+    @property
+    def policy(self) -> DeadlinePolicy:
+        """The deadline settings as the pure rules take them."""
+        return DeadlinePolicy(
+            levels={
+                level: LevelDeadline(int(rule["offset_days"]), rule.get("cap_day"))
+                for level, rule in self.deadlines.items()
+            },
+            cutoff_day=self.cutoff_day,
+            closing_days=self.closing_days,
+            roll_forward=self.roll_forward,
+        )
+
+    def window(self, period: Period) -> tuple[date, date]:
+        """The period's data window under these settings."""
+        return period.window(self.cutoff_day)
+
+    def values(self) -> dict[str, Any]:
+        """Every setting, as plain JSON-able data (what a change compares and the ledger records)."""
+        return settings_rules.canonical({key: getattr(self, key) for key in settings_rules.SETTING_KEYS})
+
+    def as_evidence(self) -> dict[str, Any]:
+        """What a ledger line records of the settings that judged it: the version and every value."""
+        return {
+            "report_type": self.report_type.code,
+            "number": self.number,
+            "valid_from": self.valid_from.isoformat() if self.valid_from else None,
+            **self.values(),
+        }
 
 
 class CalendarDay(models.Model):

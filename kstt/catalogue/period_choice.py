@@ -13,10 +13,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol
 
 from django.utils.translation import gettext as _
 
-from kstt.catalogue.rules.periods import Period, PeriodError
+from kstt.catalogue.rules.periods import LEGAL_CUTOFF_DAY, Period, PeriodError
+from kstt.catalogue.rules.settings import in_force
+
+
+class Cutoff(Protocol):
+    """What a period range reads of a settings version."""
+
+    @property
+    def valid_from(self) -> date | None: ...
+
+    @property
+    def number(self) -> int: ...
+
+    @property
+    def cutoff_day(self) -> int: ...
 
 
 class PeriodChoiceError(PeriodError):
@@ -35,12 +50,21 @@ class PeriodRange:
     period whose window has started on ``today`` (local date)."""
 
     kinds: tuple[str, ...]  # the schedule's period kinds, e.g. ("Q1", "Q2", "Q3", "Q4")
-    cutoff_day: int
+    cutoff_day: int  # the cut-off day of a period no settings version names (see ``settings``)
     today: date
     first_year: int | None  # the year the first form comes into force (None: no forms loaded)
+    #: The report type's settings versions: each period's window has the cut-off day of the version in
+    #: force for it (catalogue.rules.settings.in_force). Empty: ``cutoff_day`` for every period.
+    settings: tuple[Cutoff, ...] = ()
+
+    def window(self, period: Period) -> tuple[date, date]:
+        """The period's data window under the settings in force for it."""
+        if not self.settings:
+            return period.window(self.cutoff_day)
+        return period.window(in_force(self.settings, period).cutoff_day)
 
     def started(self, period: Period) -> bool:
-        return period.window(self.cutoff_day)[0] <= self.today
+        return self.window(period)[0] <= self.today
 
     def _latest_started(self) -> Period:
         for year in (self.today.year + 1, self.today.year):
@@ -76,7 +100,7 @@ class PeriodRange:
 
     def default(self) -> Period:
         """The latest period whose window has ended (the first period while none has)."""
-        ended = [p for p in self.menu() if p.window(self.cutoff_day)[1] < self.today]
+        ended = [p for p in self.menu() if self.window(p)[1] < self.today]
         if ended:
             return ended[0]
         menu = self.menu()
@@ -101,9 +125,11 @@ def period_range(report_type) -> PeriodRange:
     from kstt import clock
     from kstt.catalogue import selectors
 
+    versions = tuple(selectors.settings_versions(report_type))
     return PeriodRange(
         kinds=tuple(report_type.periods),
-        cutoff_day=report_type.cutoff_day,
+        cutoff_day=versions[0].cutoff_day if versions else LEGAL_CUTOFF_DAY,
         today=clock.today(),
         first_year=selectors.first_year(report_type),
+        settings=versions,
     )

@@ -1,4 +1,4 @@
-"""Every read of the catalogue, and the deadline policy and work calendar built from it."""
+"""Every read of the catalogue: report types, the settings version in force for a period, the work calendar."""
 
 from __future__ import annotations
 
@@ -10,13 +10,15 @@ from django.db.models import Min, Q, QuerySet
 from kstt.catalogue.choices import DayKind
 from kstt.catalogue.models import (
     CalendarDay,
-    DeadlineRule,
     FormDefinition,
     OutlineDefinition,
     ProcedureField,
     ReportType,
+    SettingsVersion,
 )
-from kstt.catalogue.rules.deadlines import DeadlinePolicy, LevelDeadline, WorkCalendar, vietnam_calendar
+from kstt.catalogue.rules import settings as settings_rules
+from kstt.catalogue.rules.deadlines import DeadlinePolicy, WorkCalendar, vietnam_calendar
+from kstt.catalogue.rules.periods import Period
 
 KSTT = "kstt"
 
@@ -26,21 +28,66 @@ def report_type(code: str = KSTT) -> ReportType | None:
 
 
 def report_types() -> QuerySet[ReportType]:
-    return ReportType.objects.prefetch_related("deadline_rules").order_by("code")
+    return ReportType.objects.order_by("code")
 
 
-def deadline_rules(report_type: ReportType) -> QuerySet[DeadlineRule]:
-    return DeadlineRule.objects.filter(report_type=report_type).order_by("offset_days")
-
-
-def policy(report_type: ReportType) -> DeadlinePolicy:
-    """The report type's deadline settings as the pure rules take them."""
-    return DeadlinePolicy(
-        levels={rule.level: LevelDeadline(rule.offset_days, rule.cap_day) for rule in deadline_rules(report_type)},
-        cutoff_day=report_type.cutoff_day,
-        closing_days=report_type.closing_days,
-        roll_forward=report_type.roll_forward,
+def settings_versions(report_type: ReportType) -> list[SettingsVersion]:
+    """Every settings version of a report type, oldest (lowest number) first (one query)."""
+    versions = list(
+        SettingsVersion.objects.filter(report_type=report_type).select_related("recorded_by").order_by("number")
     )
+    for version in versions:
+        version.report_type = report_type
+    return versions
+
+
+def _as_period(period: Period | str) -> Period:
+    return period if isinstance(period, Period) else Period.parse(period)
+
+
+_REMEMBERED = "_kstt_settings_versions"
+
+
+def _versions(report_type: ReportType) -> list[SettingsVersion]:
+    """The report type's versions, read once per ReportType instance (each request loads its own): the
+    pages ask for a period's window many times. The services that add a version forget them on the
+    instance they are given (``forget_settings``)."""
+    remembered: list[SettingsVersion] | None = report_type.__dict__.get(_REMEMBERED)
+    if remembered is None:
+        remembered = report_type.__dict__[_REMEMBERED] = settings_versions(report_type)
+    return remembered
+
+
+def forget_settings(report_type: ReportType) -> None:
+    """Read the versions again on the next question (after a version was added)."""
+    report_type.__dict__.pop(_REMEMBERED, None)
+
+
+def settings_for(report_type: ReportType, period: Period | str) -> SettingsVersion:
+    """The settings version that judges a period: the one in force on its first day (one query at most)."""
+    return settings_rules.in_force(_versions(report_type), _as_period(period))
+
+
+def settings_by_period(report_type: ReportType, periods: Iterable[Period | str]) -> dict[str, SettingsVersion]:
+    """period code → the settings version that judges it, for any number of periods (one query at most)."""
+    versions = _versions(report_type)
+    return {period.code: settings_rules.in_force(versions, period) for period in map(_as_period, periods)}
+
+
+def settings_on(report_type: ReportType, day: date) -> SettingsVersion:
+    """The settings version in force on a day (the catalogue page's “in force today”)."""
+    return settings_rules.in_force_on(_versions(report_type), day)
+
+
+def window(report_type: ReportType, period: Period | str) -> tuple[date, date]:
+    """The period's data window [start, end] (local dates) under the settings in force for it."""
+    chosen = _as_period(period)
+    return settings_for(report_type, chosen).window(chosen)
+
+
+def policy(version: SettingsVersion) -> DeadlinePolicy:
+    """A settings version's deadline settings as the pure rules take them (``version.policy``)."""
+    return version.policy
 
 
 def province_days(*, active_only: bool = True) -> QuerySet[CalendarDay]:

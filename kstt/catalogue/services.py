@@ -1,12 +1,14 @@
-"""Every write to the catalogue: report types and their deadline settings, forms, the province's days."""
+"""Every write to the catalogue: report types and their settings versions, forms, the province's days."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -15,18 +17,19 @@ from django.utils.translation import gettext as _
 
 from kstt import interchange
 from kstt.audit import services as audit
+from kstt.catalogue import selectors
 from kstt.catalogue.choices import DayKind
 from kstt.catalogue.models import (
     CalendarDay,
-    DeadlineRule,
     FormDefinition,
     OutlineDefinition,
     ProcedureField,
     ReportType,
+    SettingsVersion,
 )
 from kstt.catalogue.rules import forms, outlines
-from kstt.catalogue.rules.deadlines import DeadlinePolicy, LevelDeadline, policy_problems
-from kstt.catalogue.rules.periods import KINDS
+from kstt.catalogue.rules import settings as settings_rules
+from kstt.catalogue.rules.periods import KINDS, Period
 from kstt.units.choices import Level
 from kstt.units.rules import LEVELS
 
@@ -65,14 +68,6 @@ def policy_problem_message(problem: str, values: dict[str, int | str]) -> str:
     return texts[problem] % named
 
 
-def check_policy(policy: DeadlinePolicy) -> None:
-    """Refuse a policy with a value that would not mean what the catalogue page says (the first one)."""
-    problems = policy_problems(policy)
-    if problems:
-        field_name, problem, values = problems[0]
-        raise CatalogueError(policy_problem_message(problem, values), field=field_name)
-
-
 @dataclass
 class CatalogueLoad:
     report_types_created: list[str] = field(default_factory=list)
@@ -81,6 +76,8 @@ class CatalogueLoad:
     forms_unchanged: list[str] = field(default_factory=list)
     outlines_created: list[str] = field(default_factory=list)
     outlines_unchanged: list[str] = field(default_factory=list)
+    #: Shipped dated changes added to a report type already present ("kstt settings v2 (2025-07-01)").
+    settings_added: list[str] = field(default_factory=list)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -96,22 +93,41 @@ def _digest(data: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-REPORT_TYPE_KEYS = {
-    "code",
-    "name",
-    "legal_basis",
-    "periods",
-    "returned_on_time",
-    "also",
-    "cutoff_day",
-    "closing_days",
-    "roll_forward",
-    "deadlines",
-}
+REPORT_TYPE_KEYS = {"code", "name", "legal_basis", "periods", "also", "settings_note", "changes"}
+CHANGE_KEYS = {"valid_from", "note"}
 
 
-def _check_report_type(path: Path, data: dict[str, Any]) -> None:
-    unknown = set(data) - REPORT_TYPE_KEYS
+@dataclass(frozen=True)
+class ShippedChange:
+    """A dated change of the settings a report type's file ships (``[[changes]]``): the keys it names."""
+
+    valid_from: date
+    note: str
+    values: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ShippedReportType:
+    """A report type's file, checked: version 1's values (in force since the start of the records) and
+    the dated changes after it, oldest first."""
+
+    data: dict[str, Any]
+    settings: dict[str, Any]
+    note: str
+    changes: tuple[ShippedChange, ...]
+
+
+def _check_values(where: str, values: dict[str, Any]) -> None:
+    problems = settings_rules.problems(values, levels=LEVELS)
+    if problems:
+        key, problem, params = problems[0]
+        raise CatalogueError(f"{where}: {key}: {settings_problem_message(problem, params)}", field=key)
+
+
+def _check_report_type(path: Path, data: dict[str, Any]) -> ShippedReportType:
+    """The file's report type and its settings history, or a CatalogueError naming the file, the table
+    and the key at fault (``kstt.toml: changes[1] (valid_from 2025-07-01): scored_levels: …``)."""
+    unknown = set(data) - REPORT_TYPE_KEYS - set(settings_rules.SETTING_KEYS)
     if unknown:
         raise CatalogueError(f"{path.name}: unknown key(s) {', '.join(sorted(unknown))}")
     for key in ("code", "name", "periods", "deadlines"):
@@ -120,40 +136,134 @@ def _check_report_type(path: Path, data: dict[str, Any]) -> None:
     bad = [k for k in data["periods"] if k not in KINDS]
     if bad:
         raise CatalogueError(f"{path.name}: periods: unknown period kind(s) {', '.join(bad)}")
-    for level, rule in data["deadlines"].items():
-        if level not in LEVELS:
-            raise CatalogueError(f"{path.name}: deadlines.{level}: unknown level")
-        if not isinstance(rule.get("offset_days"), int) or rule["offset_days"] < 1:
-            raise CatalogueError(f"{path.name}: deadlines.{level}.offset_days must be a whole number of days ≥ 1")
-        if rule.get("cap_day") is not None and not isinstance(rule["cap_day"], int):
-            raise CatalogueError(f"{path.name}: deadlines.{level}.cap_day must be a day of the month")
-    for key in ("cutoff_day", "closing_days"):
-        if not isinstance(data.get(key, 1), int):
-            raise CatalogueError(f"{path.name}: {key} must be a whole number")
-    policy = DeadlinePolicy(
-        levels={
-            level: LevelDeadline(rule["offset_days"], rule.get("cap_day")) for level, rule in data["deadlines"].items()
-        },
-        cutoff_day=data.get("cutoff_day", 15),
-        closing_days=data.get("closing_days", 30),
+    first = settings_rules.merge(SETTING_DEFAULTS, {k: v for k, v in data.items() if k in settings_rules.SETTING_KEYS})
+    _check_values(path.name, first)
+    changes = data.get("changes", [])
+    if not isinstance(changes, list) or not all(isinstance(c, dict) for c in changes):
+        raise CatalogueError(f"{path.name}: changes must be [[changes]] tables")
+    shipped: list[ShippedChange] = []
+    for index, change in enumerate(changes, start=1):
+        where = f"{path.name}: changes[{index}]"
+        valid_from = change.get("valid_from")
+        if type(valid_from) is not date:
+            raise CatalogueError(f"{where}: valid_from must be a date (valid_from = 2025-07-01)")
+        where = f"{where} (valid_from {valid_from.isoformat()})"
+        unknown = set(change) - CHANGE_KEYS - set(settings_rules.SETTING_KEYS)
+        if unknown:
+            raise CatalogueError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+        note = change.get("note")
+        if not isinstance(note, str) or not note.strip():
+            raise CatalogueError(f"{where}: note: say why the settings change (e.g. the decision)")
+        values = {k: v for k, v in change.items() if k in settings_rules.SETTING_KEYS}
+        if not values:
+            raise CatalogueError(f"{where}: names no setting to change")
+        if shipped and valid_from <= shipped[-1].valid_from:
+            raise CatalogueError(f"{where}: the changes must be in order of their dates, one per date")
+        shipped.append(ShippedChange(valid_from, note.strip(), values))
+    # Each change on top of the one before must make sense as a whole (a scored level has a deadline …).
+    current = first
+    for index, change in enumerate(shipped, start=1):
+        current = settings_rules.merge(current, change.values)
+        _check_values(f"{path.name}: changes[{index}] (valid_from {change.valid_from.isoformat()})", current)
+    note = data.get("settings_note", "")
+    if not isinstance(note, str):
+        raise CatalogueError(f"{path.name}: settings_note must be text")
+    return ShippedReportType(data, settings_rules.canonical(first), note.strip(), tuple(shipped))
+
+
+#: What a report type's file may leave out (rules.md's defaults); the deadlines it must give.
+SETTING_DEFAULTS: dict[str, Any] = {
+    "cutoff_day": 15,
+    "closing_days": 30,
+    "roll_forward": True,
+    "returned_on_time": True,
+    "scored_levels": ["department", "district"],
+    "not_sent_points": "0.50",
+    "late_points": "0.25",
+}
+
+
+def _new_version(
+    report_type: ReportType,
+    *,
+    number: int,
+    valid_from: date | None,
+    values: dict[str, Any],
+    note: str,
+    at: datetime,
+    actor: Any,
+) -> SettingsVersion:
+    values = settings_rules.canonical(values)
+    return SettingsVersion.objects.create(
+        report_type=report_type,
+        number=number,
+        valid_from=valid_from,
+        cutoff_day=values["cutoff_day"],
+        closing_days=values["closing_days"],
+        roll_forward=values["roll_forward"],
+        returned_on_time=values["returned_on_time"],
+        deadlines=values["deadlines"],
+        scored_levels=values["scored_levels"],
+        not_sent_points=Decimal(values["not_sent_points"]),
+        late_points=Decimal(values["late_points"]),
+        note=note,
+        recorded_at=at,
+        recorded_by=actor if getattr(actor, "pk", None) else None,
     )
-    try:
-        check_policy(policy)
-    except CatalogueError as exc:
-        raise CatalogueError(f"{path.name}: {exc}", field=exc.field) from None
+
+
+def _load_settings(
+    report_type: ReportType,
+    shipped: ShippedReportType,
+    *,
+    created: bool,
+    at: datetime,
+    actor: Any,
+    result: CatalogueLoad,
+) -> None:
+    """A new report type gets version 1 and every shipped change. An existing one keeps every version it
+    has (an administrator may have set them) and gains, once, each shipped change whose date none of its
+    versions has yet: the keys the change names, on top of the version in force just before that date."""
+    selectors.forget_settings(report_type)
+    versions = list(SettingsVersion.objects.filter(report_type=report_type).order_by("number"))
+    if not versions:
+        versions.append(
+            _new_version(
+                report_type, number=1, valid_from=None, values=shipped.settings, note=shipped.note, at=at, actor=actor
+            )
+        )
+    dates = {v.valid_from for v in versions}
+    for change in shipped.changes:
+        if change.valid_from in dates:
+            continue
+        base = settings_rules.in_force_on(versions, change.valid_from)
+        version = _new_version(
+            report_type,
+            number=max(v.number for v in versions) + 1,
+            valid_from=change.valid_from,
+            values=settings_rules.merge(base.values(), change.values),
+            note=change.note,
+            at=at,
+            actor=actor,
+        )
+        versions.append(version)
+        dates.add(change.valid_from)
+        if not created:
+            result.settings_added.append(f"{report_type.code} settings v{version.number} ({change.valid_from})")
 
 
 @transaction.atomic
 def load_catalogue(*, directory: Path = DEFINITIONS, at: datetime, actor: Any = None) -> CatalogueLoad:
     """Load report types, form and outline definitions from files. All or nothing; safe to run again.
 
-    A report type already present keeps its settings (an administrator may have changed them).
+    A report type already present keeps its settings versions (an administrator may have changed them);
+    a shipped dated change it has no version for yet is added once (see ``_load_settings``).
     A form or an outline (code, version) already present must be unchanged: a changed one is a new version.
     """
     result = CatalogueLoad()
     for path in sorted((directory / "report_types").glob("*.toml")):
-        data = _read_toml(path)
-        _check_report_type(path, data)
+        shipped = _check_report_type(path, _read_toml(path))
+        data = shipped.data
         report_type, created = ReportType.objects.get_or_create(
             code=data["code"],
             defaults={
@@ -161,22 +271,10 @@ def load_catalogue(*, directory: Path = DEFINITIONS, at: datetime, actor: Any = 
                 "legal_basis": data.get("legal_basis", ""),
                 "periods": list(data["periods"]),
                 "also": dict(data.get("also", {})),
-                "cutoff_day": data.get("cutoff_day", 15),
-                "closing_days": data.get("closing_days", 30),
-                "roll_forward": data.get("roll_forward", True),
-                "returned_on_time": data.get("returned_on_time", True),
             },
         )
-        if created:
-            DeadlineRule.objects.bulk_create(
-                DeadlineRule(
-                    report_type=report_type, level=level, offset_days=rule["offset_days"], cap_day=rule.get("cap_day")
-                )
-                for level, rule in data["deadlines"].items()
-            )
-            result.report_types_created.append(report_type.code)
-        else:
-            result.report_types_kept.append(report_type.code)
+        (result.report_types_created if created else result.report_types_kept).append(report_type.code)
+        _load_settings(report_type, shipped, created=created, at=at, actor=actor, result=result)
 
     report_types = {rt.code: rt for rt in ReportType.objects.all()}
     for path in sorted((directory / "forms").glob("*.toml")):
@@ -185,13 +283,14 @@ def load_catalogue(*, directory: Path = DEFINITIONS, at: datetime, actor: Any = 
     for path in sorted((directory / "outlines").glob("*.toml")):
         _load_definition(path, report_types, kind="outline", result=result)
 
-    if result.report_types_created or result.forms_created or result.outlines_created:
+    if result.report_types_created or result.settings_added or result.forms_created or result.outlines_created:
         audit.record(
             actor=actor,
             event="catalogue.loaded",
             at=at,
             data={
                 "report_types": result.report_types_created,
+                "settings": result.settings_added,
                 "forms": result.forms_created,
                 "outlines": result.outlines_created,
             },
@@ -243,66 +342,95 @@ def _load_definition(path: Path, report_types: dict[str, ReportType], *, kind: s
     created.append(label)
 
 
-@dataclass(frozen=True)
-class DeadlineSettings:
-    cutoff_day: int
-    closing_days: int
-    roll_forward: bool
-    #: level → (offset days, cap day or None)
-    levels: dict[str, tuple[int, int | None]]
-    #: Form 06 from dossiers: returned dossiers count as settled on time.
-    returned_on_time: bool = True
+def settings_problem_message(problem: str, values: dict[str, Any]) -> str:
+    """What an administrator reads when a settings version is refused (catalogue.rules.settings.problems)."""
+    named: dict[str, Any] = {**values}
+    level = values.get("level")
+    if isinstance(level, str) and level in LEVELS:
+        named["level"] = str(Level(level).label)
+    texts = {
+        "missing": _("Missing setting(s): %(key)s."),
+        "unknown_key": _("Unknown setting(s): %(key)s."),
+        "not_whole": _("%(key)s must be a whole number."),
+        "not_yes_no": _("%(key)s must be yes or no."),
+        "not_levels": _("Give a list of levels."),
+        "unknown_level": _("Unknown level “%(level)s”."),
+        "not_a_deadline": _("%(level)s: a deadline has the days after the window and an optional “never after” day."),
+        "offset_not_whole": _("%(level)s: the days after the window must be a whole number."),
+        "cap_not_whole": _("%(level)s: the “never after” day must be a whole number."),
+        "scored_without_deadline": _("%(level)s cannot be scored: it has no deadline."),
+        "scored_twice": _("A level is scored only once."),
+        "points_not_a_number": _("A deduction must be a number of points, e.g. 0.25."),
+        "points_range": _("A deduction must be between %(low)s and %(high)s points."),
+        "points_hundredths": _("A deduction has at most two decimals (hundredths of a point)."),
+    }
+    if problem in texts:
+        return texts[problem] % named
+    return policy_problem_message(problem, values)
 
 
 @transaction.atomic
-def change_deadline_settings(
-    *, report_type: ReportType, settings: DeadlineSettings, at: datetime, actor: Any
-) -> ReportType:
-    """Change a report type's deadline settings; every page computes deadlines from them at once."""
-    report_type = ReportType.objects.select_for_update().get(pk=report_type.pk)
-    unknown = [level for level in settings.levels if level not in LEVELS]
-    if unknown:
-        raise CatalogueError(f"unknown level {', '.join(unknown)}")
-    # The levels the report type has, as they will be once saved: a cap is judged with the cut-off day.
-    levels = {rule.level: LevelDeadline(rule.offset_days, rule.cap_day) for rule in report_type.deadline_rules.all()}
-    levels.update({level: LevelDeadline(offset, cap) for level, (offset, cap) in settings.levels.items()})
-    check_policy(DeadlinePolicy(levels=levels, cutoff_day=settings.cutoff_day, closing_days=settings.closing_days))
-    before = _settings_snapshot(report_type)
-    report_type.cutoff_day = settings.cutoff_day
-    report_type.closing_days = settings.closing_days
-    report_type.roll_forward = settings.roll_forward
-    report_type.returned_on_time = settings.returned_on_time
-    for level, (offset, cap) in settings.levels.items():
-        DeadlineRule.objects.update_or_create(
-            report_type=report_type, level=level, defaults={"offset_days": offset, "cap_day": cap}
-        )
-    after = _settings_snapshot(report_type)
-    if after != before:
-        report_type.settings_version += 1
-        report_type.save(
-            update_fields=["cutoff_day", "closing_days", "roll_forward", "returned_on_time", "settings_version"]
-        )
-        audit.record(
-            actor=actor,
-            event="catalogue.deadlines_changed",
-            at=at,
-            target=report_type,
-            data={"before": before, "after": after, "settings_version": report_type.settings_version},
-        )
-    return report_type
+def change_settings(
+    *,
+    report_type: ReportType,
+    values: Mapping[str, Any],
+    valid_from: date | Period,
+    note: str,
+    at: datetime,
+    actor: Any,
+) -> SettingsVersion:
+    """Record new settings of a report type, valid from a date (a period: its first day), as a new version.
 
-
-def _settings_snapshot(report_type: ReportType) -> dict[str, Any]:
-    return {
-        "cutoff_day": report_type.cutoff_day,
-        "closing_days": report_type.closing_days,
-        "roll_forward": report_type.roll_forward,
-        "returned_on_time": report_type.returned_on_time,
-        "levels": {
-            rule.level: [rule.offset_days, rule.cap_day]
-            for rule in DeadlineRule.objects.filter(report_type=report_type).order_by("level")
+    ``values`` names the settings that change; the others are the version in force on ``valid_from``'s
+    (``deadlines`` level by level). Periods from that date on are judged by the new version until a later
+    one; periods before keep theirs. A date in the past changes past periods' deadlines: allowed, and
+    audited like any other. Refused with a CatalogueError (nothing written): invalid values, no note, or
+    the very settings already in force on that date.
+    """
+    if isinstance(valid_from, Period):
+        valid_from = settings_rules.first_day(valid_from)
+    ReportType.objects.select_for_update().get(pk=report_type.pk)  # one change at a time per report type
+    versions = list(SettingsVersion.objects.filter(report_type=report_type).order_by("number"))
+    if not versions:
+        raise CatalogueError(_("This report type has no settings yet: load the catalogue first."))
+    base = settings_rules.in_force_on(versions, valid_from)
+    wanted = settings_rules.merge(base.values(), values)
+    problems = settings_rules.problems(wanted, levels=LEVELS)
+    if problems:
+        key, problem, params = problems[0]
+        raise CatalogueError(settings_problem_message(problem, params), field=key)
+    if not note.strip():
+        raise CatalogueError(_("Say why the settings change (e.g. the decision)."), field="note")
+    if settings_rules.same(wanted, base.values()):
+        raise CatalogueError(
+            _("Nothing changes: these are already the settings in force from that date (version %(number)s).")
+            % {"number": base.number}
+        )
+    version = _new_version(
+        report_type,
+        number=max(v.number for v in versions) + 1,
+        valid_from=valid_from,
+        values=wanted,
+        note=note.strip(),
+        at=at,
+        actor=actor,
+    )
+    selectors.forget_settings(report_type)
+    audit.record(
+        actor=actor,
+        event="catalogue.settings_changed",
+        at=at,
+        target=version,
+        data={
+            "report_type": report_type.code,
+            "number": version.number,
+            "valid_from": valid_from.isoformat(),
+            "before": {"number": base.number, **base.values()},
+            "after": version.values(),
+            "note": version.note,
         },
-    }
+    )
+    return version
 
 
 @transaction.atomic

@@ -9,10 +9,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kstt import clock
 from kstt.accounts import access
 from kstt.catalogue import selectors, services
-from kstt.catalogue.forms import DayForm, DeadlineSettingsForm
+from kstt.catalogue.forms import DayForm, SettingsForm
 from kstt.catalogue.models import CalendarDay
+from kstt.catalogue.period_choice import PeriodRange
 from kstt.catalogue.rules.deadlines import calendar_years, schedule
-from kstt.catalogue.rules.periods import periods_of_year
+from kstt.catalogue.rules.periods import Period, periods_of_year
+from kstt.catalogue.rules.settings import first_day, in_force, in_force_on
+from kstt.reports.templatetags.kstt_labels import period_label
 from kstt.units.rules import LEVELS
 
 
@@ -23,58 +26,83 @@ def _report_type(code: str):
     return report_type
 
 
+def _period_choices(report_type, versions, first_year: int | None, today) -> tuple[list[tuple[str, str]], str]:
+    """The periods a change may be valid from (the first year to next year) and the default: the next
+    period whose window has not started yet."""
+    periods = PeriodRange(
+        kinds=tuple(report_type.periods),
+        cutoff_day=versions[0].cutoff_day,
+        today=today,
+        first_year=first_year,
+        settings=tuple(versions),
+    )
+    start = min(first_year or today.year, today.year - 1)
+    choices, default = [], ""
+    for year in range(start, today.year + 2):
+        for period in periods_of_year(year, report_type.periods):
+            choices.append((period.code, f"{period_label(period)} ({first_day(period):%d/%m/%Y})"))
+            if not default and not periods.started(period):
+                default = period.code
+    return choices, default or choices[-1][0]
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def report_type_page(request: HttpRequest, code: str = selectors.KSTT) -> HttpResponse:
-    """An administrator's page of one report type: deadline settings, the resolved calendar of a year,
-    the province's declared days, the forms and the narrative outline (read-only)."""
+    """An administrator's page of one report type: the history of its settings versions and a form for
+    new settings valid from a period, the resolved calendar of a year (each period under the settings in
+    force for it), the province's declared days, the forms and the narrative outline (read-only)."""
     access.require(access.may_manage_catalogue(request.user))
     report_type = _report_type(code)
-    rules = {rule.level: rule for rule in selectors.deadline_rules(report_type)}
-    levels = [level for level in LEVELS if level in rules]
-    initial = {
-        "cutoff_day": report_type.cutoff_day,
-        "closing_days": report_type.closing_days,
-        "roll_forward": report_type.roll_forward,
-        "returned_on_time": report_type.returned_on_time,
-    }
-    for level, rule in rules.items():
-        initial[f"offset_{level}"], initial[f"cap_{level}"] = rule.offset_days, rule.cap_day
-    form = DeadlineSettingsForm(request.POST or None, initial=initial, levels=levels)
+    today = clock.today()
+    versions = selectors.settings_versions(report_type)
+    current = in_force_on(versions, today)
+    levels = [level for level in LEVELS if any(level in v.deadlines for v in versions)]
+    choices, default = _period_choices(report_type, versions, selectors.first_year(report_type), today)
+    form = SettingsForm(
+        request.POST or None,
+        initial={**SettingsForm.initial_from(current.values()), "valid_from": default},
+        levels=levels,
+        periods=choices,
+    )
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+        valid_from = Period.parse(form.cleaned_data["valid_from"])
         try:
-            services.change_deadline_settings(
+            version = services.change_settings(
                 report_type=report_type,
-                settings=services.DeadlineSettings(
-                    cutoff_day=data["cutoff_day"],
-                    closing_days=data["closing_days"],
-                    roll_forward=data["roll_forward"],
-                    levels={level: (data[f"offset_{level}"], data[f"cap_{level}"]) for level in levels},
-                    returned_on_time=data["returned_on_time"],
-                ),
+                values=form.values(),
+                valid_from=valid_from,
+                note=form.cleaned_data["note"],
                 at=clock.now(),
                 actor=request.user,
             )
         except services.CatalogueError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, str(exc))
         else:
-            messages.success(request, _("The deadline settings were saved; every page now uses them."))
+            messages.success(
+                request,
+                _("Settings version %(number)s was saved: it judges %(period)s and the periods after it.")
+                % {"number": version.number, "period": period_label(valid_from)},
+            )
             return redirect(request.get_full_path())
 
-    today = clock.today()
     try:
         year = int(request.GET.get("year", today.year))
     except ValueError:
         year = today.year
-    policy = selectors.policy(report_type)
     year_periods = periods_of_year(year, report_type.periods)
-    calendar = selectors.work_calendar(calendar_years(year_periods, policy))
+    by_period = {p.code: in_force(versions, p) for p in year_periods}
+    years: set[int] = set()
+    for period in year_periods:
+        years |= calendar_years([period], by_period[period.code].policy)
+    calendar = selectors.work_calendar(years)
     zone = clock.province_zone()
     resolved = []
     for period in year_periods:
-        rows = [schedule(period, level, policy, calendar, zone) for level in levels]
-        resolved.append((period, report_type.also.get(period.kind), period.window(policy.cutoff_day), rows))
+        version = by_period[period.code]
+        policy = version.policy
+        rows = [schedule(period, level, policy, calendar, zone) for level in levels if level in policy.levels]
+        resolved.append((period, report_type.also.get(period.kind), version.window(period), version, rows))
     days_off = sorted((d, n) for d, n in calendar.days_off.items() if d.year == year)
     working_days = sorted((d, n) for d, n in calendar.working_days.items() if d.year == year)
     return render(
@@ -83,6 +111,8 @@ def report_type_page(request: HttpRequest, code: str = selectors.KSTT) -> HttpRe
         {
             "report_type": report_type,
             "form": form,
+            "versions": [(v, _valid_from_label(v.valid_from, report_type)) for v in reversed(versions)],
+            "current": current,
             "year": year,
             "years": list(range(today.year - 6, today.year + 3)),
             "levels": levels,
@@ -95,6 +125,16 @@ def report_type_page(request: HttpRequest, code: str = selectors.KSTT) -> HttpRe
             "outlines": selectors.outline_definitions(report_type),
         },
     )
+
+
+def _valid_from_label(day, report_type) -> str:
+    """“Since the start of the records”, a period (“Quý III/2025”) when the day is its first, else the date."""
+    if day is None:
+        return _("since the start of the records")
+    for period in periods_of_year(day.year, report_type.periods):
+        if first_day(period) == day:
+            return _("from %(period)s (%(day)s)") % {"period": period_label(period), "day": f"{day:%d/%m/%Y}"}
+    return _("from %(day)s") % {"day": f"{day:%d/%m/%Y}"}
 
 
 def _back(request: HttpRequest) -> HttpResponse:

@@ -44,9 +44,10 @@ def _unit_and_period(request: Request):
     code = request.query_params.get("period", "")
     if not code.strip():
         raise BadQuery(gettext("Give the period, e.g. 2021Q3."))
-    period = period_range(report_type).choose(code)
+    periods = period_range(report_type)
+    period = periods.choose(code)
     version, _ = access.unit_for_user(
-        user=request.user, code=request.query_params.get("unit", ""), on=period.window(report_type.cutoff_day)[1]
+        user=request.user, code=request.query_params.get("unit", ""), on=periods.window(period)[1]
     )
     return version.unit, period, report_type
 

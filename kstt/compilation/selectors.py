@@ -86,7 +86,8 @@ class Scope:
 
 
 def scope(*, unit: Unit, period: Period, report_type: ReportType) -> Scope:
-    start, end = period.window(report_type.cutoff_day)
+    settings = catalogue.settings_for(report_type, period)  # the window and the counting of that period
+    start, end = settings.window(period)
     version = units.unit_on(unit.code, end)
     if version is None:
         raise CompilationError(f"unit {unit.code} did not exist on {end.isoformat()}, the end of {period.code}")
@@ -103,7 +104,7 @@ def scope(*, unit: Unit, period: Period, report_type: ReportType) -> Scope:
         members = tuple(sorted(below, key=lambda v: (LEVELS.index(v.level), v.unit.code)))
     else:
         members = (version,)
-    return Scope(version, period, start, end, spec, compiled, members, report_type.returned_on_time)
+    return Scope(version, period, start, end, spec, compiled, members, settings.returned_on_time)
 
 
 def compile_form06(*, unit: Unit, period: Period, report_type: ReportType) -> CompiledForm06:
@@ -277,7 +278,8 @@ def _refuse_row(s: Scope, row: str) -> NoReturn:
 def compile_every_unit(*, root: Unit, period: Period, report_type: ReportType) -> dict[str, CompiledForm06]:
     """Every unit's own form 06 (rows per field) under ``root`` and ``root`` itself, from one aggregate
     query over all their dossiers: how the office sees every unit's figures in one click."""
-    start, end = period.window(report_type.cutoff_day)
+    settings = catalogue.settings_for(report_type, period)  # the window and the counting of that period
+    start, end = settings.window(period)
     definition = catalogue.form_in_force(code=FORM06, on=end)
     if definition is None:
         raise CompilationError(f"no form {FORM06} is in force on {end.isoformat()} (kstt load-catalogue)")
@@ -289,7 +291,7 @@ def compile_every_unit(*, root: Unit, period: Period, report_type: ReportType) -
     members = {uid: v for uid, v in versions.items() if v.level in spec.levels}
     by_unit: dict[int, list[dict[str, Any]]] = {}
     for row in dossiers.counts(
-        unit_ids=list(members), start=start, end=end, returned_on_time=report_type.returned_on_time
+        unit_ids=list(members), start=start, end=end, returned_on_time=settings.returned_on_time
     ):
         by_unit.setdefault(row["unit_id"], []).append(row)
     names = {level: catalogue.field_names(level) for level in spec.levels}

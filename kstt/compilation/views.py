@@ -41,7 +41,7 @@ def _context(request: HttpRequest, code: str):
         raise Http404("The catalogue is not loaded.")
     periods = period_range(report_type)
     period = periods.choose(request.GET.get("period"))
-    version, _ = access.unit_for_user(user=request.user, code=code, on=period.window(report_type.cutoff_day)[1])
+    version, _ = access.unit_for_user(user=request.user, code=code, on=periods.window(period)[1])
     return version, period, report_type, periods
 
 

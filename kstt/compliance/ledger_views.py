@@ -1,5 +1,6 @@
 """The ledger's pages (rules.md §6): the province's deduction table and its workbook, a unit's year, one
-line's evidence, filing an appeal and deciding it, the appeals to decide.
+line's evidence (the reminders the unit was sent included), filing an appeal and deciding it, the appeals
+to decide.
 
 Thin views: access through kstt.accounts.access, reads through compliance.selectors, writes through
 compliance.services. As-of is the clock. A bad year or period is a 400 that says why, an unknown unit
@@ -26,6 +27,7 @@ from kstt.compliance import rules, selectors, services
 from kstt.compliance.forms import AppealForm, DecisionForm
 from kstt.compliance.selectors import YearCell, YearTable
 from kstt.exports.deductions_xlsx import render_deductions_xlsx
+from kstt.notifications import selectors as notifications
 from kstt.units import selectors as units
 from kstt.units.models import UnitVersion
 
@@ -228,15 +230,9 @@ def _resolve_line(
     return report_type, period, version
 
 
-def _reminders_sent(*, unit: Any, report_type: ReportType, period: Period) -> list[Any] | None:
-    """HOOK(reminders): the reminders the unit was sent for this report, evidence that it was told.
-
-    ``kstt.notifications.selectors.reminders_for(*, unit, report_type, period)`` is being built on the
-    branch helper-reminders and is not on this one. Once it is merged, return its result here (and match
-    the ``reminders`` block of compliance/line.html to its fields). Until then None: the page shows no
-    reminder section at all (never made-up data).
-    """
-    return None
+def _reminders_sent(*, unit: Any, report_type: ReportType, period: Period) -> list[Any]:
+    """The reminders the unit was sent about this report: the evidence that it was told."""
+    return notifications.reminders_for(unit=unit, report_type=report_type, period=period)
 
 
 def _render_line(

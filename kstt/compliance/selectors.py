@@ -43,17 +43,18 @@ class PeriodSettings:
 
 
 def period_settings(report_type: ReportType, periods: Sequence[Period]) -> dict[Period, PeriodSettings]:
-    """period → the settings in force for it (rules.md §3, §6)."""
-    policy = catalogue.policy(report_type)
-    return {
-        period: PeriodSettings(
-            version=report_type.settings_version,
-            policy=policy,
-            scored_levels=frozenset({"department", "district"}),
-            amounts=Amounts(),
+    """period → the settings in force for it (rules.md §3, §6): the version in force on its first day."""
+    versions = catalogue.settings_by_period(report_type, periods)
+    result = {}
+    for period in periods:
+        version = versions[period.code]
+        result[period] = PeriodSettings(
+            version=version.number,
+            policy=version.policy,
+            scored_levels=frozenset(version.scored_levels),
+            amounts=Amounts(not_sent=version.not_sent_points, late_or_faulty=version.late_points),
         )
-        for period in periods
-    }
+    return result
 
 
 @dataclass(frozen=True)

@@ -74,7 +74,7 @@ def dues(report_type: ReportType, *, year: int, now: datetime) -> list[Due]:
     engine of kstt.reports.selectors: the tree, the calendar and the incidents of that period)."""
     found = []
     for period in reports.periods(report_type, year):
-        window_end = period.window(report_type.cutoff_day)[1]
+        window_end = catalogue.window(report_type, period)[1]
         if window_end >= clock.local_date(now):
             continue
         parents = [root.unit for root in units.roots_on(window_end)]
@@ -156,7 +156,7 @@ class _Loader:
         return self.reporters[unit.code]
 
     def outline(self, period: Period) -> list[str]:
-        window_end = period.window(self.report_type.cutoff_day)[1]
+        window_end = catalogue.window(self.report_type, period)[1]
         if period.code not in self.sections:
             outline = catalogue.outline_in_force(self.report_type, on=window_end)
             spec = parse_outline_spec(outline.definition) if outline is not None else None
@@ -225,7 +225,7 @@ class _Loader:
     def attach(
         self, instance: ReportInstance, unit: Unit, period: Period, text: dict[str, str], *, at: datetime, actor: User
     ) -> None:
-        version = units.unit_on(unit.code, period.window(self.report_type.cutoff_day)[1])
+        version = units.unit_on(unit.code, catalogue.window(self.report_type, period)[1])
         name = version.name if version is not None else unit.code
         lines = [
             f"BAO CAO KSTT {period.code} - {name}",

@@ -19,6 +19,8 @@ class Kind(models.TextChoices):
     APPEAL_FILED = "appeal_filed", _("Appeal against a deduction")
     APPEAL_UPHELD = "appeal_upheld", _("Appeal upheld")
     APPEAL_OVERTURNED = "appeal_overturned", _("Appeal overturned")
+    REMINDER_BEFORE = "reminder_before", _("Report deadline approaching")
+    REMINDER_AFTER = "reminder_after", _("Report overdue")
 
 
 #: Each kind's title and text; ``%(name)s`` placeholders are filled from the notification's parameters.
@@ -50,6 +52,17 @@ TEXTS: dict[str, tuple[Promise, Promise]] = {
             "it no longer counts. %(reason)s"
         ),
     ),
+    Kind.REMINDER_BEFORE: (
+        _("Report deadline approaching"),
+        _("The report %(report)s for %(period)s of %(unit)s is due by %(deadline)s and has not been submitted yet."),
+    ),
+    Kind.REMINDER_AFTER: (
+        _("Report overdue"),
+        _(
+            "The report %(report)s for %(period)s of %(unit)s was due by %(deadline)s and has not been submitted: "
+            "sent now, it is late."
+        ),
+    ),
 }
 
 #: The parameters each kind's text needs.
@@ -60,4 +73,28 @@ PARAMS: dict[str, frozenset[str]] = {
     Kind.APPEAL_FILED: frozenset({"unit", "report", "period", "points"}),
     Kind.APPEAL_UPHELD: frozenset({"office", "report", "period", "points", "reason"}),
     Kind.APPEAL_OVERTURNED: frozenset({"office", "report", "period", "points", "reason"}),
+    Kind.REMINDER_BEFORE: frozenset({"unit", "report", "period", "deadline"}),
+    Kind.REMINDER_AFTER: frozenset({"unit", "report", "period", "deadline"}),
 }
+
+
+class ReminderKind(models.TextChoices):
+    """Before the deadline, or after it (kstt.notifications.rules: BEFORE, AFTER)."""
+
+    BEFORE = "before", _("before the deadline")
+    AFTER = "after", _("after the deadline")
+
+
+class DeliveryStatus(models.TextChoices):
+    """Where the e-mail of a reminder to one person stands."""
+
+    PENDING = "pending", _("waiting to be sent")
+    SENDING = "sending", _("being sent")
+    SENT = "sent", pgettext_lazy("e-mail", "sent")
+    FAILED = "failed", _("failed")
+    NO_ADDRESS = "no_address", _("no e-mail address")
+
+
+class RecipientRole(models.TextChoices):
+    REPORTER = "reporter", _("reporter of the unit")
+    REVIEWER = "reviewer", _("reviewer of the recipient unit")

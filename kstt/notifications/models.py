@@ -3,10 +3,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
-from kstt.notifications.choices import TEXTS, Kind
+from kstt.catalogue.models import ReportType
+from kstt.notifications.choices import TEXTS, DeliveryStatus, Kind, RecipientRole, ReminderKind
+from kstt.units.models import Unit
 
 
 class Notification(models.Model):
@@ -71,3 +73,103 @@ class Notification(models.Model):
 class _Params(dict[str, object]):
     def __missing__(self, key: str) -> str:
         return "…"
+
+
+class Reminder(models.Model):
+    """A reminder a unit was sent about one report (unit, report type, period): the evidence that it was told.
+
+    One row per (unit, report type, period, kind, days): the UNIQUE constraint is the claim that makes a
+    reminder once-only — a worker inserts it in its own transaction and sends only when its insert wins
+    (kstt.notifications.services.send_reminders). Never changed nor deleted; the e-mail to each person
+    is a ``ReminderDelivery``.
+    """
+
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    report_type = models.ForeignKey(
+        ReportType, verbose_name=_("report type"), on_delete=models.PROTECT, related_name="+"
+    )
+    period = models.CharField(_("period"), max_length=8)
+    kind = models.CharField(_("kind"), max_length=8, choices=ReminderKind.choices)
+    days = models.PositiveSmallIntegerField(_("days"))
+    #: The effective deadline the reminder referred to, and the effective closing time (None: held open).
+    deadline = models.DateTimeField(_("deadline"))
+    closing = models.DateTimeField(_("closing time"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"))
+    #: What the e-mail said, word for word (Vietnamese), and where it pointed.
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("text"))
+    url = models.CharField(_("link"), max_length=500)
+
+    class Meta:
+        ordering = ["sent_at", "id"]
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "report_type", "period", "kind", "days"], name="reminder_once"),
+            models.CheckConstraint(condition=Q(kind__in=ReminderKind.values), name="reminder_known_kind"),
+            models.CheckConstraint(
+                condition=Q(kind=ReminderKind.BEFORE) | Q(days__gte=1), name="reminder_late_by_a_day_at_least"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.period} {self.kind} {self.days}"
+
+    @property
+    def label(self) -> str:
+        """ "3 days before the deadline", "on the deadline day", "1 day late", in the active language."""
+        if self.kind == ReminderKind.BEFORE:
+            if self.days == 0:
+                return gettext("on the deadline day")
+            return ngettext("%(n)s day before the deadline", "%(n)s days before the deadline", self.days) % {
+                "n": self.days
+            }
+        return ngettext("%(n)s day late", "%(n)s days late", self.days) % {"n": self.days}
+
+
+class ReminderDelivery(models.Model):
+    """The reminder to one person: who (as they were when it was sent), the address, and the e-mail's outcome.
+
+    ``status`` moves pending → sending → sent | failed (a failed one is tried again by a later run:
+    failed → sending); ``no_address`` when the person had no e-mail address (told in the application only).
+    """
+
+    reminder = models.ForeignKey(Reminder, on_delete=models.PROTECT, related_name="deliveries")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(_("role"), max_length=16, choices=RecipientRole.choices)
+    name = models.CharField(_("name"), max_length=300)
+    email = models.EmailField(_("e-mail address"), blank=True)
+    status = models.CharField(_("e-mail"), max_length=16, choices=DeliveryStatus.choices)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    attempted_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["reminder", "role", "name", "id"]
+        verbose_name = _("reminder delivery")
+        verbose_name_plural = _("reminder deliveries")
+        constraints = [
+            models.UniqueConstraint(fields=["reminder", "user"], name="reminder_delivery_once_per_person"),
+            models.CheckConstraint(
+                condition=Q(status__in=DeliveryStatus.values), name="reminder_delivery_known_status"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=DeliveryStatus.SENT) | Q(emailed_at__isnull=False),
+                name="reminder_delivery_sent_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=DeliveryStatus.NO_ADDRESS) | Q(email=""),
+                name="reminder_delivery_no_address_is_empty",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["status"],
+                condition=Q(status__in=[DeliveryStatus.PENDING, DeliveryStatus.FAILED]),
+                name="reminder_delivery_to_send",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reminder_id} → {self.user_id} {self.status}"

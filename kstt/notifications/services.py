@@ -6,12 +6,33 @@ Callers (submitting, accepting, returning a report) call ``notify`` after their 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from datetime import datetime
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 from typing import Any
 
-from kstt.notifications.choices import PARAMS, Kind
-from kstt.notifications.models import Notification
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.core.mail.backends.base import BaseEmailBackend
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from kstt import clock
+from kstt.accounts import selectors as accounts
+from kstt.audit import services as audit
+from kstt.catalogue import selectors as catalogue
+from kstt.notifications import rules, selectors
+from kstt.notifications.choices import PARAMS, DeliveryStatus, Kind, RecipientRole, ReminderKind
+from kstt.notifications.models import Notification, Reminder, ReminderDelivery
+from kstt.reports import selectors as reports
+from kstt.reports.rules import OwedStatus
+from kstt.reports.selectors import Owed
+from kstt.units import selectors as units
+
+logger = logging.getLogger(__name__)
 
 
 class NotificationError(ValueError):
@@ -53,3 +74,337 @@ def mark_read(*, notification: Notification, user: Any, at: datetime) -> bool:
 def mark_all_read(*, user: Any, at: datetime) -> int:
     """Mark every unread notification of the user read; returns how many."""
     return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=at)
+
+
+# --- Reminders and escalation (issue 9, point 6) ------------------------------------------------------------
+#
+# Delivery guarantee. A reminder (unit, report type, period, kind, days) is claimed at most once: the worker
+# inserts its row in its own transaction, and the UNIQUE constraint lets exactly one of several concurrent
+# workers win; the winner makes the in-app notifications and the audit entry in that same transaction, so a
+# reminder recorded is a reminder told in the application. Its e-mails go after the commit, one per person,
+# each claimed by a conditional UPDATE (pending|failed → sending) before the SMTP server is called: two
+# workers never both send it. A send that raises is marked failed and tried again by later runs (at most
+# MAX_ATTEMPTS in all, while the reminder still holds: before the deadline for a reminder before it, before
+# the closing time for a reminder after it). A worker killed between the SMTP server's acceptance and the
+# UPDATE leaves the e-mail "being sent": it is never sent again (at most once, never twice).
+
+#: How many times in all an e-mail is tried.
+MAX_ATTEMPTS = 5
+#: Periods whose data window ended this many days ago or fewer are looked at.
+LOOK_BACK_DAYS = 366
+#: The statuses of an instance already submitted.
+_SUBMITTED = frozenset({OwedStatus.SENT_ON_TIME, OwedStatus.SENT_EXCUSED, OwedStatus.SENT_LATE})
+
+
+@dataclass(frozen=True)
+class SentReminder:
+    """One reminder of a run: what it was about and how many people it told."""
+
+    unit: str
+    report: str
+    period: str
+    kind: str
+    days: int
+    deadline: datetime
+    recipients: tuple[str, ...]  # usernames
+    reminder_id: int | None = None  # None in a dry run
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "unit": self.unit,
+            "report": self.report,
+            "period": self.period,
+            "kind": self.kind,
+            "days": self.days,
+            "deadline": self.deadline.isoformat(),
+            "recipients": list(self.recipients),
+        }
+
+
+@dataclass
+class ReminderRun:
+    """What one run of ``send_reminders`` did."""
+
+    now: datetime
+    dry_run: bool = False
+    sent: list[SentReminder] = field(default_factory=list)
+    lost: int = 0  # reminders another worker claimed first
+    emails_sent: int = 0
+    emails_failed: int = 0
+    no_address: int = 0
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "now": self.now.isoformat(),
+            "dry_run": self.dry_run,
+            "reminders": [s.as_json() for s in self.sent],
+            "claimed_by_another_worker": self.lost,
+            "emails_sent": self.emails_sent,
+            "emails_failed": self.emails_failed,
+            "no_address": self.no_address,
+        }
+
+
+def send_reminders(*, now: datetime, dry_run: bool = False, connection: BaseEmailBackend | None = None) -> ReminderRun:
+    """Send every reminder due at ``now`` — every report type, every period whose data window ended within
+    LOOK_BACK_DAYS — then try again the e-mails that failed. ``dry_run``: say what would be sent, change
+    nothing. ``connection``: the e-mail backend (default: settings.EMAIL_BACKEND)."""
+    run = ReminderRun(now=now, dry_run=dry_run)
+    today = clock.local_date(now)
+    for report_type in catalogue.report_types():
+        for year in (today.year - 1, today.year):
+            for period in reports.periods(report_type, year):
+                window_end = catalogue.window(report_type, period)[1]
+                if not window_end < today <= window_end + timedelta(days=LOOK_BACK_DAYS):
+                    continue
+                owed = reports.owed_in_period(report_type=report_type, period=period, now=now)
+                instances = [(o, o.status in _SUBMITTED) for o in owed]
+                remind(instances=instances, now=now, run=run, connection=connection)
+    if not dry_run:
+        retry_emails(now=now, run=run, connection=connection)
+    return run
+
+
+def remind(
+    *,
+    instances: Sequence[tuple[Owed, bool]],
+    now: datetime,
+    run: ReminderRun,
+    connection: BaseEmailBackend | None = None,
+) -> ReminderRun:
+    """The reminders due at ``now`` for these instances of one report type and period, each with whether
+    it is submitted at ``now`` (kstt.notifications.rules.due_reminder), claimed and sent."""
+    if not instances:
+        return run
+    first = instances[0][0]
+    report_type, period = first.report_type, first.period
+    zone = clock.province_zone()
+    already = selectors.sent_reminders(report_type=report_type, period=period.code)
+    due = []
+    for owed, submitted in instances:
+        reminder = rules.due_reminder(
+            now=now,
+            zone=zone,
+            window_end=owed.schedule.window[1],
+            deadline=owed.effective_deadline,
+            closing=owed.effective_closing,
+            submitted=submitted,
+            days_before=settings.KSTT_REMINDER_DAYS_BEFORE,
+            days_after=settings.KSTT_REMINDER_DAYS_AFTER,
+            sent=already.get(owed.unit.unit_id, frozenset()),
+        )
+        if reminder is not None:
+            due.append((owed, reminder))
+    if not due:
+        return run
+    unit_ids = {o.unit.unit_id for o, _ in due} | {o.unit.parent_id for o, r in due if o.unit.parent_id}
+    reporters: dict[int | None, list[Any]] = {}
+    reviewers: dict[int | None, list[Any]] = {}
+    for user in accounts.active_reporters_and_reviewers(unit_ids=unit_ids):
+        if user.is_reporter:
+            reporters.setdefault(user.unit_id, []).append(user)
+        if user.is_reviewer:
+            reviewers.setdefault(user.unit_id, []).append(user)
+    window_end = first.schedule.window[1]
+    parents = {o.unit.parent.code for o, r in due if r.kind == rules.AFTER and o.unit.parent is not None}
+    recipient_units = {code: v.name for code, v in units.units_on(parents, window_end).items()} if parents else {}
+    for owed, reminder in due:
+        people: list[tuple[Any, str]] = [(u, RecipientRole.REPORTER) for u in reporters.get(owed.unit.unit_id, [])]
+        if reminder.kind == rules.AFTER and owed.unit.parent_id:
+            people += [(u, RecipientRole.REVIEWER) for u in reviewers.get(owed.unit.parent_id, [])]
+        people = _once_each(people)
+        summary = SentReminder(
+            unit=owed.unit.unit.code,
+            report=report_type.code,
+            period=period.code,
+            kind=reminder.kind,
+            days=reminder.days,
+            deadline=owed.effective_deadline or owed.schedule.deadline,
+            recipients=tuple(u.username for u, _ in people),
+        )
+        if run.dry_run:
+            run.sent.append(summary)
+            continue
+        recipient_unit = recipient_units.get(owed.unit.parent.code, "") if owed.unit.parent is not None else ""
+        text = _texts(owed=owed, reminder=reminder, people=people, recipient_unit=recipient_unit)
+        made = _claim(owed=owed, reminder=reminder, people=people, text=text, now=now, run=run, connection=connection)
+        if made is None:
+            run.lost += 1
+        else:
+            run.sent.append(replace(summary, reminder_id=made.pk))
+    return run
+
+
+def _once_each(people: list[tuple[Any, str]]) -> list[tuple[Any, str]]:
+    """Each person once, in the first role found (a reporter who also reviews is told as a reporter)."""
+    seen: set[int] = set()
+    unique = []
+    for user, role in people:
+        if user.pk not in seen:
+            seen.add(user.pk)
+            unique.append((user, role))
+    return unique
+
+
+def _claim(
+    *,
+    owed: Owed,
+    reminder: rules.DueReminder,
+    people: list[tuple[Any, str]],
+    text: dict[str, Any],
+    now: datetime,
+    run: ReminderRun,
+    connection: BaseEmailBackend | None,
+) -> Reminder | None:
+    """Insert the reminder (the claim), its deliveries, notifications and audit entry in one transaction;
+    None when another worker's claim won. The e-mails go after the commit."""
+    deadline = owed.effective_deadline
+    if deadline is None:
+        raise ValueError("no reminder while an incident holds the deadline open")
+    key = {"unit": owed.unit.unit, "report_type": owed.report_type, "period": owed.period.code}
+    key |= {"kind": reminder.kind, "days": reminder.days}
+    try:
+        with transaction.atomic():
+            made = Reminder.objects.create(
+                **key,
+                deadline=deadline,
+                closing=owed.effective_closing,
+                sent_at=now,
+                subject=text["subject"],
+                body=text["body"],
+                url=text["url"],
+            )
+            ReminderDelivery.objects.bulk_create(
+                [
+                    ReminderDelivery(
+                        reminder=made,
+                        user=user,
+                        role=role,
+                        name=user.get_full_name() or user.username,
+                        email=user.email or "",
+                        status=DeliveryStatus.PENDING if user.email else DeliveryStatus.NO_ADDRESS,
+                    )
+                    for user, role in people
+                ]
+            )
+            notify(
+                recipients=[u for u, _ in people],
+                kind=Kind.REMINDER_BEFORE if reminder.kind == rules.BEFORE else Kind.REMINDER_AFTER,
+                params=text["params"],
+                url=text["url"],
+                at=now,
+            )
+            audit.record(
+                actor=None,
+                event="notifications.reminder_sent",
+                at=now,
+                target=made,
+                data={
+                    "unit": owed.unit.unit.code,
+                    "report": owed.report_type.code,
+                    "period": owed.period.code,
+                    "kind": reminder.kind,
+                    "days": reminder.days,
+                    "deadline": deadline.isoformat(),
+                    "recipients": [u.username for u, _ in people],
+                },
+            )
+            transaction.on_commit(lambda: send_emails(made, now=now, run=run, connection=connection), robust=True)
+    except IntegrityError:
+        if Reminder.objects.filter(**key).exists():
+            return None  # another worker claimed it first: it sends, this one does not
+        raise
+    run.no_address += sum(1 for u, _ in people if not u.email)
+    return made
+
+
+def _texts(
+    *, owed: Owed, reminder: rules.DueReminder, people: list[tuple[Any, str]], recipient_unit: str
+) -> dict[str, Any]:
+    """The e-mail's subject and text and the notification's parameters, in Vietnamese."""
+    from kstt.reports.templatetags.kstt_labels import period_label
+
+    zone = clock.province_zone()
+    url = f"/reports/{owed.unit.unit.code}/{owed.period.code}/"
+    deadline = owed.effective_deadline or owed.schedule.deadline  # never None when a reminder is due
+    closing = owed.effective_closing
+    with translation.override("vi"):
+        context = {
+            "before": reminder.kind == rules.BEFORE,
+            "days": reminder.days,
+            "unit": owed.unit.name,
+            "recipient_unit": recipient_unit,
+            "reviewers": any(role == RecipientRole.REVIEWER for _, role in people),
+            "report": owed.report_type.name,
+            "period": period_label(owed.period),
+            "deadline": f"{deadline.astimezone(zone):%d/%m/%Y %H:%M}",
+            "closing": f"{closing.astimezone(zone):%d/%m/%Y %H:%M}" if closing is not None else "",
+            "link": settings.KSTT_BASE_URL + url,
+        }
+        subject = " ".join(render_to_string("notifications/email/reminder_subject.txt", context).split())
+        body = render_to_string("notifications/email/reminder_body.txt", context)
+    params = {k: context[k] for k in ("unit", "report", "period", "deadline")}
+    return {"subject": subject, "body": body, "url": url, "params": params}
+
+
+def send_emails(
+    reminder: Reminder, *, now: datetime, run: ReminderRun, connection: BaseEmailBackend | None = None
+) -> None:
+    """The reminder's e-mails still waiting, one per person: after the claim's commit (each claimed first)."""
+    for delivery in ReminderDelivery.objects.filter(reminder=reminder, status=DeliveryStatus.PENDING):
+        _send_one(delivery, reminder, now=now, run=run, connection=connection)
+
+
+def retry_emails(*, now: datetime, run: ReminderRun | None = None, connection: BaseEmailBackend | None = None) -> int:
+    """Try again the e-mails that failed (or were left waiting) of the reminders that still hold; how many
+    went out now."""
+    run = run if run is not None else ReminderRun(now=now)
+    before = run.emails_sent
+    holding = (Q(reminder__kind=ReminderKind.BEFORE) & Q(reminder__deadline__gte=now)) | (
+        Q(reminder__kind=ReminderKind.AFTER) & (Q(reminder__closing__isnull=True) | Q(reminder__closing__gte=now))
+    )
+    earlier = Q(status=DeliveryStatus.PENDING) | Q(status=DeliveryStatus.FAILED, attempted_at__lt=now)  # not this run
+    waiting = (
+        ReminderDelivery.objects.filter(holding, earlier)
+        .filter(attempts__lt=MAX_ATTEMPTS, reminder__sent_at__lte=now)
+        .select_related("reminder")
+        .order_by("pk")
+    )
+    for delivery in waiting:
+        _send_one(delivery, delivery.reminder, now=now, run=run, connection=connection)
+    return run.emails_sent - before
+
+
+def _send_one(
+    delivery: ReminderDelivery,
+    reminder: Reminder,
+    *,
+    now: datetime,
+    run: ReminderRun,
+    connection: BaseEmailBackend | None,
+) -> bool:
+    """Claim the e-mail (pending|failed → sending), send it, record the outcome; False when another worker
+    holds it or the send failed."""
+    claimed = ReminderDelivery.objects.filter(
+        pk=delivery.pk, status__in=[DeliveryStatus.PENDING, DeliveryStatus.FAILED], attempts=delivery.attempts
+    ).update(status=DeliveryStatus.SENDING, attempts=F("attempts") + 1, attempted_at=now)
+    if not claimed:
+        return False
+    message = EmailMessage(
+        subject=reminder.subject,
+        body=reminder.body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[delivery.email],
+        connection=connection,
+    )
+    try:
+        message.send()
+    except Exception as exc:  # every failure of the SMTP exchange is recorded, and tried again later
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+        ReminderDelivery.objects.filter(pk=delivery.pk).update(status=DeliveryStatus.FAILED, error=error)
+        logger.warning("reminder %s: the e-mail to %s failed: %s", reminder.pk, delivery.email, error)
+        run.emails_failed += 1
+        return False
+    ReminderDelivery.objects.filter(pk=delivery.pk).update(status=DeliveryStatus.SENT, emailed_at=now, error="")
+    run.emails_sent += 1
+    return True

@@ -100,7 +100,7 @@ def target(request: Request, unit_code: str, period_code: str) -> Target:
         period = Period.parse(period_code)
     except PeriodError:
         raise NotFound(gettext("No such report.")) from None
-    window_end = period.window(report_type.cutoff_day)[1]
+    window_end = catalogue.window(report_type, period)[1]
     try:
         version, rights = access.unit_for_user(user=request.user, code=unit_code, on=window_end)
     except Http404:  # one answer whether the unit does not exist or is not the caller's
@@ -143,9 +143,13 @@ def visible_reports(user: Any, *, unit: str = "", period: str = "", status: str 
     if not user.is_reviewer:
         return qs.filter(mine)
     below = Q(pk__in=[])
-    for period_code, cutoff in qs.values_list("period", "report_type__cutoff_day").distinct():
-        end = Period.parse(period_code).window(cutoff)[1]
-        below |= Q(period=period_code, unit_id__in=units.descendant_ids(user.unit, on=end))
+    pairs = sorted(set(qs.values_list("report_type_id", "period")))
+    report_types = {rt.pk: rt for rt in catalogue.report_types().filter(pk__in={pk for pk, _ in pairs})}
+    for report_type_id, period_code in pairs:
+        end = catalogue.window(report_types[report_type_id], period_code)[1]
+        below |= Q(
+            report_type_id=report_type_id, period=period_code, unit_id__in=units.descendant_ids(user.unit, on=end)
+        )
     return qs.filter(mine | below)
 
 

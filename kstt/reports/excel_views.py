@@ -21,7 +21,7 @@ from kstt import clock
 from kstt.accounts import access
 from kstt.catalogue import selectors as catalogue
 from kstt.catalogue.rules.forms import TOTAL
-from kstt.catalogue.rules.periods import Period, PeriodError
+from kstt.catalogue.rules.periods import PeriodError
 from kstt.exports.form06_import import MAX_BYTES, FormImportError, Problem, read_form06_workbook
 from kstt.exports.form06_xlsx import render_form06_xlsx
 from kstt.reports import prefill, services
@@ -39,7 +39,7 @@ def _report(request: HttpRequest, unit_code: str, period: str) -> tuple[ReportIn
     if unit is None or report_type is None or not access.may_report_for(request.user, unit):
         raise Http404("Not found.")
     try:  # a period whose window has not started is owed by nobody yet: no report is opened for it
-        started = Period.parse(period).window(report_type.cutoff_day)[0] <= clock.today()
+        started = catalogue.window(report_type, period)[0] <= clock.today()
     except PeriodError:
         started = False
     if not started:

@@ -131,7 +131,7 @@ def difference_findings(
 
 
 def _form06_applies(instance: ReportInstance) -> bool:
-    end = Period.parse(instance.period).window(instance.report_type.cutoff_day)[1]
+    end = catalogue.window(instance.report_type, instance.period)[1]
     forms = catalogue.forms_in_force(report_type=instance.report_type, level=instance.level, on=end)
     return any(form.code == FORM06 for form in forms)
 
@@ -225,7 +225,7 @@ def previous_findings(instance: ReportInstance, values: Mapping[str, Any]) -> li
     earlier = previous_version(instance)
     if earlier is None:
         return []
-    end = Period.parse(instance.period).window(instance.report_type.cutoff_day)[1]
+    end = catalogue.window(instance.report_type, instance.period)[1]
     findings = []
     for form in catalogue.forms_in_force(report_type=instance.report_type, level=instance.level, on=end):
         spec = parse_form_spec(form.definition)

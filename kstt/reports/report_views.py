@@ -27,6 +27,7 @@ from kstt.catalogue import selectors as catalogue
 from kstt.catalogue.models import FormDefinition, ReportType
 from kstt.catalogue.rules.forms import FormSpec, parse_form_spec
 from kstt.catalogue.rules.periods import Period, PeriodError
+from kstt.notifications import selectors as notifications
 from kstt.reports import documents, prefill, rules, selectors, services
 from kstt.reports.choices import Flag as ReportFlag
 from kstt.reports.choices import ReportStatus, ReturnReason
@@ -41,7 +42,7 @@ class _Context:
 
     def __init__(self, *, version: UnitVersion, period: Period, report_type: ReportType, editor: bool) -> None:
         self.version, self.period, self.report_type, self.editor = version, period, report_type, editor
-        self.window = period.window(report_type.cutoff_day)
+        self.window = catalogue.window(report_type, period)
 
 
 def _resolve(request: HttpRequest, unit_code: str, period_code: str) -> _Context:
@@ -52,16 +53,20 @@ def _resolve(request: HttpRequest, unit_code: str, period_code: str) -> _Context
         period = Period.parse(period_code)
     except PeriodError:
         raise Http404("No such period.") from None
-    window_end = period.window(report_type.cutoff_day)[1]
+    window_end = catalogue.window(report_type, period)[1]
     version, _access = access.unit_for_user(user=request.user, code=unit_code, on=window_end)
     editor = access.may_report_for(request.user, version.unit)
     return _Context(version=version, period=period, report_type=report_type, editor=editor)
 
 
 def _missing(request: HttpRequest, ctx: _Context, message: str, *, status: int) -> HttpResponse:
-    return render(
-        request, "reports/report_missing.html", {"ctx": ctx, "unit": ctx.version, "message": message}, status=status
-    )
+    context = {"ctx": ctx, "unit": ctx.version, "message": message, "reminders": _reminders(ctx)}
+    return render(request, "reports/report_missing.html", context, status=status)
+
+
+def _reminders(ctx: _Context) -> list[Any]:
+    """The reminders the unit was sent about this report: the evidence that it was told."""
+    return notifications.reminders_for(unit=ctx.version.unit, report_type=ctx.report_type, period=ctx.period)
 
 
 @require_http_methods(["GET", "POST"])
@@ -92,6 +97,7 @@ def report_page(request: HttpRequest, unit_code: str, period: str) -> HttpRespon
         if found is None:
             return _missing(request, ctx, _("The unit has not started this report yet."), status=200)
         instance = found
+    instance.report_type = ctx.report_type  # the same row, already read: its settings are read once
     if request.method == "POST":
         return _post(request, ctx, instance)
     return _render(request, ctx, instance)
@@ -183,6 +189,7 @@ def _render(
         "problem": problem,
         "page_form": ReportPageForm(),
         "max_document": filesizeformat(settings.KSTT_MAX_DOCUMENT_BYTES),
+        "reminders": _reminders(ctx),
     }
     return render(request, "reports/report_page.html", context, status=status)
 

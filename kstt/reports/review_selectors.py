@@ -143,7 +143,7 @@ def grids(
 ) -> list[Grid]:
     """The applicable forms of the report, with ``values`` in their cells, the failing cells marked, and
     (when ``previous`` is given) the cells that differ from the previous version."""
-    window_end = Period.parse(instance.period).window(instance.report_type.cutoff_day)[1]
+    window_end = catalogue.window(instance.report_type, instance.period)[1]
     forms = catalogue.forms_in_force(report_type=instance.report_type, level=instance.level, on=window_end)
     names = dict(ProcedureField.objects.filter(level=instance.level).values_list("code", "name"))
     result = []

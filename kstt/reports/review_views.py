@@ -114,7 +114,7 @@ def _reviewable(request: HttpRequest, unit_code: str, period: str) -> ReportInst
 
 
 def _window_end(instance: ReportInstance) -> Any:
-    return Period.parse(instance.period).window(instance.report_type.cutoff_day)[1]
+    return catalogue.window(instance.report_type, instance.period)[1]
 
 
 @require_GET

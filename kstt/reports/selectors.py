@@ -53,18 +53,22 @@ class Owed:
 
 
 class _Engine:
-    """Deadlines of many instances with a fixed number of queries."""
+    """Deadlines of many instances with a fixed number of queries: each period's schedules follow the
+    settings version in force for that period."""
 
     def __init__(self, report_type: ReportType, periods: list[Period]) -> None:
         self.report_type = report_type
-        self.policy = catalogue.policy(report_type)
+        self.settings = catalogue.settings_by_period(report_type, periods)
         self.zone = clock.province_zone()
-        self.calendar = catalogue.work_calendar(calendar_years(periods, self.policy))
-        self._schedules: dict[tuple[Period, str], Schedule] = {
-            (period, level): schedule(period, level, self.policy, self.calendar, self.zone)
-            for period in periods
-            for level in self.policy.levels
-        }
+        years: set[int] = set()
+        for period in periods:
+            years |= calendar_years([period], self.settings[period.code].policy)
+        self.calendar = catalogue.work_calendar(years)
+        self._schedules: dict[tuple[Period, str], Schedule] = {}
+        for period in periods:
+            policy = self.settings[period.code].policy
+            for level in policy.levels:
+                self._schedules[(period, level)] = schedule(period, level, policy, self.calendar, self.zone)
         self._spans: list[IncidentSpan] | None = None
         self.descriptions: dict[int, str] = {}
 
@@ -124,7 +128,7 @@ def owed_by_unit(*, unit: Unit, report_type: ReportType, year: int, now: datetim
     sent = _submitted_times(report_type, unit_ids=[unit.pk], periods=year_periods)
     result = []
     for period in year_periods:
-        version = units.unit_on(unit.code, period.window(report_type.cutoff_day)[1])
+        version = units.unit_on(unit.code, engine.settings[period.code].window(period)[1])
         if version is None:
             continue
         owed = engine.owed(version, period, now=now, submitted_at=sent.get((unit.pk, period.code)))
@@ -136,7 +140,7 @@ def owed_by_unit(*, unit: Unit, report_type: ReportType, year: int, now: datetim
 def owed_below(*, unit: Unit, report_type: ReportType, period: Period, now: datetime) -> list[Owed]:
     """The instances of the units that report to ``unit`` (its children at the window's end)."""
     engine = _Engine(report_type, [period])
-    window_end = period.window(report_type.cutoff_day)[1]
+    window_end = engine.settings[period.code].window(period)[1]
     children = list(units.children_on(unit, window_end))
     sent = _submitted_times(report_type, unit_ids=[c.unit_id for c in children], periods=[period])
     result = []
@@ -214,10 +218,13 @@ def review_counts(*, recipient: Unit, report_type: ReportType, periods: Iterable
     chosen = list(periods)
     if not chosen:
         return []
-    levels = list(catalogue.policy(report_type).levels)
-    ends = {p.code: p.window(report_type.cutoff_day)[1] for p in chosen}
-    expected = UnitVersion.objects.filter(parent=recipient, level__in=levels).aggregate(
-        **{f"p{i}": Count("id", filter=units.in_force(end)) for i, end in enumerate(ends.values())}
+    settings = catalogue.settings_by_period(report_type, chosen)
+    ends = {p.code: settings[p.code].window(p)[1] for p in chosen}
+    expected = UnitVersion.objects.filter(parent=recipient).aggregate(
+        **{
+            f"p{i}": Count("id", filter=units.in_force(end) & Q(level__in=list(settings[code].deadlines)))
+            for i, (code, end) in enumerate(ends.items())
+        }
     )
     rows = {
         row["period"]: row
@@ -278,3 +285,28 @@ def audit_trail(instance: ReportInstance) -> QuerySet[AuditEntry]:
         .select_related("actor")
         .order_by("at", "pk")
     )
+
+
+# --- Reminders: every instance of a period (issue 9, point 6) -----------------------------------------------
+
+
+def owed_in_period(*, report_type: ReportType, period: Period, now: datetime) -> list[Owed]:
+    """Every instance of a period: each unit in force at the window's end whose level owes the report,
+    judged at ``now`` with its submitted time. One engine, a fixed number of queries whatever the number
+    of units; sorted by unit code. ``Owed.unit.parent`` is the recipient unit (None for the province)."""
+    engine = _Engine(report_type, [period])
+    window_end = catalogue.window(report_type, period)[1]
+    versions = list(units.versions_on(window_end).order_by("unit__code"))
+    sent = submitted_times(report_type=report_type, period=period, unit_ids=[v.unit_id for v in versions])
+    result = []
+    for version in versions:
+        owed = engine.owed(version, period, now=now, submitted_at=sent.get(version.unit_id))
+        if owed is not None:
+            result.append(owed)
+    return result
+
+
+def submitted_times(*, report_type: ReportType, period: Period, unit_ids: list[int]) -> dict[int, datetime]:
+    """unit id → the §4 submitted time of the unit's instance of that period, for those submitted (one query)."""
+    times = _submitted_times(report_type, unit_ids=unit_ids, periods=[period])
+    return {unit_id: at for (unit_id, _code), at in times.items()}

@@ -158,7 +158,7 @@ def _locked(instance: ReportInstance) -> ReportInstance:
 
 
 def _window_end(instance: ReportInstance) -> Any:
-    return Period.parse(instance.period).window(instance.report_type.cutoff_day)[1]
+    return catalogue.window(instance.report_type, instance.period)[1]
 
 
 # --- Opening a report -------------------------------------------------------------------------------------
@@ -172,11 +172,12 @@ def _open(
         return existing
     if period.kind not in report_type.periods:
         raise NotOwed(f"{report_type.code} has no period {period.code} in its schedule")
-    window_end = period.window(report_type.cutoff_day)[1]
+    settings = catalogue.settings_for(report_type, period)
+    window_end = settings.window(period)[1]
     version = units.unit_on(unit.code, window_end)
     if version is None:
         raise NotOwed(f"{unit.code} did not exist at the end of {period.code}")
-    if version.level not in catalogue.policy(report_type).levels:
+    if version.level not in settings.deadlines:
         raise NotOwed(f"{unit.code} ({version.level}) owes no {report_type.code} report to anyone")
     if version.parent_id is None and version.level != Level.PROVINCE:
         raise NotOwed(f"{unit.code} ({version.level}) has no parent to report to in {period.code}")

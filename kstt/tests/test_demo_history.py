@@ -157,7 +157,7 @@ def owed_2021():
     report_type = catalogue.report_type("kstt")
     owed = {}
     for period in reports.periods(report_type, 2021):
-        end = period.window(report_type.cutoff_day)[1]
+        end = catalogue.window(report_type, period)[1]
         parents = [v.unit for v in units.roots_on(end)] + [
             v.unit for v in units.versions_on(end).filter(level="district")
         ]

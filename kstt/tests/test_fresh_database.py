@@ -35,7 +35,8 @@ def kstt(*args: str, database: Path) -> subprocess.CompletedProcess[str]:
 def catalogue_rows(database: Path) -> tuple[list[tuple], int]:
     with sqlite3.connect(database) as db:
         rows = db.execute(
-            "SELECT rt.code, rt.settings_version, f.code, f.version, f.digest FROM catalogue_reporttype rt "
+            "SELECT rt.code, (SELECT count(*) FROM catalogue_settingsversion v WHERE v.report_type_id = rt.id), "
+            "f.code, f.version, f.digest FROM catalogue_reporttype rt "
             "JOIN catalogue_formdefinition_report_types link ON link.reporttype_id = rt.id "
             "JOIN catalogue_formdefinition f ON f.id = link.formdefinition_id ORDER BY f.code"
         ).fetchall()

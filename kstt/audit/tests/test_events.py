@@ -33,7 +33,7 @@ def recorded_event_codes() -> dict[str, str]:
 
 def test_the_source_scan_finds_the_events_services_record():
     codes = recorded_event_codes()
-    assert {"units.loaded", "accounts.user_created", "accounts.user_updated", "catalogue.deadlines_changed"} <= set(
+    assert {"units.loaded", "accounts.user_created", "accounts.user_updated", "catalogue.settings_changed"} <= set(
         codes
     )
 

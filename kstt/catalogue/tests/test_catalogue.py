@@ -1,6 +1,8 @@
-"""The catalogue as data: loading it, and an administrator changing the deadline settings."""
+"""The catalogue as data: loading it, and an administrator recording new settings versions."""
 
 import shutil
+from datetime import date
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -8,8 +10,18 @@ from django.core.management import CommandError, call_command
 
 from kstt.audit.models import AuditEntry
 from kstt.catalogue import selectors, services
-from kstt.catalogue.models import DeadlineRule, FormDefinition, OutlineDefinition, ReportType
+from kstt.catalogue.models import FormDefinition, OutlineDefinition, ReportType, SettingsVersion
+from kstt.catalogue.rules.periods import Period
 from kstt.tests.cast import AT
+
+Q1_2021 = Period(2021, "Q1")
+
+
+def change(report_type, actor, valid_from=Q1_2021, note="Quyết định số 1/QĐ-UBND", **values):
+    return services.change_settings(
+        report_type=report_type, values=values, valid_from=valid_from, note=note, at=AT, actor=actor
+    )
+
 
 pytestmark = pytest.mark.django_db
 
@@ -31,19 +43,27 @@ def empty_catalogue(db):
 def test_migrate_loads_the_shipped_catalogue_with_the_defaults_of_the_rules():
     """No load-catalogue: the test database is migrated, and migrate loads what is shipped."""
     kstt = ReportType.objects.get(code="kstt")
-    assert (kstt.periods, kstt.also, kstt.cutoff_day, kstt.closing_days, kstt.roll_forward) == (
-        ["Q1", "Q2", "Q3", "Q4"],
-        {"Q2": "H1", "Q4": "Y"},
+    first, two_level = selectors.settings_versions(kstt)
+    assert (kstt.periods, kstt.also) == (["Q1", "Q2", "Q3", "Q4"], {"Q2": "H1", "Q4": "Y"})
+    assert (first.number, first.valid_from, first.cutoff_day, first.closing_days, first.roll_forward) == (
+        1,
+        None,
         15,
         30,
         True,
     )
-    assert {r.level: (r.offset_days, r.cap_day) for r in DeadlineRule.objects.all()} == {
-        "commune": (2, None),
-        "department": (4, None),
-        "district": (5, None),
-        "province": (6, 25),
+    assert first.deadlines == {
+        "commune": {"offset_days": 2, "cap_day": None},
+        "department": {"offset_days": 4, "cap_day": None},
+        "district": {"offset_days": 5, "cap_day": None},
+        "province": {"offset_days": 6, "cap_day": 25},
     }
+    assert first.scored_levels == ["department", "district"]
+    assert (first.not_sent_points, first.late_points) == (Decimal("0.50"), Decimal("0.25"))
+    # From 1 July 2025 (two-level local government) communes are scored instead of districts; nothing else.
+    assert (two_level.number, two_level.valid_from) == (2, date(2025, 7, 1))
+    assert two_level.scored_levels == ["department", "commune"]
+    assert {**two_level.values(), "scored_levels": first.scored_levels} == first.values()
     assert sorted(FormDefinition.objects.values_list("code", "version")) == [
         ("06/VPCP/KSTT", 1),
         ("II.07b/VPCP/KSTT", 1),
@@ -52,7 +72,8 @@ def test_migrate_loads_the_shipped_catalogue_with_the_defaults_of_the_rules():
 
 def test_load_catalogue_loads_the_shipped_catalogue_into_an_empty_one(empty_catalogue):
     assert "report types: 1 new, 0 kept as set; forms: 2 new" in load()
-    assert ReportType.objects.get(code="kstt").cutoff_day == 15
+    kstt = ReportType.objects.get(code="kstt")
+    assert [(v.number, v.valid_from) for v in selectors.settings_versions(kstt)] == [(1, None), (2, date(2025, 7, 1))]
     assert FormDefinition.objects.count() == 2
 
 
@@ -69,16 +90,12 @@ def test_the_forms_say_which_levels_fill_them(kstt_report):
 
 
 def test_loading_twice_changes_nothing_and_keeps_the_administrators_settings(kstt_report, quan):
-    services.change_deadline_settings(
-        report_type=kstt_report,
-        settings=services.DeadlineSettings(15, 30, True, {"commune": (3, None)}),
-        at=AT,
-        actor=quan,
-    )
+    change(kstt_report, quan, deadlines={"commune": {"offset_days": 3}})
     audits = AuditEntry.objects.count()
     assert "1 kept as set" in load()
     assert "0 new" in load()
-    assert DeadlineRule.objects.get(level="commune").offset_days == 3
+    assert selectors.settings_for(kstt_report, "2021Q3").deadlines["commune"]["offset_days"] == 3
+    assert SettingsVersion.objects.count() == 3
     assert FormDefinition.objects.count() == 2
     assert AuditEntry.objects.count() == audits
 
@@ -126,123 +143,183 @@ def test_a_report_type_with_an_unknown_level_is_refused(tmp_path, db):
     shutil.copytree(services.DEFINITIONS, definitions)
     path = definitions / "report_types" / "kstt.toml"
     path.write_text(path.read_text(encoding="utf-8").replace("commune = {", "hamlet = {"), encoding="utf-8")
-    with pytest.raises(CommandError, match=r"deadlines\.hamlet: unknown level"):
+    with pytest.raises(CommandError, match=r"kstt\.toml: deadlines: .*hamlet"):
         load("--dir", definitions)
 
 
-def test_changing_the_settings_bumps_the_version_and_is_audited(kstt_report, quan):
-    services.change_deadline_settings(
-        report_type=kstt_report,
-        settings=services.DeadlineSettings(15, 30, True, {"commune": (3, None)}),
-        at=AT,
-        actor=quan,
+def test_a_change_is_a_new_version_valid_from_its_period_and_is_audited(kstt_report, quan):
+    version = change(kstt_report, quan, valid_from=Period(2022, "Q1"), deadlines={"commune": {"offset_days": 3}})
+    assert (version.number, version.valid_from, version.recorded_by, version.recorded_at) == (
+        3,
+        date(2022, 1, 1),
+        quan,
+        AT,
     )
-    kstt_report.refresh_from_db()
-    assert kstt_report.settings_version == 2
-    entry = AuditEntry.objects.get(event="catalogue.deadlines_changed")
-    assert entry.data["before"]["levels"]["commune"] == [2, None]
-    assert entry.data["after"]["levels"]["commune"] == [3, None]
+    assert version.deadlines["commune"] == {"offset_days": 3, "cap_day": None}
+    assert version.deadlines["province"] == {"offset_days": 6, "cap_day": 25}  # the levels it does not name stay
+    entry = AuditEntry.objects.get(event="catalogue.settings_changed")
+    assert (entry.target_type, entry.target_id, entry.actor) == ("catalogue.settingsversion", str(version.pk), quan)
+    assert entry.data["before"]["number"] == 1
+    assert entry.data["before"]["deadlines"]["commune"]["offset_days"] == 2
+    assert entry.data["after"]["deadlines"]["commune"]["offset_days"] == 3
+    assert (entry.data["valid_from"], entry.data["note"]) == ("2022-01-01", "Quyết định số 1/QĐ-UBND")
 
 
-def test_saving_the_same_settings_changes_nothing(kstt_report, quan):
-    services.change_deadline_settings(
-        report_type=kstt_report,
-        settings=services.DeadlineSettings(15, 30, True, {"commune": (2, None)}),
-        at=AT,
-        actor=quan,
-    )
-    kstt_report.refresh_from_db()
-    assert kstt_report.settings_version == 1
-    assert not AuditEntry.objects.filter(event="catalogue.deadlines_changed").exists()
+def test_the_settings_in_force_on_a_date_are_refused_as_a_new_version(kstt_report, quan):
+    with pytest.raises(services.CatalogueError, match="phiên bản 1"):
+        change(kstt_report, quan, deadlines={"commune": {"offset_days": 2}})
+    with pytest.raises(services.CatalogueError, match="phiên bản 2"):
+        change(kstt_report, quan, valid_from=Period(2026, "Q1"), scored_levels=["commune", "department"])
+    assert SettingsVersion.objects.count() == 2
+    assert not AuditEntry.objects.filter(event="catalogue.settings_changed").exists()
+
+
+def test_a_change_needs_a_reason(kstt_report, quan):
+    with pytest.raises(services.CatalogueError) as refused:
+        change(kstt_report, quan, note="  ", closing_days=20)
+    assert refused.value.field == "note"
+    assert "Nêu lý do" in str(refused.value)
+
+
+def test_a_settings_version_is_never_changed_nor_deleted(kstt_report):
+    from kstt.catalogue.models import ImmutableError
+
+    version = selectors.settings_for(kstt_report, "2021Q3")
+    version.closing_days = 10
+    with pytest.raises(ImmutableError):
+        version.save()
+    with pytest.raises(ImmutableError):
+        version.delete()
+    with pytest.raises(ImmutableError):
+        SettingsVersion.objects.filter(pk=version.pk).update(closing_days=10)
+    with pytest.raises(ImmutableError):
+        SettingsVersion.objects.filter(pk=version.pk).delete()
+    assert SettingsVersion.objects.get(pk=version.pk).closing_days == 30
+
+
+def test_the_database_refuses_a_settings_version_out_of_range(kstt_report):
+    from django.db import IntegrityError, transaction
+
+    values = {"report_type": kstt_report, "recorded_at": AT, "deadlines": {}}
+    for wrong in ({"number": 9, "cutoff_day": 29}, {"number": 9, "not_sent_points": Decimal("-0.5")}, {"number": 1}):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            SettingsVersion.objects.create(**values, **wrong)
+
+
+DEDUCTIONS = "Một mức trừ điểm phải từ 0 đến 10 điểm."
 
 
 @pytest.mark.parametrize(
     ("values", "field", "message"),
     [
-        pytest.param((0, 30, True, {}), "cutoff_day", "Ngày chốt số liệu phải từ ngày 1 đến ngày 28.", id="cutoff-0"),
-        pytest.param((29, 30, True, {}), "cutoff_day", "Ngày chốt số liệu phải từ ngày 1 đến ngày 28.", id="cutoff-29"),
+        pytest.param({"cutoff_day": 0}, "cutoff_day", "Ngày chốt số liệu phải từ ngày 1 đến ngày 28.", id="cutoff-0"),
+        pytest.param({"cutoff_day": 29}, "cutoff_day", "Ngày chốt số liệu phải từ ngày 1 đến ngày 28.", id="cutoff-29"),
         pytest.param(
-            (15, 0, True, {}), "closing_days", "Thời điểm khóa sổ phải sau hạn gửi từ 1 đến 365 ngày.", id="closing-0"
+            {"closing_days": 0}, "closing_days", "Thời điểm khóa sổ phải sau hạn gửi từ 1 đến 365 ngày.", id="closing-0"
         ),
         pytest.param(
-            (15, 366, True, {}),
+            {"closing_days": 366},
             "closing_days",
             "Thời điểm khóa sổ phải sau hạn gửi từ 1 đến 365 ngày.",
             id="closing-366",
         ),
         pytest.param(
-            (15, 30, True, {"commune": (0, None)}),
+            {"deadlines": {"commune": {"offset_days": 0}}},
             "offset_commune",
             "Cấp xã: hạn gửi phải sau ngày cuối của kỳ chốt từ 1 đến 60 ngày.",
             id="offset-0",
         ),
         pytest.param(
-            (15, 30, True, {"commune": (61, None)}),
+            {"deadlines": {"commune": {"offset_days": 61}}},
             "offset_commune",
             "Cấp xã: hạn gửi phải sau ngày cuối của kỳ chốt từ 1 đến 60 ngày.",
             id="offset-61",
         ),
         pytest.param(
-            (15, 30, True, {"province": (6, 32)}),
+            {"deadlines": {"province": {"offset_days": 6, "cap_day": 32}}},
             "cap_province",
             "Cấp tỉnh: ngày “không muộn hơn” phải là một ngày trong tháng (1–31).",
             id="cap-32",
         ),
         pytest.param(
-            (15, 30, True, {"province": (6, 14)}),
+            {"deadlines": {"province": {"offset_days": 6, "cap_day": 14}}},
             "cap_province",
             "Cấp tỉnh: ngày “không muộn hơn” phải từ ngày chốt số liệu (ngày 15) trở đi",
             id="cap-before-the-cut-off-day",
         ),
         pytest.param(
-            (26, 30, True, {}),
+            {"cutoff_day": 26},
             "cap_province",
             "Cấp tỉnh: ngày “không muộn hơn” phải từ ngày chốt số liệu (ngày 26) trở đi",
             id="cut-off-day-after-the-stored-cap-of-25",
         ),
         pytest.param(
-            (1, 30, True, {}),
+            {"cutoff_day": 1},
             "cap_province",
             "Cấp tỉnh: với ngày chốt số liệu là ngày 1, kỳ chốt kết thúc vào ngày cuối cùng của tháng cuối kỳ",
             id="calendar-months-with-the-stored-cap",
         ),
-        pytest.param((15, 30, True, {"hamlet": (2, None)}), None, "unknown level", id="unknown-level"),
+        pytest.param({"deadlines": {"hamlet": {"offset_days": 2}}}, "deadlines", "“hamlet”", id="unknown-level"),
+        pytest.param({"scored_levels": ["hamlet"]}, "scored_levels", "“hamlet”", id="unknown-scored-level"),
+        pytest.param({"not_sent_points": Decimal("-0.01")}, "not_sent_points", DEDUCTIONS, id="not-sent-negative"),
+        pytest.param({"late_points": Decimal("10.01")}, "late_points", DEDUCTIONS, id="late-over-10"),
+        pytest.param(
+            {"late_points": Decimal("0.255")}, "late_points", "tối đa hai chữ số thập phân", id="late-thousandths"
+        ),
+        pytest.param({"late_points": "a quarter"}, "late_points", "số điểm", id="late-not-a-number"),
+        pytest.param({"closing_days": "30"}, "closing_days", "số nguyên", id="closing-days-as-text"),
     ],
 )
 def test_nonsense_settings_are_refused_in_vietnamese(kstt_report, quan, values, field, message):
     with pytest.raises(services.CatalogueError) as refused:
-        services.change_deadline_settings(
-            report_type=kstt_report, settings=services.DeadlineSettings(*values), at=AT, actor=quan
-        )
+        change(kstt_report, quan, **values)
     assert message in str(refused.value)
     assert refused.value.field == field
-    kstt_report.refresh_from_db()
-    assert (kstt_report.cutoff_day, kstt_report.closing_days, kstt_report.settings_version) == (15, 30, 1)
-    assert DeadlineRule.objects.get(level="commune").offset_days == 2
-    assert DeadlineRule.objects.get(level="province").cap_day == 25
+    assert SettingsVersion.objects.count() == 2
+
+
+def test_a_scored_level_needs_a_deadline(tmp_path, db, quan):
+    """A report type whose file sets no commune deadline cannot score communes."""
+    definitions = tmp_path / "definitions"
+    shutil.copytree(services.DEFINITIONS, definitions)
+    path = definitions / "report_types" / "kstt.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace("commune = { offset_days = 2 }\n", ""), "utf-8")
+    with pytest.raises(CommandError, match=r"changes\[1\] \(valid_from 2025-07-01\): scored_levels: .*Cấp xã"):
+        load("--dir", definitions)
 
 
 @pytest.mark.parametrize(
-    ("values", "levels"),
+    ("values", "expected"),
     [
-        pytest.param((1, 30, True, {"province": (6, None)}), {"province": (6, None)}, id="calendar-months-no-cap"),
-        pytest.param((28, 30, True, {"province": (6, 28)}), {"province": (6, 28)}, id="cutoff-28-cap-28"),
-        pytest.param((15, 30, True, {"province": (6, 31)}), {"province": (6, 31)}, id="cap-31"),
-        pytest.param((15, 365, True, {"commune": (60, None)}), {"commune": (60, None)}, id="the-longest-accepted"),
-        pytest.param((15, 1, True, {"commune": (1, None)}), {"commune": (1, None)}, id="the-shortest-accepted"),
+        pytest.param({"cutoff_day": 1, "deadlines": {"province": {"offset_days": 6}}}, {}, id="calendar-months-no-cap"),
+        pytest.param(
+            {"cutoff_day": 28, "deadlines": {"province": {"offset_days": 6, "cap_day": 28}}}, {}, id="cutoff-28-cap-28"
+        ),
+        pytest.param({"deadlines": {"province": {"offset_days": 6, "cap_day": 31}}}, {}, id="cap-31"),
+        pytest.param(
+            {"closing_days": 365, "deadlines": {"commune": {"offset_days": 60}}}, {}, id="the-longest-accepted"
+        ),
+        pytest.param({"closing_days": 1, "deadlines": {"commune": {"offset_days": 1}}}, {}, id="the-shortest-accepted"),
+        pytest.param({"not_sent_points": 0, "late_points": "10"}, {}, id="deductions-0-and-10"),
+        pytest.param({"scored_levels": []}, {}, id="no-level-scored"),
+        pytest.param(
+            {"late_points": "0.3"}, {"late_points": Decimal("0.30")}, id="deduction-in-tenths-held-in-hundredths"
+        ),
     ],
 )
-def test_every_edge_the_page_accepts_is_saved(kstt_report, quan, values, levels):
-    services.change_deadline_settings(
-        report_type=kstt_report, settings=services.DeadlineSettings(*values), at=AT, actor=quan
-    )
-    kstt_report.refresh_from_db()
-    assert (kstt_report.cutoff_day, kstt_report.closing_days) == values[:2]
-    for level, (offset, cap) in levels.items():
-        assert (DeadlineRule.objects.get(level=level).offset_days, DeadlineRule.objects.get(level=level).cap_day) == (
-            offset,
-            cap,
-        )
+def test_every_edge_the_page_accepts_is_saved(kstt_report, quan, values, expected):
+    version = change(kstt_report, quan, **values)
+    stored = SettingsVersion.objects.get(pk=version.pk)
+    for key, value in values.items():
+        if key == "deadlines":
+            for level, rule in value.items():
+                assert stored.deadlines[level] == {"offset_days": rule["offset_days"], "cap_day": rule.get("cap_day")}
+        elif key in expected:
+            assert getattr(stored, key) == expected[key]
+        elif key.endswith("_points"):
+            assert stored.values()[key] == f"{Decimal(value):.2f}"
+        else:
+            assert getattr(stored, key) == value
 
 
 def test_a_report_type_file_whose_cap_falls_before_its_window_end_is_refused(tmp_path, empty_catalogue):

@@ -1,11 +1,18 @@
-"""The administrator's catalogue page: deadline settings, the resolved calendar, the province's days."""
+"""The administrator's catalogue page: settings versions, the resolved calendar, the province's days."""
 
 import pytest
 from django.urls import reverse
 
-from kstt.catalogue.models import CalendarDay, DeadlineRule
+from kstt.catalogue import selectors
+from kstt.catalogue.models import CalendarDay, SettingsVersion
 
+#: The shipped settings, sent as a change valid from 2021Q1 (the periods these tests look at).
 SETTINGS = {
+    "valid_from": "2021Q1",
+    "note": "Quyết định số 12/QĐ-UBND",
+    "scored_levels": ["department", "district"],
+    "not_sent_points": "0.50",
+    "late_points": "0.25",
     "cutoff_day": 15,
     "closing_days": 30,
     "roll_forward": "on",
@@ -32,7 +39,7 @@ def test_quan_changes_the_commune_offset_in_the_interface(client, quan, kstt_rep
     client.force_login(quan)
     page = client.post(reverse("catalogue:report_type") + "?year=2021", {**SETTINGS, "offset_commune": 3})
     assert page.status_code == 302
-    assert DeadlineRule.objects.get(level="commune").offset_days == 3
+    assert selectors.settings_for(kstt_report, "2021Q3").deadlines["commune"]["offset_days"] == 3
     html = client.get(reverse("catalogue:report_type") + "?year=2021").content.decode()
     assert "17/09/2021" in html  # Q3 communes: 14/09 + 3
 
@@ -41,7 +48,7 @@ def test_a_zero_offset_is_refused_with_a_message(client, quan, kstt_report):
     client.force_login(quan)
     page = client.post(reverse("catalogue:report_type"), {**SETTINGS, "offset_commune": 0})
     assert page.status_code == 200
-    assert DeadlineRule.objects.get(level="commune").offset_days == 2
+    assert SettingsVersion.objects.count() == 2
 
 
 def test_quan_declares_and_withdraws_a_province_day_off(client, quan, kstt_report):
@@ -145,9 +152,7 @@ def test_a_setting_that_would_not_mean_what_the_page_says_is_refused(
     errors = page.context["form"].errors[field]
     assert any(message in e for e in errors), errors
     assert message in page.content.decode().replace("&ldquo;", "“").replace("&rdquo;", "”").replace("&#x27;", "'")
-    kstt_report.refresh_from_db()
-    assert (kstt_report.cutoff_day, kstt_report.closing_days, kstt_report.settings_version) == (15, 30, 1)
-    assert DeadlineRule.objects.get(level="province").cap_day == 25
+    assert SettingsVersion.objects.count() == 2
 
 
 def test_the_calendar_of_a_long_closing_time_knows_the_holidays_of_its_year(client, quan, kstt_report):
@@ -182,3 +187,117 @@ def test_the_catalogue_page_shows_the_outline_read_only(client, quan, kstt_repor
     assert "IV.</strong> Đề xuất, kiến nghị" in html
     assert "bắt buộc" in html  # required, in Vietnamese
     assert 'name="sections' not in html and "<textarea" not in html  # nothing to edit
+
+
+# --- Settings with validity dates (issue 9, point 2) ------------------------------------------------------------
+
+
+@pytest.fixture
+def in_december_2021(settings):
+    from datetime import UTC, datetime
+
+    settings.KSTT_CLOCK = datetime(2021, 12, 20, 2, 0, tzinfo=UTC)
+
+
+def test_the_page_shows_the_history_of_the_settings_and_the_one_in_force_today(
+    client, quan, kstt_report, in_december_2021
+):
+    client.force_login(quan)
+    page = client.post(reverse("catalogue:report_type"), {**SETTINGS, "valid_from": "2022Q1", "closing_days": 20})
+    assert page.status_code == 302
+    html = client.get(reverse("catalogue:report_type") + "?year=2021").content.decode()
+    history = html[
+        html.index('data-testid="settings-history"') : html.index("</table>", html.index("settings-history"))
+    ]
+    for number in (1, 2, 3):
+        assert f'data-testid="settings-v{number}"' in history
+    v1 = history[history.index('data-testid="settings-v1"') : history.index("</tr>", history.index("settings-v1"))]
+    v2 = history[history.index('data-testid="settings-v2"') : history.index("</tr>", history.index("settings-v2"))]
+    v3 = history[history.index('data-testid="settings-v3"') : history.index("</tr>", history.index("settings-v3"))]
+    assert "đang có hiệu lực" in v1 and "đang có hiệu lực" not in v2 + v3  # 20/12/2021: version 1 holds
+    assert "từ đầu" in v1
+    assert "từ Quý III/2025 (01/07/2025)" in v2
+    assert ">Sở, ban, ngành, Cấp xã</td>" in v2
+    assert "từ Quý I/2022 (01/01/2022)" in v3 and "20 ngày sau hạn gửi" in v3
+    assert "Quyết định số 12/QĐ-UBND" in v3 and "Đỗ Quản Trị" in v3
+    assert "không gửi −0.50" in v1 and "muộn hoặc không đạt −0.25" in v1
+    assert "Cấp tỉnh: +6 (không muộn hơn ngày 25)" in v1
+
+
+def test_the_form_is_prefilled_from_the_settings_in_force_and_valid_from_the_next_period(
+    client, quan, kstt_report, in_december_2021
+):
+    client.force_login(quan)
+    form = client.get(reverse("catalogue:report_type")).context["form"]
+    # 20/12/2021: 2022Q1's window (from 15/12/2021) has started, so the next period not started is 2022Q2.
+    assert form["valid_from"].value() == "2022Q2"
+    assert (form["offset_commune"].value(), form["cap_province"].value(), form["closing_days"].value()) == (2, 25, 30)
+    assert form["scored_levels"].value() == ["department", "district"]
+    assert (form["not_sent_points"].value(), form["late_points"].value()) == ("0.50", "0.25")
+    codes = [code for code, _ in form.fields["valid_from"].choices]
+    assert codes[0] == "2020Q1" and codes[-1] == "2022Q4"
+
+
+def test_a_change_valid_from_2022q1_leaves_every_2021_deadline_and_moves_2022q1s(client, quan, kstt_report):
+    client.force_login(quan)
+    page = client.post(reverse("catalogue:report_type"), {**SETTINGS, "valid_from": "2022Q1", "offset_commune": 3})
+    assert page.status_code == 302
+    html_2021 = client.get(reverse("catalogue:report_type") + "?year=2021").content.decode()
+    assert "16/09/2021" in calendar_cell(html_2021, "calendar-2021Q3-commune")  # 14/09 + 2, as before
+    assert "16/12/2021" in calendar_cell(html_2021, "calendar-2021Q4-commune")
+    html_2022 = client.get(reverse("catalogue:report_type") + "?year=2022").content.decode()
+    assert "17/03/2022" in calendar_cell(html_2022, "calendar-2022Q1-commune")  # Mon 14/03 + 3
+    assert "phiên bản cài đặt 3" in html_2022[html_2022.index('data-testid="calendar-2022Q1-settings"') :][:200]
+    assert "phiên bản cài đặt 1" in html_2021[html_2021.index('data-testid="calendar-2021Q4-settings"') :][:200]
+
+
+def test_a_scored_level_without_a_deadline_and_a_deduction_over_10_are_refused_in_vietnamese(client, quan, kstt_report):
+    client.force_login(quan)
+    page = client.post(
+        reverse("catalogue:report_type"), {**SETTINGS, "scored_levels": ["commune", "hamlet"], "late_points": "10.5"}
+    )
+    assert page.status_code == 200
+    errors = page.context["form"].errors
+    assert "hamlet" in errors["scored_levels"][0]  # not one of the choices
+    assert "10" in errors["late_points"][0]
+    assert SettingsVersion.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        pytest.param({"note": ""}, "note", "bắt buộc", id="no-reason"),
+        pytest.param({"not_sent_points": "0.505"}, "not_sent_points", "2", id="thousandths"),
+        pytest.param({"not_sent_points": "-1"}, "not_sent_points", "0", id="negative"),
+        pytest.param({"valid_from": "2031Q1"}, "valid_from", "2031Q1", id="period-not-offered"),
+    ],
+)
+def test_the_new_fields_refuse_nonsense_in_vietnamese(client, quan, kstt_report, changes, field, message):
+    client.force_login(quan)
+    page = client.post(reverse("catalogue:report_type"), {**SETTINGS, **changes})
+    assert page.status_code == 200
+    errors = page.context["form"].errors[field]
+    assert any(message in e for e in errors), errors
+    assert "Ensure" not in page.content.decode() and "This field" not in page.content.decode()
+    assert SettingsVersion.objects.count() == 2
+
+
+def test_the_very_settings_in_force_are_not_saved_again(client, quan, kstt_report):
+    client.force_login(quan)
+    page = client.post(reverse("catalogue:report_type"), SETTINGS)
+    assert page.status_code == 200
+    assert "Không có gì thay đổi" in page.content.decode()
+    assert SettingsVersion.objects.count() == 2
+
+
+def test_communes_scored_from_2022_is_a_version_of_its_own(client, quan, kstt_report):
+    client.force_login(quan)
+    page = client.post(
+        reverse("catalogue:report_type"),
+        {**SETTINGS, "valid_from": "2022Q1", "scored_levels": ["department", "district", "commune"]},
+    )
+    assert page.status_code == 302
+    assert selectors.settings_for(kstt_report, "2021Q4").scored_levels == ["department", "district"]
+    assert selectors.settings_for(kstt_report, "2022Q1").scored_levels == ["department", "district", "commune"]
+    # The shipped two-level change (2025-07-01) still holds from its date: it was recorded after version 1.
+    assert selectors.settings_for(kstt_report, "2025Q3").scored_levels == ["department", "commune"]

@@ -73,3 +73,27 @@ def test_the_menu_runs_from_the_latest_started_period_back_to_the_first_year():
 def test_every_period_of_the_menu_is_accepted():
     periods = on(date(2026, 11, 29))
     assert all(periods.choose(p.code) == p for p in periods.menu())
+
+
+def test_each_period_starts_by_the_cut_off_day_of_the_settings_in_force_for_it():
+    """From 2022 calendar months (cut-off day 1): 2022Q1 starts on 01/01/2022, not on 15/12/2021."""
+    from dataclasses import dataclass
+
+    @dataclass(frozen=True)
+    class Version:
+        number: int
+        valid_from: date | None
+        cutoff_day: int
+
+    periods = PeriodRange(
+        kinds=QUARTERS,
+        cutoff_day=15,
+        today=date(2021, 12, 20),
+        first_year=2021,
+        settings=(Version(1, None, 15), Version(2, date(2022, 1, 1), 1)),
+    )
+    assert periods.window(Period(2021, "Q4")) == (date(2021, 9, 15), date(2021, 12, 14))
+    assert periods.window(Period(2022, "Q1")) == (date(2022, 1, 1), date(2022, 3, 31))
+    assert not periods.started(Period(2022, "Q1"))
+    assert periods.menu()[0] == Period(2021, "Q4")
+    assert on(date(2021, 12, 20)).menu()[0] == Period(2022, "Q1")  # with the cut-off day 15 it has started

@@ -6,6 +6,7 @@ The story of ledger_story.py, seen on 10/11/2021 (the clock): Q1–Q3 final, Q4 
 from __future__ import annotations
 
 import io
+from datetime import datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -18,11 +19,13 @@ from kstt.compliance.models import Appeal
 from kstt.compliance.services import AttachmentFile, decide_appeal, file_appeal
 from kstt.compliance.tests.ledger_story import (
     FILED,
+    HN,
     NOW,
     PDF,
     history,  # noqa: F401 (a fixture)
     make_thu,
 )
+from kstt.notifications.services import send_reminders
 from kstt.tests.cast import AT
 from kstt.tests.test_vietnamese_walk import problems
 from kstt.units.services import load_units
@@ -179,7 +182,15 @@ def test_the_evidence_of_lac_sons_q1(client, minh):
     assert 'data-testid="settings-version">1<' in html and 'data-testid="rule-deduction">0,25<' in html
     assert 'href="/reports/D157/2021Q1/"' in html
     assert 'data-testid="appeal-form"' not in html  # Minh reviews; only the unit's reporters appeal
-    assert 'data-testid="reminders"' not in html  # the reminders' hook is not wired yet: nothing is made up
+    assert "Không có nhắc hạn nào được gửi." in html  # Lạc Sơn sent its Q1 in time: nobody reminded it
+
+
+def test_the_reminders_the_unit_was_sent_are_part_of_the_evidence(client, tuan, hoa):
+    """Sở Tư pháp never sent Q1 (due 18/03): the day after, the worker reminded Tuấn and Hoa."""
+    send_reminders(now=datetime(2021, 3, 19, 10, 0, tzinfo=HN))
+    html = vietnamese(page(client, tuan, "/compliance/lines/P17-STP/2021Q1/"))
+    reminder = html[html.index('data-testid="reminder-after-1"') :].split("</tr>")[0]
+    assert "Lê Anh Tuấn" in reminder and "Phạm Thị Hoa" in reminder
 
 
 def test_a_report_not_final_yet_says_so(client, tuan):

@@ -230,13 +230,14 @@ def test_the_home_pages_agree_on_an_incident_at_a_far_closing_time(
     client, settings, quan, hoa, lan, minh, commune_yen_nghiep, district_lac_son, kstt_report,
     closing_days, code, closing_day, extended_day,
 ):  # fmt: skip
-    catalogue.change_deadline_settings(
+    catalogue.change_settings(
         report_type=kstt_report,
-        settings=catalogue.DeadlineSettings(15, closing_days, True, {"commune": (2, None)}),
+        values={"closing_days": closing_days},
+        valid_from=Period(2021, "Q1"),
+        note="Thời điểm khóa sổ dài",
         at=AT,
         actor=quan,
     )
-    kstt_report.refresh_from_db()
     start = datetime.combine(closing_day, datetime.min.time(), tzinfo=HCM) + timedelta(hours=9)
     incident(hoa, start, start + timedelta(hours=1))
     now = start + timedelta(hours=2)

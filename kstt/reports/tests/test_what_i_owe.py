@@ -11,7 +11,13 @@ from kstt.reports import selectors
 from kstt.reports.rules import OwedStatus
 from kstt.tests.cast import AT, NOW
 
+#: The shipped settings, as the catalogue page sends them, valid from 2021Q1.
 SETTINGS = {
+    "valid_from": "2021Q1",
+    "note": "Quyết định số 12/QĐ-UBND",
+    "scored_levels": ["department", "district"],
+    "not_sent_points": "0.50",
+    "late_points": "0.25",
     "cutoff_day": 15,
     "closing_days": 30,
     "roll_forward": "on",
@@ -51,6 +57,51 @@ def test_an_administrator_changes_the_commune_offset_and_lan_sees_the_new_deadli
     assert "17/09/2021" in row(html, "owed-W05341-2021Q3")  # Tue 14/09 + 3 = Fri 17/09
     assert "17/12/2021" in row(html, "owed-W05341-2021Q4")
     assert "16/09/2021" not in html
+
+
+def test_a_change_valid_from_2022q1_leaves_lans_2021_deadlines_and_moves_her_2022q1_one(
+    client, quan, lan, commune_yen_nghiep, kstt_report
+):
+    client.force_login(quan)
+    page = client.post(reverse("catalogue:report_type"), {**SETTINGS, "valid_from": "2022Q1", "offset_commune": 3})
+    assert page.status_code == 302
+    owed = {
+        o.period.code: o.schedule.deadline_day
+        for year in (2021, 2022)
+        for o in selectors.owed_by_unit(unit=commune_yen_nghiep, report_type=kstt_report, year=year, now=NOW)
+    }
+    assert owed["2021Q3"] == date(2021, 9, 16)  # Tue 14/09 + 2, as before
+    assert owed["2021Q4"] == date(2021, 12, 16)
+    assert owed["2022Q1"] == date(2022, 3, 17)  # Mon 14/03 + 3
+    client.force_login(lan)
+    html = client.get(reverse("home") + "?year=2021").content.decode()
+    assert "16/09/2021" in row(html, "owed-W05341-2021Q3")
+    assert "16/12/2021" in row(html, "owed-W05341-2021Q4")
+
+
+def test_a_retroactive_change_moves_the_past_period_it_names_and_is_audited(
+    client, quan, lan, commune_yen_nghiep, kstt_report
+):
+    from kstt.audit.models import AuditEntry
+
+    client.force_login(quan)
+    page = client.post(reverse("catalogue:report_type"), {**SETTINGS, "valid_from": "2021Q3", "offset_commune": 3})
+    assert page.status_code == 302
+    owed = {
+        o.period.code: o.schedule.deadline_day
+        for o in selectors.owed_by_unit(unit=commune_yen_nghiep, report_type=kstt_report, year=2021, now=NOW)
+    }
+    assert (owed["2021Q2"], owed["2021Q3"], owed["2021Q4"]) == (
+        date(2021, 6, 16),
+        date(2021, 9, 17),
+        date(2021, 12, 17),
+    )
+    entry = AuditEntry.objects.get(event="catalogue.settings_changed")
+    assert (entry.actor, entry.data["valid_from"], entry.data["after"]["deadlines"]["commune"]["offset_days"]) == (
+        quan,
+        "2021-07-01",
+        3,
+    )
 
 
 def test_an_incident_across_the_q3_department_deadline_moves_it_for_that_department_only(

@@ -1,4 +1,4 @@
-"""Quân changes the communes' deadline in the catalogue; Lan sees it on her home page."""
+"""Quân records a new communes' deadline valid from 2021Q3 in the catalogue; Lan sees it on her home page."""
 
 import pytest
 from playwright.sync_api import expect
@@ -14,10 +14,13 @@ def test_a_new_commune_offset_reaches_lans_page(browser, live_server, quan, lan,
     log_in(admin, live_server, "quan")
     admin.goto(f"{live_server.url}/catalogue/?year=2021")
     expect(admin.get_by_test_id("calendar-2021Q3-commune")).to_contain_text("16/09/2021")
+    admin.get_by_label("Hiệu lực từ kỳ").select_option("2021Q3")
     admin.get_by_label("Cấp xã: số ngày sau kỳ chốt").fill("3")
-    admin.get_by_role("button", name="Lưu thời hạn").click()
-    expect(admin.get_by_text("Đã lưu thời hạn")).to_be_visible()
+    admin.get_by_label("Lý do (ví dụ: văn bản quyết định)").fill("Quyết định số 12/QĐ-UBND")
+    admin.get_by_role("button", name="Lưu thành phiên bản cài đặt mới").click()
+    expect(admin.get_by_text("Đã lưu phiên bản cài đặt 3")).to_be_visible()
     expect(admin.get_by_test_id("calendar-2021Q3-commune")).to_contain_text("17/09/2021")
+    expect(admin.get_by_test_id("calendar-2021Q2-commune")).to_contain_text("16/06/2021")  # before its date
     admin_context.close()
 
     reporter_context = browser.new_context(locale="en-US")

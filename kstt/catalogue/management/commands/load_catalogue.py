@@ -30,4 +30,5 @@ class Command(BaseCommand):
             f"{len(result.forms_unchanged)} unchanged; "
             f"outlines: {len(result.outlines_created)} new ({', '.join(result.outlines_created) or '-'}), "
             f"{len(result.outlines_unchanged)} unchanged"
+            + (f"; shipped settings added: {', '.join(result.settings_added)}" if result.settings_added else "")
         )

@@ -18,6 +18,7 @@ from kstt.catalogue.models import ProcedureField
 from kstt.catalogue.services import CatalogueError, FieldFileError, load_catalogue, load_procedure_fields
 from kstt.demo.appeals import load_appeals
 from kstt.demo.departments import DEPARTMENT_FIELDS, department_fields_csv
+from kstt.demo.reminders import load_reminders
 from kstt.demo.submissions import load_history
 from kstt.demo.synthetic import synthetic_dossiers
 from kstt.dossiers.models import Dossier
@@ -33,6 +34,9 @@ DEMO_INCIDENTS = """start,end,scope,description
 2021-09-20T14:00:00+07:00,2021-09-20T18:30:00+07:00,D148;P17-STP,Mất kết nối cơ sở dữ liệu; không tiếp nhận được báo cáo
 2021-12-17T08:00:00+07:00,2021-12-17T09:00:00+07:00,all,Bảo trì hệ thống theo kế hoạch (ngoài khung 24 giờ trước hạn)
 """
+
+#: The demo logins' e-mail addresses: lan@kstt-demo.invalid, … (never deliverable).
+DEMO_MAIL_DOMAIN = "kstt-demo.invalid"
 
 #: The demo's dossiers are received from this day to the end of 2021 (or the day before the clock).
 DOSSIERS_FROM = date(2020, 12, 1)
@@ -105,8 +109,17 @@ class Command(BaseCommand):
                 save_user(
                     username=username, full_name=full_name, unit=units[code], roles=roles, password=password, at=now
                 )
+        for username, *_ in DEMO_USERS:
+            # A reserved domain (.invalid): a demo e-mail can never reach anyone, whatever the e-mail settings.
+            User.objects.filter(username=username, email="").update(email=f"{username}@{DEMO_MAIL_DOMAIN}")
         if not no_history:
             self._history(now)
+            reminded = load_reminders(now=now)
+            self.stdout.write(
+                f"Reminders of 2021: {reminded.reminders} reminders sent (as the worker would have, each morning at "
+                f"07:00), {reminded.emails} e-mails to the demo logins, {reminded.no_address} to reporters without "
+                "an address (in the application only)."
+            )
         self.stdout.write(f"\nDemo logins (password for all: {password})")
         for username, _, code, _, what in DEMO_USERS:
             self.stdout.write(f"  {username:<8} {code:<8} {what}")

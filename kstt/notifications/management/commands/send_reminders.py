@@ -1,0 +1,41 @@
+"""`kstt send-reminders [--dry-run]`: send the reminders due now, once each, and say which."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from kstt import clock
+from kstt.notifications import services
+
+
+class Command(BaseCommand):
+    help = (
+        "Send the reminders due now (in the application and by e-mail) to the units' reporters and, once a "
+        "report is late, to the reviewers of the unit it goes to; each once, even with workers running."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--dry-run", action="store_true", help="say which reminders are due; send nothing")
+
+    def handle(self, *args: Any, dry_run: bool = False, **options: Any) -> None:
+        now = clock.now()
+        zone = clock.province_zone()
+        run = services.send_reminders(now=now, dry_run=dry_run)
+        verb = "due" if dry_run else "sent"
+        for sent in run.sent:
+            when = "before" if sent.kind == "before" else "late"
+            self.stdout.write(
+                f"{sent.unit:<10} {sent.report} {sent.period:<7} {sent.days} day(s) {when:<6} "
+                f"deadline {sent.deadline.astimezone(zone):%d/%m/%Y %H:%M}  → {', '.join(sent.recipients) or 'nobody'}"
+            )
+        self.stdout.write(
+            f"Reminders {verb} at {now.astimezone(zone):%d/%m/%Y %H:%M}: {len(run.sent)}"
+            + ("" if dry_run else f" ({run.lost} already claimed by another worker)")
+        )
+        if not dry_run:
+            self.stdout.write(
+                f"E-mails: {run.emails_sent} sent, {run.emails_failed} failed (tried again later), "
+                f"{run.no_address} to people without an address (told in the application only)."
+            )
