@@ -594,7 +594,7 @@ def _names_in_periods(report_type: ReportType, keys: set[tuple[str, str]]) -> di
 
 def window_end(report_type: ReportType, period: Period) -> date:
     """The last day of a period's data window under the settings in force for it."""
-    return period.window(period_settings(report_type, [period])[period].policy.cutoff_day)[1]
+    return catalogue.window(report_type, period)[1]
 
 
 def incident_descriptions(ledger: Ledger) -> dict[int, str]:
