@@ -156,3 +156,27 @@ def may_review_report(user: Any, *, recipient_id: int | None) -> bool:
     """A reviewer of the report's recipient (rules.md §1, the tree of the report's period) reviews it;
     nobody reviews the province's own report (no recipient: it goes to the Government Office)."""
     return _active(user) and bool(user.is_reviewer) and user.unit_id is not None and user.unit_id == recipient_id
+
+
+# --- The deduction ledger and appeals (rules.md §6) ---------------------------------------------------
+
+
+def may_view_province_ledger(user: Any, *, on: date) -> bool:
+    """The province's deduction table: the provincial office and administrators."""
+    return _active(user) and (user.is_kstt_admin or is_provincial_office(user, on=on))
+
+
+def may_view_ledger_of(user: Any, unit: Unit, *, on: date) -> bool:
+    """A unit's deductions and their evidence: its own reporters and reviewers, the reviewers above it
+    (its reviewer unit, the provincial office) and administrators."""
+    return unit_access(user=user, unit=unit, on=on).view
+
+
+def may_appeal(user: Any, unit: Unit) -> bool:
+    """A reporter of the unit appeals its ledger lines."""
+    return may_report_for(user, unit)
+
+
+def may_decide_appeals(user: Any, *, on: date) -> bool:
+    """The provincial office upholds or overturns appeals."""
+    return is_provincial_office(user, on=on)

@@ -19,6 +19,8 @@ EVENTS: dict[str, Promise] = {
     "catalogue.day_declared": _("Day off or working day declared"),
     "catalogue.day_withdrawn": _("Declared day withdrawn"),
     "catalogue.fields_loaded": _("Procedure fields loaded"),
+    "compliance.appeal_filed": _("Appeal against a deduction filed"),
+    "compliance.appeal_decided": _("Appeal against a deduction decided"),
     "dossiers.loaded": _("Dossiers loaded"),
     "incidents.recorded": _("Incident recorded"),
     "incidents.updated": _("Incident updated"),

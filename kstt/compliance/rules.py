@@ -212,3 +212,65 @@ def deduction(status: Status, faults: Sequence[str], amounts: Amounts) -> Decima
 def points(value: Decimal) -> str:
     """A deduction as interchange.md writes it: a decimal string with two places ("0.25")."""
     return f"{value.quantize(Decimal('0.01')):.2f}"
+
+
+# --- Appeals (rules.md §6) ---------------------------------------------------------------------------
+
+
+class AppealRefusal(StrEnum):
+    """Why a line cannot be appealed now."""
+
+    NOT_IN_LEDGER = "not_in_ledger"  # not a scored unit's line, or its closing time has not passed
+    NO_DEDUCTION = "no_deduction"
+    OVERTURNED = "overturned"  # an appeal against it was already overturned: it no longer counts
+    PENDING = "pending"  # an appeal against it waits for a decision (one open appeal per line)
+
+
+def appeal_refusal(*, in_ledger: bool, deduction: Decimal, latest: str | None) -> AppealRefusal | None:
+    """None when a unit may appeal the line: a final line of the ledger with a deduction, not already
+    overturned and with no appeal waiting. ``latest``: the decision of its latest appeal (pending,
+    upheld, overturned) or None; after an upheld appeal the unit may appeal again (new evidence)."""
+    if not in_ledger:
+        return AppealRefusal.NOT_IN_LEDGER
+    if deduction <= ZERO:
+        return AppealRefusal.NO_DEDUCTION
+    if latest == "overturned":
+        return AppealRefusal.OVERTURNED
+    if latest == "pending":
+        return AppealRefusal.PENDING
+    return None
+
+
+#: What an appeal's attachment may be: its file name's extension and the bytes such a file starts with
+#: (sniffed: a name alone proves nothing). Office documents are ZIP (OOXML, OpenDocument) or OLE files.
+_ZIP, _OLE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ATTACHMENT_KINDS: dict[str, tuple[str, bytes]] = {
+    "pdf": ("pdf", b"%PDF-"),
+    "png": ("image", b"\x89PNG\r\n\x1a\n"),
+    "jpg": ("image", b"\xff\xd8\xff"),
+    "jpeg": ("image", b"\xff\xd8\xff"),
+    **dict.fromkeys(("docx", "xlsx", "pptx", "odt", "ods", "odp"), ("office", _ZIP)),
+    **dict.fromkeys(("doc", "xls", "ppt"), ("office", _OLE)),
+}
+#: How many bytes of a file ``attachment_problem`` needs to see.
+SNIFF_BYTES = 8
+
+
+class AttachmentProblem(StrEnum):
+    EMPTY = "empty"
+    TOO_LARGE = "too_large"
+    KIND = "kind"  # not a PDF, an image or an office document, or its content is not what its name says
+
+
+def attachment_problem(*, name: str, size: int, head: bytes, max_bytes: int) -> AttachmentProblem | None:
+    """None when the file may go with an appeal: not empty, at most ``max_bytes``, and its content
+    starts as a file of its extension's kind does."""
+    if size <= 0:
+        return AttachmentProblem.EMPTY
+    if size > max_bytes:
+        return AttachmentProblem.TOO_LARGE
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    kind = ATTACHMENT_KINDS.get(extension)
+    if kind is None or not head.startswith(kind[1]):
+        return AttachmentProblem.KIND
+    return None

@@ -16,6 +16,9 @@ class Kind(models.TextChoices):
     SUBMITTED = "submitted", _("New report to review")
     RETURNED = "returned", pgettext_lazy("notification", "Report returned")
     ACCEPTED = "accepted", pgettext_lazy("notification", "Report accepted")
+    APPEAL_FILED = "appeal_filed", _("Appeal against a deduction")
+    APPEAL_UPHELD = "appeal_upheld", _("Appeal upheld")
+    APPEAL_OVERTURNED = "appeal_overturned", _("Appeal overturned")
     REMINDER_BEFORE = "reminder_before", _("Report deadline approaching")
     REMINDER_AFTER = "reminder_after", _("Report overdue")
 
@@ -33,6 +36,21 @@ TEXTS: dict[str, tuple[Promise, Promise]] = {
     Kind.ACCEPTED: (
         pgettext_lazy("notification", "Report accepted"),
         _("%(reviewer)s accepted the report %(report)s for %(period)s."),
+    ),
+    Kind.APPEAL_FILED: (
+        _("Appeal against a deduction"),
+        _("%(unit)s appeals its deduction of %(points)s points for the report %(report)s for %(period)s."),
+    ),
+    Kind.APPEAL_UPHELD: (
+        _("Appeal upheld"),
+        _("%(office)s upheld the deduction of %(points)s points for the report %(report)s for %(period)s: %(reason)s"),
+    ),
+    Kind.APPEAL_OVERTURNED: (
+        _("Appeal overturned"),
+        _(
+            "%(office)s overturned the deduction of %(points)s points for the report %(report)s for %(period)s: "
+            "it no longer counts. %(reason)s"
+        ),
     ),
     Kind.REMINDER_BEFORE: (
         _("Report deadline approaching"),
@@ -52,6 +70,9 @@ PARAMS: dict[str, frozenset[str]] = {
     Kind.SUBMITTED: frozenset({"unit", "report", "period"}),
     Kind.RETURNED: frozenset({"reviewer", "report", "period", "reasons"}),
     Kind.ACCEPTED: frozenset({"reviewer", "report", "period"}),
+    Kind.APPEAL_FILED: frozenset({"unit", "report", "period", "points"}),
+    Kind.APPEAL_UPHELD: frozenset({"office", "report", "period", "points", "reason"}),
+    Kind.APPEAL_OVERTURNED: frozenset({"office", "report", "period", "points", "reason"}),
     Kind.REMINDER_BEFORE: frozenset({"unit", "report", "period", "deadline"}),
     Kind.REMINDER_AFTER: frozenset({"unit", "report", "period", "deadline"}),
 }

@@ -265,7 +265,22 @@ def province_on_record(cast, kstt_report, lan, minh, hoa, tuan, quan, settings, 
         locked_out=False,
     )
     _a_report_returned_and_sent_again(cast, kstt_report, lan, minh)
+    _appeals_against_deductions(cast, kstt_report, tuan, hoa)
     return cast
+
+
+def _appeals_against_deductions(cast, kstt_report, tuan, hoa) -> None:
+    """Tuấn's department never sent Q1 and Q2: he appeals both with a file; Hoa upholds Q1, Q2 waits."""
+    from kstt.catalogue.rules.periods import Period
+    from kstt.compliance.services import AttachmentFile, decide_appeal, file_appeal
+
+    for period in ("2021Q1", "2021Q2"):
+        appeal = file_appeal(
+            unit=cast["P17-STP"], report_type=kstt_report, period=Period.parse(period), reason="Mất kết nối mạng",
+            attachments=[AttachmentFile("bien-ban.pdf", b"%PDF-1.7 bien ban")], at=NOW, actor=tuan,
+        )  # fmt: skip
+        if period == "2021Q1":
+            decide_appeal(appeal=appeal, decision="upheld", reason="Không có sự cố", at=NOW, actor=hoa)
 
 
 def _a_report_returned_and_sent_again(cast, kstt_report, lan, minh) -> None:
@@ -326,6 +341,10 @@ def _detail_pages(cast, incidents) -> list[str]:
         pages += [f"/reports/{code}/2021Q3/", f"/review/{code}/2021Q3/", f"/review/{code}/2021Q3/history/"]
         pages += [f"/review/{code}/2021Q3/?version=1", f"/reports/{code}/2021Q3/excel/upload/"]
     pages += ["/review/?period=2021Q3", "/review/?period=2021Q3&status=waiting"]
+    pages += ["/compliance/deductions/2021/", "/compliance/deductions/2020/", "/compliance/appeals/"]
+    for code in cast:  # the deductions of each unit, and the evidence of a final and an open line
+        pages += [f"/compliance/deductions/2021/{code}/", f"/compliance/lines/{code}/2021Q1/"]
+        pages += [f"/compliance/lines/{code}/2021Q3/", f"/compliance/lines/{code}/2021H1/"]
     pages += [reverse("units:search") + "?q=yen", reverse("units:search") + "?q=mai"]
     pages += [reverse("catalogue:report_type_code", args=["kstt"])]
     pages += ["/?year=2021", "/?period=2021Q3"]

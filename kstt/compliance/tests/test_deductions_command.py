@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import CommandError, call_command
+from openpyxl import load_workbook
 
 from kstt.incidents.models import Incident
 
@@ -210,6 +211,29 @@ def test_csv_has_the_same_lines(province: dict[str, int]) -> None:
     assert d901["faults"] == "outline;inaccurate" and d901["deduction"] == "0.25" and d901["submitted_at"]
     never = next(r for r in rows if (r["unit"], r["period"]) == ("D902", "2021Q1"))
     assert never["submitted_at"] == "" and never["status"] == "not_sent"
+
+
+def test_xlsx_has_the_same_figures(province: dict[str, int], tmp_path: Path) -> None:
+    path = tmp_path / "diem-tru-2021.xlsx"
+    assert deductions("--year", "2021", "--as-of", AS_OF, "--format", "xlsx", "--output", str(path)) == ""
+    workbook = load_workbook(path)
+    summary = workbook["Tổng hợp"]
+    rows = [r for r in summary.iter_rows(min_row=7, values_only=True) if r[1]]
+    # departments first, then districts: code, level, Q1..Q4, total
+    assert [(r[1], r[3], *r[4:9]) for r in rows] == [
+        ("P90-SNV", "Sở, ban, ngành", 0, 0.25, 0, 0.5, 0.75),
+        ("P90-STP", "Sở, ban, ngành", 0, 0.25, 0, 0.5, 0.75),
+        ("D901", "Cấp huyện", 0.25, 0, 0.25, 0, 0.5),
+        ("D902", "Cấp huyện", 0.5, 0.5, 0, None, 1),  # Q4 held open by an incident: no line yet
+    ]
+    total = next(r for r in summary.iter_rows(min_row=7, values_only=True) if r[0] == "Tổng cộng")
+    assert total[4:9] == (0.75, 1, 0.25, 1, 3)
+    detail = list(workbook["Chi tiết"].iter_rows(min_row=5, values_only=True))
+    assert len(detail) == 15
+    d901_q3 = next(r for r in detail if (r[1], r[3]) == ("D901", "Quý III/2021"))
+    assert d901_q3[4:8] == ("20/09/2021 23:59", "22/09/2021 23:59", "22/09/2021 16:00", "Đúng hạn nhờ gia hạn do sự cố")
+    assert d901_q3[8] == "Số liệu không đầy đủ"
+    assert d901_q3[9] == f"#{province['Lỗi máy chủ báo cáo huyện Một']} Lỗi máy chủ báo cáo huyện Một"
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kstt import clock
 from kstt.catalogue import selectors as catalogue
-from kstt.compliance.selectors import ledger
+from kstt.compliance.selectors import incident_descriptions, ledger
 from kstt.exports.deductions_json import LINE_COLUMNS, csv_row, render_deductions_json
 from kstt.interchange import parse_instant
 
@@ -52,7 +52,7 @@ class Command(BaseCommand):
         else:
             from kstt.exports.deductions_xlsx import render_deductions_xlsx
 
-            data = render_deductions_xlsx(the_ledger, zone)
+            data = render_deductions_xlsx(the_ledger, zone, incidents=incident_descriptions(the_ledger))
             if output is not None:
                 output.write_bytes(data)
             else:

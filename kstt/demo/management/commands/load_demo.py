@@ -16,6 +16,7 @@ from kstt.accounts.models import User
 from kstt.accounts.services import save_user
 from kstt.catalogue.models import ProcedureField
 from kstt.catalogue.services import CatalogueError, FieldFileError, load_catalogue, load_procedure_fields
+from kstt.demo.appeals import load_appeals
 from kstt.demo.departments import DEPARTMENT_FIELDS, department_fields_csv
 from kstt.demo.reminders import load_reminders
 from kstt.demo.submissions import load_history
@@ -128,6 +129,11 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Reports of 2021: {history.reports} with a history, {history.drafts} drafts saved, "
             f"{history.submitted} versions submitted, {history.reviewed} reviews, {history.unchanged} already there."
+        )
+        appeals = load_appeals(now=now)
+        self.stdout.write(
+            f"Appeals against deductions: {appeals.filed} filed, {appeals.decided} decided, "
+            f"{appeals.unchanged} already there, {appeals.skipped} skipped."
         )
 
     def _dossiers(self, now: datetime) -> DossierLoad:

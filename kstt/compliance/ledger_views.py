@@ -1,0 +1,380 @@
+"""The ledger's pages (rules.md §6): the province's deduction table and its workbook, a unit's year, one
+line's evidence (the reminders the unit was sent included), filing an appeal and deciding it, the appeals
+to decide.
+
+Thin views: access through kstt.accounts.access, reads through compliance.selectors, writes through
+compliance.services. As-of is the clock. A bad year or period is a 400 that says why, an unknown unit
+or report a 404; a unit the user may not see is a 403 (as the issue asks), in Vietnamese.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from kstt import clock
+from kstt.accounts import access
+from kstt.catalogue import selectors as catalogue
+from kstt.catalogue.models import ReportType
+from kstt.catalogue.rules.periods import Period, PeriodError, periods_of_year
+from kstt.compliance import rules, selectors, services
+from kstt.compliance.forms import AppealForm, DecisionForm
+from kstt.compliance.selectors import YearCell, YearTable
+from kstt.exports.deductions_xlsx import render_deductions_xlsx
+from kstt.notifications import selectors as notifications
+from kstt.units import selectors as units
+from kstt.units.models import UnitVersion
+
+#: The first year the ledger judges.
+FIRST_YEAR = 2000
+
+
+def _report_type() -> ReportType:
+    report_type = catalogue.report_type()
+    if report_type is None:
+        raise Http404("No report catalogue.")
+    return report_type
+
+
+def _forbidden(request: HttpRequest) -> HttpResponse:
+    return render(request, "compliance/ledger_forbidden.html", status=403)
+
+
+def _bad_input(request: HttpRequest, message: str, *, status: int = 400) -> HttpResponse:
+    return render(request, "bad_input.html", {"message": message, "back": "home"}, status=status)
+
+
+def _year_problem(year: int) -> str | None:
+    last = clock.today().year + 1
+    if FIRST_YEAR <= year <= last:
+        return None
+    return _("There are no deductions for the year %(year)s: choose a year from %(first)s to %(last)s.") % {
+        "year": year,
+        "first": FIRST_YEAR,
+        "last": last,
+    }
+
+
+def _current_year(report_type: ReportType) -> int:
+    """The clock's year once its first period's window has ended, else the year before."""
+    today = clock.today()
+    first = periods_of_year(today.year, report_type.periods)
+    if first and selectors.window_end(report_type, first[0]) < today:
+        return today.year
+    return today.year - 1
+
+
+def _table_rows(table: YearTable) -> list[dict[str, Any]]:
+    """Each row with its cells in the order of the table's periods (None where the unit owed nothing)."""
+    return [{"row": row, "cells": [row.cells.get(p.code) for p in table.periods]} for row in table.rows]
+
+
+@require_GET
+@login_required
+def deductions_now(request: HttpRequest) -> HttpResponse:
+    """/compliance/deductions/: the province's table of the current year, or the user's own unit's."""
+    report_type = _report_type()
+    year = _current_year(report_type)
+    if access.may_view_province_ledger(request.user, on=clock.today()):
+        return _province(request, report_type, year)
+    user: Any = request.user
+    if user.unit_id is None:
+        return _forbidden(request)
+    return redirect("compliance_ledger:unit", year=year, unit_code=user.unit.code)
+
+
+@require_GET
+@login_required
+def province_table(request: HttpRequest, year: int) -> HttpResponse:
+    """/compliance/deductions/<year>/: every scored unit's deductions per quarter and in total."""
+    report_type = _report_type()
+    if not access.may_view_province_ledger(request.user, on=clock.today()):
+        return _forbidden(request)
+    problem = _year_problem(year)
+    if problem:
+        return _bad_input(request, problem)
+    return _province(request, report_type, year)
+
+
+def _province(request: HttpRequest, report_type: ReportType, year: int) -> HttpResponse:
+    table = selectors.year_table(report_type=report_type, year=year, as_of=clock.now())
+    return render(
+        request,
+        "compliance/ledger_province.html",
+        {
+            "table": table,
+            "rows": _table_rows(table),
+            "waiting": _waiting(table),
+            "year": year,
+            "report_type": report_type,
+            "years": range(max(FIRST_YEAR, clock.today().year - 4), clock.today().year + 1),
+        },
+    )
+
+
+def _waiting(table: YearTable) -> list[dict[str, Any]]:
+    """Per period, the scored reports not final yet: how many, and when the last of them becomes final."""
+    by_period: dict[str, list[YearCell]] = {}
+    for cell in table.not_final:
+        by_period.setdefault(cell.judged.period.code, []).append(cell)
+    waiting = []
+    for code in sorted(by_period):
+        cells = by_period[code]
+        closings = [c.judged.verdict.effective_closing for c in cells if c.judged.verdict.effective_closing is not None]
+        waiting.append(
+            {
+                "period": cells[0].judged.period,
+                "count": len(cells),
+                "closing": max(closings) if closings else None,
+                "held_open": len(closings) < len(cells),
+            }
+        )
+    return waiting
+
+
+@require_GET
+@login_required
+def province_xlsx(request: HttpRequest, year: int) -> HttpResponse:
+    """The province's table as a workbook for the Department of Home Affairs (kstt deductions --format xlsx)."""
+    report_type = _report_type()
+    if not access.may_view_province_ledger(request.user, on=clock.today()):
+        return _forbidden(request)
+    problem = _year_problem(year)
+    if problem:
+        return _bad_input(request, problem)
+    ledger = selectors.year_table(report_type=report_type, year=year, as_of=clock.now()).ledger
+    data = render_deductions_xlsx(ledger, clock.province_zone(), incidents=selectors.incident_descriptions(ledger))
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="diem-tru-kstt-{year}.xlsx"'
+    return response
+
+
+@require_GET
+@login_required
+def unit_year(request: HttpRequest, year: int, unit_code: str) -> HttpResponse:
+    """/compliance/deductions/<year>/<unit>/: a unit's year: total, lines, evidence, appeals."""
+    report_type = _report_type()
+    problem = _year_problem(year)
+    if problem:
+        return _bad_input(request, problem)
+    found = selectors.unit_in_year(report_type, unit_code, year)
+    if found is None:
+        raise Http404("No such unit that year.")
+    version, on = found
+    if not access.may_view_ledger_of(request.user, version.unit, on=on):
+        return _forbidden(request)
+    table = selectors.year_table(
+        report_type=report_type, year=year, as_of=clock.now(), scored_only=False, unit_ids=[version.unit_id]
+    )
+    row = table.rows[0] if table.rows else None
+    may_appeal = access.may_appeal(request.user, version.unit)
+    cells = [
+        {"period": p, "cell": cell, "appealable": may_appeal and cell is not None and _appealable(cell)}
+        for p in table.periods
+        for cell in [row.cells.get(p.code) if row is not None else None]
+    ]
+    return render(
+        request,
+        "compliance/ledger_unit.html",
+        {
+            "table": table,
+            "row": row,
+            "unit": version,
+            "year": year,
+            "cells": cells,
+            "scored": row is not None and any(c.judged.scored for c in row.cells.values()),
+            "province_view": access.may_view_province_ledger(request.user, on=clock.today()),
+        },
+    )
+
+
+def _appealable(cell: YearCell) -> bool:
+    latest = cell.appeal.decision if cell.appeal is not None else None
+    return (
+        rules.appeal_refusal(in_ledger=cell.in_ledger, deduction=cell.judged.verdict.deduction, latest=latest) is None
+    )
+
+
+def _resolve_line(
+    request: HttpRequest, unit_code: str, period_code: str
+) -> tuple[ReportType, Period, UnitVersion] | HttpResponse:
+    """The report type, the period and the unit as it was then; or the response that says what is wrong."""
+    report_type = _report_type()
+    try:
+        period = Period.parse(period_code)
+    except PeriodError:
+        return _bad_input(
+            request, _("“%(period)s” is not a period code (for example 2021Q3).") % {"period": period_code[:12]}
+        )
+    if period.kind not in report_type.periods:
+        return _bad_input(
+            request,
+            _("%(period)s is not a reporting period of this report: it is sent each quarter (for example 2021Q3).")
+            % {"period": period.code},
+        )
+    problem = _year_problem(period.year)
+    if problem:
+        return _bad_input(request, problem)
+    end = selectors.window_end(report_type, period)
+    version = units.unit_on(unit_code, end)
+    if version is None:
+        raise Http404("No such unit in that period.")
+    if not access.may_view_ledger_of(request.user, version.unit, on=end):
+        return _forbidden(request)
+    return report_type, period, version
+
+
+def _reminders_sent(*, unit: Any, report_type: ReportType, period: Period) -> list[Any]:
+    """The reminders the unit was sent about this report: the evidence that it was told."""
+    return notifications.reminders_for(unit=unit, report_type=report_type, period=period)
+
+
+def _render_line(
+    request: HttpRequest,
+    report_type: ReportType,
+    period: Period,
+    version: UnitVersion,
+    *,
+    appeal_form: AppealForm | None = None,
+    decision_form: DecisionForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    evidence = selectors.line_evidence(
+        report_type=report_type, unit_id=version.unit_id, period=period, as_of=clock.now()
+    )
+    if evidence is None:
+        return _bad_input(
+            request,
+            _("%(unit)s owed no report for %(period)s.") % {"unit": version.name, "period": period.code},
+            status=404,
+        )
+    cell = evidence.cell
+    may_appeal = access.may_appeal(request.user, version.unit) and _appealable(cell)
+    latest = evidence.appeals[0] if evidence.appeals else None
+    may_decide = latest is not None and latest.pending and access.may_decide_appeals(request.user, on=clock.today())
+    return render(
+        request,
+        "compliance/line.html",
+        {
+            "evidence": evidence,
+            "judged": evidence.judged,
+            "verdict": evidence.judged.verdict,
+            "cell": cell,
+            "unit": version,
+            "period": period,
+            "appeal_form": (appeal_form or AppealForm()) if may_appeal else None,
+            "decision_form": (decision_form or DecisionForm()) if may_decide else None,
+            "pending": latest if may_decide else None,
+            "reminders": _reminders_sent(unit=version.unit, report_type=report_type, period=period),
+        },
+        status=status,
+    )
+
+
+@require_GET
+@login_required
+def line(request: HttpRequest, unit_code: str, period: str) -> HttpResponse:
+    """/compliance/lines/<unit>/<period>/: one report's evidence, for any expected report."""
+    resolved = _resolve_line(request, unit_code, period)
+    if isinstance(resolved, HttpResponse):
+        return resolved
+    return _render_line(request, *resolved)
+
+
+@require_POST
+@login_required
+def appeal(request: HttpRequest, unit_code: str, period: str) -> HttpResponse:
+    """A reporter of the unit appeals the line, with a reason and files."""
+    resolved = _resolve_line(request, unit_code, period)
+    if isinstance(resolved, HttpResponse):
+        return resolved
+    report_type, the_period, version = resolved
+    if not access.may_appeal(request.user, version.unit):
+        return _forbidden(request)
+    form = AppealForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.file_appeal(
+                unit=version.unit,
+                report_type=report_type,
+                period=the_period,
+                reason=form.cleaned_data["reason"],
+                attachments=form.cleaned_data["attachments"],
+                at=clock.now(),
+                actor=request.user,
+            )
+        except services.AppealError as exc:
+            messages.warning(request, exc.message)  # the line may no longer be open to an appeal: no form then
+        else:
+            messages.success(request, _("Your appeal was sent to the provincial office."))
+            return redirect("compliance_ledger:line", unit_code=version.unit.code, period=the_period.code)
+    return _render_line(request, report_type, the_period, version, appeal_form=form, status=400)
+
+
+@require_POST
+@login_required
+def decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """The provincial office upholds or overturns an appeal, with a reason."""
+    found = selectors.appeal(pk)
+    if found is None:
+        raise Http404("No such appeal.")
+    if not access.may_decide_appeals(request.user, on=clock.today()):
+        return _forbidden(request)
+    period = Period.parse(found.period)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.decide_appeal(
+                appeal=found,
+                decision=form.cleaned_data["decision"],
+                reason=form.cleaned_data["reason"],
+                at=clock.now(),
+                actor=request.user,
+            )
+        except services.AppealError as exc:
+            messages.warning(request, exc.message)
+        else:
+            messages.success(request, _("The decision was recorded and the unit told."))
+        return redirect("compliance_ledger:line", unit_code=found.unit.code, period=found.period)
+    version = units.unit_on(found.unit.code, selectors.window_end(found.report_type, period))
+    if version is None:
+        raise Http404("No such unit in that period.")
+    return _render_line(request, found.report_type, period, version, decision_form=form, status=400)
+
+
+@require_GET
+@login_required
+def attachment(request: HttpRequest, pk: int, file_pk: int) -> FileResponse | HttpResponse:
+    """A file of an appeal, for whoever may see the unit's ledger."""
+    found = selectors.appeal_attachment(appeal_id=pk, pk=file_pk)
+    if found is None:
+        raise Http404("No such file.")
+    the_appeal = found.appeal
+    end = selectors.window_end(the_appeal.report_type, Period.parse(the_appeal.period))
+    if not access.may_view_ledger_of(request.user, the_appeal.unit, on=end):
+        return _forbidden(request)
+    return FileResponse(found.file.open("rb"), as_attachment=True, filename=found.name)
+
+
+@require_GET
+@login_required
+def appeal_list(request: HttpRequest) -> HttpResponse:
+    """/compliance/appeals/: the appeals for the provincial office to decide, then those decided."""
+    if not access.may_view_province_ledger(request.user, on=clock.today()):
+        return _forbidden(request)
+    rows = selectors.appeals_to_decide(report_type=_report_type(), as_of=clock.now())
+    return render(
+        request,
+        "compliance/appeal_list.html",
+        {
+            "pending": [r for r in rows if r.facts.pending],
+            "decided": [r for r in rows if not r.facts.pending],
+            "may_decide": access.may_decide_appeals(request.user, on=clock.today()),
+        },
+    )

@@ -1,0 +1,298 @@
+"""Every write of compliance: a unit appeals a ledger line, the provincial office decides (rules.md §6).
+
+One function per state change: keyword-only arguments, the caller passes ``at``, one transaction, one
+audit entry, the notifications after commit, domain errors (``AppealError`` with a ``code`` and a
+message people read), never HTTP responses. Verdicts are never stored: an appeal keeps a snapshot of
+the line it argues against, and the ledger reads the appeals to mark the line (``selectors._appeals``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from kstt import clock
+from kstt.accounts import access
+from kstt.audit import services as audit
+from kstt.catalogue.models import ReportType
+from kstt.catalogue.rules.periods import Period
+from kstt.compliance import rules, selectors
+from kstt.compliance.choices import DECISIONS, AppealDecision
+from kstt.compliance.models import Appeal, AppealAttachment
+from kstt.units.models import Unit
+
+#: At most this many files go with one appeal, each at most this large.
+MAX_ATTACHMENTS = 5
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+
+MESSAGES: dict[str, Promise] = {
+    "not_allowed": _("You may not do this."),
+    "reason": _("Give the reason."),
+    "decision": _("Choose to uphold or to overturn the deduction."),
+    "decided": _("This appeal has already been decided: a decision is never changed."),
+    "before_filed": _("An appeal cannot be decided before it was filed."),
+    "too_many_files": _("At most %(count)s files go with an appeal."),
+    rules.AppealRefusal.NOT_IN_LEDGER: _(
+        "This report has no line in the ledger: its unit is not scored, or its closing time has not passed."
+    ),
+    rules.AppealRefusal.NO_DEDUCTION: _("There is nothing to appeal: this line deducts no points."),
+    rules.AppealRefusal.OVERTURNED: _("An appeal against this line was already overturned: it no longer counts."),
+    rules.AppealRefusal.PENDING: _("An appeal against this line already waits for a decision."),
+    rules.AttachmentProblem.EMPTY: _("%(name)s is empty."),
+    rules.AttachmentProblem.TOO_LARGE: _("%(name)s is larger than %(limit)s MB."),
+    rules.AttachmentProblem.KIND: _(
+        "%(name)s is not a PDF, an image or an office document (or its content is not what its name says)."
+    ),
+}
+
+
+class AppealError(ValueError):
+    """An appeal that cannot be filed or decided as asked; nothing was changed."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        self.code, self.params = code, params
+        super().__init__(code)
+
+    @property
+    def message(self) -> str:
+        """What the user reads, in the active language."""
+        return str(MESSAGES[self.code]) % self.params if self.params else str(MESSAGES[self.code])
+
+
+class NotAllowed(AppealError):
+    """The actor may not do this (a page shows it as 403)."""
+
+    def __init__(self) -> None:
+        super().__init__("not_allowed")
+
+
+@dataclass(frozen=True)
+class AttachmentFile:
+    """A file the unit sends with its appeal."""
+
+    name: str
+    content: bytes
+
+
+def check_attachments(files: Sequence[tuple[str, int, bytes]]) -> list[AppealError]:
+    """What is wrong with the files (name, size, first bytes) an appeal would carry: empty when nothing."""
+    problems = []
+    if len(files) > MAX_ATTACHMENTS:
+        problems.append(AppealError("too_many_files", count=MAX_ATTACHMENTS))
+    for name, size, head in files:
+        problem = rules.attachment_problem(name=name, size=size, head=head, max_bytes=MAX_ATTACHMENT_BYTES)
+        if problem is not None:
+            problems.append(AppealError(problem, name=name, limit=MAX_ATTACHMENT_BYTES // (1024 * 1024)))
+    return problems
+
+
+def _instant(value: datetime | None) -> str | None:
+    return value.astimezone(clock.province_zone()).isoformat() if value is not None else None
+
+
+def line_snapshot(cell: selectors.YearCell) -> dict[str, Any]:
+    """The line as it stands: its evidence and deduction, JSON-able (kept with an appeal)."""
+    item, verdict = cell.judged, cell.judged.verdict
+    return {
+        "unit": item.code,
+        "name": item.name,
+        "report": item.report,
+        "period": item.period.code,
+        "status": str(verdict.status),
+        "deadline": _instant(verdict.deadline),
+        "effective_deadline": _instant(verdict.effective_deadline),
+        "closing": _instant(verdict.closing),
+        "effective_closing": _instant(verdict.effective_closing),
+        "submitted_at": _instant(verdict.submitted_at),
+        "incidents": list(verdict.incidents),
+        "standing": verdict.standing,
+        "decision": verdict.decision,
+        "faults": list(verdict.faults),
+        "deduction": rules.points(verdict.deduction),
+        "settings_version": item.settings_version,
+    }
+
+
+@transaction.atomic
+def file_appeal(
+    *,
+    unit: Unit,
+    report_type: ReportType,
+    period: Period,
+    reason: str,
+    attachments: Sequence[AttachmentFile] = (),
+    at: datetime,
+    actor: Any,
+) -> Appeal:
+    """A reporter of the unit appeals a final line of its ledger that deducts points and is not already
+    overturned; only one appeal per line waits at a time. Tells the provincial office after commit."""
+    if not access.may_appeal(actor, unit):
+        raise NotAllowed()
+    reason = reason.strip()
+    if not reason:
+        raise AppealError("reason")
+    problems = check_attachments([(f.name, len(f.content), f.content[: rules.SNIFF_BYTES]) for f in attachments])
+    if problems:
+        raise problems[0]
+    evidence = selectors.line_evidence(report_type=report_type, unit_id=unit.pk, period=period, as_of=at)
+    if evidence is None:
+        raise AppealError(rules.AppealRefusal.NOT_IN_LEDGER)
+    cell = evidence.cell
+    refusal = rules.appeal_refusal(
+        in_ledger=cell.in_ledger,
+        deduction=cell.judged.verdict.deduction,
+        latest=cell.appeal.decision if cell.appeal is not None else None,
+    )
+    if refusal is not None:
+        raise AppealError(refusal)
+    appeal = Appeal(
+        unit=unit,
+        report_type=report_type,
+        period=period.code,
+        reason=reason,
+        line=line_snapshot(cell),
+        filed_by=actor,
+        filed_at=at,
+    )
+    try:
+        with transaction.atomic():
+            appeal.save()
+    except IntegrityError:  # another appeal against the line was filed at the same moment
+        raise AppealError(rules.AppealRefusal.PENDING) from None
+    files = []
+    for upload in attachments:
+        digest = hashlib.sha256(upload.content).hexdigest()
+        attachment = AppealAttachment(
+            appeal=appeal, name=upload.name[:255], size=len(upload.content), sha256=digest, uploaded_at=at
+        )
+        extension = upload.name.rsplit(".", 1)[-1].lower()
+        attachment.file.save(f"appeal-{appeal.pk}-{digest[:12]}.{extension}", ContentFile(upload.content), save=False)
+        attachment.save()
+        files.append({"name": attachment.name, "size": attachment.size, "sha256": digest})
+    audit.record(
+        actor=actor,
+        event="compliance.appeal_filed",
+        at=at,
+        target=appeal,
+        data={"reason": reason, "line": appeal.line, "attachments": files},
+    )
+    transaction.on_commit(lambda: _notify_filed(appeal.pk), robust=True)
+    return appeal
+
+
+@transaction.atomic
+def decide_appeal(*, appeal: Appeal, decision: str, reason: str, at: datetime, actor: Any) -> Appeal:
+    """The provincial office upholds or overturns a pending appeal, with a reason; never changed after.
+    Tells the unit's reporters after commit."""
+    if not access.may_decide_appeals(actor, on=clock.local_date(at)):
+        raise NotAllowed()
+    if decision not in DECISIONS:
+        raise AppealError("decision")
+    reason = reason.strip()
+    if not reason:
+        raise AppealError("reason")
+    if at < appeal.filed_at:
+        raise AppealError("before_filed")
+    if not Appeal.objects.decide(appeal.pk, decision=decision, reason=reason, by=actor, at=at):
+        raise AppealError("decided")  # already decided, maybe a moment ago by another officer
+    appeal = Appeal.objects.select_related("unit", "report_type").get(pk=appeal.pk)
+    audit.record(
+        actor=actor,
+        event="compliance.appeal_decided",
+        at=at,
+        target=appeal,
+        data={
+            "unit": appeal.unit.code,
+            "period": appeal.period,
+            "decision": decision,
+            "reason": reason,
+            "deduction": appeal.line.get("deduction"),
+        },
+    )
+    transaction.on_commit(lambda: _notify_decided(appeal.pk), robust=True)
+    return appeal
+
+
+def _points_text(value: str | None) -> str:
+    """ "0.25" as Vietnamese writes it: "0,25"."""
+    return f"{Decimal(value or '0'):.2f}".replace(".", ",")
+
+
+def _line_url(appeal: Appeal) -> str:
+    from django.urls import reverse
+
+    return reverse("compliance_ledger:line", args=[appeal.unit.code, appeal.period])
+
+
+def _notify_filed(pk: int) -> None:
+    """After commit: the provincial office (the reviewers of the province above the unit) is told."""
+    from django.contrib.auth import get_user_model
+    from django.utils import translation
+
+    from kstt.notifications import services as notifications
+    from kstt.reports.templatetags.kstt_labels import period_label
+    from kstt.units import selectors as units
+
+    appeal = Appeal.objects.select_related("unit", "report_type").get(pk=pk)
+    period = Period.parse(appeal.period)
+    end = selectors.window_end(appeal.report_type, period)
+    above = units.ancestor_ids(appeal.unit, on=end)
+    if not above:
+        return
+    office = get_user_model().objects.filter(is_active=True, is_reviewer=True, unit_id=above[-1])
+    with translation.override("vi"):
+        notifications.notify(
+            recipients=office,
+            kind="appeal_filed",
+            params={
+                "unit": appeal.line.get("name") or appeal.unit.code,
+                "report": appeal.report_type.name,
+                "period": period_label(period),
+                "points": _points_text(appeal.line.get("deduction")),
+            },
+            url=_line_url(appeal),
+            at=appeal.filed_at,
+        )
+
+
+def _notify_decided(pk: int) -> None:
+    """After commit: the unit's reporters are told the decision and its reason."""
+    from django.contrib.auth import get_user_model
+    from django.utils import translation
+
+    from kstt.notifications import services as notifications
+    from kstt.reports.templatetags.kstt_labels import period_label
+    from kstt.units import selectors as units
+
+    appeal = Appeal.objects.select_related("unit", "report_type", "decided_by").get(pk=pk)
+    if appeal.decided_at is None:
+        return
+    period = Period.parse(appeal.period)
+    with translation.override("vi"):
+        office = appeal.decided_by.get_full_name() if appeal.decided_by is not None else ""
+        if appeal.decided_by is not None and appeal.decided_by.unit_id is not None:
+            unit = units.unit_on(appeal.decided_by.unit.code, clock.local_date(appeal.decided_at))
+            if unit is not None:
+                office = f"{office} ({unit.name})" if office else unit.name
+        notifications.notify(
+            recipients=get_user_model().objects.filter(is_active=True, is_reporter=True, unit=appeal.unit),
+            kind="appeal_overturned" if appeal.decision == AppealDecision.OVERTURNED else "appeal_upheld",
+            params={
+                "office": office,
+                "report": appeal.report_type.name,
+                "period": period_label(period),
+                "points": _points_text(appeal.line.get("deduction")),
+                "reason": appeal.decision_reason,
+            },
+            url=_line_url(appeal),
+            at=appeal.decided_at,
+        )
