@@ -149,10 +149,11 @@ def judged(
         )
 
     cache: dict[tuple[Period, str, tuple[int, ...]], tuple[Extension, Extension]] = {}
+    unsent: dict[tuple[Period, str, tuple[int, ...]], Verdict] = {}
     result: list[Judged] = []
     for period, row in expected:
         due = schedules[(period, row["level"])]
-        scope = tuple(span.id for span in spans if span.covers(row["unit_id"]))
+        scope = tuple(span.id for span in spans if span.covers(row["unit_id"])) if spans else ()
         key = (period, row["level"], scope)
         extension = cache.get(key)
         if extension is None:
@@ -164,6 +165,19 @@ def judged(
             cache[key] = extension
         instance_id = instances.get((row["unit_id"], period.code))
         period_settings_ = settings[period]
+        versions = facts.get(instance_id, ()) if instance_id is not None else ()
+        # Nothing submitted: the verdict depends only on the shared extension, so it is shared too.
+        verdict = unsent.get(key) if not versions else None
+        if verdict is None:
+            verdict = judge(
+                deadline=extension[0],
+                closing=extension[1],
+                versions=versions,
+                amounts=period_settings_.amounts,
+                as_of=as_of,
+            )
+            if not versions:
+                unsent[key] = verdict
         result.append(
             Judged(
                 unit_id=row["unit_id"],
@@ -177,13 +191,7 @@ def judged(
                 settings_version=period_settings_.version,
                 scored=row["level"] in period_settings_.scored_levels,
                 schedule=due,
-                verdict=judge(
-                    deadline=extension[0],
-                    closing=extension[1],
-                    versions=facts.get(instance_id, ()) if instance_id is not None else (),
-                    amounts=period_settings_.amounts,
-                    as_of=as_of,
-                ),
+                verdict=verdict,
             )
         )
     result.sort(key=lambda j: (j.code, j.period.code))
