@@ -27,7 +27,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from kstt.catalogue.models import ReportType
 from kstt.catalogue.rules.periods import Period, periods_of_year
-from kstt.compliance.rules import Status
+from kstt.compliance.rules import Status, Verdict
 from kstt.compliance.selectors import Judged, judged
 from kstt.units.models import Unit
 
@@ -71,25 +71,33 @@ class Cell:
 
     def due(self, as_of: datetime) -> bool:
         """Submitted, or its effective deadline has passed at ``as_of``: it counts in the on-time rate."""
-        verdict = self.judged.verdict
-        if verdict.submitted_at is not None or verdict.status is Status.NOT_SENT:
-            return True
-        return verdict.effective_deadline is not None and verdict.effective_deadline < as_of
+        return is_due(self.judged.verdict, as_of)
+
+
+def is_due(verdict: Verdict, as_of: datetime) -> bool:
+    """Submitted, or its effective deadline has passed at ``as_of``: it counts in the on-time rate."""
+    if verdict.submitted_at is not None or verdict.status is Status.NOT_SENT:
+        return True
+    return verdict.effective_deadline is not None and verdict.effective_deadline < as_of
 
 
 @dataclass(frozen=True)
 class Row:
-    """One unit: its code, name and level as in the latest period it reports in, one cell per period
+    """One unit: its code, name and level as in the latest period it reports in, one verdict per period
     (None where the unit owed no report in that period: it did not exist yet, or had another level)."""
 
     unit_id: int
     code: str
     name: str
     level: str
-    cells: tuple[Cell | None, ...]
+    judged: tuple[Judged | None, ...]
+
+    @property
+    def cells(self) -> tuple[Cell | None, ...]:
+        return tuple(Cell(item) if item is not None else None for item in self.judged)
 
     def has(self, status: Status) -> bool:
-        return any(cell is not None and cell.status is status for cell in self.cells)
+        return any(item is not None and item.verdict.status is status for item in self.judged)
 
 
 @dataclass(frozen=True)
@@ -169,51 +177,62 @@ def summarise(
     district: str | None = None,
     status: Status | None = None,
 ) -> Dashboard:
-    """Arrange verdicts into the dashboard (no database). ``district``: a district's code."""
+    """Arrange verdicts into the dashboard (no database). ``district``: a district's code.
+
+    One pass over the verdicts (tens of thousands for a whole country): this runs on every view.
+    """
     index = {period: i for i, period in enumerate(periods)}
-    found = sorted((j for j in found if j.period in index), key=lambda j: index[j.period])
-    latest_district = {j.unit_id: District(j.unit_id, j.code, j.name) for j in found if j.level == "district"}
-    districts = sorted(latest_district.values(), key=lambda d: d.code)
-    levels = sorted({j.level for j in found}, key=level_order)
-    picked = found
-    if level:
-        picked = [j for j in picked if j.level == level]
+    width = len(periods)
+    found = list(found)
+    districts: dict[int, tuple[int, District]] = {}  # unit id → (period index, the district then)
+    levels: set[str] = set()
+    for item in found:
+        levels.add(item.level)
+        if item.level == "district":
+            i = index.get(item.period, -1)
+            if item.unit_id not in districts or districts[item.unit_id][0] < i:
+                districts[item.unit_id] = (i, District(item.unit_id, item.code, item.name))
+    chosen: int | None = None
     if district:
-        chosen = next((d for d in districts if d.code == district), None)
+        chosen = next((d.unit_id for _, d in districts.values() if d.code == district), None)
         if chosen is None:
             raise UnknownDistrict(district)
-        picked = [j for j in picked if chosen.unit_id in (j.unit_id, j.parent_id)]
 
-    by_unit: dict[int, list[Judged]] = {}
-    for item in picked:
-        by_unit.setdefault(item.unit_id, []).append(item)
-    rows = []
-    for items in by_unit.values():
-        latest = items[-1]  # in period order
-        cells: list[Cell | None] = [None] * len(periods)
-        for item in items:
-            cells[index[item.period]] = Cell(item)
-        rows.append(Row(latest.unit_id, latest.code, latest.name, latest.level, tuple(cells)))
-    rows.sort(key=lambda r: (level_order(r.level), r.code))
-
+    slots: dict[int, list[Judged | None]] = {}
     counts = dict.fromkeys(STATUSES, 0)
-    tally: dict[tuple[str, Period], list[int]] = {}
-    for row in rows:
-        for cell in row.cells:
-            if cell is None:
-                continue
-            counts[cell.status] += 1
-            figures = tally.setdefault((cell.judged.level, cell.judged.period), [0, 0, 0])
-            figures[0] += cell.status in ON_TIME
-            figures[1] += cell.due(as_of)
-            figures[2] += 1
-    rates = [
-        Rate(period, lvl, *tally.get((lvl, period), (0, 0, 0)))
-        for lvl in sorted({lvl for lvl, _ in tally}, key=level_order)
-        for period in periods
-    ]
+    tally: dict[str, list[list[int]]] = {}  # level → per period [on time, due, expected]
+    for item in found:
+        i = index.get(item.period)
+        if i is None:
+            continue
+        if level and item.level != level:
+            continue
+        if chosen is not None and chosen != item.unit_id and chosen != item.parent_id:
+            continue
+        unit_slots = slots.get(item.unit_id)
+        if unit_slots is None:
+            unit_slots = slots[item.unit_id] = [None] * width
+        unit_slots[i] = item
+        verdict = item.verdict
+        counts[verdict.status] += 1
+        per_period = tally.get(item.level)
+        if per_period is None:
+            per_period = tally[item.level] = [[0, 0, 0] for _ in periods]
+        figures = per_period[i]
+        figures[0] += verdict.status in ON_TIME
+        figures[1] += is_due(verdict, as_of)
+        figures[2] += 1
+
+    rows = []
+    for unit_id, unit_slots in slots.items():
+        last = next(item for item in reversed(unit_slots) if item is not None)  # the latest period's
+        rows.append(Row(unit_id, last.code, last.name, last.level, tuple(unit_slots)))
+    rows.sort(key=lambda r: (level_order(r.level), r.code))
     if status is not None:
         rows = [row for row in rows if row.has(status)]
+    rates = [
+        Rate(period, lvl, *tally[lvl][i]) for lvl in sorted(tally, key=level_order) for i, period in enumerate(periods)
+    ]
     return Dashboard(
         year=year,
         as_of=as_of,
@@ -221,6 +240,6 @@ def summarise(
         rows=rows,
         counts=counts,
         rates=rates,
-        levels=levels,
-        districts=districts,
+        levels=sorted(levels, key=level_order),
+        districts=sorted((d for _, d in districts.values()), key=lambda d: d.code),
     )
