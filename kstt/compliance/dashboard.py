@@ -189,9 +189,9 @@ def summarise(
     for item in found:
         levels.add(item.level)
         if item.level == "district":
-            i = index.get(item.period, -1)
-            if item.unit_id not in districts or districts[item.unit_id][0] < i:
-                districts[item.unit_id] = (i, District(item.unit_id, item.code, item.name))
+            when = index.get(item.period, -1)
+            if item.unit_id not in districts or districts[item.unit_id][0] < when:
+                districts[item.unit_id] = (when, District(item.unit_id, item.code, item.name))
     chosen: int | None = None
     if district:
         chosen = next((d.unit_id for _, d in districts.values() if d.code == district), None)

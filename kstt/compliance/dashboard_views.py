@@ -45,7 +45,7 @@ class Filters:
 
     def query(self, **changes: Any) -> str:
         """The address's query string with these filters (and ``changes``), empty values left out."""
-        values = {"year": self.year, "level": self.level, "district": self.district}
+        values: dict[str, str | int] = {"year": self.year, "level": self.level, "district": self.district}
         values["status"] = self.status.value if self.status else ""
         values |= changes
         return urlencode({k: v for k, v in values.items() if v not in ("", None)})
