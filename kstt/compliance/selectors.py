@@ -131,6 +131,9 @@ def judged(
     instance_filter = Q(report_type=report_type, period__in=codes)
     if chosen_ids is not None:
         instance_filter &= Q(unit_id__in=sorted(chosen_ids))
+    inside = _below(within, periods, settings) if within is not None else None
+    if inside is not None:
+        instance_filter &= inside
     instances = {
         (unit_id, period): pk
         for pk, unit_id, period in ReportInstance.objects.filter(instance_filter).values_list("pk", "unit_id", "period")
@@ -143,6 +146,8 @@ def judged(
     )
     if chosen_ids is not None:
         version_rows = version_rows.filter(instance__unit_id__in=sorted(chosen_ids))
+    if within is not None:
+        version_rows = version_rows.filter(_below(within, periods, settings, prefix="instance__"))
     for instance_id, number, submitted_at, decision, reasons, reviewed_at in version_rows:
         facts.setdefault(instance_id, []).append(
             VersionFacts(number, submitted_at, decision, tuple(reasons or ()), reviewed_at)
@@ -196,6 +201,16 @@ def judged(
         )
     result.sort(key=lambda j: (j.code, j.period.code))
     return result
+
+
+def _below(within: Unit, periods: Sequence[Period], settings: dict[Period, PeriodSettings], prefix: str = "") -> Q:
+    """The reports of the units below ``within`` in each period's tree (one subquery per period), so
+    that a province's verdicts do not read the whole country's reports."""
+    inside = Q()
+    for period in periods:
+        end = period.window(settings[period].policy.cutoff_day)[1]
+        inside |= Q(**{f"{prefix}period": period.code, f"{prefix}unit_id__in": units.descendant_ids(within, on=end)})
+    return inside
 
 
 def _instance_lookups(report_type: ReportType, codes: list[str]) -> dict[str, object]:
