@@ -141,6 +141,7 @@ STATICFILES_DIRS: list[tuple[str, Path] | Path] = [
     BASE_DIR / "kstt" / "static",  # the project's own assets (kstt/app.css); kstt itself is not an app
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+    ("vendor/chartjs", BASE_DIR / "node_modules" / "chart.js" / "dist"),  # the compliance dashboard's chart
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

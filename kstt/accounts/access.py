@@ -108,12 +108,34 @@ def require_browse(user: Any) -> None:
         raise Http404("Not found.")
 
 
+def _reviewer_level(user: Any, *, on: date) -> str | None:
+    """The level (on ``on``) of a reviewer's unit; None for anyone else. Remembered on the user
+    object, so that a page asking several questions of one request's user reads it once."""
+    if not (_active(user) and user.is_reviewer and user.unit_id is not None):
+        return None
+    remembered: dict[date, str | None] | None = getattr(user, "_kstt_reviewer_levels", None)
+    if remembered is None:
+        remembered = {}
+        user._kstt_reviewer_levels = remembered
+    if on not in remembered:
+        version = units.unit_on(user.unit.code, on)
+        remembered[on] = version.level if version is not None else None
+    return remembered[on]
+
+
 def is_provincial_office(user: Any, *, on: date) -> bool:
     """A reviewer of the province itself (the provincial office's KSTT division)."""
-    if not (_active(user) and user.is_reviewer and user.unit_id is not None):
+    return _reviewer_level(user, on=on) == "province"
+
+
+def may_view_dashboard(user: Any, *, on: date) -> bool:
+    """Who watches the compliance dashboard (issue 9): administrators (every unit), the provincial
+    office (the province's units) and a district's reviewers (its communes); nobody else."""
+    if not _active(user):
         return False
-    version = units.unit_on(user.unit.code, on)
-    return version is not None and version.level == "province"
+    if user.is_kstt_admin:
+        return True
+    return _reviewer_level(user, on=on) in {"province", "district"}
 
 
 def may_manage_incidents(user: Any, *, on: date) -> bool:

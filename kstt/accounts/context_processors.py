@@ -15,6 +15,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_catalogue": access.may_manage_catalogue(user),
         "nav_incidents": bool(user is not None and user.is_authenticated)
         and access.may_manage_incidents(user, on=clock.today()),
+        "nav_dashboard": bool(user is not None and user.is_authenticated)
+        and access.may_view_dashboard(user, on=clock.today()),
         "fixed_clock": fixed_clock(),
     }
 

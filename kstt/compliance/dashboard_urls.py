@@ -1,1 +1,8 @@
-urlpatterns: list = []
+from django.urls import path
+
+from kstt.compliance import dashboard_views
+
+app_name = "compliance_dashboard"
+urlpatterns = [
+    path("", dashboard_views.dashboard, name="dashboard"),
+]

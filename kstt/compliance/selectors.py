@@ -134,6 +134,9 @@ def judged(
     instance_filter = Q(report_type=report_type, period__in=codes)
     if chosen_ids is not None:
         instance_filter &= Q(unit_id__in=sorted(chosen_ids))
+    inside = _below(within, periods, settings) if within is not None else None
+    if inside is not None:
+        instance_filter &= inside
     instances = {
         (unit_id, period): pk
         for pk, unit_id, period in ReportInstance.objects.filter(instance_filter).values_list("pk", "unit_id", "period")
@@ -146,16 +149,19 @@ def judged(
     )
     if chosen_ids is not None:
         version_rows = version_rows.filter(instance__unit_id__in=sorted(chosen_ids))
+    if within is not None:
+        version_rows = version_rows.filter(_below(within, periods, settings, prefix="instance__"))
     for instance_id, number, submitted_at, decision, reasons, reviewed_at in version_rows:
         facts.setdefault(instance_id, []).append(
             VersionFacts(number, submitted_at, decision, tuple(reasons or ()), reviewed_at)
         )
 
     cache: dict[tuple[Period, str, tuple[int, ...]], tuple[Extension, Extension]] = {}
+    unsent: dict[tuple[Period, str, tuple[int, ...]], Verdict] = {}
     result: list[Judged] = []
     for period, row in expected:
         due = schedules[(period, row["level"])]
-        scope = tuple(span.id for span in spans if span.covers(row["unit_id"]))
+        scope = tuple(span.id for span in spans if span.covers(row["unit_id"])) if spans else ()
         key = (period, row["level"], scope)
         extension = cache.get(key)
         if extension is None:
@@ -167,6 +173,19 @@ def judged(
             cache[key] = extension
         instance_id = instances.get((row["unit_id"], period.code))
         period_settings_ = settings[period]
+        versions = facts.get(instance_id, ()) if instance_id is not None else ()
+        # Nothing submitted: the verdict depends only on the shared extension, so it is shared too.
+        verdict = unsent.get(key) if not versions else None
+        if verdict is None:
+            verdict = judge(
+                deadline=extension[0],
+                closing=extension[1],
+                versions=versions,
+                amounts=period_settings_.amounts,
+                as_of=as_of,
+            )
+            if not versions:
+                unsent[key] = verdict
         result.append(
             Judged(
                 unit_id=row["unit_id"],
@@ -180,17 +199,21 @@ def judged(
                 settings_version=period_settings_.version,
                 scored=row["level"] in period_settings_.scored_levels,
                 schedule=due,
-                verdict=judge(
-                    deadline=extension[0],
-                    closing=extension[1],
-                    versions=facts.get(instance_id, ()) if instance_id is not None else (),
-                    amounts=period_settings_.amounts,
-                    as_of=as_of,
-                ),
+                verdict=verdict,
             )
         )
     result.sort(key=lambda j: (j.code, j.period.code))
     return result
+
+
+def _below(within: Unit, periods: Sequence[Period], settings: dict[Period, PeriodSettings], prefix: str = "") -> Q:
+    """The reports of the units below ``within`` in each period's tree (one subquery per period), so
+    that a province's verdicts do not read the whole country's reports."""
+    inside = Q()
+    for period in periods:
+        end = period.window(settings[period].policy.cutoff_day)[1]
+        inside |= Q(**{f"{prefix}period": period.code, f"{prefix}unit_id__in": units.descendant_ids(within, on=end)})
+    return inside
 
 
 def _instance_lookups(report_type: ReportType, codes: list[str]) -> dict[str, object]:

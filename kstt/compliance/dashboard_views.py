@@ -1,0 +1,165 @@
+"""/compliance/: the reviewers' dashboard of who sends the KSTT report on time (issue 9, point 5).
+
+Thin: who may look is kstt.accounts.access's answer, the numbers are kstt.compliance.dashboard's
+(over compliance.selectors.judged, as of the clock's now). A filter value the page cannot show is a
+400 that says why, in the reader's language; everyone but administrators, the provincial office and
+district reviewers gets a 403.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Page, Paginator
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from kstt import clock
+from kstt.accounts import access
+from kstt.catalogue import selectors as catalogue
+from kstt.catalogue.period_choice import period_range
+from kstt.compliance.dashboard import STATUSES, Dashboard, UnknownDistrict, compliance_dashboard
+from kstt.compliance.rules import Status
+from kstt.reports.templatetags.kstt_labels import level_label, period_label
+from kstt.units.choices import Level
+
+ROWS_PER_PAGE = 100
+
+
+class BadFilter(ValueError):
+    """A filter value the dashboard cannot show; the message is in the reader's language."""
+
+
+@dataclass(frozen=True)
+class Filters:
+    year: int
+    level: str
+    district: str
+    status: Status | None
+    page: int
+
+    def query(self, **changes: Any) -> str:
+        """The address's query string with these filters (and ``changes``), empty values left out."""
+        values: dict[str, str | int] = {"year": self.year, "level": self.level, "district": self.district}
+        values["status"] = self.status.value if self.status else ""
+        values |= changes
+        return urlencode({k: v for k, v in values.items() if v not in ("", None)})
+
+
+@require_GET
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """/compliance/?year=&level=&district=&status=&page=: units × periods, coloured by status."""
+    user: Any = request.user
+    now = clock.now()
+    today = clock.local_date(now)
+    if not access.may_view_dashboard(user, on=today):
+        message = _("Only the provincial office and the districts' reviewers follow how units send their reports.")
+        return render(request, "bad_input.html", {"message": message, "back": "home"}, status=403)
+    report_type = catalogue.report_type()
+    if report_type is None:
+        raise Http404("No report catalogue.")
+    first_year = period_range(report_type).first_year or today.year
+    years = list(range(min(first_year, today.year), today.year + 1))
+    try:
+        filters = _filters(request.GET, years=years, default_year=today.year)
+        board = compliance_dashboard(
+            report_type=report_type,
+            year=filters.year,
+            as_of=now,
+            root=access.tree_root(user),
+            level=filters.level or None,
+            district=filters.district or None,
+            status=filters.status,
+        )
+        page = _page(board, filters.page)
+    except UnknownDistrict:
+        return _bad_filter(
+            request, _("“%(code)s” is not a district you follow.") % {"code": request.GET.get("district", "")[:20]}
+        )
+    except BadFilter as exc:
+        return _bad_filter(request, str(exc))
+    return render(
+        request,
+        "compliance/dashboard.html",
+        {
+            "board": board,
+            "filters": filters,
+            "years": years,
+            "page": page,
+            "counts": [(status, board.counts[status], filters.query(status=status.value)) for status in STATUSES],
+            "all_statuses": filters.query(status=""),
+            "pages": _pager(page, filters),
+            "rates": board.rates_by_level(),
+            "chart": _chart(board),
+            "statuses": STATUSES,
+            "level_choices": [(level, level_label(level)) for level in board.levels],
+        },
+    )
+
+
+def _filters(query: QueryDict, *, years: list[int], default_year: int) -> Filters:
+    raw_year = query.get("year", "").strip()
+    if raw_year and (not raw_year.isdigit() or int(raw_year) not in years):
+        raise BadFilter(
+            _("“%(year)s” is not a year with reporting periods: choose one from %(first)s to %(last)s.")
+            % {"year": raw_year[:12], "first": years[0], "last": years[-1]}
+        )
+    level = query.get("level", "").strip()
+    if level and level not in Level.values:
+        raise BadFilter(_("“%(level)s” is not a level of units.") % {"level": level[:20]})
+    raw_status = query.get("status", "").strip()
+    if raw_status and raw_status not in Status.__members__.values():
+        raise BadFilter(_("“%(status)s” is not a status the dashboard can filter by.") % {"status": raw_status[:20]})
+    raw_page = query.get("page", "").strip()
+    if raw_page and (not raw_page.isdigit() or int(raw_page) < 1):
+        raise BadFilter(_("“%(page)s” is not a page number.") % {"page": raw_page[:12]})
+    return Filters(
+        year=int(raw_year) if raw_year else default_year,
+        level=level,
+        district=query.get("district", "").strip(),
+        status=Status(raw_status) if raw_status else None,
+        page=int(raw_page) if raw_page else 1,
+    )
+
+
+def _page(board: Dashboard, number: int) -> Page:
+    paginator = Paginator(board.rows, ROWS_PER_PAGE, allow_empty_first_page=True)
+    if number > paginator.num_pages:
+        raise BadFilter(
+            _("There is no page %(page)s: the units chosen fill %(pages)s.")
+            % {"page": number, "pages": paginator.num_pages}
+        )
+    return paginator.page(number)
+
+
+def _pager(page: Page, filters: Filters) -> dict[str, str | None]:
+    """The query strings of the first, previous, next and last pages (None where there is none)."""
+    last = page.paginator.num_pages
+    return {
+        "first": filters.query(page=1) if page.number > 1 else None,
+        "previous": filters.query(page=page.number - 1) if page.has_previous() else None,
+        "next": filters.query(page=page.number + 1) if page.has_next() else None,
+        "last": filters.query(page=last) if page.number < last else None,
+    }
+
+
+def _chart(board: Dashboard) -> dict[str, Any]:
+    """The on-time rates as the chart script reads them (embedded with json_script)."""
+    return {
+        "labels": [period_label(period) for period in board.periods],
+        "axis": _("Sent on time (%)"),
+        "datasets": [
+            {"level": level, "label": level_label(level), "data": [rate.percent for rate in rates]}
+            for level, rates in board.rates_by_level().items()
+        ],
+    }
+
+
+def _bad_filter(request: HttpRequest, message: str) -> HttpResponse:
+    return render(request, "bad_input.html", {"message": message, "back": "home"}, status=400)
