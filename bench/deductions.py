@@ -198,9 +198,11 @@ def main() -> None:
         return ", ".join(f"{t:.3f}" for t in timings)
 
     levels = dict.fromkeys(o.level for o in owed)
+    scored_here = sorted({o.level for o in owed} & set(scored))
     print(
-        f"engine: {connection.vendor}; units: {unit_count:,} ({args.file.name}, scale {args.n:g}); "
-        f"the file has no departments: the scored level is {', '.join(scored)} ({lines:,} ledger lines)"
+        f"engine: {connection.vendor}; units: {unit_count:,} ({args.file.name}, scale {args.n:g}); the scored "
+        f"levels are {', '.join(scored)}, the file has no departments: the ledger's {lines:,} lines are the "
+        f"{', '.join(scored_here)} reports"
     )
     print(
         f"history: {len(owed):,} reports owed in {', '.join(p.code for p in periods)} ({', '.join(levels)}); "

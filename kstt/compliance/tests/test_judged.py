@@ -2,14 +2,15 @@
 number of units, and equal to the pure rule (`rules.verdict`) applied to each report's facts one by
 one — on a generated, seeded history (kstt/compliance/tests/history.py, the benchmark's generator).
 
-The province P91 has three departments and four districts of five communes each; on 1 July 2021 the
-commune W910101 moves from district 1 to district 2 and a commune W910106 opens in district 1, so
-the first two quarters and the last two see different trees.
+The province P91 has three departments and four districts of five communes each; on 14 September
+2021, the last day of Q3's window, the commune W910101 moves from district 1 to district 2 and a
+commune W910106 opens in district 1, so the first two quarters and the last two see different trees
+(and the day a unit version ends is the day the next one is in force, not both).
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.db import connection
@@ -35,7 +36,7 @@ pytestmark = pytest.mark.django_db
 
 HCM = history.HCM
 LOADED = datetime(2021, 1, 1, tzinfo=HCM)
-JULY = date(2021, 7, 1)
+MOVED = date(2021, 9, 14)  # the last day of Q3's window
 #: Instants the verdicts are asked at: while Q1's deadlines fall, on Q2's district deadline, the
 #: morning after Q3's, on the demo's day (Q4 open), while Q4's closing times fall, and after all.
 AS_OFS = [
@@ -84,10 +85,10 @@ def report_type(db) -> ReportType:
 @pytest.fixture
 def p91(report_type: ReportType) -> ReportType:
     load(province_csv(91, departments=3, districts=4, communes=5))
-    july = province_csv(91, departments=3, districts=4, communes=5).replace(
+    moved = province_csv(91, departments=3, districts=4, communes=5).replace(
         "W910101,Ủy ban nhân dân xã 1.1,commune,xã,D9101", "W910101,Ủy ban nhân dân xã 1.1,commune,xã,D9102"
     )
-    load(july + "W910106,Ủy ban nhân dân xã 1.6,commune,xã,D9101\n", effective_from=JULY)
+    load(moved + "W910106,Ủy ban nhân dân xã 1.6,commune,xã,D9101\n", effective_from=MOVED)
     return report_type
 
 
@@ -249,12 +250,37 @@ def test_each_filter_picks_the_reports_the_plain_reading_picks(p91: ReportType, 
         assert bool(expected) == (ask != {"unit_ids": set()})
 
 
+def test_a_version_sent_at_the_instant_asked_about_is_known_and_one_a_microsecond_later_is_not(
+    p91: ReportType,
+) -> None:
+    q3 = Period(2021, "Q3")
+    owed = {o.code: o for o in history.owed_reports(p91, [q3])}
+    sent = owed["D9101"].deadline - timedelta(days=1)
+    stories = [
+        history.Story(owed["D9101"], "on_time", sent - timedelta(days=1), (history.Event("submitted", sent),)),
+        history.Story(
+            owed["D9102"],
+            "on_time",
+            sent - timedelta(days=1),
+            (history.Event("submitted", sent + timedelta(microseconds=1)),),
+        ),
+    ]
+    history.insert(stories, [], report_type=p91, at=LOADED)
+    found = {
+        j.code: j.verdict for j in selectors.judged(report_type=p91, periods=[q3], as_of=sent, levels=["district"])
+    }
+    assert found["D9101"].submitted_at == sent and found["D9101"].status == Status.ON_TIME
+    assert found["D9102"].submitted_at is None and found["D9102"].status == Status.OPEN
+    assert seen(selectors.judged(report_type=p91, periods=[q3], as_of=sent)) == one_by_one(p91, [q3], sent)
+
+
 def test_one_period_or_none(p91: ReportType) -> None:
     generate(p91, seed=5)
     q3 = Period(2021, "Q3")
     expected = one_by_one(p91, [q3], AS_OFS[-1])
     assert seen(selectors.judged(report_type=p91, periods=[q3, q3], as_of=AS_OFS[-1])) == expected
     assert len(expected) == 1 + 3 + 4 + 21  # the province, 3 departments, 4 districts, 21 communes
+    assert len(one_by_one(p91, [Period(2021, "Q2")], AS_OFS[-1])) == 1 + 3 + 4 + 20
     assert selectors.judged(report_type=p91, periods=[], as_of=AS_OFS[-1]) == []
 
 
