@@ -10,6 +10,7 @@ commune W910106 opens in district 1, so the first two quarters and the last two 
 
 from __future__ import annotations
 
+import gc
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -301,3 +302,18 @@ def test_the_same_queries_for_3_units_as_for_300(report_type: ReportType) -> Non
     many, three_hundred = queries()
     assert (three, three_hundred) == (3 * 4, 300 * 4)
     assert many == few <= 8
+
+
+def test_the_garbage_collector_is_left_as_it_was(p91: ReportType) -> None:
+    """judged pauses Python's cyclic collector while it makes the verdicts (selectors._collector_paused)."""
+    generate(p91, seed=8)
+    periods = periods_of_year(2021, p91.periods)
+    assert gc.isenabled()
+    assert selectors.judged(report_type=p91, periods=periods, as_of=AS_OFS[-1])
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        assert selectors.judged(report_type=p91, periods=periods, as_of=AS_OFS[-1])
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
