@@ -128,35 +128,24 @@ def judged(
         spans = as_known(incidents.spans_for(schedules.values(), calendar=calendar, zone=zone), as_of)
         for_all = tuple(span.id for span in spans if span.all_units)
         listed = {unit_id for span in spans if not span.all_units for unit_id in span.unit_ids}
-        by_code = {period.code: (period, settings[period]) for period in periods}
-        # The instances of one period and level with the same incidents in scope share the effective
-        # deadline and closing time, and, those with nothing submitted, the verdict.
-        extensions: dict[tuple[str, str, tuple[int, ...]], tuple[Extension, Extension]] = {}
-        unsent: dict[tuple[str, str, tuple[int, ...]], Verdict] = {}
+        by_code = {period.code: period for period in periods}
+        groups: dict[tuple[str, str, tuple[int, ...]], _Group] = {}
         result: list[Judged] = []
         for code, unit_id, unit_code, name, level, parent_id, instance_id, versions in expected:
-            period, period_settings_ = by_code[code]
-            due = schedules[(code, level)]
             scope = tuple(span.id for span in spans if span.covers(unit_id)) if unit_id in listed else for_all
-            key = (code, level, scope)
-            extension = extensions.get(key)
-            if extension is None:
+            group = groups.get((code, level, scope))
+            if group is None:
+                period = by_code[code]
+                due = schedules[(code, level)]
                 mine = [span for span in spans if span.id in scope]
-                extension = extensions[key] = (
+                group = groups[(code, level, scope)] = _Group(
+                    period,
+                    settings[period],
+                    due,
                     extend(due.deadline, mine, calendar=calendar, zone=zone),
                     extend(due.closing, mine, calendar=calendar, zone=zone),
+                    as_of,
                 )
-            verdict = None if versions else unsent.get(key)
-            if verdict is None:
-                verdict = judge(
-                    deadline=extension[0],
-                    closing=extension[1],
-                    versions=versions,
-                    amounts=period_settings_.amounts,
-                    as_of=as_of,
-                )
-                if not versions:
-                    unsent[key] = verdict
             result.append(
                 Judged(
                     unit_id,
@@ -165,15 +154,45 @@ def judged(
                     level,
                     parent_id,
                     report_type.code,
-                    period,
+                    group.period,
                     instance_id,
-                    period_settings_.version,
-                    level in period_settings_.scored_levels,
-                    due,
-                    verdict,
+                    group.settings.version,
+                    level in group.settings.scored_levels,
+                    group.schedule,
+                    judge(
+                        deadline=group.deadline,
+                        closing=group.closing,
+                        versions=versions,
+                        amounts=group.settings.amounts,
+                        as_of=as_of,
+                    )
+                    if versions
+                    else group.unsent,
                 )
             )
+        # The rows and versions go now, before the collector is back: it will not scan them.
+        del expected
         return result
+
+
+class _Group:
+    """What the expected instances of one period and level with the same incidents in scope share:
+    the schedule, the effective deadline and closing time, and the verdict when nothing was sent."""
+
+    __slots__ = ("closing", "deadline", "period", "schedule", "settings", "unsent")
+
+    def __init__(
+        self,
+        period: Period,
+        settings: PeriodSettings,
+        schedule: Schedule,
+        deadline: Extension,
+        closing: Extension,
+        as_of: datetime,
+    ) -> None:
+        self.period, self.settings, self.schedule = period, settings, schedule
+        self.deadline, self.closing = deadline, closing
+        self.unsent = judge(deadline=deadline, closing=closing, versions=(), amounts=settings.amounts, as_of=as_of)
 
 
 @contextmanager
