@@ -15,12 +15,17 @@ Then, several times each, in the same run, with a fixed as-of after every 2021 c
 - ours:  `kstt deductions --year 2021 --as-of … --format json` (in-process `call_command`, output to
          a null stream): the ledger of every district's four quarters, judged from the facts;
 - floor: one SQL query reading the same facts — the scored units in force at each period's window
-         end, joined with their report instances, versions and reviews — fetched fully into Python,
-         and the incidents with their units (a second, tiny query). It judges nothing.
+         end, joined with their report instances, versions and reviews — fetched fully into Python
+         through Django's connection, and the incidents with their units (a second, tiny query). It
+         judges nothing;
+- strict floor: the same, reading the instants as text and parsing them with
+         `datetime.fromisoformat`, as ours does: the time stamp loader Django installs in the
+         PostgreSQL driver is written in Python (some 5 µs an instant), and the plain floor pays it.
 
 It also times `compliance.selectors.judged` for every unit of the country and the four quarters
 (what the reviewers' dashboard asks for), and ends with one line
-`RESULT ours_s=<s> floor_s=<s> ratio=<x> instances=<n>` (instances: the ledger's lines).
+`RESULT ours_s=<s> floor_s=<s> ratio=<x> instances=<n>` (instances: the ledger's lines; the floor
+is the plain one, the strict floor and its ratio are printed on the line before).
 
     .venv/bin/python bench/deductions.py [-n 0.1] [--repeat 5]
     DATABASE_URL=postgres://kstt:kstt@127.0.0.1:5432/kstt_bench .venv/bin/python bench/deductions.py
@@ -40,7 +45,7 @@ import shutil
 import sys
 import tempfile
 import time
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -55,8 +60,7 @@ AS_OF = datetime(2022, 3, 1, tzinfo=HCM)
 
 FLOOR_SQL = """
 WITH periods (code, window_end) AS (VALUES {periods})
-SELECT p.code, u.code, v.unit_id, v.name, v.level, v.parent_id,
-       i.id, rv.number, rv.submitted_at, r.decision, r.reasons, r.at
+SELECT p.code, u.code, v.unit_id, v.name, v.level, v.parent_id, i.id, rv.number, {facts}
 FROM periods p
 JOIN units_unitversion v
   ON (v.valid_from IS NULL OR v.valid_from <= p.window_end) AND (v.valid_until IS NULL OR v.valid_until > p.window_end)
@@ -66,10 +70,21 @@ LEFT JOIN reports_reportversion rv ON rv.instance_id = i.id AND rv.submitted_at 
 LEFT JOIN reports_review r ON r.version_id = rv.id
 WHERE v.level IN ({levels})
 """
+#: The version's facts as the drivers give them, or with the instants (and the reasons) as text.
+FACTS = "rv.submitted_at, r.decision, r.reasons, r.at"
+FACTS_AS_TEXT = "CAST(rv.submitted_at AS TEXT), r.decision, CAST(r.reasons AS TEXT), CAST(r.at AS TEXT)"
 FLOOR_INCIDENTS_SQL = """
 SELECT n.id, n.start, n."end", n.all_units, iu.unit_id
 FROM incidents_incident n LEFT JOIN incidents_incident_units iu ON iu.incident_id = n.id
 """
+
+
+def instant(text: str | None) -> datetime | None:
+    """An instant the database wrote as text (PostgreSQL with its offset, SQLite in UTC)."""
+    if text is None:
+        return None
+    value = datetime.fromisoformat(text)
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 def country(path: Path, scale: float) -> tuple[bytes, int]:
@@ -171,11 +186,14 @@ def main() -> None:
             call_command("deductions", "--year", str(YEAR), "--as-of", as_of, "--format", "json", stdout=null)
 
     period_values = ", ".join(["(%s, %s)"] * len(periods))
-    floor_sql = FLOOR_SQL.format(periods=period_values, levels=", ".join(["%s"] * len(scored)))
+    levels_in = ", ".join(["%s"] * len(scored))
+    floor_sql = FLOOR_SQL.format(periods=period_values, levels=levels_in, facts=FACTS)
+    strict_sql = FLOOR_SQL.format(periods=period_values, levels=levels_in, facts=FACTS_AS_TEXT)
     floor_params: list[object] = [v for p in periods for v in (p.code, p.window(report_type.cutoff_day)[1])]
     floor_params += [report_type.pk, AS_OF, *scored]
     if postgres:  # the VALUES list's types: PostgreSQL reads a bare parameter as text
         floor_sql = floor_sql.replace("VALUES (%s, %s)", "VALUES (%s, %s::date)", 1)
+        strict_sql = strict_sql.replace("VALUES (%s, %s)", "VALUES (%s, %s::date)", 1)
 
     def floor() -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
         with connection.cursor() as cursor:
@@ -184,12 +202,23 @@ def main() -> None:
             cursor.execute(FLOOR_INCIDENTS_SQL)
             return rows, cursor.fetchall()
 
+    def strict_floor() -> list[tuple[Any, ...]]:
+        with connection.cursor() as cursor:
+            cursor.execute(strict_sql, floor_params)
+            rows = [(*row[:8], instant(row[8]), row[9], row[10], instant(row[11])) for row in cursor.fetchall()]
+            cursor.execute(FLOOR_INCIDENTS_SQL)
+            cursor.fetchall()
+            return rows
+
     def dashboard() -> int:
         return len(selectors.judged(report_type=report_type, periods=periods, as_of=AS_OF))
 
-    ours(), floor(), dashboard()  # warm up: imports, the holiday calendar, the database's caches
+    ours(), floor(), strict_floor(), dashboard()  # warm up: imports, the holiday calendar, the database's caches
     ours_s, ours_all, _ = best(ours, args.repeat)
     floor_s, floor_all, (rows, incident_rows) = best(floor, args.repeat)
+    strict_s, strict_all, strict_rows = best(strict_floor, args.repeat)
+    if len(strict_rows) != len(rows):
+        raise SystemExit("the two floors read different rows")
     judged_s, judged_all, judged_n = best(dashboard, args.repeat)
     the_ledger = selectors.ledger(report_type=report_type, year=YEAR, as_of=AS_OF)
     lines = len(the_ledger.lines)
@@ -215,10 +244,12 @@ def main() -> None:
     print(f"ours  (kstt deductions --year {YEAR} --format json):   {ours_s:.3f} s (best of {each(ours_all)})")
     print(f"floor (one query of the same facts, fetched):         {floor_s:.3f} s (best of {each(floor_all)})")
     print(f"  floor rows: {len(rows):,} (one per version, or per report without one)")
+    print(f"strict floor (the same, instants read as text):       {strict_s:.3f} s (best of {each(strict_all)})")
     print(
         f"judged (every unit of the country × 4 quarters, the dashboard): {judged_s:.3f} s for {judged_n:,} "
         f"reports (best of {each(judged_all)})"
     )
+    print(f"STRICT ours_s={ours_s:.3f} strict_floor_s={strict_s:.3f} ratio={ours_s / strict_s:.2f}")
     print(f"RESULT ours_s={ours_s:.3f} floor_s={floor_s:.3f} ratio={ours_s / floor_s:.2f} instances={lines}")
     shutil.rmtree(tmp, ignore_errors=True)
 
