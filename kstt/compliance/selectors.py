@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
 from django.db import connection
@@ -303,7 +304,7 @@ def _expected(
                     _instant(at) if at is not None else None,
                 )
             )
-    return sorted(found.values(), key=lambda entry: (entry[2], entry[0]))
+    return sorted(found.values(), key=itemgetter(2, 0))  # unit code, period code
 
 
 def _instant(text: str) -> datetime:
