@@ -275,12 +275,13 @@ def owed_reports(report_type: ReportType, periods: Iterable[Period]) -> list[Owe
     from kstt.catalogue.rules.deadlines import calendar_years, schedule
     from kstt.units import selectors as units
 
-    policy = catalogue.policy(report_type)
     ordered = sorted(periods, key=lambda p: p.code)
-    calendar = catalogue.work_calendar(calendar_years(ordered, policy))
+    policies = {p: catalogue.settings_for(report_type, p).policy for p in ordered}
+    calendar = catalogue.work_calendar(set().union(*(calendar_years([p], policies[p]) for p in ordered)))
     zone = clock.province_zone()
     owed = []
     for period in ordered:
+        policy = policies[period]
         end = period.window(policy.cutoff_day)[1]
         rows = (
             units.versions_on(end)

@@ -106,8 +106,8 @@ def one_by_one(
     """What `judged` must give, computed the plain way: for each period, each unit in force on the
     window's last day (walking up its parents for ``within``), the pure rule applied to that report's
     own facts and every incident in the unit's scope."""
-    policy = catalogue.policy(report_type)
-    calendar = catalogue.work_calendar(calendar_years(periods, policy))
+    policies = {p: catalogue.settings_for(report_type, p).policy for p in periods}
+    calendar = catalogue.work_calendar(set().union(*(calendar_years([p], policies[p]) for p in periods)))
     zone = clock.province_zone()
     spans = [
         IncidentSpan(i.pk, i.start, i.end, i.all_units, frozenset(u.pk for u in i.units.all()))
@@ -120,6 +120,7 @@ def one_by_one(
     settings = selectors.period_settings(report_type, periods)
     found = []
     for period in periods:
+        policy = policies[period]
         end = period.window(policy.cutoff_day)[1]
         tree = {v.unit_id: v for v in units.versions_on(end)}
         for unit_id, unit in tree.items():
