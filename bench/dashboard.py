@@ -79,6 +79,7 @@ def main() -> None:
     from kstt.accounts.choices import Role
     from kstt.accounts.models import User
     from kstt.accounts.services import save_user
+    from kstt.catalogue import selectors as catalogue
     from kstt.catalogue.models import ReportType
     from kstt.catalogue.rules.periods import periods_of_year
     from kstt.catalogue.services import load_catalogue
@@ -117,7 +118,7 @@ def main() -> None:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
 
-    ends = {p.code: p.window(report_type.cutoff_day)[1] for p in periods}
+    ends = {p.code: catalogue.window(report_type, p)[1] for p in periods}
     union = " UNION ALL ".join("SELECT %s AS code, %s AS window_end" for _ in ends)
     floor_sql = FLOOR_SQL.format(periods=union)
     floor_params = [x for code, end in ends.items() for x in (code, end)] + [report_type.pk, DEMO_DAY]
@@ -182,6 +183,7 @@ def main() -> None:
 
 def history(report_type: Any, periods: list[Any], sent: float) -> int:
     """A synthetic 2021: ``sent`` of each closed quarter's expected reports submitted; returns how many."""
+    from kstt.catalogue import selectors as catalogue
     from kstt.reports.models import ReportInstance, ReportVersion, Review
     from kstt.units import selectors as units
 
@@ -191,7 +193,7 @@ def history(report_type: Any, periods: list[Any], sent: float) -> int:
     instances = []
     submitted: dict[tuple[int, str], datetime] = {}
     for period in periods:
-        end = period.window(report_type.cutoff_day)[1]
+        end = catalogue.window(report_type, period)[1]
         if datetime(end.year, end.month, end.day, tzinfo=HN) + timedelta(days=3) > DEMO_DAY:
             continue  # Q4: its deadlines have just passed; leave it to the live system
         for unit_id, level, parent_id in units.versions_on(end).values_list("unit_id", "level", "parent_id"):

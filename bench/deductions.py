@@ -144,6 +144,7 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
+    from kstt.catalogue import selectors as catalogue
     from kstt.catalogue.models import ReportType
     from kstt.catalogue.rules.periods import periods_of_year
     from kstt.catalogue.services import load_catalogue
@@ -189,7 +190,7 @@ def main() -> None:
     levels_in = ", ".join(["%s"] * len(scored))
     floor_sql = FLOOR_SQL.format(periods=period_values, levels=levels_in, facts=FACTS)
     strict_sql = FLOOR_SQL.format(periods=period_values, levels=levels_in, facts=FACTS_AS_TEXT)
-    floor_params: list[object] = [v for p in periods for v in (p.code, p.window(report_type.cutoff_day)[1])]
+    floor_params: list[object] = [v for p in periods for v in (p.code, catalogue.window(report_type, p)[1])]
     floor_params += [report_type.pk, AS_OF, *scored]
     if postgres:  # the VALUES list's types: PostgreSQL reads a bare parameter as text
         floor_sql = floor_sql.replace("VALUES (%s, %s)", "VALUES (%s, %s::date)", 1)
