@@ -28,7 +28,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from kstt.catalogue.models import ReportType
 from kstt.catalogue.rules.periods import Period, periods_of_year
 from kstt.compliance.rules import Status, Verdict
-from kstt.compliance.selectors import Judged, judged
+from kstt.compliance.selectors import Glance, Judged, collector_paused, glances, judged
 from kstt.units.models import Unit
 
 #: The order statuses are counted and offered in.
@@ -74,6 +74,14 @@ class Cell:
         return is_due(self.judged.verdict, as_of)
 
 
+def status_of_item(item: Judged | Glance) -> Status:
+    return item.status if isinstance(item, Glance) else item.verdict.status
+
+
+def due_of_item(item: Judged | Glance, as_of: datetime) -> bool:
+    return item.due if isinstance(item, Glance) else is_due(item.verdict, as_of)
+
+
 def is_due(verdict: Verdict, as_of: datetime) -> bool:
     """Submitted, or its effective deadline has passed at ``as_of``: it counts in the on-time rate."""
     if verdict.submitted_at is not None or verdict.status is Status.NOT_SENT:
@@ -90,14 +98,16 @@ class Row:
     code: str
     name: str
     level: str
-    judged: tuple[Judged | None, ...]
+    #: At a glance (``Glance``) for every row; the full verdict (``Judged``) for the rows a page shows
+    #: (``with_verdicts``).
+    judged: tuple[Judged | Glance | None, ...]
 
     @property
     def cells(self) -> tuple[Cell | None, ...]:
-        return tuple(Cell(item) if item is not None else None for item in self.judged)
+        return tuple(Cell(item) if isinstance(item, Judged) else None for item in self.judged)
 
     def has(self, status: Status) -> bool:
-        return any(item is not None and item.verdict.status is status for item in self.judged)
+        return any(item is not None and status_of_item(item) is status for item in self.judged)
 
 
 @dataclass(frozen=True)
@@ -163,12 +173,34 @@ def compliance_dashboard(
 ) -> Dashboard:
     """The dashboard of ``year`` as known at ``as_of`` for the units below ``root`` (None: every unit)."""
     periods = periods_of_year(year, report_type.periods)
-    found = judged(report_type=report_type, periods=periods, as_of=as_of, within=root)
-    return summarise(found, year=year, periods=periods, as_of=as_of, level=level, district=district, status=status)
+    found = glances(report_type=report_type, periods=periods, as_of=as_of, within=root)
+    with collector_paused():  # tens of thousands of objects, none in a cycle (see the selectors)
+        return summarise(found, year=year, periods=periods, as_of=as_of, level=level, district=district, status=status)
+
+
+def with_verdicts(
+    rows: Sequence[Row], *, report_type: ReportType, periods: Sequence[Period], as_of: datetime
+) -> list[Row]:
+    """The rows a page shows, with the full verdict of each cell (faults, deduction): one ``judged``
+    for those units only, so a page costs the same whatever the number of units."""
+    if not rows:
+        return []
+    found = judged(report_type=report_type, periods=periods, as_of=as_of, unit_ids=[row.unit_id for row in rows])
+    verdicts = {(item.unit_id, item.period): item for item in found}
+    return [
+        Row(
+            row.unit_id,
+            row.code,
+            row.name,
+            row.level,
+            tuple(verdicts.get((row.unit_id, item.period), item) if item is not None else None for item in row.judged),
+        )
+        for row in rows
+    ]
 
 
 def summarise(
-    found: Iterable[Judged],
+    found: Iterable[Judged | Glance],
     *,
     year: int,
     periods: Sequence[Period],
@@ -198,7 +230,7 @@ def summarise(
         if chosen is None:
             raise UnknownDistrict(district)
 
-    slots: dict[int, list[Judged | None]] = {}
+    slots: dict[int, list[Judged | Glance | None]] = {}
     counts = dict.fromkeys(STATUSES, 0)
     tally: dict[str, list[list[int]]] = {}  # level → per period [on time, due, expected]
     for item in found:
@@ -213,14 +245,14 @@ def summarise(
         if unit_slots is None:
             unit_slots = slots[item.unit_id] = [None] * width
         unit_slots[i] = item
-        verdict = item.verdict
-        counts[verdict.status] += 1
+        item_status = status_of_item(item)
+        counts[item_status] += 1
         per_period = tally.get(item.level)
         if per_period is None:
             per_period = tally[item.level] = [[0, 0, 0] for _ in periods]
         figures = per_period[i]
-        figures[0] += verdict.status in ON_TIME
-        figures[1] += is_due(verdict, as_of)
+        figures[0] += item_status in ON_TIME
+        figures[1] += due_of_item(item, as_of)
         figures[2] += 1
 
     rows = []

@@ -1,9 +1,9 @@
 """/compliance/: the reviewers' dashboard of who sends the KSTT report on time (issue 9, point 5).
 
 Thin: who may look is kstt.accounts.access's answer, the numbers are kstt.compliance.dashboard's
-(over compliance.selectors.judged, as of the clock's now). A filter value the page cannot show is a
-400 that says why, in the reader's language; everyone but administrators, the provincial office and
-district reviewers gets a 403.
+(over compliance.selectors.glances, with judged for the rows a page shows, as of the clock's now).
+A filter value the page cannot show is a 400 that says why, in the reader's language; everyone but
+administrators, the provincial office and district reviewers gets a 403.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from kstt import clock
 from kstt.accounts import access
 from kstt.catalogue import selectors as catalogue
 from kstt.catalogue.period_choice import period_range
-from kstt.compliance.dashboard import STATUSES, Dashboard, UnknownDistrict, compliance_dashboard
+from kstt.compliance.dashboard import STATUSES, Dashboard, UnknownDistrict, compliance_dashboard, with_verdicts
 from kstt.compliance.rules import Status
 from kstt.reports.templatetags.kstt_labels import level_label, period_label
 from kstt.units.choices import Level
@@ -78,6 +78,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             status=filters.status,
         )
         page = _page(board, filters.page)
+        page.object_list = with_verdicts(
+            list(page.object_list), report_type=report_type, periods=board.periods, as_of=now
+        )
     except UnknownDistrict:
         return _bad_filter(
             request, _("“%(code)s” is not a district you follow.") % {"code": request.GET.get("district", "")[:20]}

@@ -144,11 +144,7 @@ def judge(
     submitted_at = sent[0].submitted_at if sent else None
     effective, effective_closing = deadline.deadline, closing.deadline
     final = effective_closing is not None and as_of > effective_closing
-    status = _timeliness(
-        scheduled=deadline.scheduled, deadline=effective, closing=effective_closing, submitted_at=submitted_at
-    )
-    if status is None:
-        status = Status.NOT_SENT if final else Status.OPEN
+    status = status_of(deadline=deadline, closing=closing, submitted_at=submitted_at, as_of=as_of)
     standing = _standing(sent, effective) if status is not Status.NOT_SENT else None
     decision: str | None = None
     faults: tuple[str, ...] = ()
@@ -173,6 +169,18 @@ def judge(
         deduction=deduction(status, faults, amounts),
         final=final,
     )
+
+
+def status_of(*, deadline: Extension, closing: Extension, submitted_at: datetime | None, as_of: datetime) -> Status:
+    """§4 alone: the status of an instance from its effective deadline and closing time and its first
+    submission by ``as_of`` (None: nothing submitted). ``judge`` adds the quality and the deduction."""
+    status = _timeliness(
+        scheduled=deadline.scheduled, deadline=deadline.deadline, closing=closing.deadline, submitted_at=submitted_at
+    )
+    if status is not None:
+        return status
+    final = closing.deadline is not None and as_of > closing.deadline
+    return Status.NOT_SENT if final else Status.OPEN
 
 
 def _timeliness(

@@ -30,9 +30,9 @@ from kstt.catalogue.rules.deadlines import DeadlinePolicy, Schedule, calendar_ye
 from kstt.catalogue.rules.periods import Period, periods_of_year
 from kstt.compliance.choices import AppealDecision
 from kstt.compliance.models import Appeal, AppealAttachment
-from kstt.compliance.rules import ZERO, Amounts, Verdict, VersionFacts, as_known, judge
+from kstt.compliance.rules import ZERO, Amounts, Status, Verdict, VersionFacts, as_known, judge, status_of
 from kstt.incidents import selectors as incidents
-from kstt.incidents.rules import Extension, extend
+from kstt.incidents.rules import Extension, IncidentSpan, extend
 from kstt.reports.models import ReportInstance, ReportVersion, Review
 from kstt.units import selectors as units
 from kstt.units.models import Unit, UnitVersion
@@ -97,62 +97,18 @@ def judged(
     level is scored by the period's settings; ``unit_ids``: only these units; ``within``: only the
     units below this one in each period's tree.
     """
-    periods = sorted(set(periods), key=lambda p: p.code)
-    if not periods:
-        return []
-    zone = clock.province_zone()
-    settings = period_settings(report_type, periods)
-    years: set[int] = set()
-    for period in periods:
-        years |= calendar_years([period], settings[period].policy)
-    calendar = catalogue.work_calendar(years)
-    schedules: dict[tuple[str, str], Schedule] = {
-        (period.code, level): schedule(period, level, settings[period].policy, calendar, zone)
-        for period in periods
-        for level in settings[period].policy.levels
-    }
-    wanted_levels = set(levels) if levels is not None else None
-    asked: list[_Asked] = []
-    for period in periods:
-        period_levels = set(settings[period].policy.levels)
-        if scored_only:
-            period_levels &= settings[period].scored_levels
-        if wanted_levels is not None:
-            period_levels &= wanted_levels
-        if period_levels:
-            asked.append(_Asked(period, period.window(settings[period].policy.cutoff_day)[1], sorted(period_levels)))
+    judging = _Judging.prepare(report_type, periods, as_of=as_of, levels=levels, scored_only=scored_only)
     chosen_ids = sorted(set(unit_ids)) if unit_ids is not None else None
-    if not asked or chosen_ids == []:
+    if judging is None or chosen_ids == []:
         return []
-    with _collector_paused():
-        expected = _expected(report_type, asked, as_of=as_of, unit_ids=chosen_ids, within=within)
+    with collector_paused():
+        expected = _expected(report_type, judging.asked, as_of=as_of, unit_ids=chosen_ids, within=within)
         if not expected:
             return []
-
-        spans = as_known(incidents.spans_for(schedules.values(), calendar=calendar, zone=zone), as_of)
-        for_all = tuple(span.id for span in spans if span.all_units)
-        listed = {unit_id for span in spans if not span.all_units for unit_id in span.unit_ids}
-        by_code = {period.code: period for period in periods}
-        # The same instant in UTC, the time zone of the versions' instants: comparing two datetimes
-        # of one time zone is a hundred times faster than across zones, and judge compares many.
-        as_of_utc = as_of.astimezone(UTC)
-        groups: dict[tuple[str, str, tuple[int, ...]], _Group] = {}
+        judging.load_incidents()
         result: list[Judged] = []
         for code, unit_id, unit_code, name, level, parent_id, instance_id, versions in expected:
-            scope = tuple(span.id for span in spans if span.covers(unit_id)) if unit_id in listed else for_all
-            group = groups.get((code, level, scope))
-            if group is None:
-                period = by_code[code]
-                due = schedules[(code, level)]
-                mine = [span for span in spans if span.id in scope]
-                group = groups[(code, level, scope)] = _Group(
-                    period,
-                    settings[period],
-                    due,
-                    extend(due.deadline, mine, calendar=calendar, zone=zone),
-                    extend(due.closing, mine, calendar=calendar, zone=zone),
-                    as_of_utc,
-                )
+            group = judging.group(code, level, unit_id)
             result.append(
                 Judged(
                     unit_id,
@@ -171,7 +127,7 @@ def judged(
                         closing=group.closing,
                         versions=versions,
                         amounts=group.settings.amounts,
-                        as_of=as_of_utc,
+                        as_of=judging.as_of_utc,
                     )
                     if versions
                     else group.unsent,
@@ -182,11 +138,157 @@ def judged(
         return result
 
 
+@dataclass(frozen=True, slots=True)
+class Glance:
+    """An expected instance at a glance: its status and whether it is due (submitted, or its effective
+    deadline passed), without the quality review nor the deduction — what the dashboard counts over a
+    whole country. ``judged`` gives the full verdict of the few instances a page shows."""
+
+    unit_id: int
+    code: str
+    name: str
+    level: str
+    parent_id: int | None
+    period: Period
+    status: Status
+    due: bool
+
+
+def glances(
+    *,
+    report_type: ReportType,
+    periods: Sequence[Period],
+    as_of: datetime,
+    within: Unit | None = None,
+) -> list[Glance]:
+    """The status of every expected instance of these periods (units below ``within``), sorted by unit
+    code then period: the same statuses as ``judged``, from one query that reads each instance's
+    submitted time (rules.md §4: its first submission) and nothing else."""
+    judging = _Judging.prepare(report_type, periods, as_of=as_of)
+    if judging is None:
+        return []
+    with collector_paused():
+        rows = _first_submissions(report_type, judging.asked, as_of=as_of, within=within)
+        if not rows:
+            return []
+        judging.load_incidents()
+        as_of_utc = judging.as_of_utc
+        result: list[Glance] = []
+        for code, unit_id, unit_code, name, level, parent_id, sent in rows:
+            group = judging.group(code, level, unit_id)
+            submitted_at = _instant(sent) if sent is not None else None
+            if submitted_at is None:
+                status = group.unsent.status
+            else:
+                status = status_of(
+                    deadline=group.deadline, closing=group.closing, submitted_at=submitted_at, as_of=as_of_utc
+                )
+            due = (
+                submitted_at is not None
+                or status is Status.NOT_SENT
+                or (group.effective_deadline is not None and group.effective_deadline < as_of_utc)
+            )
+            result.append(Glance(unit_id, unit_code, name, level, parent_id, group.period, status, due))
+        del rows
+        return result
+
+
+class _Judging:
+    """What judging many instances of some periods shares: the settings in force for each period, the
+    work calendar, the schedules, the incidents, and one group per (period, level, incidents in scope)."""
+
+    def __init__(
+        self,
+        report_type: ReportType,
+        periods: list[Period],
+        settings: dict[Period, PeriodSettings],
+        asked: list[_Asked],
+        as_of: datetime,
+    ) -> None:
+        self.zone = clock.province_zone()
+        self.periods, self.settings, self.asked = periods, settings, asked
+        years: set[int] = set()
+        for period in periods:
+            years |= calendar_years([period], settings[period].policy)
+        self.calendar = catalogue.work_calendar(years)
+        self.schedules: dict[tuple[str, str], Schedule] = {
+            (period.code, level): schedule(period, level, settings[period].policy, self.calendar, self.zone)
+            for period in periods
+            for level in settings[period].policy.levels
+        }
+        self.by_code = {period.code: period for period in periods}
+        self.as_of = as_of
+        # The same instant in UTC, the time zone of the versions' instants: comparing two datetimes
+        # of one time zone is a hundred times faster than across zones, and judge compares many.
+        self.as_of_utc = as_of.astimezone(UTC)
+        self.spans: list[IncidentSpan] = []
+        self.for_all: tuple[int, ...] = ()
+        self.listed: set[int] = set()
+        self.groups: dict[tuple[str, str, tuple[int, ...]], _Group] = {}
+
+    @classmethod
+    def prepare(
+        cls,
+        report_type: ReportType,
+        periods: Sequence[Period],
+        *,
+        as_of: datetime,
+        levels: Iterable[str] | None = None,
+        scored_only: bool = False,
+    ) -> _Judging | None:
+        """None when no unit can be expected (no period, or no level left by the filters)."""
+        ordered = sorted(set(periods), key=lambda p: p.code)
+        if not ordered:
+            return None
+        settings = period_settings(report_type, ordered)
+        wanted_levels = set(levels) if levels is not None else None
+        asked: list[_Asked] = []
+        for period in ordered:
+            period_levels = set(settings[period].policy.levels)
+            if scored_only:
+                period_levels &= settings[period].scored_levels
+            if wanted_levels is not None:
+                period_levels &= wanted_levels
+            if period_levels:
+                asked.append(
+                    _Asked(period, period.window(settings[period].policy.cutoff_day)[1], sorted(period_levels))
+                )
+        if not asked:
+            return None
+        return cls(report_type, ordered, settings, asked, as_of)
+
+    def load_incidents(self) -> None:
+        """The incidents that can move these deadlines and closing times, as known at ``as_of``."""
+        self.spans = as_known(
+            incidents.spans_for(self.schedules.values(), calendar=self.calendar, zone=self.zone), self.as_of
+        )
+        self.for_all = tuple(span.id for span in self.spans if span.all_units)
+        self.listed = {unit_id for span in self.spans if not span.all_units for unit_id in span.unit_ids}
+
+    def group(self, code: str, level: str, unit_id: int) -> _Group:
+        spans = self.spans
+        scope = tuple(span.id for span in spans if span.covers(unit_id)) if unit_id in self.listed else self.for_all
+        group = self.groups.get((code, level, scope))
+        if group is None:
+            period = self.by_code[code]
+            due = self.schedules[(code, level)]
+            mine = [span for span in spans if span.id in scope]
+            group = self.groups[(code, level, scope)] = _Group(
+                period,
+                self.settings[period],
+                due,
+                extend(due.deadline, mine, calendar=self.calendar, zone=self.zone),
+                extend(due.closing, mine, calendar=self.calendar, zone=self.zone),
+                self.as_of_utc,
+            )
+        return group
+
+
 class _Group:
     """What the expected instances of one period and level with the same incidents in scope share:
     the schedule, the effective deadline and closing time, and the verdict when nothing was sent."""
 
-    __slots__ = ("closing", "deadline", "period", "schedule", "settings", "unsent")
+    __slots__ = ("closing", "deadline", "effective_deadline", "period", "schedule", "settings", "unsent")
 
     def __init__(
         self,
@@ -199,11 +301,13 @@ class _Group:
     ) -> None:
         self.period, self.settings, self.schedule = period, settings, schedule
         self.deadline, self.closing = deadline, closing
+        effective = deadline.deadline
+        self.effective_deadline = effective.astimezone(UTC) if effective is not None else None
         self.unsent = judge(deadline=deadline, closing=closing, versions=(), amounts=settings.amounts, as_of=as_of)
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Python's cyclic garbage collector pauses while the verdicts are made.
 
     A country's verdicts for a year are some 300,000 objects (rows, versions, verdicts), none in a
@@ -251,30 +355,8 @@ def _expected(
     without a version: the periods' window ends joined with the unit versions in force on each,
     their report instances, versions and reviews. The same query on SQLite and PostgreSQL.
     """
-    ops = connection.ops
-    tables = {
-        "unit_version": UnitVersion._meta.db_table,
-        "unit": Unit._meta.db_table,
-        "instance": ReportInstance._meta.db_table,
-        "version": ReportVersion._meta.db_table,
-        "review": Review._meta.db_table,
-    }
-    window_ends = ", ".join(["(%s, %s)"] * len(asked))
-    params: list[Any] = [value for a in asked for value in (a.period.code, ops.adapt_datefield_value(a.window_end))]
-    params += [report_type.pk, ops.adapt_datetimefield_value(as_of)]
-    wanted: list[str] = []
-    for a in asked:
-        condition = f"p.code = %s AND v.level IN ({', '.join(['%s'] * len(a.levels))})"
-        params += [a.period.code, *a.levels]
-        if within is not None:
-            below = units.descendant_ids(within, on=a.window_end)
-            condition += f" AND v.unit_id IN ({below.sql})"
-            params += list(below.params)
-        wanted.append(f"({condition})")
-    where = " OR ".join(wanted)
-    if unit_ids is not None:
-        where = f"({where}) AND v.unit_id IN ({', '.join(['%s'] * len(unit_ids))})"
-        params += unit_ids
+    tables, window_ends, params, where = _expected_sql(asked, unit_ids=unit_ids, within=within)
+    params[2 * len(asked) : 2 * len(asked)] = [report_type.pk, connection.ops.adapt_datetimefield_value(as_of)]
     sql = f"""
         WITH periods (code, window_end) AS (VALUES {window_ends})
         SELECT p.code, v.id, v.unit_id, u.code, v.name, v.level, v.parent_id, i.id,
@@ -308,6 +390,68 @@ def _expected(
                 )
             )
     return sorted(found.values(), key=itemgetter(2, 0))  # unit code, period code
+
+
+def _expected_sql(
+    asked: Sequence[_Asked], *, unit_ids: list[int] | None, within: Unit | None
+) -> tuple[dict[str, str], str, list[Any], str]:
+    """The parts of the queries of the expected units: the tables, the periods' VALUES with their
+    parameters first, then the WHERE clause's parameters (a caller inserts its own between them)."""
+    ops = connection.ops
+    tables = {
+        "unit_version": UnitVersion._meta.db_table,
+        "unit": Unit._meta.db_table,
+        "instance": ReportInstance._meta.db_table,
+        "version": ReportVersion._meta.db_table,
+        "review": Review._meta.db_table,
+    }
+    window_ends = ", ".join(["(%s, %s)"] * len(asked))
+    params: list[Any] = [value for a in asked for value in (a.period.code, ops.adapt_datefield_value(a.window_end))]
+    wanted: list[str] = []
+    for a in asked:
+        condition = f"p.code = %s AND v.level IN ({', '.join(['%s'] * len(a.levels))})"
+        params += [a.period.code, *a.levels]
+        if within is not None:
+            below = units.descendant_ids(within, on=a.window_end)
+            condition += f" AND v.unit_id IN ({below.sql})"
+            params += list(below.params)
+        wanted.append(f"({condition})")
+    where = " OR ".join(wanted)
+    if unit_ids is not None:
+        where = f"({where}) AND v.unit_id IN ({', '.join(['%s'] * len(unit_ids))})"
+        params += unit_ids
+    return tables, window_ends, params, where
+
+
+def _first_submissions(
+    report_type: ReportType, asked: Sequence[_Asked], *, as_of: datetime, within: Unit | None
+) -> list[tuple[str, int, str, str, str, int | None, str | None]]:
+    """(period code, unit id, unit code, name, level, parent id, submitted time as text or None) of
+    every expected instance, sorted by unit code then period code: one query, no version read (the
+    instance keeps its §4 submitted time, its first submission)."""
+    tables, window_ends, params, where = _expected_sql(asked, unit_ids=None, within=within)
+    ops = connection.ops
+    params[2 * len(asked) : 2 * len(asked)] = [
+        ops.adapt_datetimefield_value(as_of),
+        report_type.pk,
+    ]
+    sql = f"""
+        WITH periods (code, window_end) AS (VALUES {window_ends})
+        SELECT p.code, v.unit_id, u.code, v.name, v.level, v.parent_id,
+               CASE WHEN i.first_submitted_at <= %s THEN CAST(i.first_submitted_at AS TEXT) END
+        FROM periods p
+        JOIN {tables["unit_version"]} v
+          ON (v.valid_from IS NULL OR v.valid_from <= p.window_end)
+         AND (v.valid_until IS NULL OR v.valid_until > p.window_end)
+        JOIN {tables["unit"]} u ON u.id = v.unit_id
+        LEFT JOIN {tables["instance"]} i ON i.unit_id = v.unit_id AND i.report_type_id = %s AND i.period = p.code
+        WHERE {where}
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    rows.sort(key=itemgetter(2, 0))  # unit code, period code (Python's order, not the collation's)
+    return rows
 
 
 def _instant(text: str) -> datetime:

@@ -306,7 +306,7 @@ def test_the_same_queries_for_3_units_as_for_300(report_type: ReportType) -> Non
 
 
 def test_the_garbage_collector_is_left_as_it_was(p91: ReportType) -> None:
-    """judged pauses Python's cyclic collector while it makes the verdicts (selectors._collector_paused)."""
+    """judged pauses Python's cyclic collector while it makes the verdicts (selectors.collector_paused)."""
     generate(p91, seed=8)
     periods = periods_of_year(2021, p91.periods)
     assert gc.isenabled()
