@@ -148,7 +148,7 @@ def main() -> None:
     from kstt.catalogue.models import ReportType
     from kstt.catalogue.rules.periods import periods_of_year
     from kstt.catalogue.services import load_catalogue
-    from kstt.compliance import selectors
+    from kstt.compliance import ledger_selectors, selectors
     from kstt.compliance.tests import history
     from kstt.reports.models import ReportInstance, ReportVersion, Review
     from kstt.units.models import Unit
@@ -221,7 +221,7 @@ def main() -> None:
     if len(strict_rows) != len(rows):
         raise SystemExit("the two floors read different rows")
     judged_s, judged_all, judged_n = best(dashboard, args.repeat)
-    the_ledger = selectors.ledger(report_type=report_type, year=YEAR, as_of=AS_OF)
+    the_ledger = ledger_selectors.ledger(report_type=report_type, year=YEAR, as_of=AS_OF)
     lines = len(the_ledger.lines)
     pairs = {(row[0], row[2]) for row in rows}
     if len(pairs) != lines:

@@ -2,7 +2,7 @@
 line's evidence (the reminders the unit was sent included), filing an appeal and deciding it, the appeals
 to decide.
 
-Thin views: access through kstt.accounts.access, reads through compliance.selectors, writes through
+Thin views: access through kstt.accounts.access, reads through compliance.ledger_selectors, writes through
 compliance.services. As-of is the clock. A bad year or period is a 400 that says why, an unknown unit
 or report a 404; a unit the user may not see is a 403 (as the issue asks), in Vietnamese.
 """
@@ -23,9 +23,10 @@ from kstt.accounts import access
 from kstt.catalogue import selectors as catalogue
 from kstt.catalogue.models import ReportType
 from kstt.catalogue.rules.periods import Period, PeriodError, periods_of_year
-from kstt.compliance import rules, selectors, services
+from kstt.compliance import ledger_selectors as selectors
+from kstt.compliance import rules, services
 from kstt.compliance.forms import AppealForm, DecisionForm
-from kstt.compliance.selectors import YearCell, YearTable
+from kstt.compliance.ledger_selectors import YearCell, YearTable
 from kstt.exports.deductions_xlsx import render_deductions_xlsx
 from kstt.notifications import selectors as notifications
 from kstt.units import selectors as units

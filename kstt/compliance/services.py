@@ -3,7 +3,7 @@
 One function per state change: keyword-only arguments, the caller passes ``at``, one transaction, one
 audit entry, the notifications after commit, domain errors (``AppealError`` with a ``code`` and a
 message people read), never HTTP responses. Verdicts are never stored: an appeal keeps a snapshot of
-the line it argues against, and the ledger reads the appeals to mark the line (``selectors._appeals``).
+the line it argues against, and the ledger reads the appeals to mark the line (``ledger_selectors._appeals``).
 """
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ from kstt.accounts import access
 from kstt.audit import services as audit
 from kstt.catalogue.models import ReportType
 from kstt.catalogue.rules.periods import Period
-from kstt.compliance import rules, selectors
+from kstt.compliance import ledger_selectors as selectors
+from kstt.compliance import rules
 from kstt.compliance.choices import DECISIONS, AppealDecision
 from kstt.compliance.models import Appeal, AppealAttachment
 from kstt.units.models import Unit

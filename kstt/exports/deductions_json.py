@@ -9,8 +9,8 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from kstt.compliance.ledger_selectors import Ledger, LedgerLine
 from kstt.compliance.rules import points
-from kstt.compliance.selectors import Ledger, LedgerLine
 
 LINE_COLUMNS = (
     "unit",

@@ -34,7 +34,7 @@ from openpyxl.worksheet.page import PageMargins
 
 from kstt.catalogue.rules.periods import Period
 from kstt.compliance.choices import AppealDecision, status_label
-from kstt.compliance.selectors import LEVEL_ORDER, Ledger, LedgerLine
+from kstt.compliance.ledger_selectors import LEVEL_ORDER, Ledger, LedgerLine
 from kstt.reports.choices import ReturnReason
 from kstt.units.choices import Level
 

@@ -13,8 +13,8 @@ from django.core.management import call_command
 
 from kstt.accounts.models import User
 from kstt.catalogue import selectors as catalogue
+from kstt.compliance.ledger_selectors import ledger
 from kstt.compliance.models import Appeal
-from kstt.compliance.selectors import ledger
 from kstt.notifications.models import Notification
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")

@@ -15,7 +15,7 @@ import pytest
 from openpyxl import load_workbook
 
 from kstt.catalogue.rules.periods import Period
-from kstt.compliance.selectors import incident_descriptions, ledger
+from kstt.compliance.ledger_selectors import incident_descriptions, ledger
 from kstt.compliance.services import decide_appeal, file_appeal
 from kstt.compliance.tests.ledger_story import (
     DECIDED,

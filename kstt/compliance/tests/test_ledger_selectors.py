@@ -14,7 +14,7 @@ import pytest
 from django.core.management import call_command
 
 from kstt.catalogue.rules.periods import Period
-from kstt.compliance.selectors import ledger, line_evidence, year_table
+from kstt.compliance.ledger_selectors import ledger, line_evidence, year_table
 from kstt.compliance.services import decide_appeal, file_appeal
 from kstt.compliance.tests.ledger_story import (
     AS_OF,

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kstt import clock
 from kstt.catalogue import selectors as catalogue
-from kstt.compliance.selectors import incident_descriptions, ledger
+from kstt.compliance.ledger_selectors import incident_descriptions, ledger
 from kstt.exports.deductions_json import LINE_COLUMNS, csv_row, render_deductions_json
 from kstt.interchange import parse_instant
 
