@@ -33,7 +33,6 @@ from kstt.units import selectors as units
 from kstt.units.models import UnitVersion
 
 #: The first year the ledger judges.
-FIRST_YEAR = 2000
 
 
 def _report_type() -> ReportType:
@@ -51,14 +50,21 @@ def _bad_input(request: HttpRequest, message: str, *, status: int = 400) -> Http
     return render(request, "bad_input.html", {"message": message, "back": "home"}, status=status)
 
 
-def _year_problem(year: int) -> str | None:
-    last = clock.today().year + 1
-    if FIRST_YEAR <= year <= last:
+def _years(report_type: ReportType) -> range:
+    """The years with deductions: from the year the report's first form came into force to the clock's."""
+    last = clock.today().year
+    first = catalogue.first_year(report_type) or last
+    return range(min(first, last), last + 1)
+
+
+def _year_problem(report_type: ReportType, year: int) -> str | None:
+    years = _years(report_type)
+    if year in years:
         return None
     return _("There are no deductions for the year %(year)s: choose a year from %(first)s to %(last)s.") % {
         "year": year,
-        "first": FIRST_YEAR,
-        "last": last,
+        "first": years[0],
+        "last": years[-1],
     }
 
 
@@ -97,7 +103,7 @@ def province_table(request: HttpRequest, year: int) -> HttpResponse:
     report_type = _report_type()
     if not access.may_view_province_ledger(request.user, on=clock.today()):
         return _forbidden(request)
-    problem = _year_problem(year)
+    problem = _year_problem(report_type, year)
     if problem:
         return _bad_input(request, problem)
     return _province(request, report_type, year)
@@ -114,7 +120,7 @@ def _province(request: HttpRequest, report_type: ReportType, year: int) -> HttpR
             "waiting": _waiting(table),
             "year": year,
             "report_type": report_type,
-            "years": range(max(FIRST_YEAR, clock.today().year - 4), clock.today().year + 1),
+            "years": _years(report_type),
         },
     )
 
@@ -146,7 +152,7 @@ def province_xlsx(request: HttpRequest, year: int) -> HttpResponse:
     report_type = _report_type()
     if not access.may_view_province_ledger(request.user, on=clock.today()):
         return _forbidden(request)
-    problem = _year_problem(year)
+    problem = _year_problem(report_type, year)
     if problem:
         return _bad_input(request, problem)
     ledger = selectors.year_table(report_type=report_type, year=year, as_of=clock.now()).ledger
@@ -161,7 +167,7 @@ def province_xlsx(request: HttpRequest, year: int) -> HttpResponse:
 def unit_year(request: HttpRequest, year: int, unit_code: str) -> HttpResponse:
     """/compliance/deductions/<year>/<unit>/: a unit's year: total, lines, evidence, appeals."""
     report_type = _report_type()
-    problem = _year_problem(year)
+    problem = _year_problem(report_type, year)
     if problem:
         return _bad_input(request, problem)
     found = selectors.unit_in_year(report_type, unit_code, year)
@@ -219,7 +225,7 @@ def _resolve_line(
             _("%(period)s is not a reporting period of this report: it is sent each quarter (for example 2021Q3).")
             % {"period": period.code},
         )
-    problem = _year_problem(period.year)
+    problem = _year_problem(report_type, period.year)
     if problem:
         return _bad_input(request, problem)
     end = selectors.window_end(report_type, period)

@@ -112,10 +112,19 @@ def test_anonymous_is_sent_to_the_login(client):
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
-@pytest.mark.parametrize("url", ["/compliance/deductions/1999/", "/compliance/deductions/2023/"])
+@pytest.mark.parametrize(
+    "url", ["/compliance/deductions/2020/", "/compliance/deductions/2022/", "/compliance/lines/D157/2020Q4/"]
+)
 def test_a_year_without_deductions_is_a_clear_400(client, hoa, url):
+    """KSTT's first form is of 2021, and the clock is in 2021: only 2021 has deductions."""
     html = vietnamese(page(client, hoa, url, status=400))
-    assert "Không có điểm trừ của năm" in html and "từ 2000 đến 2022" in html
+    assert "Không có điểm trừ của năm" in html and "từ 2021 đến 2021" in html
+
+
+def test_the_year_menu_offers_only_years_with_deductions(client, hoa):
+    html = page(client, hoa, "/compliance/deductions/2021/")
+    assert 'href="/compliance/deductions/2021/"' in html
+    assert 'href="/compliance/deductions/2020/"' not in html and 'href="/compliance/deductions/2022/"' not in html
 
 
 def test_the_menu_leads_each_one_to_their_deductions(client, hoa, tuan, lan):
