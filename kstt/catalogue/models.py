@@ -14,6 +14,7 @@ from kstt.catalogue.rules import settings as settings_rules
 from kstt.catalogue.rules.deadlines import DeadlinePolicy, LevelDeadline
 from kstt.catalogue.rules.outlines import OutlineSpec, parse_outline_spec
 from kstt.catalogue.rules.periods import Period
+from kstt.records import Immutable
 from kstt.units.choices import Level
 
 
@@ -42,23 +43,11 @@ class ReportType(models.Model):
         return self.code
 
 
-class ImmutableError(Exception):
-    """A settings version is never changed nor deleted: a change is a new version."""
-
-
-class _SettingsVersionQuerySet(models.QuerySet["SettingsVersion"]):
-    def update(self, **kwargs: Any) -> int:
-        raise ImmutableError("a settings version cannot be changed")
-
-    def delete(self) -> Any:
-        raise ImmutableError("a settings version cannot be deleted")
-
-
 def _default_scored_levels() -> list[str]:
     return ["department", "district"]
 
 
-class SettingsVersion(models.Model):
+class SettingsVersion(Immutable):
     """One version of a report type's settings (rules.md §3, §6, §7), valid from a date.
 
     Immutable once written (a change is a new version, so a past period keeps the settings that judged
@@ -100,8 +89,6 @@ class SettingsVersion(models.Model):
         related_name="+",
     )
 
-    objects = _SettingsVersionQuerySet.as_manager()
-
     class Meta:
         ordering = ["report_type", "number"]
         verbose_name = _("settings version")
@@ -136,14 +123,6 @@ class SettingsVersion(models.Model):
 
     def __str__(self) -> str:
         return f"settings v{self.number}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and not self._state.adding:
-            raise ImmutableError("a settings version cannot be changed")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise ImmutableError("a settings version cannot be deleted")
 
     @property
     def policy(self) -> DeadlinePolicy:

@@ -18,10 +18,11 @@ from django.utils.translation import gettext_lazy as _
 
 from kstt.catalogue.models import ReportType
 from kstt.compliance.choices import AppealDecision
+from kstt.records import Immutable, ImmutableError
 from kstt.units.models import Unit
 
 
-class AppealImmutable(Exception):
+class AppealImmutable(ImmutableError):
     """A decided appeal and the files filed with an appeal are never changed; nothing is deleted."""
 
 
@@ -116,15 +117,7 @@ class Appeal(models.Model):
         return self.decision == AppealDecision.PENDING
 
 
-class AttachmentQuerySet(models.QuerySet):
-    def update(self, **kwargs: Any) -> int:
-        raise AppealImmutable("an appeal's files are never changed")
-
-    def delete(self) -> Any:
-        raise AppealImmutable("an appeal's files are never deleted")
-
-
-class AppealAttachment(models.Model):
+class AppealAttachment(Immutable):
     """A file filed with an appeal (PDF, image, office document), checked by compliance.rules."""
 
     appeal = models.ForeignKey(Appeal, verbose_name=_("appeal"), on_delete=models.PROTECT, related_name="attachments")
@@ -134,8 +127,6 @@ class AppealAttachment(models.Model):
     sha256 = models.CharField(max_length=64)
     uploaded_at = models.DateTimeField(_("uploaded at"))
 
-    objects = AttachmentQuerySet.as_manager()
-
     class Meta:
         ordering = ["appeal", "id"]
         verbose_name = _("appeal attachment")
@@ -143,11 +134,3 @@ class AppealAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and not self._state.adding:
-            raise AppealImmutable("an appeal's files are never changed")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise AppealImmutable("an appeal's files are never deleted")

@@ -6,21 +6,16 @@ tree on the last day of the period's window. Versions and reviews are never chan
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kstt.catalogue.models import ReportType
+from kstt.records import Immutable
 from kstt.reports.choices import Decision, ReportStatus
 from kstt.units.choices import Level
 from kstt.units.models import Unit
-
-
-class ImmutableError(Exception):
-    """A submitted version or a review is never changed nor deleted."""
 
 
 class ReportInstance(models.Model):
@@ -117,30 +112,7 @@ class Draft(models.Model):
         return f"{self.instance} r{self.revision}"
 
 
-class _Immutable(models.Model):
-    """Written once, then never changed nor deleted (a queryset's update/delete is refused too)."""
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and not self._state.adding:
-            raise ImmutableError(f"{self._meta.verbose_name} cannot be changed")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise ImmutableError(f"{self._meta.verbose_name} cannot be deleted")
-
-
-class _ImmutableQuerySet(models.QuerySet):
-    def update(self, **kwargs: Any) -> int:
-        raise ImmutableError(f"{self.model._meta.verbose_name} cannot be changed")
-
-    def delete(self) -> Any:
-        raise ImmutableError(f"{self.model._meta.verbose_name} cannot be deleted")
-
-
-class ReportVersion(_Immutable):
+class ReportVersion(Immutable):
     """A snapshot taken at each submission (1, 2, …): what the reviewer judges."""
 
     instance = models.ForeignKey(ReportInstance, on_delete=models.PROTECT, related_name="versions")
@@ -163,8 +135,6 @@ class ReportVersion(_Immutable):
     idempotency_key = models.CharField(max_length=128, blank=True, default="")
     draft_revision = models.PositiveIntegerField(default=0)
 
-    objects = _ImmutableQuerySet.as_manager()
-
     class Meta:
         ordering = ["instance", "number"]
         verbose_name = _("report version")
@@ -183,7 +153,7 @@ class ReportVersion(_Immutable):
         return f"{self.instance} v{self.number}"
 
 
-class Review(_Immutable):
+class Review(Immutable):
     """The recipient's verdict on one version: accepted, or returned with reasons."""
 
     version = models.OneToOneField(
@@ -194,8 +164,6 @@ class Review(_Immutable):
     text = models.TextField(_("comment"), blank=True)
     at = models.DateTimeField(_("reviewed at"))
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-
-    objects = _ImmutableQuerySet.as_manager()
 
     class Meta:
         ordering = ["at"]

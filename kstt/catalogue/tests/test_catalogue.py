@@ -182,7 +182,7 @@ def test_a_change_needs_a_reason(kstt_report, quan):
 
 
 def test_a_settings_version_is_never_changed_nor_deleted(kstt_report):
-    from kstt.catalogue.models import ImmutableError
+    from kstt.records import ImmutableError
 
     version = selectors.settings_for(kstt_report, "2021Q3")
     version.closing_days = 10

@@ -15,7 +15,7 @@ from django.db import IntegrityError, connection, transaction
 from kstt.audit.models import AuditEntry
 from kstt.catalogue.rules.periods import Period
 from kstt.compliance import services
-from kstt.compliance.models import Appeal, AppealAttachment, AppealImmutable
+from kstt.compliance.models import Appeal, AppealAttachment
 from kstt.compliance.services import AppealError, AttachmentFile, NotAllowed, decide_appeal, file_appeal
 from kstt.compliance.tests.ledger_story import (  # noqa: F401 (history: a fixture)
     DECIDED,
@@ -26,6 +26,7 @@ from kstt.compliance.tests.ledger_story import (  # noqa: F401 (history: a fixtu
     make_thu,
 )
 from kstt.notifications.models import Notification
+from kstt.records import ImmutableError
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("history")]
 
@@ -235,7 +236,7 @@ def test_a_decision_is_never_changed_and_nothing_is_deleted(kstt_report, dept_ju
         AppealAttachment.objects.all().delete,
         lambda: AppealAttachment.objects.update(name="x.pdf"),
     ):
-        with pytest.raises(AppealImmutable):
+        with pytest.raises(ImmutableError):
             act()
     assert Appeal.objects.count() == 1 and AppealAttachment.objects.count() == 1
 

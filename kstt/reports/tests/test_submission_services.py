@@ -10,8 +10,9 @@ import pytest
 from kstt.accounts.choices import Role
 from kstt.accounts.services import save_user
 from kstt.audit.models import AuditEntry
+from kstt.records import ImmutableError
 from kstt.reports import selectors, services
-from kstt.reports.models import ImmutableError, ReportInstance, ReportVersion, Review
+from kstt.reports.models import ReportInstance, ReportVersion, Review
 from kstt.tests.cast import AT
 from kstt.units.services import load_units
 
