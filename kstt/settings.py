@@ -143,6 +143,9 @@ STATICFILES_DIRS: list[tuple[str, Path] | Path] = [
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
     ("vendor/chartjs", BASE_DIR / "node_modules" / "chart.js" / "dist"),  # the compliance dashboard's chart
 ]
+#: Development (`make run` included, which serves with DEBUG off to show the error pages people see): WhiteNoise
+#: serves the assets from the finders, looked up per request, so no collectstatic and edits show at once.
+WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = not PRODUCTION
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
