@@ -84,6 +84,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "kstt.accounts.context_processors.navigation",
                 "kstt.notifications.context_processors.bell",
+                "kstt.reports.context_processors.review",
+                "kstt.browser_texts.browser_texts",
             ],
         },
     },

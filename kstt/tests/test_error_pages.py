@@ -110,6 +110,7 @@ def test_the_demo_serves_with_debug_off_so_it_shows_these_pages():
 
 def test_the_demo_with_debug_off_still_serves_its_assets(client, db):
     """WhiteNoise serves the assets from the finders in development whatever DEBUG says (no collectstatic)."""
-    for asset in ("kstt/app.css", "vendor/bootstrap/css/bootstrap.min.css", "kstt/favicon.svg"):
+    for asset in ("kstt/app.css", "vendor/bootstrap/js/bootstrap.bundle.min.js", "kstt/browser_texts.js"):
         response = client.get(f"/static/{asset}")
         assert response.status_code == 200, asset
+    assert client.get("/static/axe-core/axe.min.js").status_code == 404  # a test-only asset, never served
