@@ -8,7 +8,8 @@ the walk is checked (one 403 and one 404 a role) but the administration site's r
 record's form per model, one record's history in all; the dossier lists a form 06 page links to are the
 walk's two a unit (its total row and a field row), not every figure's. Before log-in: the log-in page, a
 refused log-in and the error pages (500, 400 and a stale form's 403 drawn in place). The whole module takes
-about four minutes on the 2-core machine (Quản, with the administration site, 1.5; Hoa 1; the others less).
+about two and a half minutes on the 2-core machine alone (Quản, with the administration site, 50 s; Hoa 30 s;
+the others 20–25 s each), twice that when the machine is busy.
 
 A failure lists each violation once: the rule, what axe says to fix, the element (its CSS path and HTML)
 and the pages it was seen on. Colours are fixed in ``kstt/static/kstt/app.css`` (the Bootstrap variables
