@@ -35,8 +35,10 @@ install: $(STAMP)
 DEMO_CLOCK := 2021-12-20T09:00:00+07:00
 KSTT_CLOCK ?= $(DEMO_CLOCK)
 
+# Every command of the demo runs on its clock, migrate too: it loads the shipped catalogue, whose settings
+# versions are recorded at the clock's instant (the catalogue page shows it beside the fixed clock).
 run: install
-	$(BIN)/kstt migrate --no-input
+	KSTT_CLOCK='$(KSTT_CLOCK)' $(BIN)/kstt migrate --no-input
 	KSTT_CLOCK='$(KSTT_CLOCK)' $(BIN)/kstt load-demo
 	@echo
 	@if [ -n '$(KSTT_CLOCK)' ]; then \

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from kstt.catalogue.models import FormDefinition, ProcedureField
 from kstt.catalogue.rules.forms import TOTAL, Column, FormSpec, is_whole, parse_form_spec
 from kstt.catalogue.rules.outlines import Section
+from kstt.reports.rules import normal_narrative
 from kstt.units.models import UnitVersion
 
 #: The name of a cell's input: "v|<form code>|<row key>|<column key>".
@@ -274,13 +275,9 @@ def parse_reasons(data: Mapping[str, Any], specs: Mapping[str, FormSpec]) -> dic
 
 
 def parse_narrative(data: Mapping[str, Any], sections: Sequence[Section]) -> dict[str, str]:
-    """{section key: text} of the outline's text sections (blank ones left out)."""
-    narrative = {}
-    for section in sections:
-        text = str(data.get(SECTION_PREFIX + section.key) or "").strip()
-        if text:
-            narrative[section.key] = text
-    return narrative
+    """{section key: text} of the outline's text sections, as kept (reports.rules.normal_narrative: the
+    textarea's \\r\\n as \\n, blank ones left out)."""
+    return normal_narrative({section.key: str(data.get(SECTION_PREFIX + section.key) or "") for section in sections})
 
 
 class ReportPageForm(forms.Form):

@@ -329,7 +329,7 @@ def _post(request: HttpRequest, ctx: _Context, instance: ReportInstance) -> Http
         except documents.DocumentError as exc:
             return again({"kind": "document", "messages": [exc.message]}, 400)
     try:
-        if values != draft.values or narrative != draft.narrative or reasons != draft.reasons:
+        if values != draft.values or narrative != rules.normal_narrative(draft.narrative) or reasons != draft.reasons:
             services.save_draft(
                 instance=instance, values=values, narrative=narrative, reasons=reasons,
                 expected_revision=page.cleaned_data["revision"], at=clock.now(), actor=request.user,

@@ -194,6 +194,25 @@ def changed_cells(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[l
     return changes
 
 
+def narrative_text(text: str) -> str:
+    """A narrative section's text as it is kept, whichever way it came in: line breaks as ``\\n`` (a
+    browser's textarea posts ``\\r\\n``), no spaces at the end of a line, none around the text."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "\n".join(line.rstrip() for line in lines).strip()
+
+
+def normal_narrative(narrative: Mapping[str, str]) -> dict[str, str]:
+    """{section key: text} as kept: each text through narrative_text, blank sections left out."""
+    return {key: text for key, raw in narrative.items() for text in [narrative_text(raw)] if text}
+
+
+def changed_sections(before: Mapping[str, str], after: Mapping[str, str]) -> list[str]:
+    """The keys of the sections whose text differs, as kept (a section saved as "" before this rule, or
+    with \\r\\n, is not changed by the same text posted again), sorted, for the audit trail."""
+    old, new = normal_narrative(before), normal_narrative(after)
+    return sorted(key for key in set(old) | set(new) if old.get(key) != new.get(key))
+
+
 def shape_problem(data: object, *, depth: int) -> str | None:
     """Why ``data`` is not {form: {row: {column: value}}} (``depth`` 3) with scalar values, or None."""
     if not isinstance(data, Mapping):

@@ -257,7 +257,7 @@ def save_draft(
     before = Draft.objects.get(instance=instance)
     updated = Draft.objects.filter(pk=before.pk, revision=expected_revision).update(
         values=dict(values),
-        narrative=dict(narrative),
+        narrative=rules.normal_narrative(narrative),  # the one normalisation, whichever way the text came
         reasons=dict(reasons),
         revision=F("revision") + 1,
         updated_at=at,
@@ -275,11 +275,7 @@ def save_draft(
             "revision": draft.revision,
             "cells": rules.changed_cells(before.values, draft.values),
             "reasons": rules.changed_cells(before.reasons, draft.reasons),
-            "sections": sorted(
-                k
-                for k in set(before.narrative) | set(draft.narrative)
-                if before.narrative.get(k) != draft.narrative.get(k)
-            ),
+            "sections": rules.changed_sections(before.narrative, draft.narrative),
         },
     )
     return draft

@@ -144,6 +144,30 @@ def test_changed_cells_lists_each_changed_cell_once():
 
 
 @pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        pytest.param("Không có.", "Không có.", id="one-line-as-typed"),
+        pytest.param("Dòng 1\r\nDòng 2", "Dòng 1\nDòng 2", id="a-textarea-posts-crlf"),
+        pytest.param("Dòng 1\rDòng 2", "Dòng 1\nDòng 2", id="a-lone-cr-is-a-line-break"),
+        pytest.param("Dòng 1  \t\nDòng 2 ", "Dòng 1\nDòng 2", id="spaces-at-the-end-of-lines"),
+        pytest.param("\n  Dòng 1\n\n  - thụt lề\n\n", "Dòng 1\n\n  - thụt lề", id="blank-lines-around-the-text"),
+        pytest.param(" \r\n ", "", id="blank"),
+    ],
+)
+def test_narrative_text_is_kept_one_way_whichever_way_it_came(typed, kept):
+    assert rules.narrative_text(typed) == kept
+
+
+def test_changed_sections_are_those_whose_text_differs_as_kept():
+    before = {"direction": "Kế hoạch.\r\nĐã ban hành.", "review": "Rà soát.", "proposals": ""}
+    after = {"direction": "Kế hoạch.\nĐã ban hành. ", "review": "Rà soát 3 TTHC.", "feedback": "Không có."}
+    assert rules.changed_sections(before, after) == ["feedback", "review"]
+    assert rules.normal_narrative(after | {"proposals": " "}) == {
+        "direction": "Kế hoạch.\nĐã ban hành.", "review": "Rà soát 3 TTHC.", "feedback": "Không có."
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(
     ("data", "ok"),
     [
         pytest.param({"06": {"HT": {"received_total": 5, "carried_over": "", "x": None}}}, True, id="good"),
