@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import json
 import math
-from itertools import accumulate
+import operator
+import re
+from itertools import accumulate, chain, zip_longest
 from typing import Any
 
 from django.conf import settings
@@ -35,11 +37,12 @@ from kstt import unicode_text
 #: {"values": {form: {row: {column: value}}}}: four levels.
 MAX_DEPTH = 32
 
-_OPENERS = b"[{"
 _KEEP = b'"[]{}'
 _DELETE = bytes(c for c in range(256) if c not in _KEEP)
-_STEP = tuple(1 if c in _OPENERS else -1 if c in b"]}" else 0 for c in range(256))
-_CHUNK = 64 * 1024
+_SAME = bytes.maketrans(b"{}", b"[]")
+_LEAF_PASSES = 4
+_OPEN_RUNS = re.compile(rb"\[+")
+_CLOSE_RUNS = re.compile(rb"\]+")
 _SURROGATE_ESCAPE = b"\\u"
 
 
@@ -92,25 +95,29 @@ def declared_length(meta: Any) -> int | None:
 
 def deeper_than(raw: bytes, limit: int) -> bool:
     """Whether the JSON text ``raw`` nests arrays and objects more than ``limit`` deep, counting only the
-    brackets outside strings, in C-speed passes (no recursion, no Python loop per character)."""
+    brackets outside strings, in C-speed passes over bytes (no recursion, no Python loop per character):
+    a few milliseconds for a draft or a push of 10,000 dossiers, about a second for 16 MB of hostile
+    brackets. Exact for well-formed JSON; for a malformed text it may say "too deep" a level early."""
     if raw.count(b"[") + raw.count(b"{") <= limit:
         return False
     if b"\\" in raw:  # escaped backslashes and quotes are not string delimiters
         raw = raw.replace(b"\\\\", b"").replace(b'\\"', b"")
     delimiters = raw.translate(None, _DELETE)  # quotes and brackets only
-    brackets = b"".join(delimiters.split(b'"')[::2])  # the even parts lie outside strings
-    for _ in range(4):  # empty leaves first: a long flat list costs one pass, not a scan
-        shorter = brackets.replace(b"[]", b"").replace(b"{}", b"")
+    brackets = b"".join(delimiters.split(b'"')[::2]).translate(_SAME)  # outside strings; [] and {} alike
+    removed = 0  # each pass takes away every innermost pair: one level of every branch
+    while brackets and removed < _LEAF_PASSES:
+        shorter = brackets.replace(b"[]", b"")
         if len(shorter) == len(brackets):
             break
-        brackets = shorter
-    depth = 0
-    for start in range(0, len(brackets), _CHUNK):
-        running = list(accumulate(map(_STEP.__getitem__, brackets[start : start + _CHUNK]), initial=depth))
-        if max(running) > limit:
-            return True
-        depth = running[-1]
-    return False
+        brackets, removed = shorter, removed + 1
+    if not brackets:
+        return removed > limit
+    # What is left alternates runs of openers and closers: the depth is the running sum of their lengths.
+    opens = list(map(len, _OPEN_RUNS.findall(brackets)))
+    closes = map(operator.neg, map(len, _CLOSE_RUNS.findall(brackets)))
+    if brackets.startswith(b"]"):
+        opens.insert(0, 0)
+    return removed + max(accumulate(chain.from_iterable(zip_longest(opens, closes, fillvalue=0)))) > limit
 
 
 def _constant(name: str) -> Any:

@@ -46,10 +46,12 @@ class RequestSizeLimit:
     they are too large; DRF reads the stream past both. Here, before anything reads the body: a declared
     Content-Length over ``KSTT_MAX_REQUEST_BYTES`` (``KSTT_MAX_UPLOAD_BYTES`` for a multipart upload, whose
     files each have their own limit as well) answers 413, and a body without a length (chunked) answers 411,
-    since neither Django under WSGI nor DRF would read it. Django's own RequestDataTooBig answers 413 too,
-    whether a form post raises it (read here before CsrfViewMiddleware reads it) or a view does. The API's
-    JSON parser (kstt/api_parsers.py) also counts the bytes it actually reads. The API gets its error shape
-    (``code``, ``detail``); a page gets a short page in the user's language.
+    since neither Django under WSGI nor DRF would read it. Django's own RequestDataTooBig for a form post
+    (its fields over ``DATA_UPLOAD_MAX_MEMORY_SIZE``) answers 413 too: the post is read here, just before
+    CsrfViewMiddleware would read it and answer 400. The API reads its bodies in the view: its JSON parser
+    (kstt/api_parsers.py) counts the bytes it actually reads, and kstt/api_errors.py answers Django's
+    refusal of a form or multipart body with 413. The API gets its error shape (``code``, ``detail``); a
+    page gets a short page in the user's language.
     """
 
     FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -75,14 +77,8 @@ class RequestSizeLimit:
             try:
                 request.POST  # noqa: B018 (read now, as CsrfViewMiddleware would next, to answer 413)
             except RequestDataTooBig:
-                return self._too_big(request)
+                return refusal(request, api_parsers.too_large(limit=settings.KSTT_MAX_REQUEST_BYTES))
         return None
-
-    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        return self._too_big(request) if isinstance(exception, RequestDataTooBig) else None
-
-    def _too_big(self, request: HttpRequest) -> HttpResponse:
-        return refusal(request, api_parsers.too_large(limit=settings.KSTT_MAX_REQUEST_BYTES))
 
 
 def refusal(request: HttpRequest, error: api_parsers.BodyError) -> HttpResponse:
