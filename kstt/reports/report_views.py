@@ -159,8 +159,14 @@ def _render(
         for form in forms
     ]  # fmt: skip
     outline = catalogue.outline_in_force(ctx.report_type, on=ctx.window[1])
+    refused = set((problem or {}).get("sections") or ())
     sections = [
-        {"section": s, "text": shown.narrative.get(s.key, ""), "missing": _section_missing(s, shown.narrative)}
+        {
+            "section": s,
+            "text": shown.narrative.get(s.key, ""),
+            "missing": _section_missing(s, shown.narrative),
+            "refused": s.key in refused,
+        }
         for s in (outline.spec.sections if outline else ())
     ]
     review = getattr(latest, "review", None) if latest is not None else None
@@ -189,6 +195,7 @@ def _render(
         "problem": problem,
         "page_form": ReportPageForm(),
         "max_document": filesizeformat(settings.KSTT_MAX_DOCUMENT_BYTES),
+        "max_section": settings.KSTT_MAX_SECTION_CHARS,
         "reminders": _reminders(ctx),
     }
     return render(request, "reports/report_page.html", context, status=status)
@@ -282,19 +289,47 @@ def _verification(data: dict[str, Any] | None) -> dict[str, Any] | None:
     return {"signed": bool(data.get("signed")), "flags": flags, "signatures": signatures}
 
 
-def _submitted_already(request: HttpRequest, instance: ReportInstance, key: str) -> HttpResponse:
+def _submitted_already(request: HttpRequest, version: ReportVersion) -> HttpResponse:
     """A repeated press of the same page's Submit: the version it made, as if this press had made it."""
-    version = ReportVersion.objects.get(instance=instance, idempotency_key=key)
     messages.success(request, _("Version %(number)s is submitted.") % {"number": version.number})
     return redirect(request.path)
+
+
+def _submission_of(instance: ReportInstance, key: str) -> ReportVersion | services.IdempotencyKeyReused | None:
+    """What this page's Submit already did (services.submission_for_key): the version it made and which still
+    stands, the refusal when that version was returned since, or None."""
+    try:
+        return services.submission_for_key(instance=instance, key=key) if key else None
+    except services.IdempotencyKeyReused as exc:
+        return exc
+
+
+def _reused_message(exc: services.IdempotencyKeyReused) -> str:
+    return _(
+        "This page was used to submit version %(number)s, which has since been returned: nothing was saved or "
+        "submitted now. Check the report below and press Submit again to submit the next version."
+    ) % {"number": exc.version}
+
+
+def _text_problem(exc: services.InvalidText | services.SectionTooLong, sections: Any) -> dict[str, Any]:
+    """A text refused by save_draft, named by its section's title when it is in the narrative."""
+    titles = {s.key: f"{s.number}. {s.title}" for s in sections}
+    if isinstance(exc, services.SectionTooLong):
+        return {"kind": "form", "messages": [exc.message(titles.get(exc.section, ""))], "sections": [exc.section]}
+    parts = exc.error.where.split(".")
+    where = titles.get(parts[1], "") if parts[0] == "narrative" and len(parts) > 1 else ""
+    if not where:
+        where = _("The reasons for changed figures") if parts[0] == "reasons" else _("A figure")
+    return {"kind": "form", "messages": [exc.message(where)], "sections": parts[1:2] if parts[0] == "narrative" else []}
 
 
 def _post(request: HttpRequest, ctx: _Context, instance: ReportInstance) -> HttpResponse:
     here = request.path
     action = request.POST.get("action", "save")
     key = str(request.POST.get("idempotency_key") or "")[:128]
-    if action == "submit" and key and ReportVersion.objects.filter(instance=instance, idempotency_key=key).exists():
-        return _submitted_already(request, instance, key)  # the second click of a double click
+    earlier = _submission_of(instance, key) if action == "submit" else None
+    if isinstance(earlier, ReportVersion):
+        return _submitted_already(request, earlier)  # the second click of a double click
     if not _editable(ctx, instance):
         messages.warning(request, _("This report has been submitted: it can be changed only once it is returned."))
         return redirect(here)
@@ -308,17 +343,19 @@ def _post(request: HttpRequest, ctx: _Context, instance: ReportInstance) -> Http
     page = ReportPageForm(request.POST, request.FILES)
     explanation = str(request.POST.get("explanation") or "")
 
-    def again(problem: dict[str, Any], status: int, revision: int | None = None) -> HttpResponse:
+    def again(problem: dict[str, Any], status: int, revision: int | None = None, new_key: bool = False) -> HttpResponse:
         return _render(
             request, ctx, instance, values=values, narrative=narrative, reasons=reasons, explanation=explanation,
             revision=page.cleaned_data.get("revision") if revision is None else revision,
-            idempotency_key=key, problem=problem, status=status,
+            idempotency_key="" if new_key else key, problem=problem, status=status,
         )  # fmt: skip
 
     if not page.is_valid():
         errors = [str(e) for field_errors in page.errors.values() for e in field_errors]
         return again({"kind": "document" if "document" in page.errors else "form", "messages": errors}, 400,
                      revision=draft.revision if "revision" in page.errors else None)  # fmt: skip
+    if isinstance(earlier, services.IdempotencyKeyReused):  # a page from before the return: a new key to go on
+        return again({"kind": "reused", "messages": [_reused_message(earlier)]}, 409, new_key=True)
     upload = page.cleaned_data.get("document")
     content = b""
     check = None
@@ -334,9 +371,12 @@ def _post(request: HttpRequest, ctx: _Context, instance: ReportInstance) -> Http
                 instance=instance, values=values, narrative=narrative, reasons=reasons,
                 expected_revision=page.cleaned_data["revision"], at=clock.now(), actor=request.user,
             )  # fmt: skip
+    except (services.InvalidText, services.SectionTooLong) as exc:
+        return again(_text_problem(exc, outline.spec.fields if outline else ()), 400)
     except services.DraftConflict as exc:
-        if action == "submit" and key and ReportVersion.objects.filter(instance=instance, idempotency_key=key).exists():
-            return _submitted_already(request, instance, key)
+        done = _submission_of(instance, key) if action == "submit" else None
+        if isinstance(done, ReportVersion):
+            return _submitted_already(request, done)
         who = exc.updated_by.get_full_name() or exc.updated_by.username if exc.updated_by else _("someone")
         when = exc.updated_at.astimezone(clock.province_zone()).strftime("%H:%M %d/%m/%Y")
         message = _(
@@ -360,6 +400,12 @@ def _post(request: HttpRequest, ctx: _Context, instance: ReportInstance) -> Http
         version = services.submit(
             instance=instance, explanation=explanation, idempotency_key=key or None, at=clock.now(), actor=request.user
         )
+    except services.IdempotencyKeyReused as exc:  # returned between this page's two presses
+        return _render(request, ctx, instance, explanation=explanation, status=409,
+                       problem={"kind": "reused", "messages": [_reused_message(exc)]})  # fmt: skip
+    except services.InvalidText as exc:
+        return _render(request, ctx, instance, explanation=explanation, idempotency_key=key, status=400,
+                       problem={"kind": "form", "messages": [exc.message(_("The explanation"))]})  # fmt: skip
     except services.NotReady as exc:
         missing = [_problem_text(p) for p in exc.problems]
         return _render(request, ctx, instance, explanation=explanation, idempotency_key=key, status=400,

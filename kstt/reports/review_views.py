@@ -294,6 +294,8 @@ def _posted_version(request: HttpRequest, instance: ReportInstance) -> ReportVer
 
 
 def _review_error(exc: Exception) -> str:
+    if isinstance(exc, services.InvalidText):
+        return exc.message(_("The comment"))
     text = str(exc)
     if "already been reviewed" in text or isinstance(exc, services.StateError):
         return _("This version has already been reviewed; nothing was changed.")

@@ -229,6 +229,16 @@ def shape_problem(data: object, *, depth: int) -> str | None:
     return None
 
 
+def section_too_long(narrative: Mapping[str, str], *, limit: int) -> tuple[str, int] | None:
+    """The first narrative section longer than ``limit`` characters, with its length, or None. A line
+    break counts one, whether the browser sent it as CRLF or LF (a textarea's ``maxlength`` counts so)."""
+    for key, text in narrative.items():
+        length = len(text) - text.count("\r\n")
+        if length > limit:
+            return key, length
+    return None
+
+
 # --- The submission history file (interchange.md "Submission history") -------------------------------------
 
 SUBMISSION_COLUMNS = ("unit_code", "report", "period", "event", "at", "reasons")
