@@ -178,6 +178,14 @@ SPECTACULAR_SETTINGS = {
 KSTT_MAX_DOCUMENT_BYTES = conf.env_int("KSTT_MAX_DOCUMENT_BYTES", 20 * 1024 * 1024)
 KSTT_DOCUMENT_TRUST_ROOTS = conf.env_list("KSTT_DOCUMENT_TRUST_ROOTS", [])
 
+#: Every uploaded ZIP archive (the form 06 workbook, an appeal's office files) is checked before it is read
+#: (kstt/archives.py): at most so many members, each unpacking to at most so many bytes, all of them to at
+#: most so many, and none packed tighter than the ratio (a zip bomb). A form 06 workbook unpacks to ~40 kB.
+KSTT_ARCHIVE_MAX_MEMBERS = conf.env_positive("KSTT_ARCHIVE_MAX_MEMBERS", 1000)
+KSTT_ARCHIVE_MAX_MEMBER_BYTES = conf.env_positive("KSTT_ARCHIVE_MAX_MEMBER_BYTES", 32 * 1024 * 1024)
+KSTT_ARCHIVE_MAX_BYTES = conf.env_positive("KSTT_ARCHIVE_MAX_BYTES", 64 * 1024 * 1024)
+KSTT_ARCHIVE_MAX_RATIO = conf.env_positive("KSTT_ARCHIVE_MAX_RATIO", 100)
+
 #: A pushed batch of 10,000 dossier records is a few MB of JSON.
 DATA_UPLOAD_MAX_MEMORY_SIZE = conf.env_int("KSTT_MAX_REQUEST_BYTES", 16 * 1024 * 1024)
 
