@@ -9,8 +9,10 @@ import io
 import zipfile
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.utils import translation
 
+from kstt import conf
 from kstt.archives import (
     RATIO_GRACE_BYTES,
     ArchiveError,
@@ -188,3 +190,14 @@ def test_the_limits_come_from_the_settings(settings):
     settings.KSTT_ARCHIVE_MAX_BYTES = 5
     settings.KSTT_ARCHIVE_MAX_RATIO = 6
     assert configured_limits() == ArchiveLimits(members=3, member_bytes=4, total_bytes=5, ratio=6)
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("1", 1), ("", 100), (" 250 ", 250)])
+def test_an_archive_limit_is_a_whole_number_of_at_least_one(raw, expected):
+    assert conf.env_positive("KSTT_ARCHIVE_MAX_RATIO", 100, {"KSTT_ARCHIVE_MAX_RATIO": raw}) == expected
+
+
+@pytest.mark.parametrize("raw", ["0", "-5", "ten"])
+def test_a_limit_of_nothing_or_nonsense_stops_the_server(raw):
+    with pytest.raises(ImproperlyConfigured, match="KSTT_ARCHIVE_MAX_RATIO"):
+        conf.env_positive("KSTT_ARCHIVE_MAX_RATIO", 100, {"KSTT_ARCHIVE_MAX_RATIO": raw})
