@@ -201,6 +201,14 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = KSTT_MAX_REQUEST_BYTES
 #: The longest text of one narrative section (characters; a line break counts one): saving a longer one is refused.
 KSTT_MAX_SECTION_CHARS = conf.env_int("KSTT_MAX_SECTION_CHARS", 50_000)
 
+#: Every uploaded ZIP archive (the form 06 workbook, an appeal's office files) is checked before it is read
+#: (kstt/archives.py): at most so many members, each unpacking to at most so many bytes, all of them to at
+#: most so many, and none packed tighter than the ratio (a zip bomb). A form 06 workbook unpacks to ~40 kB.
+KSTT_ARCHIVE_MAX_MEMBERS = conf.env_positive("KSTT_ARCHIVE_MAX_MEMBERS", 1000)
+KSTT_ARCHIVE_MAX_MEMBER_BYTES = conf.env_positive("KSTT_ARCHIVE_MAX_MEMBER_BYTES", 32 * 1024 * 1024)
+KSTT_ARCHIVE_MAX_BYTES = conf.env_positive("KSTT_ARCHIVE_MAX_BYTES", 64 * 1024 * 1024)
+KSTT_ARCHIVE_MAX_RATIO = conf.env_positive("KSTT_ARCHIVE_MAX_RATIO", 100)
+
 # The background worker (`kstt worker`): the django-tasks backport of django.tasks, its database backend.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.database.DatabaseBackend"}}
 

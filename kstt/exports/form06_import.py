@@ -25,6 +25,7 @@ from typing import Any
 from openpyxl import load_workbook
 from openpyxl.utils import column_index_from_string, get_column_letter
 
+from kstt import archives
 from kstt.catalogue.rules.forms import TOTAL, Finding, FormRow, FormSpec, check_form
 from kstt.exports.form06_xlsx import META_SHEET
 
@@ -82,6 +83,11 @@ def read_form06_workbook(
     ``row_keys`` are the codes of the procedure fields the unit has: the workbook must hold a row for
     each of them and for no other.
     """
+    try:  # a zip bomb is refused from the archive's directory, before any parser sees it (issue 13)
+        archives.check_archive(data, limits=archives.configured_limits())
+    except archives.ArchiveError as error:
+        if not error.unreadable:  # not a ZIP at all, or a damaged one: ``_open`` says so in its words
+            raise _refuse(error.message) from error
     values_book, formulas_book = _open(data)
     try:
         meta = _meta(values_book)

@@ -273,11 +273,12 @@ def _appeals_against_deductions(cast, kstt_report, tuan, hoa) -> None:
     """Tuấn's department never sent Q1 and Q2: he appeals both with a file; Hoa upholds Q1, Q2 waits."""
     from kstt.catalogue.rules.periods import Period
     from kstt.compliance.services import AttachmentFile, decide_appeal, file_appeal
+    from kstt.reports.tests.test_documents import make_pdf
 
     for period in ("2021Q1", "2021Q2"):
         appeal = file_appeal(
             unit=cast["P17-STP"], report_type=kstt_report, period=Period.parse(period), reason="Mất kết nối mạng",
-            attachments=[AttachmentFile("bien-ban.pdf", b"%PDF-1.7 bien ban")], at=NOW, actor=tuan,
+            attachments=[AttachmentFile("bien-ban.pdf", make_pdf(b"bien ban"))], at=NOW, actor=tuan,
         )  # fmt: skip
         if period == "2021Q1":
             decide_appeal(appeal=appeal, decision="upheld", reason="Không có sự cố", at=NOW, actor=hoa)
