@@ -119,7 +119,11 @@ def test_round_trip_download_edit_upload_into_the_draft(client, lan, dossiers):
     assert after.values[FORM]["HT"] == before.values[FORM]["HT"]
     assert after.narrative == before.narrative
     # The cells that now differ from the dossiers are listed, with the dossiers behind them.
-    assert 'data-testid="excel-differences"' in html and "khác số tính từ hồ sơ" in html
+    # Each named in words (issue 13 point 12): its cell in the workbook, its row, its column, both figures.
+    differences = html[html.index('data-testid="excel-differences"') :]
+    ref = cell(workbook, "DD", "received_online").coordinate
+    assert f"Ô {ref} — Đất đai · Cột 4 — Trực tuyến: nhập 1, tính từ hồ sơ 0" in differences
+    assert "/form06/cell/" in differences  # the dossiers behind it
 
 
 def test_a_rule_broken_in_the_workbook_is_reported_at_its_cell_and_saved(client, lan, dossiers):
@@ -130,7 +134,8 @@ def test_a_rule_broken_in_the_workbook_is_reported_at_its_cell_and_saved(client,
     response = upload(client, saved(workbook), draft_of().revision)
     html = response.content.decode()
     assert response.status_code == 200
-    assert f"{target.coordinate}: " in html and 'data-testid="excel-findings"' in html
+    findings = html[html.index('data-testid="excel-findings"') :]
+    assert f"Ô {target.coordinate} — Hộ tịch · Cột 3 — Tổng số: Tổng số hồ sơ nhận giải quyết phải bằng" in findings
     assert draft_of().values[FORM]["HT"]["received_total"] == 9
 
 
@@ -170,7 +175,7 @@ def test_another_periods_workbook_is_refused(client, lan, dossiers):
     other = download(client, at={"period": "2021Q2"})
     download(client)
     before = draft_of()
-    unchanged(upload(client, other, before.revision), before, text="kỳ 2021Q2, không phải của kỳ 2021Q3")
+    unchanged(upload(client, other, before.revision), before, text="của Quý II/2021, không phải của Quý III/2021")
 
 
 def test_another_units_workbook_is_refused(client, lan, dossiers, commune_mai_chau):
