@@ -41,7 +41,8 @@ class Told:
     details: tuple[str, ...] = ()  # each a line in words
 
 
-Describer = Callable[[Sequence[AuditEntry]], Mapping[int, Told]]
+#: ``describe(entries, details)``: entry id → the entry in words (without its details when not asked).
+Describer = Callable[[Sequence[AuditEntry], bool], Mapping[int, Told]]
 
 _TARGETS: dict[str, Describer] = {}
 _NAMES: dict[str, Callable[[Any], str]] = {}
@@ -124,7 +125,7 @@ def describe(entries: Iterable[AuditEntry], *, details: bool = True) -> dict[int
     for target_type, group in by_type.items():
         describer = _TARGETS.get(target_type)
         if describer is not None:
-            told |= describer(group)
+            told |= describer(group, details)
         elif target_type in _NAMES:
             names |= _named(target_type, {entry.target_id for entry in group})
     return {

@@ -30,6 +30,7 @@ from kstt.units import selectors as units
 from kstt.units.choices import Level
 
 PROVINCE = Level.PROVINCE  # the one level whose form (07b) has a row per unit below it
+NO_WORDS = ReportWords()  # what an entry did needs no words of the report (only its details do)
 
 
 @dataclass(frozen=True)
@@ -118,11 +119,15 @@ def tell_all(instance: ReportInstance, entries: Iterable[Any]) -> list[tuple[Any
 # --- The administration site's audit trail (kstt.audit.describe) ------------------------------------------
 
 
-def describe_reports(entries: Sequence[AuditEntry]) -> dict[int, described.Told]:
+def describe_reports(entries: Sequence[AuditEntry], details: bool = True) -> dict[int, described.Told]:
     """Entries about reports, in words: the report by its period and unit, what was done, the details.
-    The reports are read in one query, and the words once per kind of report (level and period)."""
+    The reports are read in one query, each report type's settings once, and the words of the details
+    once per kind of report (level and period); a list (``details=False``) needs no words."""
     ids = {int(e.target_id) for e in entries if e.target_id.isdigit()}
     instances = ReportInstance.objects.select_related("unit", "report_type").in_bulk(ids)
+    shared: dict[int, Any] = {}
+    for each in instances.values():  # one object per report type: its settings are read once
+        each.report_type = shared.setdefault(each.report_type_id, each.report_type)
     ends = {pk: catalogue.window(i.report_type, i.period)[1] for pk, i in instances.items()}
     names: dict[tuple[str, date], str] = {}
     for end in set(ends.values()):
@@ -131,16 +136,17 @@ def describe_reports(entries: Sequence[AuditEntry]) -> dict[int, described.Told]
     words: dict[tuple[Any, ...], ReportWords] = {}
     out = {}
     for entry in entries:
-        instance = instances.get(int(entry.target_id)) if entry.target_id.isdigit() else None
-        if instance is None:
+        found = instances.get(int(entry.target_id)) if entry.target_id.isdigit() else None
+        if found is None:
             continue
+        instance = found
         end = ends[instance.pk]
         key = (instance.report_type_id, instance.level, end, instance.unit_id if instance.level == PROVINCE else 0)
-        if key not in words:
+        if details and key not in words:
             words[key] = words_for(instance)
-        told = tell(entry.event, entry.data, words[key])
+        told = tell(entry.event, entry.data, words.get(key, NO_WORDS))
         target = report_name(instance, names.get((instance.unit.code, end), instance.unit.code))
-        out[entry.pk] = described.Told(target=target, what=told.what, details=told.details)
+        out[entry.pk] = described.Told(target=target, what=told.what, details=told.details if details else ())
     return out
 
 

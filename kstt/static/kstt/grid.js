@@ -2,7 +2,10 @@
  *
  * - Each grid's total row is the column sum of its rows' whole numbers (the server computes the same on save).
  * - The rules "a == b + c" of the form (R1–R4 of form 06) and whole numbers are checked on the row being
- *   typed in, the message on the cell as the server shows it; the server checks every rule again on save.
+ *   typed in; the cell is outlined and its message written on the line under the row (tr.row-messages),
+ *   as the server shows it: it never covers a cell. The server checks every rule again on save; what it
+ *   said of a row, and of the total row (computed again), goes once the row is edited.
+ * - "Cells to check: n" counts the cells outlined or missing a reason, as the server does.
  * - Tab / Shift+Tab move along a row (the browser's own order); Enter / Shift+Enter move down / up;
  *   the arrow keys move between cells (left / right only when the caret is at the edge of the text).
  * - Form 06 prefilled from the dossiers (forms.md R8): a cell carries the computed value (data-computed);
