@@ -18,20 +18,23 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from kstt import clock
+from kstt import clock, confirmation
 from kstt.accounts import access
 from kstt.catalogue import selectors as catalogue
 from kstt.catalogue.models import ReportType
 from kstt.catalogue.rules.periods import Period, PeriodError, periods_of_year
 from kstt.compliance import ledger_selectors as selectors
 from kstt.compliance import rules, services
+from kstt.compliance.choices import AppealDecision
 from kstt.compliance.forms import AppealForm, DecisionForm
 from kstt.compliance.ledger_selectors import YearCell, YearTable
 from kstt.exports.deductions_xlsx import render_deductions_xlsx
 from kstt.notifications import selectors as notifications
+from kstt.reports.templatetags.kstt_labels import period_label
 from kstt.units import selectors as units
 from kstt.units.models import UnitVersion
 
@@ -338,6 +341,8 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
         return _forbidden(request)  # the appeal is the user's to see, not to decide
     period = Period.parse(found.period)
     form = DecisionForm(request.POST)
+    if form.is_valid() and not confirmation.confirmed(request):  # a decision is recorded once confirmed
+        return _confirm_decision(request, found, period, form)
     if form.is_valid():
         try:
             services.decide_appeal(
@@ -356,6 +361,23 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     if version is None:
         raise Http404("No such unit in that period.")
     return _render_line(request, found.report_type, period, version, decision_form=form, status=400)
+
+
+def _confirm_decision(request: HttpRequest, found: Any, period: Period, form: DecisionForm) -> HttpResponse:
+    """The second step of an appeal's decision: what will be recorded, and the button that records it."""
+    version = units.unit_on(found.unit.code, selectors.window_end(found.report_type, period))
+    decision = AppealDecision(form.cleaned_data["decision"]).label
+    lines = [
+        (_("Appeal of"), f"{version.name if version is not None else found.unit.code} — {period_label(period)}"),
+        (_("Decision"), str(decision)),
+        (_("Reason for the decision"), form.cleaned_data["reason"]),
+    ]
+    fields = [("decision", form.cleaned_data["decision"]), ("reason", request.POST.get("reason", ""))]
+    back = reverse("compliance_ledger:line", args=[found.unit.code, found.period])
+    return confirmation.ask(
+        request, title=_("Record this decision on the appeal?"), lines=lines, fields=fields,
+        button=_("Confirm the decision"), back=back,
+    )  # fmt: skip
 
 
 @require_GET

@@ -22,12 +22,15 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
+from django.utils import translation
 from openpyxl import load_workbook
 from openpyxl.utils import column_index_from_string, get_column_letter
 
 from kstt import archives
 from kstt.catalogue.rules.forms import TOTAL, Finding, FormRow, FormSpec, check_form
+from kstt.catalogue.rules.periods import Period, PeriodError
 from kstt.exports.form06_xlsx import META_SHEET
+from kstt.reports.templatetags.kstt_labels import period_label
 
 MAX_BYTES = 5 * 1024 * 1024  # an official form 06 is a few dozen kilobytes
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -164,11 +167,22 @@ def _check_identity(meta: Mapping[str, object], *, spec: FormSpec, unit_code: st
     if str(meta["unit_code"]) != unit_code:
         problems.append(Problem(f"Tệp là biểu của đơn vị {meta['unit_code']}, không phải của đơn vị {unit_code}."))
     if str(meta["period"]) != period_code:
-        problems.append(Problem(f"Tệp là biểu của kỳ {meta['period']}, không phải của kỳ {period_code}."))
+        problems.append(Problem(f"Tệp là biểu của {_period(meta['period'])}, không phải của {_period(period_code)}."))
     if meta.get("compiled", "no") != "no":
         problems.append(Problem("Tệp là biểu tổng hợp nhiều đơn vị, không phải biểu của một đơn vị."))
     if problems:
         raise FormImportError(problems)
+
+
+def _period(code: object) -> str:
+    """A period as people name it ("Quý IV/2021"), like the messages in Vietnamese; the text itself when
+    it is not a period (a tampered workbook)."""
+    try:
+        period = Period.parse(str(code))
+    except PeriodError:
+        return str(code)
+    with translation.override("vi"):
+        return period_label(period)
 
 
 # --- Where the data is ------------------------------------------------------------------------------------

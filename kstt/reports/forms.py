@@ -22,6 +22,8 @@ from kstt.catalogue.models import FormDefinition, ProcedureField
 from kstt.catalogue.rules.forms import TOTAL, Column, FormSpec, is_whole, parse_form_spec
 from kstt.catalogue.rules.outlines import Section
 from kstt.reports.rules import normal_narrative
+from kstt.reports.wording import R8 as RECONCILIATION_RULE  # the rule of a cell that differs from the dossiers
+from kstt.reports.wording import column_words
 from kstt.units.models import UnitVersion
 
 #: The name of a cell's input: "v|<form code>|<row key>|<column key>".
@@ -30,8 +32,6 @@ CELL_PREFIX = "v|"
 #: "r|<form code>|<row key>|<column key>".
 REASON_PREFIX = "r|"
 REASON_MAX = 500
-#: The rule of a cell that differs from the dossiers (kstt.reports.prefill.R8).
-RECONCILIATION_RULE = "R8"
 SECTION_PREFIX = "s|"
 _INT = re.compile(r"[+-]?[0-9]+")
 #: A row rule the browser can check as the reporter types: "a == b + c + …" over column keys.
@@ -72,6 +72,16 @@ class GridCell:
     @property
     def message(self) -> str:
         return "\n".join(f["message"] for f in self.findings)
+
+    @property
+    def column_words(self) -> str:
+        return column_words(self.column)
+
+    @property
+    def to_check(self) -> bool:
+        """A cell the reporter must look at again: a rule fails on it, or it differs from the dossiers
+        without a reason."""
+        return bool(self.findings) or bool(self.reconciled and self.reconciled["missing"])
 
     @property
     def severity(self) -> str:
@@ -143,13 +153,10 @@ class Grid:
         return live
 
     @property
-    def findings_count(self) -> int:
+    def cells_to_check(self) -> int:
+        """How many cells to look at again (a cell with three failing rules is one cell)."""
         rows = [*self.rows, *([self.total] if self.total else [])]
-        return sum(
-            len(cell.findings) + (1 if cell.reconciled and cell.reconciled["missing"] else 0)
-            for row in rows
-            for cell in row.cells
-        ) + len(self.other_findings)
+        return sum(1 for row in rows for cell in row.cells if cell.to_check)
 
 
 def row_sources(spec: FormSpec, *, level: str, children: Sequence[UnitVersion]) -> list[tuple[str, str]]:

@@ -33,6 +33,7 @@ from kstt.reports.choices import Flag as ReportFlag
 from kstt.reports.choices import ReportStatus, ReturnReason
 from kstt.reports.forms import ReportPageForm, build_grid, parse_narrative, parse_reasons, parse_values, row_sources
 from kstt.reports.models import Draft, ReportInstance, ReportVersion
+from kstt.reports.wording import ReportWords, words_for, words_from
 from kstt.units import selectors as units
 from kstt.units.models import UnitVersion
 
@@ -160,6 +161,13 @@ def _render(
     ]  # fmt: skip
     outline = catalogue.outline_in_force(ctx.report_type, on=ctx.window[1])
     refused = set((problem or {}).get("sections") or ())
+    words = words_from(
+        specs={grid.code: grid.spec for grid in grids},
+        outline=outline,
+        row_names={row.key: row.label for grid in grids for row in grid.rows},
+    )  # what the page has read already, in words: no query more
+    for grid in grids:  # the findings that point at no cell of the grid, said where they are in words
+        grid.other_findings = [f | {"text": words.finding(f, with_form=False)} for f in grid.other_findings]
     sections = [
         {
             "section": s,
@@ -183,8 +191,8 @@ def _render(
         "document": document,
         "verification": _verification(document.verification if document else None),
         "flags": [ReportFlag(f).label for f in flags if f in ReportFlag.values],
-        "differences": _differences(findings, grids),
-        "problems": [_problem_text(p if isinstance(p, dict) else p.as_json()) for p in problems],
+        "differences": _differences(findings, words),
+        "problems": words.problems(problems),
         "versions": versions,
         "latest": latest,
         "review": review,
@@ -201,12 +209,8 @@ def _render(
     return render(request, "reports/report_page.html", context, status=status)
 
 
-def _differences(findings: list[dict[str, Any]], grids: list[Any]) -> list[dict[str, Any]]:
-    """The cells that differ from the dossiers (R8), once each, with their row's name and their link."""
-    names = {
-        (grid.code, row.key): row.label for grid in grids for row in [*grid.rows, *([grid.total] if grid.total else [])]
-    }
-    numbers = {(grid.code, c.key): c.number for grid in grids for c in grid.spec.columns}
+def _differences(findings: list[dict[str, Any]], words: ReportWords) -> list[dict[str, Any]]:
+    """The cells that differ from the dossiers (R8), once each, named in words, with their link."""
     seen, out = set(), []
     for f in findings:
         where = (f.get("form"), f.get("row"), f.get("column"))
@@ -218,8 +222,7 @@ def _differences(findings: list[dict[str, Any]], grids: list[Any]) -> list[dict[
         )
         out.append(
             {
-                "row": names.get((f.get("form"), f.get("row")), f.get("row")),
-                "column": numbers.get((f.get("form"), f.get("column")), f.get("column")),
+                "where": words.cell(str(f.get("form") or ""), str(f.get("row") or ""), str(f.get("column") or "")),
                 "value": f.get("value", ""),
                 "computed": f.get("computed", ""),
                 "reason": f.get("reason", ""),
@@ -243,20 +246,6 @@ def _spec(form: FormDefinition) -> FormSpec:
 
 def _section_missing(section: Any, narrative: dict[str, str]) -> bool:
     return bool(section.text and section.required and not str(narrative.get(section.key) or "").strip())
-
-
-def _problem_text(problem: dict[str, str]) -> str:
-    """A completeness problem (rules.md §2) as the reporter reads it."""
-    code, form, detail = problem.get("code"), problem.get("form", ""), problem.get("detail", "")
-    if code == "document":
-        return _("The signed report (PDF) is not attached.")
-    if code == "form":
-        return _("Form %(form)s is not filled in.") % {"form": form}
-    if code == "cells":
-        return _("Form %(form)s has empty required cells.") % {"form": form}
-    if code == "section":
-        return _("The outline section “%(section)s” is empty.") % {"section": detail}
-    return detail or str(code)
 
 
 def _verification(data: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -407,13 +396,12 @@ def _post(request: HttpRequest, ctx: _Context, instance: ReportInstance) -> Http
         return _render(request, ctx, instance, explanation=explanation, idempotency_key=key, status=400,
                        problem={"kind": "form", "messages": [exc.message(_("The explanation"))]})  # fmt: skip
     except services.NotReady as exc:
-        missing = [_problem_text(p) for p in exc.problems]
+        missing = words_for(instance, report_type=ctx.report_type).problems(exc.problems)
         return _render(request, ctx, instance, explanation=explanation, idempotency_key=key, status=400,
                        problem={"kind": "not_ready", "messages": missing})  # fmt: skip
     except services.ExplanationRequired as exc:
-        found = [_problem_text(p) for p in exc.problems] + [
-            f"{f['form']} · {f['row']} · {f['column']}: {f['message']}" for f in exc.findings
-        ]
+        words = words_for(instance, report_type=ctx.report_type)
+        found = words.problems(exc.problems) + words.findings(exc.findings)
         flagged = [ReportFlag(f).label for f in exc.flags if f in ReportFlag.values]
         problem = {"kind": "explain", "messages": found, "flags": flagged}
         return _render(

@@ -254,9 +254,14 @@ def test_tuan_appeals_with_a_file_and_hoa_overturns(client, tuan, hoa):
     assert 'data-testid="decision-form"' in html
     refused = client.post(f"/compliance/appeals/{filed.pk}/decide/", {"decision": "overturned", "reason": " "})
     assert refused.status_code == 400 and "Trường này là bắt buộc." in refused.content.decode()
-    response = client.post(
-        f"/compliance/appeals/{filed.pk}/decide/", {"decision": "overturned", "reason": "Có xác nhận của điện lực."}
-    )
+    decision = {"decision": "overturned", "reason": "Có xác nhận của điện lực."}
+    asked = client.post(f"/compliance/appeals/{filed.pk}/decide/", decision)  # the form's POST asks first
+    page = asked.content.decode()
+    assert asked.status_code == 200 and 'data-testid="confirm"' in page and "Có xác nhận của điện lực." in page
+    assert "Chấp nhận: không tính điểm trừ" in page  # the decision, in words
+    filed.refresh_from_db()
+    assert filed.decision == "pending"  # nothing recorded before the confirmation
+    response = client.post(f"/compliance/appeals/{filed.pk}/decide/", decision | {"confirmed": "yes"})
     assert response.status_code == 302
     filed.refresh_from_db()
     assert (filed.decision, filed.decided_by, filed.decided_at) == ("overturned", hoa, NOW)

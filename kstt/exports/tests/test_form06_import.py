@@ -316,7 +316,10 @@ def test_a_workbook_without_the_kstt_sheet_is_refused():
             id="another-unit",
         ),
         pytest.param(
-            lan_form(period="2021Q2"), {}, ["Tệp là biểu của kỳ 2021Q2, không phải của kỳ 2021Q3."], id="another-period"
+            lan_form(period="2021Q2"),
+            {},
+            ["Tệp là biểu của Quý II/2021, không phải của Quý III/2021."],
+            id="another-period",
         ),
         pytest.param(
             lan_form(spec=replace(FORM_06, version=2)),
@@ -335,7 +338,7 @@ def test_a_workbook_without_the_kstt_sheet_is_refused():
             {},
             [
                 "Tệp là biểu của đơn vị W05344, không phải của đơn vị W05341.",
-                "Tệp là biểu của kỳ 2021Q2, không phải của kỳ 2021Q3.",
+                "Tệp là biểu của Quý II/2021, không phải của Quý III/2021.",
             ],
             id="another-unit-and-period",
         ),

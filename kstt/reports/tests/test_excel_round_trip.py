@@ -119,7 +119,11 @@ def test_round_trip_download_edit_upload_into_the_draft(client, lan, dossiers):
     assert after.values[FORM]["HT"] == before.values[FORM]["HT"]
     assert after.narrative == before.narrative
     # The cells that now differ from the dossiers are listed, with the dossiers behind them.
-    assert 'data-testid="excel-differences"' in html and "khác số tính từ hồ sơ" in html
+    # Each named in words (issue 13 point 12): its cell in the workbook, its row, its column, both figures.
+    differences = html[html.index('data-testid="excel-differences"') :]
+    ref = cell(workbook, "DD", "received_online").coordinate
+    assert f"Ô {ref} — Đất đai · Cột 4 — Trực tuyến: nhập 1, tính từ hồ sơ 0" in differences
+    assert "/form06/cell/" in differences  # the dossiers behind it
 
 
 def test_a_rule_broken_in_the_workbook_is_reported_at_its_cell_and_saved(client, lan, dossiers):
@@ -130,7 +134,8 @@ def test_a_rule_broken_in_the_workbook_is_reported_at_its_cell_and_saved(client,
     response = upload(client, saved(workbook), draft_of().revision)
     html = response.content.decode()
     assert response.status_code == 200
-    assert f"{target.coordinate}: " in html and 'data-testid="excel-findings"' in html
+    findings = html[html.index('data-testid="excel-findings"') :]
+    assert f"Ô {target.coordinate} — Hộ tịch · Cột 3 — Tổng số: Tổng số hồ sơ nhận giải quyết phải bằng" in findings
     assert draft_of().values[FORM]["HT"]["received_total"] == 9
 
 
@@ -170,7 +175,7 @@ def test_another_periods_workbook_is_refused(client, lan, dossiers):
     other = download(client, at={"period": "2021Q2"})
     download(client)
     before = draft_of()
-    unchanged(upload(client, other, before.revision), before, text="kỳ 2021Q2, không phải của kỳ 2021Q3")
+    unchanged(upload(client, other, before.revision), before, text="của Quý II/2021, không phải của Quý III/2021")
 
 
 def test_another_units_workbook_is_refused(client, lan, dossiers, commune_mai_chau):
@@ -304,3 +309,34 @@ def test_a_report_that_is_not_owed_is_not_found(client, lan, dossiers, unit, per
     assert client.get(url("download", unit=unit, period=period)).status_code == 404
     assert client.get(url("upload", unit=unit, period=period)).status_code == 404
     assert not ReportInstance.objects.exists()
+
+
+def test_the_total_row_is_computed_from_the_uploaded_rows_like_typed_figures(client, lan, dossiers):
+    """Issue 13 point 13: a workbook whose total row was not brought up to date (fixed numbers) no longer
+    leaves the old totals in red on the report page until the draft is saved again."""
+    client.force_login(lan)
+    workbook = book(download(client))
+    before = cell(workbook, "total", "received_total").value
+    for column in ("received_total", "received_online"):  # one more in Hộ tịch; the total row left as it was
+        cell(workbook, "HT", column).value += 1
+    response = upload(client, saved(workbook), draft_of().revision)
+    assert response.status_code == 200
+    total = draft_of().values[FORM]["total"]
+    assert total["received_total"] == before + 1  # the column's sum, not the workbook's stale number
+    rows = [cells for key, cells in draft_of().values[FORM].items() if key != "total"]
+    assert all(total[c] == sum(row.get(c) or 0 for row in rows) for c in total)
+    html = response.content.decode()
+    assert "Dòng Tổng cộng phải bằng" not in html
+    assert (
+        "Dòng Tổng cộng phải bằng"
+        not in client.get(reverse("reports:report", args=["W05341", "2021Q3"])).content.decode()
+    )
+
+
+def test_the_upload_page_names_the_unit_and_leads_back_to_the_report(client, lan, dossiers):
+    client.force_login(lan)
+    html = client.get(url("upload")).content.decode()
+    heading = html[html.index("<h1") :].split("</h1>")[0]
+    assert "Ủy ban nhân dân xã Yên Nghiệp" in heading
+    assert f'href="{reverse("reports:report", args=["W05341", "2021Q3"])}" data-testid="back-to-report"' in html
+    assert "Quý III/2021" in html[html.index('data-testid="upload-subtitle"') :].split("</p>")[0]
