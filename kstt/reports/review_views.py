@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from kstt import clock, confirmation
+from kstt import clock, confirmation, unicode_text
 from kstt.accounts import access
 from kstt.catalogue import selectors as catalogue
 from kstt.catalogue.models import ReportType
@@ -258,6 +258,9 @@ def review_accept(request: HttpRequest, unit_code: str, period: str) -> HttpResp
     """Accept the version: the form's POST asks for a confirmation (kstt.confirmation), the second records it."""
     instance = _reviewable(request, unit_code, period)
     version = _posted_version(request, instance)
+    unstorable = _unstorable_comment(request)
+    if unstorable:
+        return _refused(request, instance, unstorable)
     if not confirmation.confirmed(request):
         return _confirm(request, instance, version, accept=True)
     try:
@@ -276,6 +279,9 @@ def review_return(request: HttpRequest, unit_code: str, period: str) -> HttpResp
     reasons = request.POST.getlist("reasons")
     if not [r for r in reasons if r in ReturnReason.values] or any(r not in ReturnReason.values for r in reasons):
         return _refused(request, instance, _("Choose at least one reason from the list to return the report."))
+    unstorable = _unstorable_comment(request)
+    if unstorable:
+        return _refused(request, instance, unstorable)
     if not confirmation.confirmed(request):
         return _confirm(request, instance, version, accept=False, reasons=reasons)
     try:
@@ -323,6 +329,13 @@ def _posted_version(request: HttpRequest, instance: ReportInstance) -> ReportVer
     if version is None:
         raise Http404("No such version.")
     return version
+
+
+def _unstorable_comment(request: HttpRequest) -> str:
+    """Why the comment cannot be stored (a NUL, a lone surrogate), said before the confirmation asks to record
+    it; "" when it can."""
+    problem = unicode_text.error(request.POST.get("text", ""))
+    return services.InvalidText(problem).message(_("The comment")) if problem is not None else ""
 
 
 def _review_error(exc: Exception) -> str:
