@@ -247,6 +247,11 @@ def _problem_text(problem: dict[str, str]) -> str:
         return _("Form %(form)s is not filled in.") % {"form": form}
     if code == "cells":
         return _("Form %(form)s has empty required cells.") % {"form": form}
+    if code == "figures":
+        return _(
+            "Form %(form)s has cells that are not figures (whole numbers from 0 to the form's ceiling): "
+            "correct them to submit the report (%(cells)s)."
+        ) % {"form": form, "cells": detail}
     if code == "section":
         return _("The outline section “%(section)s” is empty.") % {"section": detail}
     return detail or str(code)
