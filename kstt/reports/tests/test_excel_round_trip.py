@@ -2,6 +2,8 @@
 uploads it into her draft; broken, foreign and tampered workbooks are refused and change nothing."""
 
 import io
+import re
+import zipfile
 from datetime import UTC, datetime
 
 import pytest
@@ -84,7 +86,9 @@ def test_the_download_is_the_prefilled_form(client, lan, dossiers, commune_yen_n
     computed = compile_form06(unit=commune_yen_nghiep, period=Period.parse("2021Q3"), report_type=kstt_report)
     ht = next(r for r in computed.rows if r.key == "HT")
     assert cell(workbook, "HT", "received_total").value == ht.counts["received_total"] == 3
-    assert cell(workbook, "total", "settled_total").value == computed.total["settled_total"]
+    meta, _ = where(workbook)
+    first, last = min(meta[f"row:{r}"] for r in ("HT", "CT", "DD")), max(meta[f"row:{r}"] for r in ("HT", "CT", "DD"))
+    assert cell(workbook, "total", "settled_total").value == f"=SUM(G{first}:G{last})"  # computed, never typed
     assert cell(workbook, "DD", "received_total").value is None  # a field of the level without dossiers
     meta, _ = where(workbook)
     assert (meta["unit_code"], meta["period"], meta["compiled"]) == ("W05341", "2021Q3", "no")
@@ -94,16 +98,15 @@ def test_the_blank_download_has_empty_cells(client, lan, dossiers):
     client.force_login(lan)
     workbook = book(download(client, fill="blank"))
     assert cell(workbook, "HT", "received_total").value is None
-    assert cell(workbook, "total", "pending_total").value is None
+    assert cell(workbook, "total", "pending_total").data_type == "f"  # the sum of the (empty) rows
 
 
 def test_round_trip_download_edit_upload_into_the_draft(client, lan, dossiers):
     client.force_login(lan)
     workbook = book(download(client))
-    for row in ("DD", "total"):  # one more dossier received online in Đất đai, pending in time
-        for column in ("received_total", "received_online", "pending_total", "pending_in_time"):
-            target = cell(workbook, row, column)
-            target.value = (target.value or 0) + 1
+    for column in ("received_total", "received_online", "pending_total", "pending_in_time"):
+        target = cell(workbook, "DD", column)  # one more dossier received online in Đất đai, pending in time
+        target.value = (target.value or 0) + 1  # the total row follows: it is a formula
     for column in ("received_direct", "carried_over", "settled_total", "settled_early", "settled_on_time",
                    "settled_late", "pending_overdue"):  # fmt: skip
         cell(workbook, "DD", column).value = 0
@@ -163,6 +166,76 @@ def test_a_broken_file_is_refused_and_changes_nothing(client, lan, dossiers):
     unchanged(upload(client, b"%PDF-1.7 not a workbook", before.revision), before, text="không phải là bảng tính")
     truncated = download(client)[:2000]
     unchanged(upload(client, truncated, before.revision), before, text="bị hỏng")
+
+
+def sheet_rewritten(data, change):
+    """The downloaded workbook with its data sheet's XML passed through ``change``."""
+    source, target = io.BytesIO(data), io.BytesIO()
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        for item in old.infolist():
+            content = old.read(item.filename)
+            new.writestr(item, change(content) if item.filename == "xl/worksheets/sheet1.xml" else content)
+    return target.getvalue()
+
+
+def number_cell(coordinate, text):
+    def change(xml):
+        changed, count = re.subn(rf'(<c r="{coordinate}"[^>]*>)<v>[^<]*</v>', rf"\g<1><v>{text}</v>", xml.decode())
+        assert count == 1
+        return changed.encode()
+
+    return change
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(number_cell("C12", "INF"), id="INF"),
+        pytest.param(number_cell("C12", "NaN"), id="NaN"),
+        pytest.param(number_cell("C12", "1E+309"), id="a-number-beyond-any-float"),
+        pytest.param(lambda xml: xml.replace(b"</t>", b"\x02</t>", 1), id="a-character-xml-forbids"),
+        pytest.param(lambda xml: xml[: len(xml) * 2 // 3], id="the-sheet-cut-short"),
+    ],
+)
+def test_a_damaged_workbook_is_400_and_changes_nothing(client, lan, dossiers, change):
+    """Built from the workbook Lan downloaded, damaged in one place: "Tệp Excel bị hỏng…", the draft as it was."""
+    client.force_login(lan)
+    data = download(client)
+    before = draft_of()
+    unchanged(upload(client, sheet_rewritten(data, change), before.revision), before, text="Tệp Excel bị hỏng")
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        pytest.param("1E+308", "vượt quá giới hạn của biểu (tối đa 999.999.999)", id="1E+308"),
+        pytest.param("1000000000", "Số 1.000.000.000 vượt quá giới hạn", id="one-over-the-ceiling"),
+    ],
+)
+def test_a_count_over_the_forms_ceiling_is_refused_at_its_cell(client, lan, dossiers, value, text):
+    client.force_login(lan)
+    data = download(client)
+    before = draft_of()
+    workbook = book(data)
+    coordinate = cell(workbook, "HT", "received_total").coordinate
+    response = upload(client, sheet_rewritten(data, number_cell(coordinate, value)), before.revision)
+    unchanged(response, before, text=f"{coordinate}: ")
+    assert text in response.content.decode()
+
+
+def test_the_downloaded_workbook_uploads_back_unchanged_with_its_total_computed(client, lan, dossiers):
+    """Saved by no spreadsheet, the total row's formulas have no result: the import adds the rows up."""
+    client.force_login(lan)
+    data = download(client)
+    before = draft_of()
+    response = upload(client, data, before.revision)
+    assert response.status_code == 200
+    after = draft_of()
+    assert after.values[FORM]["total"] == before.values[FORM]["total"]  # the prefilled total, computed again
+    assert (after.values[FORM]["HT"], after.values[FORM]["CT"]) == (
+        before.values[FORM]["HT"],
+        before.values[FORM]["CT"],
+    )
 
 
 def test_another_periods_workbook_is_refused(client, lan, dossiers):
