@@ -94,6 +94,23 @@ def test_the_download_is_the_prefilled_form(client, lan, dossiers, commune_yen_n
     assert (meta["unit_code"], meta["period"], meta["compiled"]) == ("W05341", "2021Q3", "no")
 
 
+def test_a_draft_cell_that_is_not_a_figure_downloads_empty(client, lan, dossiers):
+    """The workbook holds figures only: what the draft keeps beyond them stays on the report page."""
+    client.force_login(lan)
+    download(client)
+    draft = draft_of()
+    values = {
+        FORM: draft.values[FORM]
+        | {"HT": draft.values[FORM]["HT"] | {"received_total": 1_000_000_000, "carried_over": -5, "settled_late": "7"}}
+    }
+    services.save_draft(instance=draft.instance, values=values, narrative={}, reasons={},
+                        expected_revision=draft.revision, at=NOW, actor=lan)  # fmt: skip
+    workbook = book(download(client))
+    assert cell(workbook, "HT", "received_total").value is None  # over the ceiling
+    assert cell(workbook, "HT", "carried_over").value is None  # negative
+    assert cell(workbook, "HT", "settled_late").value == 7  # a whole number typed as text: read as one
+
+
 def test_the_blank_download_has_empty_cells(client, lan, dossiers):
     client.force_login(lan)
     workbook = book(download(client, fill="blank"))
