@@ -456,9 +456,11 @@ def figure_findings(spec: FormSpec, rows: Sequence[FormRow], total: FormRow | No
     A cell is empty (None or absent: the required check's business) or a figure, a whole number from 0
     to the form's ceiling held as a number (``is_figure``); anything else — a text, even "12" or "",
     a bool, a float, a negative or larger number — is named here, and blocks a submission. The total
-    row's bound is the sum of the field rows at the ceiling (``FormSpec.total_ceiling``).
+    row's bound is the sum of the field rows at the ceiling (``FormSpec.total_ceiling``). A value under a
+    key that is no column of the form (a program's mistake) is named too: a version holds figures only.
     """
     columns = sorted(spec.columns, key=lambda c: c.number)
+    keys = {c.key for c in columns}
     lines = [(row.key, row.values, spec.ceiling) for row in rows]
     if total is not None:
         lines.append((TOTAL, total.values, spec.total_ceiling(len(rows))))
@@ -474,6 +476,9 @@ def figure_findings(spec: FormSpec, rows: Sequence[FormRow], total: FormRow | No
                 f"{_grouped(ceiling)}. Còn ô này thì chưa gửi được báo cáo"
             )
             findings.append(Finding(FIGURE, "error", key, c.key, message))
+        for name in (name for name, value in values.items() if name not in keys and value is not None):
+            message = f"“{_typed(name)}” không phải là cột của biểu này. Còn ô này thì chưa gửi được báo cáo"
+            findings.append(Finding(FIGURE, "error", key, name, message))  # sent by a program, never typed
     return findings
 
 

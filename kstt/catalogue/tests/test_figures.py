@@ -153,6 +153,13 @@ def test_the_total_row_may_reach_the_sum_of_its_rows_at_the_ceiling(rows, total,
     assert brief(findings) == ([(FIGURE, "total", "settled_late")] if named else [])
 
 
+def test_a_value_under_a_key_that_is_no_column_is_named_too():
+    rows = [FormRow("HT", "", ROW | {"bogus": "abc", "empty": None})]
+    (finding,) = figure_findings(FORM_06, rows)
+    assert (finding.rule, finding.row, finding.column) == (FIGURE, "HT", "bogus")
+    assert finding.message.startswith("“bogus” không phải là cột của biểu này")
+
+
 def test_the_message_says_what_was_typed_the_bounds_and_that_it_blocks():
     (finding,) = figure_findings(FORM_06, *one("1,5"))
     assert (finding.severity, finding.message) == (

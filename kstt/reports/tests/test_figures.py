@@ -131,6 +131,15 @@ def test_every_cell_that_is_not_a_figure_is_named_in_one_answer(lan_api):
     assert named[-1] == "total.received_total"
 
 
+def test_a_value_under_a_key_that_is_no_column_never_reaches_a_version(lan_api):
+    values = {FORM: {"HT": ROW | {"bogus": 3}, "total": ROW}}
+    assert put_draft(lan_api, 1, values=values).status_code == 200
+    response = lan_api.post(url("api-report-submit"), {"explanation": "x"}, format="json")
+    assert response.status_code == 400
+    assert response.json()["problems"] == [{"code": "figures", "form": FORM, "detail": "HT.bogus"}]
+    assert not ReportVersion.objects.exists()
+
+
 def test_an_empty_required_cell_is_not_a_figure_problem_but_the_required_flag(lan_api):
     """null where a figure is required is "required": the report may be submitted, explained and flagged."""
     assert put_draft(lan_api, 1, values=with_cell(None)).status_code == 200
