@@ -60,6 +60,17 @@ def _report_error(exc: reports.SubmissionError) -> Response:
         return Response(body, status=409)
     if isinstance(exc, reports.NotReady):
         detail = gettext("Not submitted: attach the signed document and fill every form first.")
+        # rules.md §5: a cell that is not a figure blocks too; problems of code "figures" name the cells
+        figures = [p for p in exc.problems if p.get("code") == "figures"]
+        if figures and len(figures) == len(exc.problems):
+            detail = gettext(
+                "Not submitted: every cell must be a whole number from 0 to the form's ceiling (see problems)."
+            )
+        elif figures:
+            detail = gettext(
+                "Not submitted: attach the signed document, fill every form, and make every cell a whole number "
+                "from 0 to the form's ceiling (see problems)."
+            )
         return Response({"code": "not_ready", "detail": detail, "problems": exc.problems}, status=400)
     if isinstance(exc, reports.ExplanationRequired):
         detail = gettext("The checks flag this report (%(flags)s): explain why you submit it as it is.") % {

@@ -305,7 +305,8 @@ class ReportSubmit(APIView):
             200: OpenApiResponse(s.VersionSerializer, description="The version this Idempotency-Key made."),
             400: OpenApiResponse(
                 s.SubmitRefusedSerializer,
-                description="Not ready (code not_ready: document or form missing) or flagged without an "
+                description="Not ready (code not_ready: document or form missing, or cells that are not "
+                "figures, problems of code figures naming them) or flagged without an "
                 "explanation (code explanation_required: flags, findings, problems).",
             ),
             403: FORBIDDEN,

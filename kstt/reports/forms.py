@@ -19,7 +19,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from kstt.catalogue.models import FormDefinition, ProcedureField
-from kstt.catalogue.rules.forms import TOTAL, Column, FormSpec, is_whole, parse_form_spec
+from kstt.catalogue.rules.forms import TOTAL, Column, FormSpec, is_figure, parse_form_spec
 from kstt.catalogue.rules.outlines import Section
 from kstt.reports.rules import normal_narrative
 from kstt.reports.wording import R8 as RECONCILIATION_RULE  # the rule of a cell that differs from the dossiers
@@ -34,6 +34,7 @@ REASON_PREFIX = "r|"
 REASON_MAX = 500
 SECTION_PREFIX = "s|"
 _INT = re.compile(r"[+-]?[0-9]+")
+CELL_TEXT_MAX = 40  # the characters of a typed cell the draft keeps
 #: A row rule the browser can check as the reporter types: "a == b + c + …" over column keys.
 _SUM_RULE = re.compile(r"\s*([a-z][a-z0-9_]*)\s*==\s*([a-z][a-z0-9_]*(?:\s*\+\s*[a-z][a-z0-9_]*)*)\s*")
 
@@ -113,6 +114,11 @@ class Grid:
     @property
     def code(self) -> str:
         return self.spec.code
+
+    @property
+    def ceiling_shown(self) -> str:
+        """The form's ceiling as a Vietnamese reader writes it (999.999.999), for the browser's message."""
+        return f"{self.spec.ceiling:,}".replace(",", ".")
 
     @property
     def label_heading(self) -> str:
@@ -217,25 +223,33 @@ def build_grid(
 
 
 def column_sums(spec: FormSpec, values: Mapping[str, Mapping[str, Any]]) -> dict[str, int]:
-    """The total row: per column, the sum of the field rows' whole numbers (a column with none is left out)."""
+    """The total row: per column, the exact sum of the field rows' figures (Python ints). A column is left
+    out when it has none, or when one of its cells is not a figure (rules.md §5): a total over "abc", -5
+    or a number beyond the form's ceiling would mean nothing, and that cell blocks the submission."""
     sums: dict[str, int] = {}
+    broken: set[str] = set()
     for key, cells in values.items():
         if key == TOTAL:
             continue
         for column in spec.columns:
             value = (cells or {}).get(column.key)
-            if value is not None and is_whole(value):
-                sums[column.key] = sums.get(column.key, 0) + int(value)
-    return sums
+            if value is None:
+                continue
+            if is_figure(value, spec.ceiling):
+                sums[column.key] = sums.get(column.key, 0) + value
+            else:
+                broken.add(column.key)
+    return {key: total for key, total in sums.items() if key not in broken}
 
 
 def cell_value(raw: str) -> int | str | None:
     """A typed cell as the draft keeps it: None when empty, an int for a whole number, else the text
-    (kept as typed so the rules can say what is wrong with it)."""
+    (kept as typed, at most 40 characters, so the rules can say what is wrong with it). A number of more
+    than 40 digits stays text: it is no figure, and Python refuses to read ints of thousands of digits."""
     text = raw.strip().replace("\u00a0", "").replace(" ", "")
     if not text:
         return None
-    return int(text) if _INT.fullmatch(text) else raw.strip()[:40]
+    return int(text) if _INT.fullmatch(text) and len(text) <= CELL_TEXT_MAX else raw.strip()[:CELL_TEXT_MAX]
 
 
 def parse_values(data: Mapping[str, Any], specs: Mapping[str, FormSpec]) -> dict[str, dict[str, dict[str, Any]]]:

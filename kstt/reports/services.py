@@ -25,7 +25,16 @@ from kstt.accounts import access
 from kstt.audit import services as audit
 from kstt.catalogue import selectors as catalogue
 from kstt.catalogue.models import ReportType
-from kstt.catalogue.rules.forms import REQUIRED, TOTAL, FormRow, check_form, parse_form_spec
+from kstt.catalogue.rules.forms import (
+    FIGURE,
+    REQUIRED,
+    TOTAL,
+    FormRow,
+    FormSpec,
+    check_cells,
+    figure_findings,
+    parse_form_spec,
+)
 from kstt.catalogue.rules.periods import Period, PeriodError
 from kstt.reports import prefill, rules
 from kstt.reports.choices import Decision, ReportStatus
@@ -72,11 +81,16 @@ class ExplanationRequired(SubmissionError):
 
 
 class NotReady(SubmissionError):
-    """Not a submission yet (rules.md §4): the signed document or an applicable form is missing."""
+    """Not a submission yet: the signed document or an applicable form is missing (rules.md §4), or a
+    cell is not a figure (§5: problems of code ``figures``, naming the cells)."""
 
     def __init__(self, problems: list[dict[str, str]]) -> None:
-        missing = ", ".join(p.get("form") or p["code"] for p in problems)
-        super().__init__(f"attach the signed document and fill every form before submitting (missing: {missing})")
+        missing = ", ".join(p.get("form") or p["code"] for p in problems if p["code"] != "figures")
+        figures = "; ".join(f"{p['form']}: {p['detail']}" for p in problems if p["code"] == "figures")
+        reasons = [f"attach the signed document and fill every form (missing: {missing})"] if missing else []
+        if figures:
+            reasons.append(f"make every cell a whole number from 0 to the form's ceiling (not figures: {figures})")
+        super().__init__(f"not submitted: {'; '.join(reasons)}")
         self.problems = problems
 
 
@@ -403,6 +417,13 @@ def _extra_findings(instance: ReportInstance, draft: Draft) -> list[dict[str, st
     )
 
 
+def _form_rows(spec: FormSpec, rows: Mapping[str, Any]) -> tuple[list[FormRow], FormRow | None]:
+    """A form's rows in a draft, as the checks read them: the field rows, and the total row (if the form has one)."""
+    field_rows = [FormRow(key, "", cells or {}) for key, cells in rows.items() if key != TOTAL]
+    total = FormRow(TOTAL, "", rows[TOTAL] or {}) if spec.total_row and TOTAL in rows else None
+    return field_rows, total
+
+
 def checks(instance: ReportInstance, draft: Draft) -> tuple[list[dict[str, str]], list[rules.Problem]]:
     """The automatic checks at submission (rules.md §5): every form rule, then completeness (§2)."""
     window_end = _window_end(instance)
@@ -413,8 +434,7 @@ def checks(instance: ReportInstance, draft: Draft) -> tuple[list[dict[str, str]]
         if not rows:
             continue
         spec = parse_form_spec(form.definition)
-        field_rows = [FormRow(key, "", cells or {}) for key, cells in rows.items() if key != TOTAL]
-        total = FormRow(TOTAL, "", rows[TOTAL] or {}) if spec.total_row and TOTAL in rows else None
+        field_rows, total = _form_rows(spec, rows)
         findings += [
             {
                 "form": form.code,
@@ -424,7 +444,7 @@ def checks(instance: ReportInstance, draft: Draft) -> tuple[list[dict[str, str]]
                 "column": f.column,
                 "message": f.message,
             }
-            for f in check_form(spec, field_rows, total)
+            for f in check_cells(spec, field_rows, total)
         ]
     findings += _extra_findings(instance, draft)
     problems = rules.completeness(
@@ -434,8 +454,26 @@ def checks(instance: ReportInstance, draft: Draft) -> tuple[list[dict[str, str]]
         required_cell_findings=[(f["form"], f["row"], f["column"]) for f in findings if f["rule"] == REQUIRED],
         required_sections=_required_sections(instance),
         narrative=draft.narrative,
+        not_figures=[(f["form"], f["row"], f["column"]) for f in findings if f["rule"] == FIGURE],
     )
     return findings, problems
+
+
+def _refuse_non_figures(instance: ReportInstance) -> None:
+    """NotReady when a form of the draft holds a cell that is not a figure (rules.md §5), for a submission
+    made without the checks (the history loader): a version never holds one, however it is made."""
+    draft = Draft.objects.get(instance=instance)
+    forms = {form.code: form for form in catalogue.forms_in_force(
+        report_type=instance.report_type, level=instance.level, on=_window_end(instance))}  # fmt: skip
+    named = []
+    for code, rows in (draft.values or {}).items():
+        if code not in forms or not rows:
+            continue
+        spec = parse_form_spec(forms[code].definition)
+        named += [(code, f.row, f.column) for f in figure_findings(spec, *_form_rows(spec, rows))]
+    problems = rules.completeness(has_document=True, forms=(), values={}, not_figures=named)
+    if problems:
+        raise NotReady([p.as_json() for p in problems])
 
 
 def _submit(
@@ -691,6 +729,7 @@ def _load_row(
         if ReportVersion.objects.filter(instance=instance, submitted_at=row.at).exists():
             result.unchanged += 1
             return
+        _refuse_non_figures(instance)
         _submit(
             instance=instance, explanation="", idempotency_key=None, at=row.at, actor=None, run_checks=False,
             source=source,

@@ -134,6 +134,13 @@ class ReportWords:
             cells = [c.strip().partition(".") for c in detail.split(",") if c.strip()]
             named = "; ".join(self.cell(form, row, column, with_form=False) for row, _dot, column in cells)
             return _("%(form)s has empty required cells: %(cells)s.") % {"form": self.form(form), "cells": named}
+        if code == "figures":
+            cells = [c.strip().partition(".") for c in detail.split(",") if c.strip()]
+            named = "; ".join(self.cell(form, row, column, with_form=False) for row, _dot, column in cells)
+            return _(
+                "%(form)s has cells that are not figures (whole numbers from 0 to the form's ceiling): "
+                "correct them to submit the report (%(cells)s)."
+            ) % {"form": self.form(form), "cells": named}
         if code == "section":
             return _("The outline section “%(section)s” is empty.") % {"section": self.section(detail)}
         return detail or str(code or "")

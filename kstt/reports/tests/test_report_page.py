@@ -238,11 +238,12 @@ def test_a_draft_kept_before_the_text_was_normalised_is_not_changed_by_the_same_
     assert sections_saved(lan_client) == ["direction"]
 
 
-def test_text_in_a_cell_is_kept_and_named_by_the_whole_number_rule(lan_client):
+def test_text_in_a_cell_is_kept_and_named_as_not_a_figure(lan_client):
     post(lan_client, cells("HT", ROW | {"settled_late": "1,5"}))
     assert Draft.objects.get(instance=report()).values[FORM]["HT"]["settled_late"] == "1,5"
     html = lan_client.get(URL).content.decode()
-    assert 'data-testid="msg-06-HT-settled_late"' in html and "số nguyên không âm" in html
+    message = html[html.index('data-testid="msg-06-HT-settled_late"') :][:400]
+    assert "Cột 10: “1,5” không phải là số liệu; chỉ nhận số nguyên từ 0 đến 999.999.999" in message
 
 
 def test_a_second_save_from_an_old_page_is_refused_and_keeps_what_was_typed(lan_client, lan):

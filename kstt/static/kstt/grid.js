@@ -1,6 +1,8 @@
 /* The report page's form grids (reports/report_page.html): totals as you type, spreadsheet keys, one submit.
  *
- * - Each grid's total row is the column sum of its rows' whole numbers (the server computes the same on save).
+ * - Each grid's total row is the column sum of its rows' figures (whole numbers from 0 to the form's ceiling,
+ *   data-ceiling), exact however big (BigInt); a column holding a cell that is not a figure has no total
+ *   (the server computes the same on save). A cell over the ceiling says so on the cell as it is typed.
  * - The rules "a == b + c" of the form (R1–R4 of form 06) and whole numbers are checked on the row being
  *   typed in; the cell is outlined and its message written on the line under the row (tr.row-messages),
  *   as the server shows it: it never covers a cell. The server checks every rule again on save; what it
@@ -16,25 +18,45 @@
  */
 (function () {
   "use strict";
-  var WHOLE = /^\s*[+-]?\d+\s*$/;
+  var WHOLE = /^[+-]?\d+$/;
 
   function inputsOf(grid) {
     return Array.prototype.slice.call(grid.querySelectorAll("input.grid-input"));
   }
 
+  function ceilingOf(grid) {
+    return /^\d+$/.test(grid.dataset.ceiling || "") ? BigInt(grid.dataset.ceiling) : null;
+  }
+
+  // A typed cell as the server reads it: null when empty, a BigInt for a whole number (exact at any size),
+  // else undefined (text, a fraction: not a number). The server drops spaces and no-break spaces too.
+  function parsed(text) {
+    var compact = text.replace(/[\s\u00a0]/g, "");
+    if (compact === "") return null;
+    return WHOLE.test(compact) ? BigInt(compact) : undefined;
+  }
+
+  // A figure: a whole number from 0 to the form's ceiling (rules.md §5).
+  function isFigure(value, ceiling) {
+    return typeof value === "bigint" && value >= 0n && (ceiling === null || value <= ceiling);
+  }
+
   function recompute(grid) {
+    var ceiling = ceilingOf(grid);
     grid.querySelectorAll("output[data-total]").forEach(function (out) {
       var column = out.dataset.total;
-      var sum = 0;
+      var sum = 0n;
       var any = false;
+      var broken = false;
       grid.querySelectorAll("tbody td[data-column='" + column + "'] input.grid-input").forEach(function (input) {
-        var text = input.value.replace(/[\s\u00a0]/g, "");
-        if (WHOLE.test(text)) {
-          sum += parseInt(text, 10);
+        var value = parsed(input.value);
+        if (value === null) return;
+        if (isFigure(value, ceiling)) {
+          sum += value;
           any = true;
-        }
+        } else broken = true;
       });
-      out.textContent = any ? String(sum) : "";
+      out.textContent = any && !broken ? sum.toString() : "";
     });
   }
 
@@ -48,17 +70,23 @@
   function checkRow(grid, tr) {
     var values = {};
     var failing = {};
+    var ceiling = ceilingOf(grid);
     tr.querySelectorAll("td[data-column]").forEach(function (td) {
       var input = td.querySelector("input.grid-input");
-      var text = input ? input.value.replace(/[\s\u00a0]/g, "") : "";
-      if (text === "") return;
-      if (/^\d+$/.test(text)) values[td.dataset.column] = parseInt(text, 10);
-      else (failing[td.dataset.column] = failing[td.dataset.column] || []).push(WHOLE_MESSAGE);
+      var value = input ? parsed(input.value) : null;
+      if (value === null) return;
+      var column = td.dataset.column;
+      if (isFigure(value, ceiling)) {
+        values[column] = value;
+        return;
+      }
+      var over = typeof value === "bigint" && value > 0n; // a whole number beyond the form's ceiling
+      (failing[column] = failing[column] || []).push(over ? grid.dataset.ceilingMessage : WHOLE_MESSAGE);
     });
     rulesOf(grid).forEach(function (rule) {
       var names = [rule.left].concat(rule.right);
       if (!names.every(function (name) { return name in values; })) return;
-      var sum = rule.right.reduce(function (total, name) { return total + values[name]; }, 0);
+      var sum = rule.right.reduce(function (total, name) { return total + values[name]; }, 0n);
       if (values[rule.left] !== sum) {
         var shown = rule.right.map(function (name) { return values[name]; }).join(" + ");
         (failing[rule.cell] = failing[rule.cell] || []).push(rule.message + ": " + values[rule.left] + " ≠ " + shown + " = " + sum);
@@ -130,10 +158,10 @@
   }
 
   function differs(input) {
-    var text = input.value.replace(/[\s\u00a0]/g, "");
-    var computed = parseInt(input.dataset.computed, 10);
-    if (text === "") return computed !== 0; // an empty cell differs only from a count other than 0
-    return !/^\d+$/.test(text) || parseInt(text, 10) !== computed;
+    var value = parsed(input.value);
+    var computed = BigInt(input.dataset.computed);
+    if (value === null) return computed !== 0n; // an empty cell differs only from a count other than 0
+    return value !== computed; // text (undefined) differs; numbers compare exactly
   }
 
   function reconcile(grid, input) {
