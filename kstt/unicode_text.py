@@ -1,4 +1,5 @@
-"""Text every engine stores alike (issue 13, point 3): the one check of text before it is stored.
+"""Text people send: the one check of text before it is stored (issue 13, point 3), and the one definition of
+blank text (point 10).
 
 Pure: no Django. A Python ``str`` may hold what no database column should: a lone surrogate (U+D800–U+DFFF,
 e.g. from a JSON ``"\\ud800"`` escape) is not Unicode text at all — SQLite stored it and every page showing it
@@ -13,6 +14,7 @@ surrogate cannot come from a page.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
@@ -83,3 +85,22 @@ def check(value: Any, where: str = "") -> None:
     found = find(value, where)
     if found is not None:
         raise found
+
+
+# --- Blank text: a reason made only of characters that show nothing is no reason ---------------------------
+#
+# White space of every kind (U+00A0, U+3000, line and paragraph separators…), control and format characters
+# (zero-width spaces U+200B–U+200D, U+2060, U+FEFF, soft hyphens, bidirectional marks…), combining marks with
+# nothing to sit on, and the few letters that are drawn as nothing (Hangul fillers, the blank Braille pattern).
+
+#: Unicode general categories of characters that show nothing by themselves: separators (Zs, Zl, Zp),
+#: controls (Cc), format characters (Cf), lone surrogates (Cs), and marks (Mn, Mc, Me), which only
+#: change the character before them.
+INVISIBLE_CATEGORIES = frozenset({"Zs", "Zl", "Zp", "Cc", "Cf", "Cs", "Mn", "Mc", "Me"})
+#: Letters and symbols drawn as empty space: Hangul fillers and the blank Braille pattern.
+INVISIBLE_CHARACTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def is_blank(text: str) -> bool:
+    """True when ``text`` holds nothing a reader can see."""
+    return all(ch in INVISIBLE_CHARACTERS or unicodedata.category(ch) in INVISIBLE_CATEGORIES for ch in text)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kstt.compliance import services
 from kstt.compliance.choices import ATTACHMENT_KINDS_TEXT, DECISIONS
-from kstt.text import is_blank
+from kstt.unicode_text import is_blank
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -30,7 +30,7 @@ from kstt.compliance import ledger_selectors as selectors
 from kstt.compliance import rules
 from kstt.compliance.choices import DECISIONS, AppealDecision
 from kstt.compliance.models import Appeal, AppealAttachment
-from kstt.text import is_blank
+from kstt.unicode_text import is_blank
 from kstt.units.models import Unit
 
 #: At most this many files go with one appeal, each at most this large.

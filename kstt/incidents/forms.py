@@ -3,7 +3,7 @@ from datetime import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kstt import clock
+from kstt import clock, unicode_text
 from kstt.formats.widgets import DayTimeInput
 from kstt.units.models import Unit
 
@@ -53,6 +53,12 @@ class IncidentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["end"].help_text = _("Leave empty while the incident goes on.")
         self.fields["units"].choices = unit_choices
+
+    def clean_description(self) -> str:
+        description = self.cleaned_data["description"]
+        if unicode_text.is_blank(description):  # zero-width spaces and the like: nothing a reader sees
+            raise forms.ValidationError(self.fields["description"].error_messages["required"], code="required")
+        return description
 
     def clean(self):
         data = super().clean()

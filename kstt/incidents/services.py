@@ -25,7 +25,7 @@ def _validate(*, start: datetime, end: datetime | None, all_units: bool, units: 
         raise IncidentError("the incident cannot end before it starts")
     if not all_units and not units:
         raise IncidentError("choose the units affected, or all units")
-    if not description.strip():
+    if unicode_text.is_blank(description):
         raise IncidentError("describe the incident")
     bad = unicode_text.error(description, "description")
     if bad is not None:

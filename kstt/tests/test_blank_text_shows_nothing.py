@@ -1,8 +1,8 @@
-"""kstt.text.is_blank: text made only of characters that show nothing is blank (issue 13 point 10)."""
+"""kstt.unicode_text.is_blank: text made only of characters that show nothing is blank (issue 13 point 10)."""
 
 import pytest
 
-from kstt.text import is_blank
+from kstt.unicode_text import is_blank
 
 
 @pytest.mark.parametrize(
