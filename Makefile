@@ -38,8 +38,10 @@ KSTT_CLOCK ?= $(DEMO_CLOCK)
 # address (WhiteNoise still serves the assets from the finders). `make run KSTT_DEBUG=true` for the debug pages.
 KSTT_DEBUG ?= false
 
+# Every command of the demo runs on its clock, migrate too: it loads the shipped catalogue, whose settings
+# versions are recorded at the clock's instant (the catalogue page shows it beside the fixed clock).
 run: install
-	$(BIN)/kstt migrate --no-input
+	KSTT_CLOCK='$(KSTT_CLOCK)' $(BIN)/kstt migrate --no-input
 	KSTT_CLOCK='$(KSTT_CLOCK)' $(BIN)/kstt load-demo
 	@echo
 	@if [ -n '$(KSTT_CLOCK)' ]; then \

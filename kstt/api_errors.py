@@ -1,8 +1,11 @@
 """One DRF exception handler: domain errors become 400/403/409 with their message, the rest as DRF does.
 
-Reports (kstt/reports/services.py): a malformed change or a refused document is 400; what the caller sees
+A body the API does not read (kstt/api_parsers.py) is 400 (not UTF-8, nested too deep, not Unicode, not
+JSON), 411 (no length) or 413 (too large). Reports (kstt/reports/services.py): a malformed change, a text
+that cannot be stored, a section too long or a refused document is 400; what the caller sees
 but may not do is 403 (what they may not see was already a 404 in the view); a state that does not allow
-the change, a draft saved meanwhile by someone else, a version already reviewed are 409. Each answer has
+the change, a draft saved meanwhile by someone else, a version already reviewed, an Idempotency-Key
+whose version was returned are 409. Each answer has
 ``detail`` (for people, in their language), ``code`` (for programs) and, where the service said more,
 ``reason`` (its English explanation).
 """
@@ -11,10 +14,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.utils.translation import gettext
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from kstt.api_parsers import BodyError, too_large
 from kstt.catalogue.rules.periods import PeriodError
 from kstt.compilation.selectors import CompilationError
 from kstt.dossiers.rules import DossierRecordError
@@ -38,8 +44,33 @@ def _report_error(exc: reports.SubmissionError) -> Response:
         body = {"code": "draft_conflict", "detail": detail, "revision": exc.revision,
                 "updated_by": _person(exc.updated_by), "updated_at": exc.updated_at}  # fmt: skip
         return Response(body, status=409)
+    if isinstance(exc, reports.InvalidText):
+        body = {"code": "invalid_text", "detail": exc.message(), "reason": str(exc), "where": exc.error.where}
+        return Response(body, status=400)
+    if isinstance(exc, reports.SectionTooLong):
+        body = {"code": "section_too_long", "detail": exc.message(), "reason": str(exc), "section": exc.section,
+                "length": exc.length, "limit": exc.limit}  # fmt: skip
+        return Response(body, status=400)
+    if isinstance(exc, reports.IdempotencyKeyReused):
+        detail = gettext(
+            "This Idempotency-Key was used to submit version %(version)s, which has since been returned or "
+            "followed by another version: nothing was submitted. Send a new key to submit the report again."
+        ) % {"version": exc.version}
+        body = {"code": "idempotency_key_reused", "detail": detail, "reason": str(exc), "version": exc.version}
+        return Response(body, status=409)
     if isinstance(exc, reports.NotReady):
         detail = gettext("Not submitted: attach the signed document and fill every form first.")
+        # rules.md §5: a cell that is not a figure blocks too; problems of code "figures" name the cells
+        figures = [p for p in exc.problems if p.get("code") == "figures"]
+        if figures and len(figures) == len(exc.problems):
+            detail = gettext(
+                "Not submitted: every cell must be a whole number from 0 to the form's ceiling (see problems)."
+            )
+        elif figures:
+            detail = gettext(
+                "Not submitted: attach the signed document, fill every form, and make every cell a whole number "
+                "from 0 to the form's ceiling (see problems)."
+            )
         return Response({"code": "not_ready", "detail": detail, "problems": exc.problems}, status=400)
     if isinstance(exc, reports.ExplanationRequired):
         detail = gettext("The checks flag this report (%(flags)s): explain why you submit it as it is.") % {
@@ -75,6 +106,10 @@ def _report_error(exc: reports.SubmissionError) -> Response:
 
 
 def handle(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, BodyError):  # a body refused by kstt/api_parsers.py: 400, 411 or 413
+        return Response(exc.as_json(), status=exc.status_code)
+    if isinstance(exc, RequestDataTooBig):  # Django's own limit, e.g. a form or multipart body parsed by DRF
+        return Response(too_large(limit=settings.KSTT_MAX_REQUEST_BYTES).as_json(), status=413)
     if isinstance(exc, DossierRecordError):
         return Response({"detail": str(exc), "index": exc.where, "reason": exc.reason}, status=400)
     if isinstance(exc, reports.SubmissionError):

@@ -91,6 +91,14 @@ def env_days(
     return tuple(sorted(days, reverse=True))
 
 
+def env_positive(name: str, default: int, environ: Mapping[str, str] = os.environ) -> int:
+    """A whole number of at least 1: a count, a size in bytes, a limit."""
+    value = env_int(name, default, environ)
+    if value < 1:
+        raise ImproperlyConfigured(f"{name} must be a whole number of at least 1, not {value}")
+    return value
+
+
 def env_port(name: str, default: int, environ: Mapping[str, str] = os.environ) -> int:
     value = env_int(name, default, environ)
     if not 1 <= value <= 65535:

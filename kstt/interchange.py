@@ -1,6 +1,10 @@
 """Shared pieces of the file contract (interchange.md): UTF-8 CSV with a header row, ISO instants.
 
-Pure: no Django. Each loader raises its own error type with the line number (1 = the header).
+Pure: no Django. Each loader raises its own error type with the line number (1 = the header). Every line
+of a CSV read by ``read_csv``/``stream_csv`` is checked by kstt.unicode_text, so a NUL is refused with its
+line on SQLite as on PostgreSQL (which cannot store it); strict UTF-8 decoding never yields a lone
+surrogate. ``stream_columns`` (the dossiers, a million lines) leaves that to its loader's rules, which
+refuse every control character in each field.
 """
 
 from __future__ import annotations
@@ -11,6 +15,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
 from operator import itemgetter
 from typing import IO
+
+from kstt import unicode_text
 
 Record = dict[str, str | None]
 #: The years an instant may fall in: every engine stores them, and converting one to any zone stays
@@ -34,9 +40,10 @@ def read_csv(data: bytes, error: LineError) -> tuple[list[str] | None, list[Reco
 def stream_csv(handle: IO[str], error: LineError) -> tuple[list[str] | None, Iterator[Record]]:
     """A CSV read lazily from a text handle: the header now, then ``Record``s as they are read.
 
-    Decoding and CSV errors surface while iterating, as ``error(line, reason)``.
+    Decoding and CSV errors, and text that cannot be stored (kstt.unicode_text), surface while iterating,
+    as ``error(line, reason)``.
     """
-    reader = csv.DictReader(handle)
+    reader = csv.DictReader(_storable_lines(handle, error))
     try:
         header = list(reader.fieldnames) if reader.fieldnames else None
     except UnicodeDecodeError:
@@ -51,6 +58,16 @@ def stream_csv(handle: IO[str], error: LineError) -> tuple[list[str] | None, Ite
             raise error(reader.line_num, f"unreadable CSV: {exc}") from None
 
     return header, records()
+
+
+def _storable_lines(handle: Iterable[str], error: LineError) -> Iterator[str]:
+    """The lines of ``handle``, each refused (``error(line, …)``, lines counted from 1 as csv counts them)
+    when it holds text no engine stores alike."""
+    for number, line in enumerate(handle, 1):
+        if unicode_text.UNSTORABLE.search(line):
+            found = unicode_text.error(line)
+            raise error(number, f"{found.problem if found else 'unreadable text'}; it cannot be stored")
+        yield line
 
 
 def stream_columns(handle: IO[str], columns: Sequence[str], error: LineError) -> Iterator[tuple[int, tuple[str, ...]]]:

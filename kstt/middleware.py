@@ -1,4 +1,4 @@
-"""Vietnamese unless the user chose otherwise; times in the province's zone.
+"""Vietnamese unless the user chose otherwise; times in the province's zone; request bodies within limits.
 
 Django's LocaleMiddleware follows the browser's Accept-Language, which on most office PCs says
 English; the province's interface language is Vietnamese. So the language is the one the user
@@ -8,12 +8,17 @@ picked (the language cookie set by Django's set_language view), else LANGUAGE_CO
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
+
+from kstt import api_parsers
 
 
 class ChosenLanguageMiddleware:
@@ -32,3 +37,53 @@ class ChosenLanguageMiddleware:
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class RequestSizeLimit:
+    """Every request body within its limit, pages and API alike (issue 13, point 4).
+
+    Django guards only ``request.body`` and form fields (``DATA_UPLOAD_MAX_MEMORY_SIZE``), and answers 400 when
+    they are too large; DRF reads the stream past both. Here, before anything reads the body: a declared
+    Content-Length over ``KSTT_MAX_REQUEST_BYTES`` (``KSTT_MAX_UPLOAD_BYTES`` for a multipart upload, whose
+    files each have their own limit as well) answers 413, and a body without a length (chunked) answers 411,
+    since neither Django under WSGI nor DRF would read it. Django's own RequestDataTooBig for a form post
+    (its fields over ``DATA_UPLOAD_MAX_MEMORY_SIZE``) answers 413 too: the post is read here, just before
+    CsrfViewMiddleware would read it and answer 400. The API reads its bodies in the view: its JSON parser
+    (kstt/api_parsers.py) counts the bytes it actually reads, and kstt/api_errors.py answers Django's
+    refusal of a form or multipart body with 413. The API gets its error shape (``code``, ``detail``); a
+    page gets a short page in the user's language.
+    """
+
+    FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        length = api_parsers.declared_length(request.META)
+        if length is None and "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower():
+            return refusal(request, api_parsers.length_required())
+        limit = (
+            settings.KSTT_MAX_UPLOAD_BYTES
+            if request.content_type == "multipart/form-data"
+            else settings.KSTT_MAX_REQUEST_BYTES
+        )
+        if length is not None and length > limit:
+            return refusal(request, api_parsers.too_large(limit=limit, size=length))
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view: Any, args: Any, kwargs: Any) -> HttpResponse | None:
+        if request.method == "POST" and request.content_type in self.FORMS and not getattr(view, "csrf_exempt", False):
+            try:
+                request.POST  # noqa: B018 (read now, as CsrfViewMiddleware would next, to answer 413)
+            except RequestDataTooBig:
+                return refusal(request, api_parsers.too_large(limit=settings.KSTT_MAX_REQUEST_BYTES))
+        return None
+
+
+def refusal(request: HttpRequest, error: api_parsers.BodyError) -> HttpResponse:
+    """A refused request body (a kstt.api_parsers.BodyError): the API's JSON, or a short page."""
+    if request.path_info.startswith("/api/") or request.content_type == "application/json":
+        return JsonResponse(error.as_json(), status=error.status_code, json_dumps_params={"ensure_ascii": False})
+    page = render_to_string("request_refused.html", {"status": error.status_code, "message": error.message})
+    return HttpResponse(page, status=error.status_code)

@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kstt.middleware.ChosenLanguageMiddleware",
+    "kstt.middleware.RequestSizeLimit",  # before anything reads a body (CsrfViewMiddleware reads form posts)
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -97,6 +98,13 @@ DATABASES = {
         conn_max_age=conf.env_int("KSTT_DB_CONN_MAX_AGE", 60 if PRODUCTION else 0),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Every transaction takes SQLite's write lock when it begins (BEGIN IMMEDIATE), and a writer waits up to
+    # KSTT_SQLITE_TIMEOUT seconds for it: two submits at once are then one after the other, as PostgreSQL's row
+    # locks make them, instead of "database is locked" when a reading transaction tries to write (issue 13, 9).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        transaction_mode="IMMEDIATE", timeout=conf.env_int("KSTT_SQLITE_TIMEOUT", 20)
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -166,6 +174,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",  # system accounts: kstt drf_create_token USER
     ],
     "EXCEPTION_HANDLER": "kstt.api_errors.handle",
+    # One JSON parser for the whole API: the size limit, UTF-8, the nesting depth, no lone surrogates.
+    "DEFAULT_PARSER_CLASSES": [
+        "kstt.api_parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
@@ -183,8 +197,22 @@ SPECTACULAR_SETTINGS = {
 KSTT_MAX_DOCUMENT_BYTES = conf.env_int("KSTT_MAX_DOCUMENT_BYTES", 20 * 1024 * 1024)
 KSTT_DOCUMENT_TRUST_ROOTS = conf.env_list("KSTT_DOCUMENT_TRUST_ROOTS", [])
 
-#: A pushed batch of 10,000 dossier records is a few MB of JSON.
-DATA_UPLOAD_MAX_MEMORY_SIZE = conf.env_int("KSTT_MAX_REQUEST_BYTES", 16 * 1024 * 1024)
+#: The largest request body (JSON, a form post): a pushed batch of 10,000 dossier records is a few MB of JSON.
+#: A multipart upload may be up to KSTT_MAX_UPLOAD_BYTES (five appeal files of 10 MB, a signed PDF), its form
+#: fields within KSTT_MAX_REQUEST_BYTES. Over either: 413 (kstt.middleware.RequestSizeLimit, kstt/api_parsers.py).
+KSTT_MAX_REQUEST_BYTES = conf.env_int("KSTT_MAX_REQUEST_BYTES", 16 * 1024 * 1024)
+KSTT_MAX_UPLOAD_BYTES = conf.env_int("KSTT_MAX_UPLOAD_BYTES", 64 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = KSTT_MAX_REQUEST_BYTES
+#: The longest text of one narrative section (characters; a line break counts one): saving a longer one is refused.
+KSTT_MAX_SECTION_CHARS = conf.env_int("KSTT_MAX_SECTION_CHARS", 50_000)
+
+#: Every uploaded ZIP archive (the form 06 workbook, an appeal's office files) is checked before it is read
+#: (kstt/archives.py): at most so many members, each unpacking to at most so many bytes, all of them to at
+#: most so many, and none packed tighter than the ratio (a zip bomb). A form 06 workbook unpacks to ~40 kB.
+KSTT_ARCHIVE_MAX_MEMBERS = conf.env_positive("KSTT_ARCHIVE_MAX_MEMBERS", 1000)
+KSTT_ARCHIVE_MAX_MEMBER_BYTES = conf.env_positive("KSTT_ARCHIVE_MAX_MEMBER_BYTES", 32 * 1024 * 1024)
+KSTT_ARCHIVE_MAX_BYTES = conf.env_positive("KSTT_ARCHIVE_MAX_BYTES", 64 * 1024 * 1024)
+KSTT_ARCHIVE_MAX_RATIO = conf.env_positive("KSTT_ARCHIVE_MAX_RATIO", 100)
 
 # The background worker (`kstt worker`): the django-tasks backport of django.tasks, its database backend.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.database.DatabaseBackend"}}

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kstt import clock
 from kstt.accounts.choices import Role
 from kstt.units.models import Unit
 
@@ -28,6 +29,9 @@ class User(AbstractUser):
     is_dossier_feed = models.BooleanField(
         _("dossier feed"), default=False, help_text=_("A system account that pushes dossier records through the API.")
     )
+    #: From the KSTT clock, not Django's timezone.now (kstt/tests/test_clock.py): an account made under a
+    #: fixed clock (a demo, createsuperuser in training) joined on the clock's day. save_user passes its ``at``.
+    date_joined = models.DateTimeField(_("date joined"), default=clock.now)
 
     class Meta:
         verbose_name = _("user")

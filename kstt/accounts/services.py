@@ -32,7 +32,7 @@ def save_user(
     if (Role.REPORTER in roles or Role.REVIEWER in roles) and unit is None:
         raise AccountError("a reporter or reviewer must belong to a unit")
     family, _, given = full_name.strip().partition(" ")  # Vietnamese order: "Nguyễn Thị Lan"
-    user, created = User.objects.get_or_create(username=username)
+    user, created = User.objects.get_or_create(username=username, defaults={"date_joined": at})
     user.last_name, user.first_name = family, given
     user.unit = unit
     user.is_reporter = Role.REPORTER in roles

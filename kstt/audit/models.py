@@ -29,8 +29,15 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         at = timezone.localtime(self.at, clock.province_zone())
-        target = f" · {self.target_label}" if self.target_type else ""
+        target = f" · {self.target_words}" if self.target_type else ""
         return f"{at:%d/%m/%Y %H:%M} {self.event_label}{target}"
+
+    @property
+    def target_words(self) -> str:
+        """The record changed as people name it (kstt.audit.describe: "Báo cáo Quý III/2021 — …")."""
+        from kstt.audit.describe import describe
+
+        return describe([self], details=False)[self.pk].target if self.target_type else ""
 
     @property
     def event_label(self) -> str:

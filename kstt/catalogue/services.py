@@ -15,7 +15,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from kstt import interchange
+from kstt import interchange, unicode_text
 from kstt.audit import services as audit
 from kstt.catalogue import selectors
 from kstt.catalogue.choices import DayKind
@@ -83,9 +83,13 @@ class CatalogueLoad:
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as handle:
-            return tomllib.load(handle)
+            data = tomllib.load(handle)
     except tomllib.TOMLDecodeError as exc:
         raise CatalogueError(f"{path.name}: {exc}") from None
+    bad = unicode_text.find(data)  # a "\u0000" escape: PostgreSQL stores no NUL
+    if bad is not None:
+        raise CatalogueError(f"{path.name}: {bad}")
+    return data
 
 
 def _digest(data: dict[str, Any]) -> str:

@@ -5,3 +5,20 @@ from django.utils.translation import gettext_lazy as _
 class ComplianceConfig(AppConfig):
     name = "kstt.compliance"
     verbose_name = _("Compliance and deductions")
+
+    def ready(self) -> None:
+        from kstt.audit.describe import register_name, register_values
+        from kstt.compliance import choices
+        from kstt.reports.templatetags.kstt_labels import period_label
+
+        # An appeal by the unit and the period it is about: "… Sở Tư pháp (P17-STP), Quý I/2021".
+        register_name("compliance.appeal", lambda appeal: f"{appeal.unit.code}, {period_label(appeal.period)}")
+
+        # The audit trail reads an appeal's decision and a ledger line's status in words.
+        register_values(
+            "decision",
+            lambda code: str(choices.AppealDecision(code).label)
+            if code in choices.AppealDecision.values
+            else str(code),
+        )
+        register_values("status", lambda code: choices.status_label(str(code)))

@@ -9,8 +9,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from kstt.compliance import rules, services
+from kstt.compliance import services
 from kstt.compliance.choices import ATTACHMENT_KINDS_TEXT, DECISIONS
+from kstt.unicode_text import is_blank
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -51,23 +52,22 @@ class AppealForm(forms.Form):
 
     def clean_reason(self) -> str:
         reason = self.cleaned_data["reason"].strip()
-        if not reason:
+        if is_blank(reason):
             raise forms.ValidationError(_("Give the reason."))
         return reason
 
     def clean_attachments(self) -> list[services.AttachmentFile]:
         uploads: list[UploadedFile] = self.cleaned_data.get("attachments") or []
-        heads = []
-        for upload in uploads:
+        if len(uploads) > services.MAX_ATTACHMENTS:  # before reading any of them
+            raise forms.ValidationError(services.AppealError("too_many_files", count=services.MAX_ATTACHMENTS).message)
+        files = []
+        for upload in uploads:  # one byte past the limit is enough to say the file is too large
             upload.seek(0)
-            heads.append((upload.name or "", upload.size or 0, upload.read(rules.SNIFF_BYTES)))
-        problems = services.check_attachments(heads)
+            content = upload.read(services.MAX_ATTACHMENT_BYTES + 1)
+            files.append(services.AttachmentFile(name=upload.name or "", content=content))
+        problems = services.check_attachments(files)
         if problems:
             raise forms.ValidationError([problem.message for problem in problems])
-        files = []
-        for upload in uploads:  # checked: each file is at most MAX_ATTACHMENT_BYTES
-            upload.seek(0)
-            files.append(services.AttachmentFile(name=upload.name or "", content=upload.read()))
         return files
 
 
@@ -85,6 +85,6 @@ class DecisionForm(forms.Form):
 
     def clean_reason(self) -> str:
         reason = self.cleaned_data["reason"].strip()
-        if not reason:
+        if is_blank(reason):
             raise forms.ValidationError(_("Give the reason."))
         return reason

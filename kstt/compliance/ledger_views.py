@@ -3,8 +3,11 @@ line's evidence (the reminders the unit was sent included), filing an appeal and
 to decide.
 
 Thin views: access through kstt.accounts.access, reads through compliance.ledger_selectors, writes through
-compliance.services. As-of is the clock. A bad year or period is a 400 that says why, an unknown unit
-or report a 404; a unit the user may not see is a 403 (as the issue asks), in Vietnamese.
+compliance.services. As-of is the clock. A bad year or period is a 400 that says why. A unit, line,
+appeal or file the user may not see is the same 404 as one that does not exist (style.md §4: existence
+does not leak). What is not about one unit answers 403 with a page that says why, in Vietnamese: the
+province's table, its workbook and the appeals to decide (the provincial office's, whatever the URL
+names), and an action on a unit the user sees but may not take (appealing, deciding).
 """
 
 from __future__ import annotations
@@ -15,24 +18,25 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from kstt import clock
+from kstt import clock, confirmation
 from kstt.accounts import access
 from kstt.catalogue import selectors as catalogue
 from kstt.catalogue.models import ReportType
 from kstt.catalogue.rules.periods import Period, PeriodError, periods_of_year
 from kstt.compliance import ledger_selectors as selectors
 from kstt.compliance import rules, services
+from kstt.compliance.choices import AppealDecision
 from kstt.compliance.forms import AppealForm, DecisionForm
 from kstt.compliance.ledger_selectors import YearCell, YearTable
 from kstt.exports.deductions_xlsx import render_deductions_xlsx
 from kstt.notifications import selectors as notifications
+from kstt.reports.templatetags.kstt_labels import period_label
 from kstt.units import selectors as units
 from kstt.units.models import UnitVersion
-
-#: The first year the ledger judges.
 
 
 def _report_type() -> ReportType:
@@ -171,11 +175,9 @@ def unit_year(request: HttpRequest, year: int, unit_code: str) -> HttpResponse:
     if problem:
         return _bad_input(request, problem)
     found = selectors.unit_in_year(report_type, unit_code, year)
-    if found is None:
+    if found is None or not access.may_view_ledger_of(request.user, found[0].unit, on=found[1]):
         raise Http404("No such unit that year.")
-    version, on = found
-    if not access.may_view_ledger_of(request.user, version.unit, on=on):
-        return _forbidden(request)
+    version = found[0]
     table = selectors.year_table(
         report_type=report_type, year=year, as_of=clock.now(), scored_only=False, unit_ids=[version.unit_id]
     )
@@ -230,10 +232,8 @@ def _resolve_line(
         return _bad_input(request, problem)
     end = selectors.window_end(report_type, period)
     version = units.unit_on(unit_code, end)
-    if version is None:
+    if version is None or not access.may_view_ledger_of(request.user, version.unit, on=end):
         raise Http404("No such unit in that period.")
-    if not access.may_view_ledger_of(request.user, version.unit, on=end):
-        return _forbidden(request)
     return report_type, period, version
 
 
@@ -324,17 +324,25 @@ def appeal(request: HttpRequest, unit_code: str, period: str) -> HttpResponse:
     return _render_line(request, report_type, the_period, version, appeal_form=form, status=400)
 
 
+def _may_see_appeal(request: HttpRequest, appeal: Any) -> bool:
+    """Whether the user may see the appeal's unit's ledger (the tree as at the end of its period's window)."""
+    end = selectors.window_end(appeal.report_type, Period.parse(appeal.period))
+    return access.may_view_ledger_of(request.user, appeal.unit, on=end)
+
+
 @require_POST
 @login_required
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
     """The provincial office upholds or overturns an appeal, with a reason."""
     found = selectors.appeal(pk)
-    if found is None:
+    if found is None or not _may_see_appeal(request, found):
         raise Http404("No such appeal.")
     if not access.may_decide_appeals(request.user, on=clock.today()):
-        return _forbidden(request)
+        return _forbidden(request)  # the appeal is the user's to see, not to decide
     period = Period.parse(found.period)
     form = DecisionForm(request.POST)
+    if form.is_valid() and not confirmation.confirmed(request):  # a decision is recorded once confirmed
+        return _confirm_decision(request, found, period, form)
     if form.is_valid():
         try:
             services.decide_appeal(
@@ -355,17 +363,30 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_line(request, found.report_type, period, version, decision_form=form, status=400)
 
 
+def _confirm_decision(request: HttpRequest, found: Any, period: Period, form: DecisionForm) -> HttpResponse:
+    """The second step of an appeal's decision: what will be recorded, and the button that records it."""
+    version = units.unit_on(found.unit.code, selectors.window_end(found.report_type, period))
+    decision = AppealDecision(form.cleaned_data["decision"]).label
+    lines = [
+        (_("Appeal of"), f"{version.name if version is not None else found.unit.code} — {period_label(period)}"),
+        (_("Decision"), str(decision)),
+        (_("Reason for the decision"), form.cleaned_data["reason"]),
+    ]
+    fields = [("decision", form.cleaned_data["decision"]), ("reason", request.POST.get("reason", ""))]
+    back = reverse("compliance_ledger:line", args=[found.unit.code, found.period])
+    return confirmation.ask(
+        request, title=_("Record this decision on the appeal?"), lines=lines, fields=fields,
+        button=_("Confirm the decision"), back=back,
+    )  # fmt: skip
+
+
 @require_GET
 @login_required
 def attachment(request: HttpRequest, pk: int, file_pk: int) -> FileResponse | HttpResponse:
     """A file of an appeal, for whoever may see the unit's ledger."""
     found = selectors.appeal_attachment(appeal_id=pk, pk=file_pk)
-    if found is None:
+    if found is None or not _may_see_appeal(request, found.appeal):
         raise Http404("No such file.")
-    the_appeal = found.appeal
-    end = selectors.window_end(the_appeal.report_type, Period.parse(the_appeal.period))
-    if not access.may_view_ledger_of(request.user, the_appeal.unit, on=end):
-        return _forbidden(request)
     return FileResponse(found.file.open("rb"), as_attachment=True, filename=found.name)
 
 

@@ -25,10 +25,12 @@ from kstt.accounts import access
 from kstt.audit import services as audit
 from kstt.catalogue.models import ReportType
 from kstt.catalogue.rules.periods import Period
+from kstt.compliance import attachments as attachment_content
 from kstt.compliance import ledger_selectors as selectors
 from kstt.compliance import rules
 from kstt.compliance.choices import DECISIONS, AppealDecision
 from kstt.compliance.models import Appeal, AppealAttachment
+from kstt.unicode_text import is_blank
 from kstt.units.models import Unit
 
 #: At most this many files go with one appeal, each at most this large.
@@ -53,6 +55,7 @@ MESSAGES: dict[str, Promise] = {
     rules.AttachmentProblem.KIND: _(
         "%(name)s is not a PDF, an image or an office document (or its content is not what its name says)."
     ),
+    "content": _("%(name)s cannot be accepted: %(reason)s"),
 }
 
 
@@ -84,15 +87,23 @@ class AttachmentFile:
     content: bytes
 
 
-def check_attachments(files: Sequence[tuple[str, int, bytes]]) -> list[AppealError]:
-    """What is wrong with the files (name, size, first bytes) an appeal would carry: empty when nothing."""
+def check_attachments(files: Sequence[AttachmentFile]) -> list[AppealError]:
+    """What is wrong with the files an appeal would carry, each named: empty when nothing. Each file is
+    judged by its name, size and first bytes (``rules``), then by its whole content (``attachments``)."""
     problems = []
     if len(files) > MAX_ATTACHMENTS:
         problems.append(AppealError("too_many_files", count=MAX_ATTACHMENTS))
-    for name, size, head in files:
-        problem = rules.attachment_problem(name=name, size=size, head=head, max_bytes=MAX_ATTACHMENT_BYTES)
+    for file in files:
+        name, content = file.name, file.content
+        problem = rules.attachment_problem(
+            name=name, size=len(content), head=content[: rules.SNIFF_BYTES], max_bytes=MAX_ATTACHMENT_BYTES
+        )
         if problem is not None:
             problems.append(AppealError(problem, name=name, limit=MAX_ATTACHMENT_BYTES // (1024 * 1024)))
+            continue
+        reason = attachment_content.content_problem(name=name, content=content, max_bytes=MAX_ATTACHMENT_BYTES)
+        if reason is not None:
+            problems.append(AppealError("content", name=name, reason=reason))
     return problems
 
 
@@ -139,9 +150,9 @@ def file_appeal(
     if not access.may_appeal(actor, unit):
         raise NotAllowed()
     reason = reason.strip()
-    if not reason:
+    if is_blank(reason):
         raise AppealError("reason")
-    problems = check_attachments([(f.name, len(f.content), f.content[: rules.SNIFF_BYTES]) for f in attachments])
+    problems = check_attachments(attachments)
     if problems:
         raise problems[0]
     evidence = selectors.line_evidence(report_type=report_type, unit_id=unit.pk, period=period, as_of=at)
@@ -199,7 +210,7 @@ def decide_appeal(*, appeal: Appeal, decision: str, reason: str, at: datetime, a
     if decision not in DECISIONS:
         raise AppealError("decision")
     reason = reason.strip()
-    if not reason:
+    if is_blank(reason):
         raise AppealError("reason")
     if at < appeal.filed_at:
         raise AppealError("before_filed")

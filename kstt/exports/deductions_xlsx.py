@@ -14,7 +14,9 @@ every page, borders, the header frozen on screen, points as numbers with two dec
   (dd/mm/yyyy HH:MM, local time), status, quality faults, incidents, settings version, the deduction the
   rules give, the deduction counted, the appeal.
 
-An overturned line stays, marked: its deduction counts 0 and the appeal column says so.
+An overturned line stays, marked: its deduction counts 0 and the appeal column says so. Every text (a
+unit's name, an appeal's reason, an incident's description) is written as text, never as a formula
+(``kstt.exports.cells.put``).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from openpyxl.worksheet.page import PageMargins
 from kstt.catalogue.rules.periods import Period
 from kstt.compliance.choices import AppealDecision, status_label
 from kstt.compliance.ledger_selectors import LEVEL_ORDER, Ledger, LedgerLine
+from kstt.exports.cells import put
 from kstt.reports.choices import ReturnReason
 from kstt.units.choices import Level
 
@@ -100,7 +103,7 @@ def render_deductions_xlsx(ledger: Ledger, zone: ZoneInfo, *, incidents: Mapping
 def _put(ws: Any, row: int, col: int, value: object, *, bold: bool = False, italic: bool = False,
          align: str = "left", border: bool = True, size: int = 12, to_col: int | None = None,
          to_row: int | None = None) -> None:  # fmt: skip
-    cell = ws.cell(row=row, column=col, value=value)
+    cell = put(ws.cell(row=row, column=col), value)  # a text is always a text (unit names, appeal reasons)
     cell.font = Font(name=FONT, size=size, bold=bold, italic=italic)
     cell.alignment = Alignment(horizontal=align, vertical="center", wrap_text=True)
     if border:

@@ -14,8 +14,11 @@ The data sheet (named "Biểu <form key>", e.g. "Biểu 06") reproduces the prin
   the column headings; under them, the column-number row 1 … 13 (italic);
 - the body: for one unit, a row per procedure field then the total row; for a compiled form, per level
   group a heading row (I, II, III …), its unit rows (1 … n), a subtotal row "Cộng <heading>", then the
-  grand total row. Heading, subtotal and total rows are bold. Counts are int cells, so a spreadsheet sums
-  them;
+  grand total row. Heading, subtotal and total rows are bold. Counts are int cells; the total row is a
+  formula over the field rows (``=SUM(C12:C20)``), a subtotal one over its group's unit rows and the grand
+  total of a compiled form one over the subtotals (``=SUM(C15,C40,C95)``), so the totals a spreadsheet
+  shows are always those of the figures above them (forms.md: the total row is computed, never typed).
+  A group or form without rows has its counts instead. Every text is written as text (``cells.put``);
 - under the table, the signature block (``layout.signature``), left and right.
 
 Printed column number n is sheet column n (STT is A, the label column B, column 3 is C …). The label
@@ -59,6 +62,7 @@ from openpyxl.worksheet.page import PageMargins
 
 from kstt.catalogue.rules.forms import Column
 from kstt.compilation.compiled import CompiledForm06, Form06Row
+from kstt.exports.cells import Formula, put
 
 META_SHEET = "_kstt"
 PERIOD_LABEL = "Kỳ báo cáo"
@@ -99,12 +103,12 @@ class _Writer:
         align: str = "center",
         border: bool = False,
     ) -> None:
-        cell = self.ws.cell(row=row, column=col, value=value)
+        cell = put(self.ws.cell(row=row, column=col), value)
         cell.font = Font(name=self.font, size=size, bold=bold, italic=italic)
         cell.alignment = Alignment(horizontal=align, vertical="center", wrap_text=True)
         if border:
             cell.border = THIN  # merging copies the top-left cell's edges to the whole block
-        if isinstance(value, int):
+        if isinstance(value, int | Formula) and not isinstance(value, bool):
             cell.number_format = NUMBER_FORMAT
         end_row, end_col = to_row or row, to_col or col
         if (end_row, end_col) != (row, col):
@@ -130,15 +134,20 @@ def render_form06_xlsx(compiled: CompiledForm06) -> bytes:
     first_data_row = numbers_row + 1
     body = _Body(out, columns, stt_col, label_col, last_col, next_row=first_data_row)
     rows: list[tuple[str, int]] = []  # the body's rows by key, for the _kstt sheet
+    summed: list[int] = []  # the rows the grand total adds up: the field rows, or a compiled form's subtotals
     if compiled.compiled:
         for index, group in enumerate(compiled.groups, start=1):
             heading = group.heading or layout.get("level_headings", {}).get(group.level, group.level)
             rows.append((f"group:{group.level}", body.heading(_roman(index), heading)))
-            rows += [(f"row:{row.key}", body.row(number, row)) for number, row in enumerate(group.rows, start=1)]
-            rows.append((f"subtotal:{group.level}", body.total(f"{SUBTOTAL_LABEL} {heading}", group.subtotal)))
+            unit_rows = [body.row(number, row) for number, row in enumerate(group.rows, start=1)]
+            rows += [(f"row:{row.key}", at) for row, at in zip(group.rows, unit_rows, strict=True)]
+            subtotal = body.total(f"{SUBTOTAL_LABEL} {heading}", group.subtotal, unit_rows)
+            rows.append((f"subtotal:{group.level}", subtotal))
+            summed.append(subtotal)
     else:
-        rows += [(f"row:{row.key}", body.row(number, row)) for number, row in enumerate(compiled.rows, start=1)]
-    total_row = body.total(layout.get("total_label", ""), compiled.total)
+        summed = [body.row(number, row) for number, row in enumerate(compiled.rows, start=1)]
+        rows += [(f"row:{row.key}", at) for row, at in zip(compiled.rows, summed, strict=True)]
+    total_row = body.total(layout.get("total_label", ""), compiled.total, summed)
     meta: list[tuple[str, object]] = [
         ("sheet", ws.title),
         ("form_key", spec.key),
@@ -238,12 +247,16 @@ class _Body:
     last_col: int
     next_row: int
 
-    def _line(self, stt: object, label: str, counts: Mapping[str, int] | None, *, bold: bool) -> int:
+    def _line(
+        self, stt: object, label: str, counts: Mapping[str, int] | None, *, bold: bool, summed: Sequence[int] = ()
+    ) -> int:
         row, self.next_row = self.next_row, self.next_row + 1
         cells: dict[int, object] = dict.fromkeys(range(1, self.last_col + 1))
         cells[self.stt_col], cells[self.label_col] = stt, label
         if counts is not None:  # a count left empty (a blank form, a draft not filled in) stays empty
             cells |= {c.number: None if counts.get(c.key) is None else int(counts[c.key]) for c in self.columns}
+        if summed:  # a total: the sum of the rows above it, as a formula
+            cells |= {c.number: sum_formula(get_column_letter(c.number), summed) for c in self.columns}
         for col, value in cells.items():
             align = "center" if col == self.stt_col else "left" if col == self.label_col else "right"
             self.out.put(row, col, value, bold=bold, align=align, border=True)
@@ -255,8 +268,17 @@ class _Body:
     def row(self, number: int, row: Form06Row) -> int:
         return self._line(number, row.label, row.counts, bold=False)
 
-    def total(self, label: str, counts: Mapping[str, int]) -> int:
-        return self._line(None, label, counts, bold=True)
+    def total(self, label: str, counts: Mapping[str, int], summed: Sequence[int]) -> int:
+        """A total row: the formula adding up ``summed`` (sheet rows); ``counts`` when there is none."""
+        return self._line(None, label, counts, bold=True, summed=summed)
+
+
+def sum_formula(column: str, rows: Sequence[int]) -> Formula:
+    """``=SUM(C12:C20)`` over a run of rows, ``=SUM(C15,C40,C95)`` over rows apart."""
+    first, last = min(rows), max(rows)
+    if sorted(rows) == list(range(first, last + 1)):
+        return Formula(f"=SUM({column}{first}:{column}{last})")
+    return Formula(f"=SUM({','.join(f'{column}{row}' for row in rows)})")
 
 
 def _write_signature(out: _Writer, signature: Mapping[str, str], row: int, label_col: int, last_col: int) -> None:
@@ -289,9 +311,9 @@ def _set_up_page(
 
 def _write_meta(ws: Any, meta: Sequence[tuple[str, object]]) -> None:
     ws.sheet_state = "hidden"
-    ws.append(["key", "value"])
-    for key, value in meta:
-        ws.append([key, value])
+    for row, (key, value) in enumerate([("key", "value"), *meta], start=1):
+        put(ws.cell(row=row, column=1), key)
+        put(ws.cell(row=row, column=2), value)
     ws.column_dimensions["A"].width = 28
     ws.column_dimensions["B"].width = 20
 

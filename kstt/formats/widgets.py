@@ -56,6 +56,14 @@ class DayInput(forms.DateInput):
         }
         super().__init__(attrs={**defaults, **(attrs or {})}, format=DAY)
 
+    def format_value(self, value: Any) -> str | None:
+        """Day first, also when a form comes back with what was posted (the ISO text value_from_datadict
+        made of it, or anything typed that reads as a date); what does not read as one, as typed."""
+        if isinstance(value, str) and value.strip():
+            day = parse_day(value)
+            return day.strftime(DAY) if day is not None else value
+        return super().format_value(value)
+
     def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
         raw = super().value_from_datadict(data, files, name)
         if not isinstance(raw, str) or not raw.strip():
@@ -77,6 +85,14 @@ class DayTimeInput(forms.DateTimeInput):
             "data-kstt-date": "day-time",
         }
         super().__init__(attrs={**defaults, **(attrs or {})}, format=DAY_TIME)
+
+    def format_value(self, value: Any) -> str | None:
+        """dd/mm/yyyy HH:MM, also when a form comes back with what was posted (issue 13: a form refused for
+        another field showed its start as 2021-12-20T08:00); what does not read as a time, as typed."""
+        if isinstance(value, str) and value.strip():
+            at = parse_day_time(value)
+            return at.strftime(DAY_TIME) if at is not None else value
+        return super().format_value(value)
 
     def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
         raw = super().value_from_datadict(data, files, name)

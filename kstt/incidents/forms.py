@@ -3,7 +3,7 @@ from datetime import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kstt import clock
+from kstt import clock, unicode_text
 from kstt.formats.widgets import DayTimeInput
 from kstt.units.models import Unit
 
@@ -20,6 +20,15 @@ def _local_datetime(label, required=True):
     )
 
 
+class UnitPicker(forms.CheckboxSelectMultiple):
+    """The units an incident touched, out of some two hundred: the chosen ones listed above a search box (name
+    or code, diacritics ignored: the unit tree's own search, asked through incidents:unit_matches) over the
+    plain list of checkboxes grouped by level. Without JavaScript the search box stays hidden and the
+    checkboxes are the whole picker (kstt/static/kstt/unit_picker.js adds the rest)."""
+
+    template_name = "incidents/unit_picker.html"
+
+
 class IncidentForm(forms.Form):
     start = _local_datetime(_("Start"))
     end = _local_datetime(_("End"), required=False)
@@ -29,7 +38,7 @@ class IncidentForm(forms.Form):
         label=_("Units affected"),
         required=False,
         help_text=_("Only these units, when not all units are affected."),
-        widget=forms.SelectMultiple(attrs={"size": 12, "class": "form-select"}),
+        widget=UnitPicker(),
     )
     description = forms.CharField(
         label=_("Description"), widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"})
@@ -44,6 +53,12 @@ class IncidentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["end"].help_text = _("Leave empty while the incident goes on.")
         self.fields["units"].choices = unit_choices
+
+    def clean_description(self) -> str:
+        description = self.cleaned_data["description"]
+        if unicode_text.is_blank(description):  # zero-width spaces and the like: nothing a reader sees
+            raise forms.ValidationError(self.fields["description"].error_messages["required"], code="required")
+        return description
 
     def clean(self):
         data = super().clean()

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from kstt.catalogue.rules.deadlines import WorkCalendar, end_of_day
 from kstt.interchange import missing_columns, parse_instant
+from kstt.unicode_text import is_blank
 
 WINDOW = timedelta(hours=24)
 
@@ -147,7 +148,7 @@ def parse_incident_rows(
             unknown = [code for code in codes if code not in known_codes]
             if unknown:
                 raise IncidentFileError(line, f"unknown unit(s) {', '.join(unknown)}")
-        if not values["description"]:
+        if is_blank(values["description"]):
             raise IncidentFileError(line, "empty description")
         rows.append(IncidentRow(line, start, end, not codes, codes, values["description"]))
     return rows

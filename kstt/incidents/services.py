@@ -9,7 +9,7 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
-from kstt import interchange
+from kstt import interchange, unicode_text
 from kstt.audit import services as audit
 from kstt.incidents import rules
 from kstt.incidents.models import Incident
@@ -25,8 +25,11 @@ def _validate(*, start: datetime, end: datetime | None, all_units: bool, units: 
         raise IncidentError("the incident cannot end before it starts")
     if not all_units and not units:
         raise IncidentError("choose the units affected, or all units")
-    if not description.strip():
+    if unicode_text.is_blank(description):
         raise IncidentError("describe the incident")
+    bad = unicode_text.error(description, "description")
+    if bad is not None:
+        raise IncidentError(f"the description holds {bad.problem}; it cannot be stored")
 
 
 def _snapshot(incident: Incident) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -47,6 +47,19 @@ def _incident_for(request: HttpRequest, pk: int) -> Incident:
     )
     access.require(allowed)
     return incident
+
+
+@login_required
+@require_GET
+def unit_matches(request: HttpRequest) -> JsonResponse:
+    """GET /incidents/units/?q=: the ids of the units in force today whose name or code holds every word of
+    ``q``, diacritics ignored (the unit tree's search, kstt.units.selectors.search), for the incident
+    form's unit picker; ``{"units": [...]}``, empty for an empty ``q``."""
+    today = clock.today()
+    access.require(access.may_manage_incidents(request.user, on=today))
+    query = request.GET.get("q", "").strip()[:200]
+    found = units.search(query, on=today, limit=units.count_on(today)) if query else []
+    return JsonResponse({"units": [version.unit_id for version in found]})
 
 
 @login_required

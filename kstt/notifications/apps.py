@@ -16,3 +16,7 @@ class NotificationsConfig(AppConfig):
 
         if admin.site.is_registered(DBTaskResult):
             admin.site.unregister(DBTaskResult)
+
+        from kstt.audit.describe import register_name
+
+        register_name("notifications.reminder", lambda reminder: f"“{reminder.subject}”")  # its own words

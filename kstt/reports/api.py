@@ -7,8 +7,10 @@ reviewer saving a draft, a reporter accepting) answers 403. The services raise t
 kstt/api_errors.py turns them into responses (400, 403, 409). The time of every write is ``clock.now()``.
 
 Submit takes an optional ``Idempotency-Key`` header: the same key on the same report gives back the
-version it made (200) instead of a new one (201). Without a key a repeated submit finds the report
-already submitted and is refused (409), so a double click never makes two versions either way.
+version it made (200) instead of a new one (201), while that version stands; once it was returned (or
+another version followed), the key answers 409 ``idempotency_key_reused`` naming its version: a key
+belongs to one submission. Without a key a repeated submit finds the report already submitted and is
+refused (409), so a double click never makes two versions either way.
 """
 
 from __future__ import annotations
@@ -53,7 +55,8 @@ IDEMPOTENCY_KEY = OpenApiParameter(
     required=False,
     description=(
         "Optional, at most 128 characters. The same key on the same report returns the version it made "
-        "(200) instead of submitting again; a new submission answers 201."
+        "(200) instead of submitting again; a new submission answers 201. Once that version was returned, "
+        "the key answers 409 (code idempotency_key_reused, with the version): send a new key."
     ),
 )
 UNIT_Q = OpenApiParameter("unit", OpenApiTypes.STR, description="Only this unit's reports (unit code).")
@@ -302,7 +305,8 @@ class ReportSubmit(APIView):
             200: OpenApiResponse(s.VersionSerializer, description="The version this Idempotency-Key made."),
             400: OpenApiResponse(
                 s.SubmitRefusedSerializer,
-                description="Not ready (code not_ready: document or form missing) or flagged without an "
+                description="Not ready (code not_ready: document or form missing, or cells that are not "
+                "figures, problems of code figures naming them) or flagged without an "
                 "explanation (code explanation_required: flags, findings, problems).",
             ),
             403: FORBIDDEN,
@@ -320,10 +324,11 @@ class ReportSubmit(APIView):
             raise ValidationError({"Idempotency-Key": gettext("At most 128 characters.")})
         with transaction.atomic():
             # The row lock orders concurrent submits: the second with the same key finds the first's version.
-            ReportInstance.objects.select_for_update(of=("self",)).filter(pk=instance.pk).first()
-            earlier = ReportVersion.objects.filter(instance=instance, idempotency_key=key).first() if key else None
-            if earlier is not None and access.may_report_for(request.user, instance.unit):
-                return Response(s.VersionSerializer(earlier).data, status=status.HTTP_200_OK)
+            locked = ReportInstance.objects.select_for_update(of=("self",)).get(pk=instance.pk)
+            if key and access.may_report_for(request.user, instance.unit):
+                earlier = services.submission_for_key(instance=locked, key=key)  # 409 once it was returned
+                if earlier is not None:
+                    return Response(s.VersionSerializer(earlier).data, status=status.HTTP_200_OK)
             version = services.submit(
                 instance=instance,
                 explanation=data.validated_data["explanation"],

@@ -218,6 +218,17 @@ def check_document(
     ``trust_roots`` are DER or PEM certificates; none means the chain is not checked. ``at`` is the
     instant the chain is judged at (certificate validity), used only with roots; default ``clock.now()``.
     """
+    reader, page_count = open_pdf(data, max_bytes=max_bytes)
+    signatures = _signatures(reader, trust_roots=trust_roots, at=at)
+    return DocumentCheck(
+        size=len(data), sha256=hashlib.sha256(data).hexdigest(), page_count=page_count, signatures=signatures
+    )
+
+
+def open_pdf(data: bytes, *, max_bytes: int) -> tuple[Any, int]:
+    """The structural check of an uploaded PDF, the narrative document's and an appeal file's alike: not
+    empty, at most ``max_bytes``, the ``%PDF-`` header, a structure pyHanko parses, not encrypted, at least
+    one page. pyHanko's reader and the page count, or ``DocumentError``."""
     size = len(data)
     if size == 0:
         raise DocumentError(DocumentProblem.EMPTY, gettext("The file is empty."))
@@ -229,13 +240,8 @@ def check_document(
         )
     if not data.startswith(PDF_MAGIC):
         raise DocumentError(DocumentProblem.NOT_PDF, gettext("The file is not a PDF document."))
-
     reader = _open(data)
-    page_count = _page_count(reader)
-    signatures = _signatures(reader, trust_roots=trust_roots, at=at)
-    return DocumentCheck(
-        size=size, sha256=hashlib.sha256(data).hexdigest(), page_count=page_count, signatures=signatures
-    )
+    return reader, _page_count(reader)
 
 
 def check_uploaded_document(data: bytes) -> DocumentCheck:
@@ -275,7 +281,7 @@ def _root_certificate(raw: bytes, *, origin: str) -> asn1_x509.Certificate:
 
 
 def _damaged(cause: BaseException) -> DocumentError:
-    logger.info("narrative document refused as damaged: %r", cause)
+    logger.info("uploaded PDF refused as damaged: %r", cause)
     return DocumentError(DocumentProblem.DAMAGED, gettext("The PDF document is damaged and cannot be read."))
 
 

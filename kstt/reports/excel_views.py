@@ -25,8 +25,11 @@ from kstt.catalogue.rules.periods import PeriodError
 from kstt.exports.form06_import import MAX_BYTES, FormImportError, Problem, read_form06_workbook
 from kstt.exports.form06_xlsx import render_form06_xlsx
 from kstt.reports import prefill, services
+from kstt.reports.forms import column_sums
 from kstt.reports.models import Draft, ReportInstance
 from kstt.reports.rules import EDITABLE
+from kstt.reports.wording import words_for
+from kstt.units import selectors as units
 from kstt.units.models import Unit
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -72,7 +75,14 @@ def download(request: HttpRequest, unit: str, period: str) -> HttpResponse:
 def _page(
     request: HttpRequest, instance: ReportInstance, draft: Draft, status: int = 200, **extra: Any
 ) -> HttpResponse:
-    context = {"report": instance, "draft": draft, "max_mb": MAX_BYTES // (1024 * 1024)} | extra
+    end = catalogue.window(instance.report_type, instance.period)[1]
+    version = units.unit_on(instance.unit.code, end)
+    context = {
+        "report": instance,
+        "draft": draft,
+        "unit_name": version.name if version is not None else instance.unit.code,
+        "max_mb": MAX_BYTES // (1024 * 1024),
+    } | extra
     return render(request, "reports/excel_upload.html", context, status=status)
 
 
@@ -113,7 +123,10 @@ def upload(request: HttpRequest, unit: str, period: str) -> HttpResponse:
         )
     except FormImportError as exc:
         return refused(exc.problems)
-    values = dict(draft.values) | {prefill.FORM06: {**imported.values, TOTAL: imported.total}}
+    # The total row is the column sums of the field rows, as when the figures are typed on the page
+    # (forms.parse_values): never the workbook's own total, which may be a stale number.
+    total = column_sums(compiled.spec, imported.values)
+    values = dict(draft.values) | {prefill.FORM06: {**imported.values, TOTAL: total}}
     try:
         saved = services.save_draft(
             instance=instance, values=values, narrative=draft.narrative, reasons=draft.reasons,
@@ -126,12 +139,26 @@ def upload(request: HttpRequest, unit: str, period: str) -> HttpResponse:
         )
     except services.SubmissionError as exc:
         return refused([str(exc)], 409)
-    differences = prefill.reconciliation_findings(instance, saved.values, saved.reasons)
+    # What the report page will say about the saved figures, said here with each cell's place in the
+    # workbook and in words: the form's rules (and R7), then the cells that differ from the dossiers (R8).
+    words = words_for(instance)
+    findings, _problems = services.checks(instance, saved)
+    mine = [f for f in findings if f.get("form") == prefill.FORM06]
+
+    def told(finding: dict[str, Any]) -> str:
+        ref = imported.cells.get((finding.get("row", ""), finding.get("column", "")))
+        text = words.finding(finding, with_form=False)
+        return _("Cell %(ref)s — %(finding)s") % {"ref": ref, "finding": text} if ref else text
+
     return _page(
         request,
         instance,
         saved,
         saved_now=True,
-        findings=[str(f) for f in imported.findings],
-        differences=[f for f in differences if "missing" not in f],
+        findings=[told(f) for f in mine if f.get("rule") != prefill.R8],
+        differences=[
+            {"text": told(f), "link": f.get("link", "")}
+            for f in mine
+            if f.get("rule") == prefill.R8 and "missing" not in f
+        ],
     )

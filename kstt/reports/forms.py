@@ -19,8 +19,11 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from kstt.catalogue.models import FormDefinition, ProcedureField
-from kstt.catalogue.rules.forms import TOTAL, Column, FormSpec, is_whole, parse_form_spec
+from kstt.catalogue.rules.forms import TOTAL, Column, FormSpec, is_figure, parse_form_spec
 from kstt.catalogue.rules.outlines import Section
+from kstt.reports.rules import normal_narrative
+from kstt.reports.wording import R8 as RECONCILIATION_RULE  # the rule of a cell that differs from the dossiers
+from kstt.reports.wording import column_words
 from kstt.units.models import UnitVersion
 
 #: The name of a cell's input: "v|<form code>|<row key>|<column key>".
@@ -29,10 +32,9 @@ CELL_PREFIX = "v|"
 #: "r|<form code>|<row key>|<column key>".
 REASON_PREFIX = "r|"
 REASON_MAX = 500
-#: The rule of a cell that differs from the dossiers (kstt.reports.prefill.R8).
-RECONCILIATION_RULE = "R8"
 SECTION_PREFIX = "s|"
 _INT = re.compile(r"[+-]?[0-9]+")
+CELL_TEXT_MAX = 40  # the characters of a typed cell the draft keeps
 #: A row rule the browser can check as the reporter types: "a == b + c + …" over column keys.
 _SUM_RULE = re.compile(r"\s*([a-z][a-z0-9_]*)\s*==\s*([a-z][a-z0-9_]*(?:\s*\+\s*[a-z][a-z0-9_]*)*)\s*")
 
@@ -73,6 +75,16 @@ class GridCell:
         return "\n".join(f["message"] for f in self.findings)
 
     @property
+    def column_words(self) -> str:
+        return column_words(self.column)
+
+    @property
+    def to_check(self) -> bool:
+        """A cell the reporter must look at again: a rule fails on it, or it differs from the dossiers
+        without a reason."""
+        return bool(self.findings) or bool(self.reconciled and self.reconciled["missing"])
+
+    @property
     def severity(self) -> str:
         return "error" if any(f["severity"] == "error" for f in self.findings) else "warning"
 
@@ -102,6 +114,11 @@ class Grid:
     @property
     def code(self) -> str:
         return self.spec.code
+
+    @property
+    def ceiling_shown(self) -> str:
+        """The form's ceiling as a Vietnamese reader writes it (999.999.999), for the browser's message."""
+        return f"{self.spec.ceiling:,}".replace(",", ".")
 
     @property
     def label_heading(self) -> str:
@@ -142,13 +159,10 @@ class Grid:
         return live
 
     @property
-    def findings_count(self) -> int:
+    def cells_to_check(self) -> int:
+        """How many cells to look at again (a cell with three failing rules is one cell)."""
         rows = [*self.rows, *([self.total] if self.total else [])]
-        return sum(
-            len(cell.findings) + (1 if cell.reconciled and cell.reconciled["missing"] else 0)
-            for row in rows
-            for cell in row.cells
-        ) + len(self.other_findings)
+        return sum(1 for row in rows for cell in row.cells if cell.to_check)
 
 
 def row_sources(spec: FormSpec, *, level: str, children: Sequence[UnitVersion]) -> list[tuple[str, str]]:
@@ -209,25 +223,33 @@ def build_grid(
 
 
 def column_sums(spec: FormSpec, values: Mapping[str, Mapping[str, Any]]) -> dict[str, int]:
-    """The total row: per column, the sum of the field rows' whole numbers (a column with none is left out)."""
+    """The total row: per column, the exact sum of the field rows' figures (Python ints). A column is left
+    out when it has none, or when one of its cells is not a figure (rules.md §5): a total over "abc", -5
+    or a number beyond the form's ceiling would mean nothing, and that cell blocks the submission."""
     sums: dict[str, int] = {}
+    broken: set[str] = set()
     for key, cells in values.items():
         if key == TOTAL:
             continue
         for column in spec.columns:
             value = (cells or {}).get(column.key)
-            if value is not None and is_whole(value):
-                sums[column.key] = sums.get(column.key, 0) + int(value)
-    return sums
+            if value is None:
+                continue
+            if is_figure(value, spec.ceiling):
+                sums[column.key] = sums.get(column.key, 0) + value
+            else:
+                broken.add(column.key)
+    return {key: total for key, total in sums.items() if key not in broken}
 
 
 def cell_value(raw: str) -> int | str | None:
     """A typed cell as the draft keeps it: None when empty, an int for a whole number, else the text
-    (kept as typed so the rules can say what is wrong with it)."""
+    (kept as typed, at most 40 characters, so the rules can say what is wrong with it). A number of more
+    than 40 digits stays text: it is no figure, and Python refuses to read ints of thousands of digits."""
     text = raw.strip().replace("\u00a0", "").replace(" ", "")
     if not text:
         return None
-    return int(text) if _INT.fullmatch(text) else raw.strip()[:40]
+    return int(text) if _INT.fullmatch(text) and len(text) <= CELL_TEXT_MAX else raw.strip()[:CELL_TEXT_MAX]
 
 
 def parse_values(data: Mapping[str, Any], specs: Mapping[str, FormSpec]) -> dict[str, dict[str, dict[str, Any]]]:
@@ -274,13 +296,9 @@ def parse_reasons(data: Mapping[str, Any], specs: Mapping[str, FormSpec]) -> dic
 
 
 def parse_narrative(data: Mapping[str, Any], sections: Sequence[Section]) -> dict[str, str]:
-    """{section key: text} of the outline's text sections (blank ones left out)."""
-    narrative = {}
-    for section in sections:
-        text = str(data.get(SECTION_PREFIX + section.key) or "").strip()
-        if text:
-            narrative[section.key] = text
-    return narrative
+    """{section key: text} of the outline's text sections, as kept (reports.rules.normal_narrative: the
+    textarea's \\r\\n as \\n, blank ones left out)."""
+    return normal_narrative({section.key: str(data.get(SECTION_PREFIX + section.key) or "") for section in sections})
 
 
 class ReportPageForm(forms.Form):

@@ -268,16 +268,19 @@ def _whole_or_none(value: object) -> int | None:
     return int(number) if number is not None else None
 
 
-def _counts_or_none(cells: Mapping[str, object] | None) -> dict[str, Any]:
-    """A row's counts for the renderer: whole numbers, None where empty (the renderer leaves it blank)."""
-    return {c: _whole_or_none((cells or {}).get(c)) for c in FORM06_COLUMNS}
+def _counts_or_none(cells: Mapping[str, object] | None, ceiling: int) -> dict[str, Any]:
+    """A row's counts for the renderer: whole numbers from 0 to ``ceiling``, None where empty or anything
+    else (the renderer leaves it blank)."""
+    counts = {c: _whole_or_none((cells or {}).get(c)) for c in FORM06_COLUMNS}
+    return {c: n if n is not None and 0 <= n <= ceiling else None for c, n in counts.items()}
 
 
 def draft_form06(instance: ReportInstance, values: Mapping[str, Any], *, blank: bool = False) -> CompiledForm06:
     """The unit's form 06 as the workbook renderer takes it (``kstt.exports.form06_xlsx``): the header of the
     form computed for the unit (units, period, window, the definition in force), the rows of
-    ``form06_rows`` and the draft's figures, or none when ``blank``. A cell that is not a whole number is
-    left empty; a total row the draft lacks is the sum of the rows where a column has figures."""
+    ``form06_rows`` and the draft's figures, or none when ``blank``. A cell that is not a whole number from
+    0 to the form's ceiling is left empty; a total row the draft lacks is the sum of the rows where a
+    column has figures (the workbook's total row is a formula over the rows in any case)."""
     if not _form06_applies(instance):
         raise NoForm06(f"{instance.level} units do not fill {FORM06}")
     try:
@@ -288,12 +291,13 @@ def draft_form06(instance: ReportInstance, values: Mapping[str, Any], *, blank: 
         raise NoForm06(str(exc)) from None
     computed = compilation.compile_scope(dataclasses.replace(whole, compiled=False, members=(whole.unit,)))
     typed: Mapping[str, Any] = {} if blank else (values.get(FORM06) or {})
+    ceiling = computed.spec.ceiling
     rows = tuple(
-        Form06Row(code, name, _counts_or_none(typed.get(code)))
+        Form06Row(code, name, _counts_or_none(typed.get(code), ceiling))
         for code, name in form06_rows(instance, values=typed, computed={row.key: {} for row in computed.rows})
     )
     if TOTAL in typed:
-        total = _counts_or_none(typed[TOTAL])
+        total = _counts_or_none(typed[TOTAL], computed.spec.total_ceiling(len(rows)))
     else:
         total = {}
         for c in FORM06_COLUMNS:

@@ -33,6 +33,7 @@ from kstt.reports.choices import Flag as ReportFlag
 from kstt.reports.choices import ReportStatus, ReturnReason
 from kstt.reports.forms import ReportPageForm, build_grid, parse_narrative, parse_reasons, parse_values, row_sources
 from kstt.reports.models import Draft, ReportInstance, ReportVersion
+from kstt.reports.wording import ReportWords, words_for, words_from
 from kstt.units import selectors as units
 from kstt.units.models import UnitVersion
 
@@ -159,8 +160,21 @@ def _render(
         for form in forms
     ]  # fmt: skip
     outline = catalogue.outline_in_force(ctx.report_type, on=ctx.window[1])
+    refused = set((problem or {}).get("sections") or ())
+    words = words_from(
+        specs={grid.code: grid.spec for grid in grids},
+        outline=outline,
+        row_names={row.key: row.label for grid in grids for row in grid.rows},
+    )  # what the page has read already, in words: no query more
+    for grid in grids:  # the findings that point at no cell of the grid, said where they are in words
+        grid.other_findings = [f | {"text": words.finding(f, with_form=False)} for f in grid.other_findings]
     sections = [
-        {"section": s, "text": shown.narrative.get(s.key, ""), "missing": _section_missing(s, shown.narrative)}
+        {
+            "section": s,
+            "text": shown.narrative.get(s.key, ""),
+            "missing": _section_missing(s, shown.narrative),
+            "refused": s.key in refused,
+        }
         for s in (outline.spec.sections if outline else ())
     ]
     review = getattr(latest, "review", None) if latest is not None else None
@@ -177,8 +191,8 @@ def _render(
         "document": document,
         "verification": _verification(document.verification if document else None),
         "flags": [ReportFlag(f).label for f in flags if f in ReportFlag.values],
-        "differences": _differences(findings, grids),
-        "problems": [_problem_text(p if isinstance(p, dict) else p.as_json()) for p in problems],
+        "differences": _differences(findings, words),
+        "problems": words.problems(problems),
         "versions": versions,
         "latest": latest,
         "review": review,
@@ -189,17 +203,14 @@ def _render(
         "problem": problem,
         "page_form": ReportPageForm(),
         "max_document": filesizeformat(settings.KSTT_MAX_DOCUMENT_BYTES),
+        "max_section": settings.KSTT_MAX_SECTION_CHARS,
         "reminders": _reminders(ctx),
     }
     return render(request, "reports/report_page.html", context, status=status)
 
 
-def _differences(findings: list[dict[str, Any]], grids: list[Any]) -> list[dict[str, Any]]:
-    """The cells that differ from the dossiers (R8), once each, with their row's name and their link."""
-    names = {
-        (grid.code, row.key): row.label for grid in grids for row in [*grid.rows, *([grid.total] if grid.total else [])]
-    }
-    numbers = {(grid.code, c.key): c.number for grid in grids for c in grid.spec.columns}
+def _differences(findings: list[dict[str, Any]], words: ReportWords) -> list[dict[str, Any]]:
+    """The cells that differ from the dossiers (R8), once each, named in words, with their link."""
     seen, out = set(), []
     for f in findings:
         where = (f.get("form"), f.get("row"), f.get("column"))
@@ -211,8 +222,7 @@ def _differences(findings: list[dict[str, Any]], grids: list[Any]) -> list[dict[
         )
         out.append(
             {
-                "row": names.get((f.get("form"), f.get("row")), f.get("row")),
-                "column": numbers.get((f.get("form"), f.get("column")), f.get("column")),
+                "where": words.cell(str(f.get("form") or ""), str(f.get("row") or ""), str(f.get("column") or "")),
                 "value": f.get("value", ""),
                 "computed": f.get("computed", ""),
                 "reason": f.get("reason", ""),
@@ -236,20 +246,6 @@ def _spec(form: FormDefinition) -> FormSpec:
 
 def _section_missing(section: Any, narrative: dict[str, str]) -> bool:
     return bool(section.text and section.required and not str(narrative.get(section.key) or "").strip())
-
-
-def _problem_text(problem: dict[str, str]) -> str:
-    """A completeness problem (rules.md §2) as the reporter reads it."""
-    code, form, detail = problem.get("code"), problem.get("form", ""), problem.get("detail", "")
-    if code == "document":
-        return _("The signed report (PDF) is not attached.")
-    if code == "form":
-        return _("Form %(form)s is not filled in.") % {"form": form}
-    if code == "cells":
-        return _("Form %(form)s has empty required cells.") % {"form": form}
-    if code == "section":
-        return _("The outline section “%(section)s” is empty.") % {"section": detail}
-    return detail or str(code)
 
 
 def _verification(data: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -282,19 +278,47 @@ def _verification(data: dict[str, Any] | None) -> dict[str, Any] | None:
     return {"signed": bool(data.get("signed")), "flags": flags, "signatures": signatures}
 
 
-def _submitted_already(request: HttpRequest, instance: ReportInstance, key: str) -> HttpResponse:
+def _submitted_already(request: HttpRequest, version: ReportVersion) -> HttpResponse:
     """A repeated press of the same page's Submit: the version it made, as if this press had made it."""
-    version = ReportVersion.objects.get(instance=instance, idempotency_key=key)
     messages.success(request, _("Version %(number)s is submitted.") % {"number": version.number})
     return redirect(request.path)
+
+
+def _submission_of(instance: ReportInstance, key: str) -> ReportVersion | services.IdempotencyKeyReused | None:
+    """What this page's Submit already did (services.submission_for_key): the version it made and which still
+    stands, the refusal when that version was returned since, or None."""
+    try:
+        return services.submission_for_key(instance=instance, key=key) if key else None
+    except services.IdempotencyKeyReused as exc:
+        return exc
+
+
+def _reused_message(exc: services.IdempotencyKeyReused) -> str:
+    return _(
+        "This page was used to submit version %(number)s, which has since been returned: nothing was saved or "
+        "submitted now. Check the report below and press Submit again to submit the next version."
+    ) % {"number": exc.version}
+
+
+def _text_problem(exc: services.InvalidText | services.SectionTooLong, sections: Any) -> dict[str, Any]:
+    """A text refused by save_draft, named by its section's title when it is in the narrative."""
+    titles = {s.key: f"{s.number}. {s.title}" for s in sections}
+    if isinstance(exc, services.SectionTooLong):
+        return {"kind": "form", "messages": [exc.message(titles.get(exc.section, ""))], "sections": [exc.section]}
+    parts = exc.error.where.split(".")
+    where = titles.get(parts[1], "") if parts[0] == "narrative" and len(parts) > 1 else ""
+    if not where:
+        where = _("The reasons for changed figures") if parts[0] == "reasons" else _("A figure")
+    return {"kind": "form", "messages": [exc.message(where)], "sections": parts[1:2] if parts[0] == "narrative" else []}
 
 
 def _post(request: HttpRequest, ctx: _Context, instance: ReportInstance) -> HttpResponse:
     here = request.path
     action = request.POST.get("action", "save")
     key = str(request.POST.get("idempotency_key") or "")[:128]
-    if action == "submit" and key and ReportVersion.objects.filter(instance=instance, idempotency_key=key).exists():
-        return _submitted_already(request, instance, key)  # the second click of a double click
+    earlier = _submission_of(instance, key) if action == "submit" else None
+    if isinstance(earlier, ReportVersion):
+        return _submitted_already(request, earlier)  # the second click of a double click
     if not _editable(ctx, instance):
         messages.warning(request, _("This report has been submitted: it can be changed only once it is returned."))
         return redirect(here)
@@ -308,17 +332,19 @@ def _post(request: HttpRequest, ctx: _Context, instance: ReportInstance) -> Http
     page = ReportPageForm(request.POST, request.FILES)
     explanation = str(request.POST.get("explanation") or "")
 
-    def again(problem: dict[str, Any], status: int, revision: int | None = None) -> HttpResponse:
+    def again(problem: dict[str, Any], status: int, revision: int | None = None, new_key: bool = False) -> HttpResponse:
         return _render(
             request, ctx, instance, values=values, narrative=narrative, reasons=reasons, explanation=explanation,
             revision=page.cleaned_data.get("revision") if revision is None else revision,
-            idempotency_key=key, problem=problem, status=status,
+            idempotency_key="" if new_key else key, problem=problem, status=status,
         )  # fmt: skip
 
     if not page.is_valid():
         errors = [str(e) for field_errors in page.errors.values() for e in field_errors]
         return again({"kind": "document" if "document" in page.errors else "form", "messages": errors}, 400,
                      revision=draft.revision if "revision" in page.errors else None)  # fmt: skip
+    if isinstance(earlier, services.IdempotencyKeyReused):  # a page from before the return: a new key to go on
+        return again({"kind": "reused", "messages": [_reused_message(earlier)]}, 409, new_key=True)
     upload = page.cleaned_data.get("document")
     content = b""
     check = None
@@ -329,14 +355,17 @@ def _post(request: HttpRequest, ctx: _Context, instance: ReportInstance) -> Http
         except documents.DocumentError as exc:
             return again({"kind": "document", "messages": [exc.message]}, 400)
     try:
-        if values != draft.values or narrative != draft.narrative or reasons != draft.reasons:
+        if values != draft.values or narrative != rules.normal_narrative(draft.narrative) or reasons != draft.reasons:
             services.save_draft(
                 instance=instance, values=values, narrative=narrative, reasons=reasons,
                 expected_revision=page.cleaned_data["revision"], at=clock.now(), actor=request.user,
             )  # fmt: skip
+    except (services.InvalidText, services.SectionTooLong) as exc:
+        return again(_text_problem(exc, outline.spec.fields if outline else ()), 400)
     except services.DraftConflict as exc:
-        if action == "submit" and key and ReportVersion.objects.filter(instance=instance, idempotency_key=key).exists():
-            return _submitted_already(request, instance, key)
+        done = _submission_of(instance, key) if action == "submit" else None
+        if isinstance(done, ReportVersion):
+            return _submitted_already(request, done)
         who = exc.updated_by.get_full_name() or exc.updated_by.username if exc.updated_by else _("someone")
         when = exc.updated_at.astimezone(clock.province_zone()).strftime("%H:%M %d/%m/%Y")
         message = _(
@@ -360,14 +389,19 @@ def _post(request: HttpRequest, ctx: _Context, instance: ReportInstance) -> Http
         version = services.submit(
             instance=instance, explanation=explanation, idempotency_key=key or None, at=clock.now(), actor=request.user
         )
+    except services.IdempotencyKeyReused as exc:  # returned between this page's two presses
+        return _render(request, ctx, instance, explanation=explanation, status=409,
+                       problem={"kind": "reused", "messages": [_reused_message(exc)]})  # fmt: skip
+    except services.InvalidText as exc:
+        return _render(request, ctx, instance, explanation=explanation, idempotency_key=key, status=400,
+                       problem={"kind": "form", "messages": [exc.message(_("The explanation"))]})  # fmt: skip
     except services.NotReady as exc:
-        missing = [_problem_text(p) for p in exc.problems]
+        missing = words_for(instance, report_type=ctx.report_type).problems(exc.problems)
         return _render(request, ctx, instance, explanation=explanation, idempotency_key=key, status=400,
                        problem={"kind": "not_ready", "messages": missing})  # fmt: skip
     except services.ExplanationRequired as exc:
-        found = [_problem_text(p) for p in exc.problems] + [
-            f"{f['form']} · {f['row']} · {f['column']}: {f['message']}" for f in exc.findings
-        ]
+        words = words_for(instance, report_type=ctx.report_type)
+        found = words.problems(exc.problems) + words.findings(exc.findings)
         flagged = [ReportFlag(f).label for f in exc.flags if f in ReportFlag.values]
         problem = {"kind": "explain", "messages": found, "flags": flagged}
         return _render(

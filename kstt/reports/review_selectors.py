@@ -8,13 +8,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from kstt.catalogue import selectors as catalogue
-from kstt.catalogue.models import ProcedureField, ReportType
-from kstt.catalogue.rules.forms import TOTAL, Column, parse_form_spec
+from kstt.catalogue.models import ReportType
+from kstt.catalogue.rules.forms import TOTAL, Column
 from kstt.catalogue.rules.periods import Period
 from kstt.reports import selectors
 from kstt.reports.choices import ReportStatus
 from kstt.reports.models import ReportInstance, ReportVersion
+from kstt.reports.wording import ReportWords
 from kstt.units.models import Unit
 
 #: The statuses the review list filters by (each number of the reviewer's home links to one).
@@ -110,12 +110,15 @@ class GridRow:
     key: str
     label: str
     cells: tuple[Cell, ...]
+    number: str = ""  # STT, column 1 as printed ("" on the total row)
 
 
 @dataclass(frozen=True)
 class Grid:
     code: str
+    key: str  # "06", as the test ids and the page's anchors name the form
     title: str
+    label_heading: str  # column 2 as printed ("Lĩnh vực, công việc giải quyết theo cấp", "Đơn vị")
     groups: tuple[tuple[str, int], ...]  # (heading, colspan) over the columns; "" where none
     columns: tuple[Column, ...]
     rows: tuple[GridRow, ...]
@@ -138,29 +141,27 @@ def grids(
     instance: ReportInstance,
     values: Mapping[str, Any],
     *,
+    words: ReportWords,
     findings: Sequence[Mapping[str, str]] = (),
     previous: Mapping[str, Any] | None = None,
 ) -> list[Grid]:
-    """The applicable forms of the report, with ``values`` in their cells, the failing cells marked, and
-    (when ``previous`` is given) the cells that differ from the previous version."""
-    window_end = catalogue.window(instance.report_type, instance.period)[1]
-    forms = catalogue.forms_in_force(report_type=instance.report_type, level=instance.level, on=window_end)
-    names = dict(ProcedureField.objects.filter(level=instance.level).values_list("code", "name"))
+    """The applicable forms of the report (``words.specs``: the forms in force for it), with ``values`` in
+    their cells, rows named as printed, the failing cells marked, and (when ``previous`` is given) the
+    cells that differ from the previous version."""
     result = []
-    for form in forms:
-        spec = parse_form_spec(form.definition)
-        rows_values = values.get(form.code) or {}
-        before = (previous or {}).get(form.code) or {}
+    for code, spec in words.specs.items():
+        rows_values = values.get(code) or {}
+        before = (previous or {}).get(code) or {}
         failing: dict[tuple[str, str], list[str]] = {}
         for f in findings:
-            if f.get("form") == form.code:
-                failing.setdefault((f.get("row", ""), f.get("column", "")), []).append(f.get("message", ""))
+            if f.get("form") == code:
+                failing.setdefault((f.get("row", ""), f.get("column", "")), []).append(words.what(f))
         keys = [k for k in rows_values if k != TOTAL] + [k for k in before if k != TOTAL and k not in rows_values]
         if spec.total_row and (TOTAL in rows_values or TOTAL in before):
             keys.append(TOTAL)
         grid_rows = []
         changed = 0
-        for key in keys:
+        for number, key in enumerate(keys, start=1):
             now_cells, before_cells = rows_values.get(key) or {}, before.get(key) or {}
             cells = []
             for column in spec.columns:
@@ -169,18 +170,27 @@ def grids(
                 changed += differs
                 messages = (*failing.get((key, column.key), []), *failing.get((key, ""), []))
                 cells.append(Cell(value=value, previous=old, changed=differs, findings=messages))
-            label = names.get(key, key) if key != TOTAL else ""
-            grid_rows.append(GridRow(key=key, label=label, cells=tuple(cells)))
+            grid_rows.append(
+                GridRow(
+                    key=key,
+                    label=words.row(code, key),
+                    cells=tuple(cells),
+                    number="" if key == TOTAL else str(number),
+                )
+            )
+        labels = spec.layout.get("label_columns") or []
         result.append(
             Grid(
-                code=form.code,
+                code=code,
+                key=spec.key,
                 title=spec.title,
+                label_heading=str(labels[1]["heading"]) if len(labels) > 1 else "",
                 groups=_groups(spec.columns),
                 columns=spec.columns,
                 rows=tuple(grid_rows),
                 present=bool(rows_values),
                 changed=changed,
-                findings=tuple(dict(f) for f in findings if f.get("form") == form.code),
+                findings=tuple(dict(f) for f in findings if f.get("form") == code),
             )
         )
     return result

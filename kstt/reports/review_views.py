@@ -13,20 +13,22 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from kstt import clock
+from kstt import clock, confirmation, unicode_text
 from kstt.accounts import access
-from kstt.audit.events import event_label
 from kstt.catalogue import selectors as catalogue
 from kstt.catalogue.models import ReportType
 from kstt.catalogue.period_choice import PeriodChoiceError, period_range
 from kstt.catalogue.rules.outlines import parse_outline_spec
 from kstt.catalogue.rules.periods import Period, PeriodError
-from kstt.reports import review_selectors, selectors, services
+from kstt.reports import review_selectors, selectors, services, trail
 from kstt.reports.choices import Flag, ReportStatus, ReturnReason
 from kstt.reports.models import ReportInstance, ReportVersion
+from kstt.reports.templatetags.kstt_labels import period_label
+from kstt.reports.wording import words_for
 from kstt.units import selectors as units
 
 
@@ -139,20 +141,27 @@ def review_detail(request: HttpRequest, unit_code: str, period: str) -> HttpResp
         "version": chosen,
         "previous": previous,
         "latest": versions[-1] if versions else None,
+        # On time or not (rules.md §4): the first submission against the effective deadline.
+        "owed": selectors.owed_for(instance=instance, now=clock.now()),
     }
     if chosen is not None:
+        words = words_for(instance)
         may_review = chosen is versions[-1] and instance.status == ReportStatus.SUBMITTED and not _reviewed(chosen)
         context.update(
             {
                 "may_review": may_review,
                 "flags": [_flag_label(f) for f in chosen.flags],
-                "problems": [_problem_text(p) for p in chosen.problems],
+                "problems": words.problems(chosen.problems),
+                "findings": [
+                    {"text": words.finding(f), "warning": f.get("severity") == "warning"} for f in chosen.findings
+                ],
                 "sections": _sections(instance, chosen, previous, window_end),
                 "document": _document(chosen),
                 "previous_document": previous.document if previous is not None else None,
                 "grids": review_selectors.grids(
                     instance,
                     chosen.values,
+                    words=words,
                     findings=chosen.findings,
                     previous=previous.values if previous is not None else None,
                 ),
@@ -171,19 +180,6 @@ def _reviewed(version: ReportVersion) -> bool:
 
 def _flag_label(flag: str) -> str:
     return str(Flag(flag).label) if flag in Flag.values else flag
-
-
-def _problem_text(problem: dict[str, str]) -> str:
-    code, form, detail = problem.get("code", ""), problem.get("form", ""), problem.get("detail", "")
-    if code == "document":
-        return _("The signed narrative document is missing.")
-    if code == "form":
-        return _("Form %(form)s is missing.") % {"form": form}
-    if code == "cells":
-        return _("Form %(form)s: required cells are empty (%(cells)s).") % {"form": form, "cells": detail}
-    if code == "section":
-        return _("A required section of the outline is blank: %(section)s.") % {"section": detail}
-    return " ".join(part for part in (code, form, detail) if part)
 
 
 def _sections(
@@ -213,7 +209,9 @@ def _sections(
                 "heading": not has_text,
                 "text": text,
                 "previous": before,
+                # the previous text is shown only where it differs: an unchanged section is read once
                 "changed": before is not None and before != text,
+                "unchanged": before is not None and before == text,
             }
         )
     return result
@@ -257,8 +255,14 @@ def _instant(value: Any) -> datetime | None:
 @require_POST
 @login_required
 def review_accept(request: HttpRequest, unit_code: str, period: str) -> HttpResponse:
+    """Accept the version: the form's POST asks for a confirmation (kstt.confirmation), the second records it."""
     instance = _reviewable(request, unit_code, period)
     version = _posted_version(request, instance)
+    unstorable = _unstorable_comment(request)
+    if unstorable:
+        return _refused(request, instance, unstorable)
+    if not confirmation.confirmed(request):
+        return _confirm(request, instance, version, accept=True)
     try:
         services.accept(version=version, text=request.POST.get("text", ""), at=clock.now(), actor=request.user)
     except services.SubmissionError as exc:
@@ -275,6 +279,11 @@ def review_return(request: HttpRequest, unit_code: str, period: str) -> HttpResp
     reasons = request.POST.getlist("reasons")
     if not [r for r in reasons if r in ReturnReason.values] or any(r not in ReturnReason.values for r in reasons):
         return _refused(request, instance, _("Choose at least one reason from the list to return the report."))
+    unstorable = _unstorable_comment(request)
+    if unstorable:
+        return _refused(request, instance, unstorable)
+    if not confirmation.confirmed(request):
+        return _confirm(request, instance, version, accept=False, reasons=reasons)
     try:
         services.return_report(
             version=version, reasons=reasons, text=request.POST.get("text", ""), at=clock.now(), actor=request.user
@@ -285,6 +294,35 @@ def review_return(request: HttpRequest, unit_code: str, period: str) -> HttpResp
     return redirect("review:detail", instance.unit.code, instance.period)
 
 
+def _confirm(
+    request: HttpRequest,
+    instance: ReportInstance,
+    version: ReportVersion,
+    *,
+    accept: bool,
+    reasons: list[str] | None = None,
+) -> HttpResponse:
+    """The second step of a decision: what it will record, and the button that records it."""
+    unit = units.unit_on(instance.unit.code, _window_end(instance))
+    text = request.POST.get("text", "").strip()
+    lines = [
+        (_("Report"), f"{unit.name if unit is not None else instance.unit.code} — {period_label(instance.period)}"),
+        (_("Version"), str(version.number)),
+    ]
+    if accept:
+        title, button = _("Accept version %(n)s?") % {"n": version.number}, _("Confirm: accept")
+        lines.append((_("Comment"), text))
+    else:
+        title, button = _("Return version %(n)s to the unit?") % {"n": version.number}, _("Confirm: return")
+        lines.append((_("Reasons for returning"), "\n".join(str(ReturnReason(r).label) for r in reasons or [])))
+        lines.append((_("What the unit must correct"), text))
+    fields = [("version", str(version.number)), ("text", request.POST.get("text", ""))]
+    fields += [("reasons", r) for r in reasons or []]
+    back = reverse("review:detail", args=[instance.unit.code, instance.period]) + "#decide"
+    return confirmation.ask(request, title=title, lines=lines, fields=fields, button=button, back=back,
+                            danger=not accept)  # fmt: skip
+
+
 def _posted_version(request: HttpRequest, instance: ReportInstance) -> ReportVersion:
     number = request.POST.get("version", "")
     version = ReportVersion.objects.filter(instance=instance, number=number if number.isdigit() else 0).first()
@@ -293,7 +331,16 @@ def _posted_version(request: HttpRequest, instance: ReportInstance) -> ReportVer
     return version
 
 
+def _unstorable_comment(request: HttpRequest) -> str:
+    """Why the comment cannot be stored (a NUL, a lone surrogate), said before the confirmation asks to record
+    it; "" when it can."""
+    problem = unicode_text.error(request.POST.get("text", ""))
+    return services.InvalidText(problem).message(_("The comment")) if problem is not None else ""
+
+
 def _review_error(exc: Exception) -> str:
+    if isinstance(exc, services.InvalidText):
+        return exc.message(_("The comment"))
     text = str(exc)
     if "already been reviewed" in text or isinstance(exc, services.StateError):
         return _("This version has already been reviewed; nothing was changed.")
@@ -324,8 +371,8 @@ def report_history(request: HttpRequest, unit_code: str, period: str) -> HttpRes
     instance = _instance(unit_code, period)
     access.require(_may_read_history(request.user, instance))
     entries = [
-        {"at": e.at, "actor": e.actor, "event": event_label(e.event), "code": e.event, "details": _details(e.data)}
-        for e in selectors.audit_trail(instance)
+        {"at": e.at, "actor": e.actor, "code": e.event, "what": told.what, "details": told.details}
+        for e, told in trail.tell_all(instance, selectors.audit_trail(instance))
     ]
     unit = units.unit_on(instance.unit.code, _window_end(instance))
     return render(
@@ -338,37 +385,6 @@ def report_history(request: HttpRequest, unit_code: str, period: str) -> HttpRes
             "may_review": access.may_review_report(request.user, recipient_id=instance.recipient_id),
         },
     )
-
-
-def _details(data: Any) -> list[str]:
-    """An audit entry's data as short lines people read."""
-    if not isinstance(data, dict):
-        return []
-    lines = []
-    if "version" in data:
-        lines.append(_("version %(n)s") % {"n": data["version"]})
-    if data.get("flags"):
-        lines.append(_("flags: %(flags)s") % {"flags": ", ".join(_flag_label(f) for f in data["flags"])})
-    if data.get("reasons") and isinstance(data["reasons"], list) and all(isinstance(r, str) for r in data["reasons"]):
-        labels = [str(ReturnReason(r).label) if r in ReturnReason.values else r for r in data["reasons"]]
-        lines.append(_("reasons: %(reasons)s") % {"reasons": "; ".join(labels)})
-    if "revision" in data:
-        lines.append(_("revision %(n)s") % {"n": data["revision"]})
-    for change in data.get("cells") or []:
-        if isinstance(change, list) and len(change) == 5:
-            form, row, column, before, after = change
-            lines.append(f"{form} · {row} · {column}: {_blank(before)} → {_blank(after)}")
-    if data.get("sections"):
-        lines.append(_("sections changed: %(sections)s") % {"sections": ", ".join(map(str, data["sections"]))})
-    if data.get("name"):
-        lines.append(_("file: %(name)s") % {"name": data["name"]})
-    if data.get("source"):
-        lines.append(_("loaded from: %(source)s") % {"source": data["source"]})
-    return lines
-
-
-def _blank(value: Any) -> str:
-    return "—" if value in (None, "") else str(value)
 
 
 @require_GET

@@ -9,6 +9,7 @@ the closing time — not sent.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -102,7 +103,8 @@ def next_status(action: str, status: str) -> str:
 
 @dataclass(frozen=True)
 class Problem:
-    """Why a report is incomplete (rules.md §2): ``code`` ∈ document|form|cells|section."""
+    """Why a report is incomplete (rules.md §2): ``code`` ∈ document|form|cells|section, or why it is
+    not a submission at all: ``figures``, cells that are not figures (§5, ``detail`` names them)."""
 
     code: str
     form: str = ""
@@ -120,28 +122,37 @@ def completeness(
     required_cell_findings: Sequence[tuple[str, str, str]] = (),
     required_sections: Sequence[str] = (),
     narrative: Mapping[str, str] | None = None,
+    not_figures: Sequence[tuple[str, str, str]] = (),
 ) -> list[Problem]:
     """The problems that make a report incomplete: no narrative document, an applicable form absent
-    (no row at all), required cells empty (``(form, row, column)`` each), a required outline section blank."""
+    (no row at all), required cells empty (``(form, row, column)`` each), a required outline section blank;
+    and, per form, the cells that are not figures (``not_figures``, ``(form, row, column)`` each)."""
     problems = [] if has_document else [Problem("document")]
     problems += [Problem("form", form=code) for code in forms if not values.get(code)]
-    empty: dict[str, list[str]] = {}
-    for form, row, column in required_cell_findings:
-        empty.setdefault(form, []).append(f"{row}.{column}")
-    problems += [Problem("cells", form=form, detail=", ".join(cells)) for form, cells in empty.items()]
+    problems += _cells_by_form("figures", not_figures) + _cells_by_form("cells", required_cell_findings)
     text = narrative or {}
     problems += [Problem("section", detail=key) for key in required_sections if not str(text.get(key) or "").strip()]
     return problems
 
 
+def _cells_by_form(code: str, cells: Sequence[tuple[str, str, str]]) -> list[Problem]:
+    """One problem per form naming its cells ("row.column, …"), in the order the cells come."""
+    by_form: dict[str, list[str]] = {}
+    for form, row, column in cells:
+        by_form.setdefault(form, []).append(f"{row}.{column}")
+    return [Problem(code, form=form, detail=", ".join(named)) for form, named in by_form.items()]
+
+
 #: What a submission cannot lack (rules.md §4): the submitted time is the first instant at which the
-#: data forms and the signed narrative are on the system and the unit presses submit.
-NOT_A_SUBMISSION = frozenset({"document", "form"})
+#: data forms and the signed narrative are on the system and the unit presses submit; and what it
+#: cannot hold (§5): a cell that is not a figure.
+NOT_A_SUBMISSION = frozenset({"document", "form", "figures"})
 
 
 def missing_for_submission(problems: Sequence[Problem]) -> list[Problem]:
-    """The problems that keep a press of *submit* from being a submission at all (§4): the narrative
-    document or an applicable form absent. Empty cells and blank sections only flag it (§5)."""
+    """The problems that keep a press of *submit* from being a submission at all: the narrative
+    document or an applicable form absent (§4), a cell that is not a figure (§5). Empty cells and
+    blank sections only flag it (§5)."""
     return [p for p in problems if p.code in NOT_A_SUBMISSION]
 
 
@@ -194,6 +205,25 @@ def changed_cells(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[l
     return changes
 
 
+def narrative_text(text: str) -> str:
+    """A narrative section's text as it is kept, whichever way it came in: line breaks as ``\\n`` (a
+    browser's textarea posts ``\\r\\n``), no spaces at the end of a line, none around the text."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "\n".join(line.rstrip() for line in lines).strip()
+
+
+def normal_narrative(narrative: Mapping[str, str]) -> dict[str, str]:
+    """{section key: text} as kept: each text through narrative_text, blank sections left out."""
+    return {key: text for key, raw in narrative.items() for text in [narrative_text(raw)] if text}
+
+
+def changed_sections(before: Mapping[str, str], after: Mapping[str, str]) -> list[str]:
+    """The keys of the sections whose text differs, as kept (a section saved as "" before this rule, or
+    with \\r\\n, is not changed by the same text posted again), sorted, for the audit trail."""
+    old, new = normal_narrative(before), normal_narrative(after)
+    return sorted(key for key in set(old) | set(new) if old.get(key) != new.get(key))
+
+
 def shape_problem(data: object, *, depth: int) -> str | None:
     """Why ``data`` is not {form: {row: {column: value}}} (``depth`` 3) with scalar values, or None."""
     if not isinstance(data, Mapping):
@@ -207,6 +237,18 @@ def shape_problem(data: object, *, depth: int) -> str | None:
                 return f"{key}: {problem}"
         elif inner is not None and not isinstance(inner, str | int | float):
             return f"{key}: {inner!r} is not a value"
+        elif isinstance(inner, float) and not math.isfinite(inner):  # 1e999 in JSON: no database stores it
+            return f"{key}: {inner!r} is not a finite number"
+    return None
+
+
+def section_too_long(narrative: Mapping[str, str], *, limit: int) -> tuple[str, int] | None:
+    """The first narrative section longer than ``limit`` characters, with its length, or None. A line
+    break counts one, whether the browser sent it as CRLF or LF (a textarea's ``maxlength`` counts so)."""
+    for key, text in narrative.items():
+        length = len(text) - text.count("\r\n")
+        if length > limit:
+            return key, length
     return None
 
 

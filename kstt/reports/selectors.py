@@ -137,6 +137,18 @@ def owed_by_unit(*, unit: Unit, report_type: ReportType, year: int, now: datetim
     return result
 
 
+def owed_for(*, instance: ReportInstance, now: datetime) -> Owed | None:
+    """One report's deadline and where it stands against it (the rule of the home pages,
+    ``rules.owed_status``): judged for the unit as it was at its window's end, with the report's §4
+    submitted time (its first submission). None when the unit's level owes no such report."""
+    period = Period.parse(instance.period)
+    engine = _Engine(instance.report_type, [period])
+    version = units.unit_on(instance.unit.code, engine.settings[period.code].window(period)[1])
+    if version is None:
+        return None
+    return engine.owed(version, period, now=now, submitted_at=instance.first_submitted_at)
+
+
 def owed_below(*, unit: Unit, report_type: ReportType, period: Period, now: datetime) -> list[Owed]:
     """The instances of the units that report to ``unit`` (its children at the window's end)."""
     engine = _Engine(report_type, [period])

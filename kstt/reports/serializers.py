@@ -207,6 +207,9 @@ class ConflictSerializer(ErrorSerializer):
     revision = serializers.IntegerField(required=False, help_text="The draft's revision now (on a draft conflict).")
     updated_by = PersonSerializer(required=False, allow_null=True)
     updated_at = serializers.DateTimeField(required=False)
+    version = serializers.IntegerField(
+        required=False, help_text="The version the Idempotency-Key made (code idempotency_key_reused)."
+    )
 
 
 class SubmitRefusedSerializer(ErrorSerializer):

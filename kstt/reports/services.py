@@ -14,16 +14,27 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
+from django.utils.translation import gettext
 
-from kstt import interchange
+from kstt import interchange, unicode_text
 from kstt.accounts import access
 from kstt.audit import services as audit
 from kstt.catalogue import selectors as catalogue
 from kstt.catalogue.models import ReportType
-from kstt.catalogue.rules.forms import REQUIRED, TOTAL, FormRow, check_form, parse_form_spec
+from kstt.catalogue.rules.forms import (
+    FIGURE,
+    REQUIRED,
+    TOTAL,
+    FormRow,
+    FormSpec,
+    check_cells,
+    figure_findings,
+    parse_form_spec,
+)
 from kstt.catalogue.rules.periods import Period, PeriodError
 from kstt.reports import prefill, rules
 from kstt.reports.choices import Decision, ReportStatus
@@ -70,12 +81,72 @@ class ExplanationRequired(SubmissionError):
 
 
 class NotReady(SubmissionError):
-    """Not a submission yet (rules.md §4): the signed document or an applicable form is missing."""
+    """Not a submission yet: the signed document or an applicable form is missing (rules.md §4), or a
+    cell is not a figure (§5: problems of code ``figures``, naming the cells)."""
 
     def __init__(self, problems: list[dict[str, str]]) -> None:
-        missing = ", ".join(p.get("form") or p["code"] for p in problems)
-        super().__init__(f"attach the signed document and fill every form before submitting (missing: {missing})")
+        missing = ", ".join(p.get("form") or p["code"] for p in problems if p["code"] != "figures")
+        figures = "; ".join(f"{p['form']}: {p['detail']}" for p in problems if p["code"] == "figures")
+        reasons = [f"attach the signed document and fill every form (missing: {missing})"] if missing else []
+        if figures:
+            reasons.append(f"make every cell a whole number from 0 to the form's ceiling (not figures: {figures})")
+        super().__init__(f"not submitted: {'; '.join(reasons)}")
         self.problems = problems
+
+
+class InvalidText(SubmissionError):
+    """A text that no engine stores alike (kstt.unicode_text: a lone surrogate, NUL); nothing was changed."""
+
+    def __init__(self, error: unicode_text.TextError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+    def message(self, where: str = "") -> str:
+        """What the user reads, in the active language; ``where`` names the place for people (a section's
+        title), else the path of the text."""
+        params = {"where": where or self.error.where, "position": self.error.position, "char": self.error.code_point}
+        if self.error.nul:
+            return (
+                gettext(
+                    "%(where)s holds a NUL character (U+0000) at character %(position)s, which cannot be stored: "
+                    "remove it and send again."
+                )
+                % params
+            )
+        return (
+            gettext(
+                "%(where)s holds a lone surrogate (%(char)s) at character %(position)s, which is not Unicode text "
+                "and cannot be stored: remove it and send again."
+            )
+            % params
+        )
+
+
+class SectionTooLong(SubmissionError):
+    """A narrative section longer than KSTT_MAX_SECTION_CHARS; nothing was changed."""
+
+    def __init__(self, *, section: str, length: int, limit: int) -> None:
+        super().__init__(f"the narrative section {section} is {length} characters long (at most {limit})")
+        self.section, self.length, self.limit = section, length, limit
+
+    def message(self, where: str = "") -> str:
+        """What the user reads: ``where`` is the section's title for people, else its key."""
+        return gettext(
+            "The section “%(section)s” is %(length)s characters long; a section holds at most %(limit)s. "
+            "Shorten it (or attach the details to the signed report) and save again."
+        ) % {"section": where or self.section, "length": self.length, "limit": self.limit}
+
+
+class IdempotencyKeyReused(SubmissionError):
+    """The Idempotency-Key made a version that no longer stands (returned, or a newer one since): a call with
+    it now would be a new submission, which a key never makes twice."""
+
+    def __init__(self, *, version: int) -> None:
+        super().__init__(
+            f"this Idempotency-Key was used by version {version}, which has been returned or followed by "
+            "another since; send a new key to submit again"
+        )
+        self.version = version
 
 
 class ReviewError(SubmissionError):
@@ -159,6 +230,13 @@ def _locked(instance: ReportInstance) -> ReportInstance:
 
 def _window_end(instance: ReportInstance) -> Any:
     return catalogue.window(instance.report_type, instance.period)[1]
+
+
+def _require_text(value: Any, where: str) -> None:
+    """Every text in ``value`` is one every engine stores alike (kstt.unicode_text), else InvalidText."""
+    error = unicode_text.find(value, where)
+    if error is not None:
+        raise InvalidText(error)
 
 
 # --- Opening a report -------------------------------------------------------------------------------------
@@ -247,17 +325,23 @@ def save_draft(
     at: datetime,
     actor: Any,
 ) -> Draft:
-    """Save the draft if nobody saved it since ``expected_revision``; else DraftConflict."""
+    """Save the draft if nobody saved it since ``expected_revision``; else DraftConflict. Every text must be
+    storable (InvalidText) and each narrative section at most KSTT_MAX_SECTION_CHARS long (SectionTooLong)."""
     _require_reporter(actor, instance)
     problem = rules.shape_problem(values, depth=3) or rules.shape_problem(reasons, depth=3)
     if problem or not all(isinstance(k, str) and isinstance(v, str) for k, v in narrative.items()):
         raise SubmissionError(problem or "the narrative must map section keys to texts")
+    for name, part in (("values", values), ("narrative", narrative), ("reasons", reasons)):
+        _require_text(part, name)
+    too_long = rules.section_too_long(narrative, limit=settings.KSTT_MAX_SECTION_CHARS)
+    if too_long is not None:
+        raise SectionTooLong(section=too_long[0], length=too_long[1], limit=settings.KSTT_MAX_SECTION_CHARS)
     instance = _locked(instance)
     _require_editable(instance)
     before = Draft.objects.get(instance=instance)
     updated = Draft.objects.filter(pk=before.pk, revision=expected_revision).update(
         values=dict(values),
-        narrative=dict(narrative),
+        narrative=rules.normal_narrative(narrative),  # the one normalisation, whichever way the text came
         reasons=dict(reasons),
         revision=F("revision") + 1,
         updated_at=at,
@@ -275,11 +359,7 @@ def save_draft(
             "revision": draft.revision,
             "cells": rules.changed_cells(before.values, draft.values),
             "reasons": rules.changed_cells(before.reasons, draft.reasons),
-            "sections": sorted(
-                k
-                for k in set(before.narrative) | set(draft.narrative)
-                if before.narrative.get(k) != draft.narrative.get(k)
-            ),
+            "sections": rules.changed_sections(before.narrative, draft.narrative),
         },
     )
     return draft
@@ -292,6 +372,7 @@ def attach_document(
     """Keep an uploaded narrative (already sniffed and verified by kstt.reports.documents) and make it
     the draft's. The draft's revision does not move: the document is not part of the typed values."""
     _require_reporter(actor, instance)
+    _require_text(name, "name")
     instance = _locked(instance)
     _require_editable(instance)
     digest = hashlib.sha256(content).hexdigest()
@@ -336,6 +417,13 @@ def _extra_findings(instance: ReportInstance, draft: Draft) -> list[dict[str, st
     )
 
 
+def _form_rows(spec: FormSpec, rows: Mapping[str, Any]) -> tuple[list[FormRow], FormRow | None]:
+    """A form's rows in a draft, as the checks read them: the field rows, and the total row (if the form has one)."""
+    field_rows = [FormRow(key, "", cells or {}) for key, cells in rows.items() if key != TOTAL]
+    total = FormRow(TOTAL, "", rows[TOTAL] or {}) if spec.total_row and TOTAL in rows else None
+    return field_rows, total
+
+
 def checks(instance: ReportInstance, draft: Draft) -> tuple[list[dict[str, str]], list[rules.Problem]]:
     """The automatic checks at submission (rules.md §5): every form rule, then completeness (§2)."""
     window_end = _window_end(instance)
@@ -346,8 +434,7 @@ def checks(instance: ReportInstance, draft: Draft) -> tuple[list[dict[str, str]]
         if not rows:
             continue
         spec = parse_form_spec(form.definition)
-        field_rows = [FormRow(key, "", cells or {}) for key, cells in rows.items() if key != TOTAL]
-        total = FormRow(TOTAL, "", rows[TOTAL] or {}) if spec.total_row and TOTAL in rows else None
+        field_rows, total = _form_rows(spec, rows)
         findings += [
             {
                 "form": form.code,
@@ -357,7 +444,7 @@ def checks(instance: ReportInstance, draft: Draft) -> tuple[list[dict[str, str]]
                 "column": f.column,
                 "message": f.message,
             }
-            for f in check_form(spec, field_rows, total)
+            for f in check_cells(spec, field_rows, total)
         ]
     findings += _extra_findings(instance, draft)
     problems = rules.completeness(
@@ -367,8 +454,26 @@ def checks(instance: ReportInstance, draft: Draft) -> tuple[list[dict[str, str]]
         required_cell_findings=[(f["form"], f["row"], f["column"]) for f in findings if f["rule"] == REQUIRED],
         required_sections=_required_sections(instance),
         narrative=draft.narrative,
+        not_figures=[(f["form"], f["row"], f["column"]) for f in findings if f["rule"] == FIGURE],
     )
     return findings, problems
+
+
+def _refuse_non_figures(instance: ReportInstance) -> None:
+    """NotReady when a form of the draft holds a cell that is not a figure (rules.md §5), for a submission
+    made without the checks (the history loader): a version never holds one, however it is made."""
+    draft = Draft.objects.get(instance=instance)
+    forms = {form.code: form for form in catalogue.forms_in_force(
+        report_type=instance.report_type, level=instance.level, on=_window_end(instance))}  # fmt: skip
+    named = []
+    for code, rows in (draft.values or {}).items():
+        if code not in forms or not rows:
+            continue
+        spec = parse_form_spec(forms[code].definition)
+        named += [(code, f.row, f.column) for f in figure_findings(spec, *_form_rows(spec, rows))]
+    problems = rules.completeness(has_document=True, forms=(), values={}, not_figures=named)
+    if problems:
+        raise NotReady([p.as_json() for p in problems])
 
 
 def _submit(
@@ -383,7 +488,7 @@ def _submit(
 ) -> ReportVersion:
     instance = _locked(instance)
     if idempotency_key:
-        existing = ReportVersion.objects.filter(instance=instance, idempotency_key=idempotency_key).first()
+        existing = submission_for_key(instance=instance, key=idempotency_key)
         if existing is not None:
             return existing
     try:
@@ -428,14 +533,30 @@ def _submit(
     return version
 
 
+def submission_for_key(*, instance: ReportInstance, key: str) -> ReportVersion | None:
+    """The version a submit with ``key`` made, when a call with that key now is the same submission again:
+    its version is still the latest and was not returned. None when the key made no version of this report.
+    IdempotencyKeyReused when its version no longer stands (returned, or a newer version since): the call
+    would be a new submission, and a key belongs to one. Read ``instance`` under its row lock to decide."""
+    version = ReportVersion.objects.filter(instance=instance, idempotency_key=key).first()
+    if version is None:
+        return None
+    latest = ReportVersion.objects.filter(instance=instance).aggregate(n=Max("number"))["n"]
+    if version.number == latest and instance.status not in rules.EDITABLE:
+        return version
+    raise IdempotencyKeyReused(version=version.number)
+
+
 @transaction.atomic
 def submit(
     *, instance: ReportInstance, explanation: str = "", idempotency_key: str | None = None, at: datetime, actor: Any
 ) -> ReportVersion:
     """Submit the draft as the next version (rules.md §4–5). With the same ``idempotency_key`` a
-    repeated call returns the version already made; without one, a second click finds the report
-    submitted and is refused. Flagged by the checks, it needs an ``explanation``."""
+    repeated call returns the version already made (IdempotencyKeyReused once that version was returned);
+    without one, a second click finds the report submitted and is refused. Flagged by the checks, it needs
+    an ``explanation``."""
     _require_reporter(actor, instance)
+    _require_text(explanation, "explanation")
     return _submit(instance=instance, explanation=explanation, idempotency_key=idempotency_key, at=at, actor=actor)
 
 
@@ -506,6 +627,7 @@ def _require_reviewer(actor: Any, version: ReportVersion) -> None:
 def accept(*, version: ReportVersion, text: str = "", at: datetime, actor: Any) -> Review:
     """The recipient accepts the latest submitted version."""
     _require_reviewer(actor, version)
+    _require_text(text, "text")
     return _review(version=version, decision=Decision.ACCEPTED, reasons=(), text=text, at=at, actor=actor)
 
 
@@ -516,16 +638,21 @@ def return_report(
     """The recipient returns the latest submitted version with reasons from the fixed list; the unit
     edits its draft again and submits the next version."""
     _require_reviewer(actor, version)
+    _require_text(text, "text")
+    _require_text(list(reasons), "reasons")
     return _review(version=version, decision=Decision.RETURNED, reasons=reasons, text=text, at=at, actor=actor)
 
 
 __all__ = [
     "DraftConflict",
     "ExplanationRequired",
+    "IdempotencyKeyReused",
+    "InvalidText",
     "NotAllowed",
     "NotOwed",
     "ReportStatus",
     "ReviewError",
+    "SectionTooLong",
     "SentToGovernmentOffice",
     "StateError",
     "SubmissionError",
@@ -535,6 +662,7 @@ __all__ = [
     "open_instance",
     "return_report",
     "save_draft",
+    "submission_for_key",
     "submit",
 ]
 
@@ -601,6 +729,7 @@ def _load_row(
         if ReportVersion.objects.filter(instance=instance, submitted_at=row.at).exists():
             result.unchanged += 1
             return
+        _refuse_non_figures(instance)
         _submit(
             instance=instance, explanation="", idempotency_key=None, at=row.at, actor=None, run_checks=False,
             source=source,

@@ -7,7 +7,9 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
+from django.db import models as django_models
 
 from kstt import clock, conf
 from kstt.checks import fixed_clock_refused_in_production
@@ -95,3 +97,55 @@ def test_no_code_reads_the_time_behind_the_clock():
         and any(token in path.read_text() for token in ("timezone.now(", "datetime.now(", "date.today("))
     ]
     assert offenders == []
+
+
+def stamp_problem(field: django_models.Field) -> str | None:
+    """How a date or time field stamps a row with the machine's time rather than the caller's ``at``: an
+    ``auto_now``/``auto_now_add``, or a default that is not the KSTT clock (e.g. Django's timezone.now)."""
+    if not isinstance(field, django_models.DateField):  # DateTimeField is a DateField
+        return None
+    if field.auto_now or field.auto_now_add:
+        return "auto_now"
+    default = field.default
+    if field.has_default() and callable(default) and default not in (clock.now, clock.today):
+        module = getattr(default, "__module__", None) or getattr(default.__self__, "__module__", "")
+        return f"default={module}.{default.__qualname__}"
+    return None
+
+
+def stamps_behind_the_clock(models_to_check) -> list[str]:
+    return [
+        f"{model._meta.label}.{field.name} ({problem})"
+        for model in models_to_check
+        for field in model._meta.get_fields()
+        for problem in [stamp_problem(field)]
+        if problem
+    ]
+
+
+def test_no_model_stamps_a_row_with_the_time_behind_the_clock():
+    """A ``default=timezone.now`` or ``auto_now_add`` escapes the search above, and shows the real time beside
+    a fixed clock (issue 13). Every KSTT model, its inherited fields too (the user's date_joined), takes the
+    caller's ``at`` or the clock. Django's and the dependencies' own models (the admin's log, the worker's
+    queue, the login lockouts) keep the machine's time: they record what happened to the machine."""
+    ours = [model for model in apps.get_models() if model.__module__.startswith("kstt.")]
+    assert len(ours) > 20
+    assert stamps_behind_the_clock(ours) == []
+
+
+def test_the_search_for_stamps_finds_them():
+    """What the test above would say of Django's own user model, and of fields stamped by the machine."""
+    from django.contrib.auth.models import User as DjangoUser  # not installed: AUTH_USER_MODEL is ours
+
+    assert stamps_behind_the_clock([DjangoUser]) == ["auth.User.date_joined (default=django.utils.timezone.now)"]
+    assert [
+        stamp_problem(field)
+        for field in (
+            django_models.DateTimeField(auto_now_add=True),
+            django_models.DateField(auto_now=True),
+            django_models.DateField(default=date.today),
+            django_models.DateTimeField(default=clock.now),
+            django_models.DateField(default=clock.today),
+            django_models.DateTimeField(null=True),
+        )
+    ] == ["auto_now", "auto_now", "default=datetime.date.today", None, None, None]

@@ -15,7 +15,7 @@ from django.db.models import Max, Q
 
 from kstt.accounts.models import User
 from kstt.audit.models import AuditEntry
-from kstt.catalogue.models import ProcedureField
+from kstt.catalogue.models import ProcedureField, SettingsVersion
 from kstt.demo.departments import DEPARTMENT_FIELD_NAMES, DEPARTMENT_FIELDS
 from kstt.demo.management.commands.load_demo import demo_incidents
 from kstt.demo.synthetic import synthetic_dossiers
@@ -138,6 +138,16 @@ def test_the_demo_says_its_clock_is_fixed(demo_on_its_date):
     assert "The clock is fixed at 20/12/2021 09:00" in demo_on_its_date
 
 
+def test_the_demo_says_when_the_catalogue_was_recorded_after_its_clock(settings, db):
+    """The test database, like one migrated without `make run`, loaded the shipped catalogue at the real time:
+    its settings versions say "Ghi nhận" after the demo's day, and load-demo says how to get a coherent demo."""
+    assert SettingsVersion.objects.filter(recorded_at__gt=DEMO_INSTANT).exists()
+    settings.KSTT_CLOCK = DEMO_INSTANT
+    err = StringIO()
+    call_command("load_demo", "--no-history", stdout=StringIO(), stderr=err)
+    assert "settings versions of the catalogue were recorded after the clock's instant" in err.getvalue()
+
+
 def test_no_demo_dossier_is_received_or_finished_after_the_clock(demo_on_its_date):
     assert Dossier.objects.count() == 180 * 120
     assert not Dossier.objects.filter(Q(received_at__gt=DEMO_INSTANT) | Q(finished_at__gt=DEMO_INSTANT)).exists()
@@ -201,9 +211,18 @@ def make_run(*args: str) -> str:
 
 def test_make_run_serves_the_demo_on_its_date_and_says_so():
     commands = make_run()
+    assert "KSTT_CLOCK='2021-12-20T09:00:00+07:00' .venv/bin/kstt migrate --no-input" in commands
     assert "KSTT_CLOCK='2021-12-20T09:00:00+07:00' .venv/bin/kstt load-demo" in commands
     assert "KSTT_CLOCK='2021-12-20T09:00:00+07:00' .venv/bin/kstt runserver" in commands
     assert "The clock is fixed at" in commands
+
+
+def test_every_command_of_make_run_runs_on_the_demos_clock():
+    """migrate too: it loads the shipped catalogue, and the catalogue page shows when its settings were
+    recorded beside the fixed clock (issue 13: "Ghi nhận 06/12/2026 20:36" on a page of 20/12/2021)."""
+    kstt_commands = [part for line in make_run().splitlines() for part in line.split(";") if ".venv/bin/kstt " in part]
+    assert len(kstt_commands) >= 4  # migrate, load-demo, worker, runserver
+    assert all("KSTT_CLOCK='2021-12-20T09:00:00+07:00' .venv/bin/kstt" in part for part in kstt_commands), kstt_commands
 
 
 def test_make_run_takes_the_real_time_on_request():

@@ -21,10 +21,13 @@ HS-3,W05341,CT,direct,2021-09-06T09:00:00+07:00,2021-09-07T17:00:00+07:00,,
 """
 
 
-def kstt(*args: str, database: Path) -> subprocess.CompletedProcess[str]:
-    """One `kstt` command (through manage.py, the same entry point) on its own SQLite database."""
+def kstt(*args: str, database: Path, clock: str | None = None) -> subprocess.CompletedProcess[str]:
+    """One `kstt` command (through manage.py, the same entry point) on its own SQLite database; on the
+    real time unless ``clock`` fixes it (KSTT_CLOCK)."""
     env = {k: v for k, v in os.environ.items() if k not in {"KSTT_CLOCK", "KSTT_ENV", "SECRET_KEY"}}
     env["DATABASE_URL"] = f"sqlite:///{database}"
+    if clock is not None:
+        env["KSTT_CLOCK"] = clock
     result = subprocess.run(  # noqa: S603 (our own interpreter and entry point)
         [sys.executable, str(ROOT / "manage.py"), *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False
     )
@@ -71,3 +74,13 @@ def test_migrating_again_changes_nothing_in_the_catalogue(tmp_path):
     again = kstt("migrate", "--no-input", database=database)
     assert "Catalogue loaded" not in again.stdout
     assert catalogue_rows(database) == before
+
+
+def test_migrating_on_a_fixed_clock_records_the_shipped_settings_at_the_clocks_instant(tmp_path):
+    """What the catalogue page shows as "Ghi nhận" beside the fixed clock of the demo (`make run` migrates on it)."""
+    database = tmp_path / "fresh.sqlite3"
+    kstt("migrate", "--no-input", database=database, clock="2021-12-20T09:00:00+07:00")
+    with sqlite3.connect(database) as db:
+        recorded = {row[0] for row in db.execute("SELECT recorded_at FROM catalogue_settingsversion")}
+        loaded = {row[0] for row in db.execute("SELECT at FROM audit_auditentry WHERE event = 'catalogue.loaded'")}
+    assert recorded == loaded == {"2021-12-20 02:00:00"}  # 09:00 in the province, stored in UTC

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db import transaction
 
-from kstt import interchange
+from kstt import interchange, unicode_text
 from kstt.audit import services as audit
 from kstt.units import rules, selectors
 from kstt.units.models import Unit, UnitVersion
@@ -155,6 +155,9 @@ def close_units(*, codes: list[str], on: date, at: datetime, actor: Any = None) 
     wanted = list(dict.fromkeys(c.strip() for c in codes if c.strip()))
     if not wanted:
         raise UnitsError("no unit codes given")
+    bad = unicode_text.find(wanted, "codes")  # e.g. a code read from a file or a command line that is not text
+    if bad is not None:
+        raise UnitsError(f"a unit code holds {bad.problem}")
     in_force = selectors.units_on(wanted, on)
     unknown = [c for c in wanted if c not in in_force]
     if unknown:

@@ -1,7 +1,9 @@
 """Data forms (biểu mẫu) as catalogue data (forms.md): a form, or a new version of one, is a TOML file
 under ``definitions/forms/``, never code. ``parse_form_spec`` validates a definition, naming the path of
 any mistake; ``check_form`` evaluates its rules with ``simpleeval`` and returns every failing cell;
-``check_previous`` compares a period with the unit's previous one (R7, the form's ``[[carry]]``).
+``figure_findings`` names the cells that are not figures (rules.md §5: a whole number from 0 to the
+form's ``ceiling``), which block a submission; ``check_previous`` compares a period with the unit's
+previous one (R7, the form's ``[[carry]]``).
 """
 
 from __future__ import annotations
@@ -25,7 +27,12 @@ SCOPES = ("cell", "row", "column")
 ROW_SOURCES = ("procedure_fields", "units")
 KINDS = ("count",)
 REQUIRED = "required"  # the rule id of a finding on an empty required cell
+FIGURE = "figure"  # the rule id of a finding on a cell that is not a figure (rules.md §5): it blocks submission
 TOTAL = "total"  # the row key of a finding on the total row
+#: The ceiling of a form that names none: nine digits, far above any count of dossiers or procedures.
+DEFAULT_CEILING = 999_999_999
+#: The highest ceiling a form may name: fifteen digits, as many as a spreadsheet keeps exactly.
+MAX_CEILING = 10**15 - 1
 
 _KEY = re.compile(r"[a-z][a-z0-9_]*")
 _INT_TEXT = re.compile(r"[+-]?[0-9]+")
@@ -44,6 +51,12 @@ def is_whole(value: object) -> bool:
         exponent = value.as_tuple().exponent
         return isinstance(exponent, int) and exponent >= 0
     return isinstance(value, int) or (isinstance(value, str) and _INT_TEXT.fullmatch(value.strip()) is not None)
+
+
+def is_figure(value: object, ceiling: int) -> bool:
+    """A figure (rules.md §5): a whole number from 0 to ``ceiling`` held as a number (an int: never a
+    bool, a text such as "12" or a float such as 12.0, which a draft may hold as typed)."""
+    return type(value) is int and 0 <= value <= ceiling
 
 
 FUNCTIONS: Mapping[str, Callable[..., Any]] = {"sum": sum, "min": min, "max": max, "abs": abs, "is_whole": is_whole}
@@ -107,6 +120,11 @@ class FormSpec:
     rules: tuple[Rule, ...]
     layout: Mapping[str, Any] = field(hash=False)  # printing hints, kept as given
     carry: tuple[Carry, ...] = ()  # R7: none when the form does not say which column carries over
+    ceiling: int = DEFAULT_CEILING  # the largest figure a cell of a field row may hold (rules.md §5)
+
+    def total_ceiling(self, rows: int) -> int:
+        """The largest figure of the total row: the sum of ``rows`` field rows each at the ceiling."""
+        return self.ceiling * max(rows, 1)
 
 
 @dataclass(frozen=True)
@@ -157,6 +175,11 @@ _any_text, _flag = _of(str, "a text"), _of(bool, "true or false")
 _list, _table = _of(list, "a list"), _of(Mapping, "a table")
 
 
+def _ceiling(value: Any, path: str) -> int:
+    ok = type(value) is int and 1 <= value <= MAX_CEILING
+    return _expect(ok, value, path, f"a whole number from 1 to {MAX_CEILING}")
+
+
 def _day(value: Any, path: str) -> date | None:
     if isinstance(value, str):
         with contextlib.suppress(ValueError):
@@ -195,6 +218,7 @@ _FORM_FIELDS: Mapping[str, tuple[_Check, Any]] = {
     "levels": (_texts(_one_of(LEVELS)), _MISSING), "report_types": (_texts(_text), _MISSING),
     "rows": (_one_of(ROW_SOURCES), _MISSING), "total_row": (_flag, _MISSING),
     "columns": (_list, _MISSING), "rules": (_list, _MISSING), "layout": (_table, {}), "carry": (_list, []),
+    "ceiling": (_ceiling, DEFAULT_CEILING),
 }  # fmt: skip
 _COLUMN_FIELDS: Mapping[str, tuple[_Check, Any]] = {
     "key": (_text, _MISSING), "number": (_whole, _MISSING), "heading": (_text, _MISSING),
@@ -424,6 +448,65 @@ def check_form(spec: FormSpec, rows: Sequence[FormRow], total: FormRow | None = 
         totals = {c.key: _number(total.values.get(c.key)) for c in spec.columns}
         findings += checker.row(TOTAL, totals) + checker.total(values, totals)
     return findings
+
+
+def figure_findings(spec: FormSpec, rows: Sequence[FormRow], total: FormRow | None = None) -> list[Finding]:
+    """The cells that are not figures (rules.md §5), row by row (the total row last), in column order.
+
+    A cell is empty (None or absent: the required check's business) or a figure, a whole number from 0
+    to the form's ceiling held as a number (``is_figure``); anything else — a text, even "12" or "",
+    a bool, a float, a negative or larger number — is named here, and blocks a submission. The total
+    row's bound is the sum of the field rows at the ceiling (``FormSpec.total_ceiling``). A value under a
+    key that is no column of the form (a program's mistake) is named too: a version holds figures only.
+    """
+    columns = sorted(spec.columns, key=lambda c: c.number)
+    keys = {c.key for c in columns}
+    lines = [(row.key, row.values, spec.ceiling) for row in rows]
+    if total is not None:
+        lines.append((TOTAL, total.values, spec.total_ceiling(len(rows))))
+    findings = []
+    for key, values, ceiling in lines:
+        for c in columns:
+            value = values.get(c.key)
+            if value is None or is_figure(value, ceiling):
+                continue
+            where = f"Dòng Tổng cộng, cột {c.number}" if key == TOTAL else f"Cột {c.number}"
+            message = (
+                f"{where}: “{_typed(value)}” không phải là số liệu; chỉ nhận số nguyên từ 0 đến "
+                f"{_grouped(ceiling)}. Còn ô này thì chưa gửi được báo cáo"
+            )
+            findings.append(Finding(FIGURE, "error", key, c.key, message))
+        for name in (name for name, value in values.items() if name not in keys and value is not None):
+            message = f"“{_typed(name)}” không phải là cột của biểu này. Còn ô này thì chưa gửi được báo cáo"
+            findings.append(Finding(FIGURE, "error", key, name, message))  # sent by a program, never typed
+    return findings
+
+
+def check_cells(spec: FormSpec, rows: Sequence[FormRow], total: FormRow | None = None) -> list[Finding]:
+    """A filled form as a submission checks it: the cells that are not figures (``figure_findings``),
+    then ``check_form``'s findings, less those of the cell rules on a cell already named as not a figure
+    (its figure finding says more: what was typed, the bounds, and that it blocks)."""
+    figures = figure_findings(spec, rows, total)
+    named = {(f.row, f.column) for f in figures}
+    cell_rules = {rule.id for rule in spec.rules if rule.scope == "cell"}
+    kept = [f for f in check_form(spec, rows, total) if f.rule not in cell_rules or (f.row, f.column) not in named]
+    return figures + kept
+
+
+def _grouped(number: int) -> str:
+    """999999999 as a Vietnamese reader writes it: 999.999.999."""
+    return f"{number:,}".replace(",", ".")
+
+
+def _typed(value: object) -> str:
+    """A cell's value as typed or sent, short: abc, true, 1.5, 1e+308, -5."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    try:
+        text = value.strip() if isinstance(value, str) else repr(value) if isinstance(value, float) else str(value)
+    except ValueError:  # an int of more digits than Python prints
+        text = "…"
+    return text if len(text) <= 30 else f"{text[:29]}…"
 
 
 def check_previous(

@@ -15,14 +15,17 @@ Departments are due E + 4 days, districts E + 5, moved off weekends; closing 30 
 
 from __future__ import annotations
 
+import io
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from PIL import Image
 
 from kstt.accounts.choices import Role
 from kstt.accounts.services import save_user
 from kstt.reports.services import load_submissions
+from kstt.reports.tests.test_documents import make_pdf
 from kstt.tests.cast import AT
 
 HN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -66,5 +69,13 @@ def make_thu(district_lac_son):
     )
 
 
-PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+def image(kind: str, size: tuple[int, int] = (40, 30)) -> bytes:
+    """A real image of that kind (PNG, JPEG), as a camera or a scanner makes one."""
+    out = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(out, kind)
+    return out.getvalue()
+
+
+#: Evidence as a unit sends it: a one-page PDF (the minutes of an outage) and a photograph.
+PDF = make_pdf(b"BT /F1 12 Tf 72 720 Td (Bien ban mat dien ngay 18/3/2021) Tj ET")
+PNG = image("PNG")

@@ -6,9 +6,7 @@ rule at its cell ("F12: …"), or is refused with a Vietnamese message and nothi
 """
 
 import io
-import os
 import re
-import shutil
 import subprocess
 import tomllib
 import zipfile
@@ -24,6 +22,7 @@ from kstt.catalogue.rules.forms import TOTAL, parse_form_spec
 from kstt.compilation.compiled import FORM06_COLUMNS, CompiledForm06, Form06Group, Form06Row, add, zero
 from kstt.exports.form06_import import FormImportError, read_form06_workbook
 from kstt.exports.form06_xlsx import render_form06_xlsx
+from kstt.exports.tests.test_libreoffice import soffice  # noqa: F401 (a fixture)
 
 FORMS = Path(__file__).resolve().parents[2] / "catalogue" / "definitions" / "forms"
 with (FORMS / "06-VPCP-KSTT.v1.toml").open("rb") as file:
@@ -42,6 +41,7 @@ def figures(*values):
 HOTICH = figures(12, 5, 4, 3, 8, 2, 5, 1, 4, 3, 1)
 CHUNGTHUC = figures(20, 10, 8, 2, 15, 5, 9, 1, 5, 4, 1)
 LAN_FIELDS = ("HT", "CT")
+DAMAGED = "Tệp Excel bị hỏng, không đọc được."
 
 
 def lan_form(hotich=HOTICH, chungthuc=CHUNGTHUC, *, unit="W05341", period="2021Q3", spec=FORM_06):
@@ -138,9 +138,11 @@ def test_lan_fills_in_a_blank_workbook():
 
 
 def test_a_cleared_cell_reads_as_empty_and_the_required_finding_points_at_it():
+    """The total row follows the cleared cell (its formula adds up the rows): R1 now fails on the total row."""
     imported = read(edited(lan_form(), F13=None))
     assert imported.values["CT"]["carried_over"] is None
-    assert [(f.cell, f.finding.rule) for f in imported.findings] == [("F13", "required"), ("F14", "R6")]
+    assert imported.total["carried_over"] == HOTICH["carried_over"]
+    assert [(f.cell, f.finding.rule) for f in imported.findings] == [("F13", "required"), ("C14", "R1")]
     assert str(imported.findings[0]).startswith("F13: Chưa nhập cột 6")
 
 
@@ -235,13 +237,8 @@ def test_a_formula_with_its_computed_value_reads_as_the_value():
     assert read(target.getvalue()).values["HT"]["received_total"] == 12
 
 
-def test_a_workbook_saved_by_libreoffice_with_formulas_reads_back(tmp_path):
+def test_a_workbook_saved_by_libreoffice_with_formulas_reads_back(soffice, tmp_path):  # noqa: F811 (a fixture)
     """Lan types formulas for the totals and saves the file in LibreOffice: the results are read, the map kept."""
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        if os.environ.get("KSTT_REQUIRE_LIBREOFFICE"):
-            pytest.fail("LibreOffice is missing and KSTT_REQUIRE_LIBREOFFICE is set: apt-get install libreoffice-calc")
-        pytest.skip("LibreOffice is not installed")
     source = tmp_path / "in" / "bieu06.xlsx"
     source.parent.mkdir()
     formulas = {f"{letter}14": f"=SUM({letter}12:{letter}13)" for letter in LETTER.values()}
@@ -267,10 +264,159 @@ def test_a_workbook_saved_by_libreoffice_with_formulas_reads_back(tmp_path):
     assert imported.findings == []
 
 
+# --- The total row is a formula (forms.md: computed, never typed) -----------------------------------------
+
+
+def rewritten(data, part, change):
+    """The workbook ``data`` with one of its parts (``xl/worksheets/sheet1.xml``) passed through ``change``."""
+    source, target = io.BytesIO(data), io.BytesIO()
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        for item in old.infolist():
+            content = old.read(item.filename)
+            new.writestr(item, change(content) if item.filename == part else content)
+    return target.getvalue()
+
+
+def cell_xml(coordinate, content):
+    """A change of sheet1.xml: the cell's ``<v>…</v>`` (or ``<f>…</f><v>…</v>``) replaced by ``content``."""
+
+    def change(xml):
+        text, count = re.subn(
+            rf'(<c r="{coordinate}"[^>]*>)(?:<f>[^<]*</f>)?<v>[^<]*</v>', rf"\g<1>{content}", xml.decode()
+        )
+        assert count == 1, coordinate
+        return text.encode()
+
+    return change
+
+
+SHEET = "xl/worksheets/sheet1.xml"
+
+
+def test_the_downloaded_total_row_sums_the_field_rows_and_reads_back_without_a_spreadsheet():
+    """Saved by openpyxl, never opened in a spreadsheet: no computed value, the import adds the rows up."""
+    data = render_form06_xlsx(lan_form())
+    formulas = openpyxl.load_workbook(io.BytesIO(data))["Biểu 06"]
+    assert [formulas[f"{letter}14"].value for letter in "CFM"] == ["=SUM(C12:C13)", "=SUM(F12:F13)", "=SUM(M12:M13)"]
+    assert openpyxl.load_workbook(io.BytesIO(data), data_only=True)["Biểu 06"]["C14"].value is None
+    imported = read(data)
+    assert imported.total == add([HOTICH, CHUNGTHUC]) and imported.findings == []
+
+
+def test_a_figure_changed_by_a_program_moves_the_total_with_it():
+    imported = read(edited(lan_form(), C12=40, D12=33))
+    assert imported.total["received_total"] == 40 + CHUNGTHUC["received_total"]
+    assert imported.total["received_online"] == 33 + CHUNGTHUC["received_online"]
+    assert [(f.cell, f.finding.rule) for f in imported.findings] == [("C12", "R4"), ("C14", "R4")]  # R6 holds
+
+
+def test_the_total_as_a_spreadsheet_computed_it_is_read_as_it_is():
+    """As Excel saves it: the formula and its last result, read even when stale (R6 then says so)."""
+    data = render_form06_xlsx(lan_form())
+    fresh = rewritten(data, SHEET, cell_xml("C14", "<f>SUM(C12:C13)</f><v>32</v>"))
+    assert read(fresh).total["received_total"] == 32 and read(fresh).findings == []
+    stale = rewritten(data, SHEET, cell_xml("C14", "<f>SUM(C12:C13)</f><v>99</v>"))
+    imported = read(stale)
+    assert imported.total["received_total"] == 99
+    assert [(f.cell, f.finding.rule) for f in imported.findings] == [("C14", "R1"), ("C14", "R4"), ("C14", "R6")]
+
+
+@pytest.mark.parametrize(
+    "formula",
+    [
+        pytest.param("=C12*2", id="another-formula"),
+        pytest.param("=SUM(C12:C12)", id="the-sum-of-one-row-only"),
+        pytest.param("=SUM(C11:C13)", id="the-column-number-row-too"),
+    ],
+)
+def test_any_other_formula_in_the_total_row_without_its_result_is_refused(formula):
+    assert refusal(edited(lan_form(), C14=formula)) == [
+        "C14: Ô có công thức nhưng chưa có kết quả tính. Hãy mở tệp bằng Excel hoặc LibreOffice, lưu lại rồi tải lên."
+    ]
+
+
+def test_the_downloaded_workbook_saved_by_libreoffice_reads_back_with_the_totals_it_computed(soffice, tmp_path):  # noqa: F811
+    source = tmp_path / "in" / "bieu06.xlsx"
+    source.parent.mkdir()
+    source.write_bytes(edited(lan_form(), C12=13, D12=6, K12=5, L12=4))  # one more, online, pending in time
+    subprocess.run(  # noqa: S603 (LibreOffice on our own file)
+        [soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile", "--convert-to",
+         "xlsx:Calc MS Excel 2007 XML", "--outdir", str(tmp_path), str(source)],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    saved = (tmp_path / "bieu06.xlsx").read_bytes()
+    assert openpyxl.load_workbook(io.BytesIO(saved), data_only=True)["Biểu 06"]["C14"].value == 33  # computed
+    imported = read(saved)
+    assert imported.total == add([imported.values["HT"], CHUNGTHUC])
+    assert imported.total["received_total"] == 33 and imported.findings == []
+
+
+# --- The form's ceiling (rules.md §5) ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cells", "expected"),
+    [
+        pytest.param({"C12": 999_999_999}, [], id="the-ceiling-reads"),
+        pytest.param({"C12": 1_000_000_000}, ["C12: Số 1.000.000.000 vượt quá giới hạn của biểu (tối đa 999.999.999)."],
+                     id="one-over"),
+        pytest.param({"C12": 1e308}, ["C12: Số 100.000.000.000.000.… vượt quá giới hạn của biểu (tối đa 999.999.999)."],
+                     id="1E+308"),
+        pytest.param({"C14": 1_999_999_998}, [], id="the-total-of-two-rows-at-the-ceiling"),
+        pytest.param({"C14": 1_999_999_999},
+                     ["C14: Số 1.999.999.999 vượt quá giới hạn của biểu (tối đa 1.999.999.998)."], id="total-one-over"),
+    ],
+)  # fmt: skip
+def test_a_number_over_the_forms_ceiling_is_refused_at_its_cell(cells, expected):
+    if expected:
+        assert refusal(edited(lan_form(), **cells)) == expected
+    else:
+        (coordinate, value), *_ = cells.items()
+        imported = read(edited(lan_form(), **cells))
+        assert (imported.total if coordinate == "C14" else imported.values["HT"])["received_total"] == value
+
+
+def test_a_unit_or_field_named_like_a_formula_reads_back():
+    """The _kstt map and the labels are texts (kstt.exports.cells), never formulas that read empty."""
+    rows = (Form06Row("HT", '=HYPERLINK("http://x")', HOTICH), Form06Row("CT", "+Chứng thực", CHUNGTHUC))
+    compiled = replace(lan_form(unit="=W05341"), rows=rows)
+    data = render_form06_xlsx(compiled)
+    assert openpyxl.load_workbook(io.BytesIO(data))["Biểu 06"]["B12"].data_type == "s"
+    assert read(data, unit_code="=W05341").values == {"HT": HOTICH, "CT": CHUNGTHUC}
+
+
+# --- Damaged workbooks: "Tệp Excel bị hỏng…", nothing read --------------------------------------------------
+
+
+def damaged(part, change):
+    return rewritten(render_form06_xlsx(lan_form()), part, change)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        pytest.param(damaged(SHEET, cell_xml("C12", "<v>INF</v>")), id="INF-in-a-number-cell"),
+        pytest.param(damaged(SHEET, cell_xml("D13", "<v>NaN</v>")), id="NaN-in-a-number-cell"),
+        pytest.param(damaged(SHEET, cell_xml("C12", "<v>1E+309</v>")), id="a-number-beyond-any-float"),
+        pytest.param(damaged(SHEET, cell_xml("C14", "<f>SUM(C12:C13)</f><v>-1E+309</v>")), id="an-infinite-total"),
+        pytest.param(damaged(SHEET, lambda xml: xml.replace(b"t&#7883;ch", b"t\x01ch")), id="a-control-character"),
+        pytest.param(damaged(SHEET, lambda xml: xml.replace(b"<v>12</v>", b"<v>&#1;</v>", 1)), id="char-ref"),
+        pytest.param(damaged(SHEET, lambda xml: xml[: len(xml) // 2]), id="the-sheet-truncated"),
+        pytest.param(damaged(SHEET, lambda xml: xml[:-40]), id="the-sheet-cut-before-its-end"),
+        pytest.param(damaged(SHEET, lambda xml: b"not xml at all"), id="the-sheet-not-xml"),
+        pytest.param(damaged("xl/worksheets/sheet2.xml", lambda xml: xml[: len(xml) // 2]), id="the-map-truncated"),
+        pytest.param(damaged("xl/styles.xml", lambda xml: xml[:100]), id="the-styles-truncated"),
+        pytest.param(damaged("xl/workbook.xml", lambda xml: xml.replace(b"<sheets>", b"<sheets><x>")), id="workbook"),
+    ],
+)  # fmt: skip
+def test_a_damaged_workbook_is_refused_as_damaged_and_nothing_is_read(data):
+    (problem,) = refusal(data)
+    assert problem.startswith(DAMAGED)
+
+
 # --- Files that are not this form -------------------------------------------------------------------------
 
 NOT_XLSX = "Tệp tải lên không phải là bảng tính Excel (.xlsx)."
-DAMAGED = "Tệp Excel bị hỏng, không đọc được."
 
 
 def a_zip_of(**files):
@@ -316,7 +462,10 @@ def test_a_workbook_without_the_kstt_sheet_is_refused():
             id="another-unit",
         ),
         pytest.param(
-            lan_form(period="2021Q2"), {}, ["Tệp là biểu của kỳ 2021Q2, không phải của kỳ 2021Q3."], id="another-period"
+            lan_form(period="2021Q2"),
+            {},
+            ["Tệp là biểu của Quý II/2021, không phải của Quý III/2021."],
+            id="another-period",
         ),
         pytest.param(
             lan_form(spec=replace(FORM_06, version=2)),
@@ -335,7 +484,7 @@ def test_a_workbook_without_the_kstt_sheet_is_refused():
             {},
             [
                 "Tệp là biểu của đơn vị W05344, không phải của đơn vị W05341.",
-                "Tệp là biểu của kỳ 2021Q2, không phải của kỳ 2021Q3.",
+                "Tệp là biểu của Quý II/2021, không phải của Quý III/2021.",
             ],
             id="another-unit-and-period",
         ),

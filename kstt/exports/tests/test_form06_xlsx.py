@@ -95,6 +95,29 @@ def counts(ws, row):
     return {key: ws[f"{letter}{row}"].value for key, letter in zip(FORM06_COLUMNS, DATA_LETTERS, strict=True)}
 
 
+def formulas(ws, row):
+    return {key: ws[f"{letter}{row}"].value for key, letter in zip(FORM06_COLUMNS, DATA_LETTERS, strict=True)}
+
+
+def summed(ws, row):
+    """A total row as a spreadsheet computes it: each cell's ``=SUM(…)`` over the cells and ranges it names,
+    a subtotal it names computed in turn (LibreOffice recomputes the same numbers: test_libreoffice.py)."""
+
+    def value(cell):
+        formula = cell.value
+        if not (isinstance(formula, str) and formula.startswith("=")):
+            return formula or 0
+        assert formula.startswith("=SUM(") and formula.endswith(")"), formula
+        cells = []
+        for part in formula.removeprefix("=SUM(").removesuffix(")").split(","):
+            cells += [cell for line in ws[part] for cell in line] if ":" in part else [ws[part]]
+        return sum(value(cell) for cell in cells)
+
+    found = {key: value(ws[f"{letter}{row}"]) for key, letter in zip(FORM06_COLUMNS, DATA_LETTERS, strict=True)}
+    assert all(ws[f"{letter}{row}"].data_type == "f" for letter in DATA_LETTERS)
+    return found
+
+
 def merged_range(ws, cell):
     """The merged range holding a cell, or None."""
     return next((r for r in ws.merged_cells.ranges if cell.coordinate in r), None)
@@ -196,12 +219,24 @@ def test_each_field_row_holds_its_counts_as_numbers(row, stt, label, values):
     assert not ws[f"B{row}"].font.b
 
 
-def test_total_row_is_the_compiled_total_in_bold():
+def test_total_row_adds_up_the_field_rows_with_formulas_in_bold():
     ws = sheet(LAN)
     assert (ws["A14"].value, ws["B14"].value) == (None, "Tổng cộng")
-    assert counts(ws, 14) == LAN.total == figures(32, 15, 12, 5, 23, 7, 14, 2, 9, 7, 2)
-    assert all(type(value) is int for value in counts(ws, 14).values())
+    assert formulas(ws, 14) == {
+        key: f"=SUM({letter}12:{letter}13)" for key, letter in zip(FORM06_COLUMNS, DATA_LETTERS, strict=True)
+    }
+    assert all(
+        ws[f"{letter}14"].data_type == "f" and ws[f"{letter}14"].number_format == "#,##0" for letter in DATA_LETTERS
+    )
+    assert summed(ws, 14) == LAN.total == figures(32, 15, 12, 5, 23, 7, 14, 2, 9, 7, 2)
     assert all(cell.font.b for cell in sheet(LAN)[14])
+
+
+def test_the_total_row_follows_a_figure_changed_in_the_workbook():
+    """The total is computed, never typed (forms.md): Lan corrects Hộ tịch's count, the total follows."""
+    book = workbook(LAN)
+    book["Biểu 06"]["C12"] = 40
+    assert summed(book["Biểu 06"], 14)["received_total"] == 40 + CHUNGTHUC["received_total"]
 
 
 def test_every_text_is_in_times_new_roman():
@@ -246,7 +281,7 @@ def test_sheet_is_named_for_the_form_and_printed_landscape_one_page_wide():
     assert ws.column_dimensions["B"].width > ws.column_dimensions["C"].width > ws.column_dimensions["A"].width
 
 
-def test_an_empty_form_still_prints_its_header_and_a_zero_total_row():
+def test_an_empty_form_still_prints_its_header_and_a_zero_total_row_without_formulas():
     book = workbook(lan_form())
     ws = book["Biểu 06"]
     assert (ws["A8"].value, ws["C8"].value, ws["D9"].value) == ("STT", "Số hồ sơ nhận giải quyết", "Trong đó")
@@ -282,16 +317,18 @@ GRAND_TOTAL = figures(98, 52, 33, 13, 79, 27, 49, 3, 19, 16, 3)
 def test_hoas_compiled_form_groups_units_by_level_with_subtotals(row, stt, label, values, bold):
     ws = sheet(HOA)
     assert (ws[f"A{row}"].value, ws[f"B{row}"].value) == (stt, label)
-    assert counts(ws, row) == (values or dict.fromkeys(FORM06_COLUMNS))
-    assert all(type(value) is int for value in counts(ws, row).values() if values)
+    total = label.startswith(("Cộng", "Tổng"))
+    assert (summed(ws, row) if total else counts(ws, row)) == (values or dict.fromkeys(FORM06_COLUMNS))
+    assert all(type(value) is int for value in counts(ws, row).values() if values and not total)
     assert all(bool(cell.font.b) == bold for cell in ws[row])
 
 
-def test_compiled_form_prints_the_group_subtotals_and_total_it_was_given():
+def test_compiled_form_sums_each_group_then_the_subtotals_with_formulas():
     ws = sheet(HOA)
-    assert counts(ws, 15) == DISTRICTS.subtotal
-    assert counts(ws, 20) == COMMUNES.subtotal
-    assert counts(ws, 21) == HOA.total
+    assert formulas(ws, 15)["received_total"] == "=SUM(C13:C14)"  # Lạc Sơn, Mai Châu
+    assert formulas(ws, 20)["pending_overdue"] == "=SUM(M17:M19)"  # the three communes
+    assert formulas(ws, 21)["settled_total"] == "=SUM(G15,G20)"  # the two subtotals, not the unit rows again
+    assert (summed(ws, 15), summed(ws, 20), summed(ws, 21)) == (DISTRICTS.subtotal, COMMUNES.subtotal, HOA.total)
     assert ws["A23"].value == "NGƯỜI LẬP BIỂU"
 
 

@@ -70,3 +70,12 @@ def test_libreoffice_reads_the_numbers_of_the_json(soffice, tmp_path, cast, kstt
     for row in data["rows"]:
         assert [int(x) for x in printed[row["name"]][2:13]] == [row[c] for c in columns], row["name"]
     assert [int(x) for x in printed["Tổng cộng"][2:13]] == [data["total"][c] for c in columns]
+    # The subtotal and total rows are formulas (=SUM of the rows above): LibreOffice computes the JSON's numbers.
+    headings = {
+        "department": "Sở, ban, ngành",
+        "district": "Huyện, thị xã, thành phố",
+        "commune": "Xã, phường, thị trấn",
+    }
+    assert len(data["subtotals"]) >= 2
+    for level, subtotal in data["subtotals"].items():
+        assert [int(x) for x in printed[f"Cộng {headings[level]}"][2:13]] == [subtotal[c] for c in columns], level

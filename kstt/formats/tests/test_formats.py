@@ -83,6 +83,28 @@ def test_a_form_reads_day_first_dates_and_local_times(language):
     assert form.cleaned_data["at"] == datetime(2021, 2, 1, 0, 5, tzinfo=UTC)  # 07:05 in Hà Nội
 
 
+class Refused(Sample):
+    reason = forms.CharField()  # left empty: the form comes back with what was typed
+
+
+@pytest.mark.parametrize(
+    ("typed_day", "typed_at", "day_shown", "at_shown"),
+    [
+        pytest.param("03/04/2021", "01/02/2021 07:05", "03/04/2021", "01/02/2021 07:05", id="typed-day-first"),
+        pytest.param("2021-04-03", "2021-02-01T07:05", "03/04/2021", "01/02/2021 07:05", id="typed-iso"),
+        pytest.param("3/4/2021", "1/2/2021 7:05", "03/04/2021", "01/02/2021 07:05", id="typed-without-zeros"),
+        pytest.param("03/04/2021", "01/02/2021", "03/04/2021", "01/02/2021 00:00", id="a-day-without-time"),
+        pytest.param("hôm qua", "12/25/2021 14:00", "hôm qua", "12/25/2021 14:00", id="not-a-date-as-typed"),
+    ],
+)
+def test_a_form_refused_for_another_field_shows_the_dates_day_first(typed_day, typed_at, day_shown, at_shown):
+    with translation.override("en"), timezone.override(clock.province_zone()):
+        form = Refused(data={"day": typed_day, "at": typed_at, "reason": ""})
+        assert not form.is_valid()
+        html = str(form)
+    assert f'name="day" value="{day_shown}"' in html and f'name="at" value="{at_shown}"' in html
+
+
 def test_a_month_first_date_is_refused_not_misread():
     with translation.override("en"):
         form = Sample(data={"day": "12/25/2021", "at": "09/20/2021 14:00"})

@@ -1,6 +1,8 @@
 """Hoa, the provincial KSTT officer, records, edits and closes incidents; others cannot."""
 
+import re
 from datetime import UTC, datetime
+from html import unescape
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -8,6 +10,11 @@ from django.urls import reverse
 
 from kstt.audit.models import AuditEntry
 from kstt.incidents.models import Incident
+from kstt.tests.cast import AT
+from kstt.units.models import Unit
+from kstt.units.services import load_units
+
+DA_BAC = "code,name,level,kind,parent_code\nD148,Ủy ban nhân dân huyện Đà Bắc,district,huyện,P17\n"
 
 
 @pytest.fixture(autouse=True)
@@ -107,7 +114,117 @@ def test_the_new_incident_form_starts_with_no_scope_chosen(client, hoa):
     html = client.get(reverse("incidents:new")).content.decode()
     checkbox = html[html.index('name="all_units"') - 80 : html.index('name="all_units"') + 80]
     assert "checked" not in checkbox
-    assert "selected" not in html[html.index('name="units"') :].split("</select>")[0]
+    picker = html[html.index('data-testid="unit-picker"') :].split("</form>")[0]
+    assert 'name="units"' in picker and "checked" not in picker
+    assert "data-unit-count>0<" in picker
+
+
+def unit_boxes(html: str) -> dict[str, bool]:
+    """Each unit's checkbox in the picker: its label, and whether it is ticked."""
+    found = re.findall(
+        r'<input class="form-check-input" type="checkbox" name="units" value="(\d+)" id="[^"]+"( checked)?>\s*'
+        r'<label class="form-check-label" for="[^"]+">([^<]+)</label>',
+        html,
+    )
+    return {label: bool(checked) for _, checked, label in found}
+
+
+def chosen(html: str) -> list[str]:
+    listed = html[html.index('data-testid="chosen-units"') :].split("</ul>")[0]
+    return [unescape(text.strip()) for text in re.findall(r"<li[^>]*data-unit-chip[^>]*>([^<]+)</li>", listed)]
+
+
+def test_without_javascript_the_picker_is_the_plain_list_of_every_unit(client, hoa):
+    """The search box is hidden until unit_picker.js shows it: without scripts, every unit in force today
+    is a checkbox, grouped by level, named with its code."""
+    client.force_login(hoa)
+    html = client.get(reverse("incidents:new")).content.decode()
+    boxes = unit_boxes(html)
+    assert set(boxes) == {
+        "Ủy ban nhân dân tỉnh Hòa Bình (P17)", "Sở Tư pháp (P17-STP)", "Ủy ban nhân dân huyện Lạc Sơn (D157)",
+        "Ủy ban nhân dân huyện Mai Châu (D156)", "Ủy ban nhân dân xã Yên Nghiệp (W05341)",
+        "Ủy ban nhân dân xã Ân Nghĩa (W05344)", "Ủy ban nhân dân thị trấn Mai Châu (W05200)",
+    }  # fmt: skip
+    assert not any(boxes.values())
+    search = re.search(r'<input type="search"[^>]*data-testid="unit-picker-search"[^>]*>', html).group(0)
+    assert " hidden " in search
+    assert html.index("Cấp huyện") < html.index("Ủy ban nhân dân huyện Lạc Sơn (D157)") < html.index("Cấp xã")
+    assert "/static/kstt/unit_picker.js" in html
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [
+        pytest.param("20/09/2021 14:00", "20/09/2021 14:00", id="typed-day-first"),
+        pytest.param("2021-09-20T14:00", "20/09/2021 14:00", id="typed-iso"),
+        pytest.param("20/9/2021 14:00", "20/09/2021 14:00", id="typed-without-zeros"),
+        pytest.param("hôm qua", "hôm qua", id="not-a-time-as-typed"),
+    ],
+)
+def test_a_refused_incident_comes_back_with_its_times_day_first(client, hoa, typed, shown):
+    client.force_login(hoa)
+    page = record(client, start=typed, end="20/09/2021 18:30")  # no unit chosen: refused
+    assert page.status_code == 200 and Incident.objects.count() == 0
+    html = page.content.decode()
+    assert f'name="start" value="{shown}"' in html
+    assert 'name="end" value="20/09/2021 18:30"' in html
+
+
+def test_a_refused_incident_keeps_its_units_chosen_and_listed_above_the_search(client, hoa, dept_justice, province):
+    client.force_login(hoa)
+    yen_nghiep = Unit.objects.get(code="W05341")
+    page = record(client, units=[yen_nghiep.pk, dept_justice.pk], description="")  # no description: refused
+    assert page.status_code == 200 and Incident.objects.count() == 0
+    html = page.content.decode()
+    assert chosen(html) == ["Sở Tư pháp (P17-STP)", "Ủy ban nhân dân xã Yên Nghiệp (W05341)"]
+    assert "data-unit-count>2<" in html
+    boxes = unit_boxes(html)
+    assert boxes["Sở Tư pháp (P17-STP)"] and boxes["Ủy ban nhân dân xã Yên Nghiệp (W05341)"]
+    assert sum(boxes.values()) == 2
+    assert html.index('data-testid="chosen-units"') < html.index('data-testid="unit-picker-search"')
+    assert html.index('data-testid="unit-picker-search"') < html.index('data-testid="unit-options"')
+
+
+def test_editing_an_incident_lists_its_units_as_chosen(client, hoa, dept_justice, district_lac_son):
+    client.force_login(hoa)
+    record(client, units=[dept_justice.pk, district_lac_son.pk])
+    html = client.get(reverse("incidents:edit", args=[Incident.objects.get().pk])).content.decode()
+    assert chosen(html) == ["Sở Tư pháp (P17-STP)", "Ủy ban nhân dân huyện Lạc Sơn (D157)"]  # by level
+
+
+@pytest.mark.parametrize(
+    ("typed", "codes"),
+    [
+        pytest.param("yen nghiep", ["W05341"], id="without-diacritics"),
+        pytest.param("YÊN NGHIỆP", ["W05341"], id="with-diacritics-in-capitals"),
+        pytest.param("nghiep yen", ["W05341"], id="words-in-any-order"),
+        pytest.param("an nghia", ["W05344"], id="a-letter-with-two-marks"),
+        pytest.param("đ157", ["D157"], id="d-with-stroke-is-d"),
+        pytest.param("mai chau", ["D156", "W05200"], id="a-district-and-its-town"),
+        pytest.param("p17", ["P17", "P17-STP"], id="by-code"),
+        pytest.param("lac son xa", [], id="every-word-must-match"),
+        pytest.param("   ", [], id="nothing-typed"),
+    ],
+)
+def test_the_unit_picker_finds_units_by_name_or_code_diacritics_ignored(client, hoa, cast, typed, codes):
+    client.force_login(hoa)
+    response = client.get(reverse("incidents:unit_matches"), {"q": typed})
+    assert response.status_code == 200
+    by_id = {unit.pk: code for code, unit in cast.items()}
+    assert sorted(by_id[pk] for pk in response.json()["units"]) == codes
+
+
+def test_the_unit_picker_finds_a_unit_named_with_d_stroke_by_typing_d(client, hoa, cast):
+    load_units(data=DA_BAC.encode(), effective_from=None, at=AT, source="test")
+    client.force_login(hoa)
+    found = client.get(reverse("incidents:unit_matches"), {"q": "da bac"}).json()["units"]
+    assert found == [Unit.objects.get(code="D148").pk]
+
+
+@pytest.mark.parametrize("person", ["lan", "minh", "tuan"])
+def test_only_who_manages_incidents_may_search_the_picker(request, client, person):
+    client.force_login(request.getfixturevalue(person))
+    assert client.get(reverse("incidents:unit_matches"), {"q": "yen"}).status_code == 404
 
 
 @pytest.mark.parametrize(

@@ -24,6 +24,14 @@ def report_status_label(status: str) -> str:
 
 
 @register.filter
+def review_status_label(status: str) -> str:
+    """The status as the reviewer's list and tabs name it: a submitted report is "waiting for review"."""
+    if status == ReportStatus.SUBMITTED:
+        return _("Waiting for review")
+    return report_status_label(status)
+
+
+@register.filter
 def report_status_colour(status: str) -> str:
     return _COLOURS.get(status, "light")  # type: ignore[call-overload]
 

@@ -28,6 +28,7 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.writer import PageObject, PdfFileWriter
 from pyhanko.sign import signers
 from pyhanko.sign.timestamps import DummyTimeStamper
+from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from kstt.reports.documents import (
     DocumentCheck,
@@ -97,7 +98,7 @@ class Identity:
         )
         if extended_usage is not None:
             builder = builder.add_extension(x509.ExtendedKeyUsage([extended_usage]), critical=True)
-        self.certificate = builder.sign(issuer.key if issuer else self.key, hashes.SHA256())
+        self.certificate: x509.Certificate = builder.sign(issuer.key if issuer else self.key, hashes.SHA256())
         self.pem = self.certificate.public_bytes(serialization.Encoding.PEM)
         self.der = self.certificate.public_bytes(serialization.Encoding.DER)
         self.asn1_certificate = asn1_x509.Certificate.load(self.der)
@@ -108,7 +109,9 @@ class Identity:
         )
 
     def signer(self) -> signers.SimpleSigner:
-        return signers.SimpleSigner(signing_cert=self.asn1_certificate, signing_key=self.asn1_key, cert_registry=None)
+        return signers.SimpleSigner(
+            signing_cert=self.asn1_certificate, signing_key=self.asn1_key, cert_registry=SimpleCertificateStore()
+        )
 
 
 @pytest.fixture(scope="module")

@@ -2,6 +2,8 @@
 uploads it into her draft; broken, foreign and tampered workbooks are refused and change nothing."""
 
 import io
+import re
+import zipfile
 from datetime import UTC, datetime
 
 import pytest
@@ -84,26 +86,44 @@ def test_the_download_is_the_prefilled_form(client, lan, dossiers, commune_yen_n
     computed = compile_form06(unit=commune_yen_nghiep, period=Period.parse("2021Q3"), report_type=kstt_report)
     ht = next(r for r in computed.rows if r.key == "HT")
     assert cell(workbook, "HT", "received_total").value == ht.counts["received_total"] == 3
-    assert cell(workbook, "total", "settled_total").value == computed.total["settled_total"]
+    meta, _ = where(workbook)
+    first, last = min(meta[f"row:{r}"] for r in ("HT", "CT", "DD")), max(meta[f"row:{r}"] for r in ("HT", "CT", "DD"))
+    assert cell(workbook, "total", "settled_total").value == f"=SUM(G{first}:G{last})"  # computed, never typed
     assert cell(workbook, "DD", "received_total").value is None  # a field of the level without dossiers
     meta, _ = where(workbook)
     assert (meta["unit_code"], meta["period"], meta["compiled"]) == ("W05341", "2021Q3", "no")
+
+
+def test_a_draft_cell_that_is_not_a_figure_downloads_empty(client, lan, dossiers):
+    """The workbook holds figures only: what the draft keeps beyond them stays on the report page."""
+    client.force_login(lan)
+    download(client)
+    draft = draft_of()
+    values = {
+        FORM: draft.values[FORM]
+        | {"HT": draft.values[FORM]["HT"] | {"received_total": 1_000_000_000, "carried_over": -5, "settled_late": "7"}}
+    }
+    services.save_draft(instance=draft.instance, values=values, narrative={}, reasons={},
+                        expected_revision=draft.revision, at=NOW, actor=lan)  # fmt: skip
+    workbook = book(download(client))
+    assert cell(workbook, "HT", "received_total").value is None  # over the ceiling
+    assert cell(workbook, "HT", "carried_over").value is None  # negative
+    assert cell(workbook, "HT", "settled_late").value == 7  # a whole number typed as text: read as one
 
 
 def test_the_blank_download_has_empty_cells(client, lan, dossiers):
     client.force_login(lan)
     workbook = book(download(client, fill="blank"))
     assert cell(workbook, "HT", "received_total").value is None
-    assert cell(workbook, "total", "pending_total").value is None
+    assert cell(workbook, "total", "pending_total").data_type == "f"  # the sum of the (empty) rows
 
 
 def test_round_trip_download_edit_upload_into_the_draft(client, lan, dossiers):
     client.force_login(lan)
     workbook = book(download(client))
-    for row in ("DD", "total"):  # one more dossier received online in Đất đai, pending in time
-        for column in ("received_total", "received_online", "pending_total", "pending_in_time"):
-            target = cell(workbook, row, column)
-            target.value = (target.value or 0) + 1
+    for column in ("received_total", "received_online", "pending_total", "pending_in_time"):
+        target = cell(workbook, "DD", column)  # one more dossier received online in Đất đai, pending in time
+        target.value = (target.value or 0) + 1  # the total row follows: it is a formula
     for column in ("received_direct", "carried_over", "settled_total", "settled_early", "settled_on_time",
                    "settled_late", "pending_overdue"):  # fmt: skip
         cell(workbook, "DD", column).value = 0
@@ -119,7 +139,11 @@ def test_round_trip_download_edit_upload_into_the_draft(client, lan, dossiers):
     assert after.values[FORM]["HT"] == before.values[FORM]["HT"]
     assert after.narrative == before.narrative
     # The cells that now differ from the dossiers are listed, with the dossiers behind them.
-    assert 'data-testid="excel-differences"' in html and "khác số tính từ hồ sơ" in html
+    # Each named in words (issue 13 point 12): its cell in the workbook, its row, its column, both figures.
+    differences = html[html.index('data-testid="excel-differences"') :]
+    ref = cell(workbook, "DD", "received_online").coordinate
+    assert f"Ô {ref} — Đất đai · Cột 4 — Trực tuyến: nhập 1, tính từ hồ sơ 0" in differences
+    assert "/form06/cell/" in differences  # the dossiers behind it
 
 
 def test_a_rule_broken_in_the_workbook_is_reported_at_its_cell_and_saved(client, lan, dossiers):
@@ -130,7 +154,8 @@ def test_a_rule_broken_in_the_workbook_is_reported_at_its_cell_and_saved(client,
     response = upload(client, saved(workbook), draft_of().revision)
     html = response.content.decode()
     assert response.status_code == 200
-    assert f"{target.coordinate}: " in html and 'data-testid="excel-findings"' in html
+    findings = html[html.index('data-testid="excel-findings"') :]
+    assert f"Ô {target.coordinate} — Hộ tịch · Cột 3 — Tổng số: Tổng số hồ sơ nhận giải quyết phải bằng" in findings
     assert draft_of().values[FORM]["HT"]["received_total"] == 9
 
 
@@ -165,12 +190,82 @@ def test_a_broken_file_is_refused_and_changes_nothing(client, lan, dossiers):
     unchanged(upload(client, truncated, before.revision), before, text="bị hỏng")
 
 
+def sheet_rewritten(data, change):
+    """The downloaded workbook with its data sheet's XML passed through ``change``."""
+    source, target = io.BytesIO(data), io.BytesIO()
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        for item in old.infolist():
+            content = old.read(item.filename)
+            new.writestr(item, change(content) if item.filename == "xl/worksheets/sheet1.xml" else content)
+    return target.getvalue()
+
+
+def number_cell(coordinate, text):
+    def change(xml):
+        changed, count = re.subn(rf'(<c r="{coordinate}"[^>]*>)<v>[^<]*</v>', rf"\g<1><v>{text}</v>", xml.decode())
+        assert count == 1
+        return changed.encode()
+
+    return change
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(number_cell("C12", "INF"), id="INF"),
+        pytest.param(number_cell("C12", "NaN"), id="NaN"),
+        pytest.param(number_cell("C12", "1E+309"), id="a-number-beyond-any-float"),
+        pytest.param(lambda xml: xml.replace(b"</t>", b"\x02</t>", 1), id="a-character-xml-forbids"),
+        pytest.param(lambda xml: xml[: len(xml) * 2 // 3], id="the-sheet-cut-short"),
+    ],
+)
+def test_a_damaged_workbook_is_400_and_changes_nothing(client, lan, dossiers, change):
+    """Built from the workbook Lan downloaded, damaged in one place: "Tệp Excel bị hỏng…", the draft as it was."""
+    client.force_login(lan)
+    data = download(client)
+    before = draft_of()
+    unchanged(upload(client, sheet_rewritten(data, change), before.revision), before, text="Tệp Excel bị hỏng")
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        pytest.param("1E+308", "vượt quá giới hạn của biểu (tối đa 999.999.999)", id="1E+308"),
+        pytest.param("1000000000", "Số 1.000.000.000 vượt quá giới hạn", id="one-over-the-ceiling"),
+    ],
+)
+def test_a_count_over_the_forms_ceiling_is_refused_at_its_cell(client, lan, dossiers, value, text):
+    client.force_login(lan)
+    data = download(client)
+    before = draft_of()
+    workbook = book(data)
+    coordinate = cell(workbook, "HT", "received_total").coordinate
+    response = upload(client, sheet_rewritten(data, number_cell(coordinate, value)), before.revision)
+    unchanged(response, before, text=f"{coordinate}: ")
+    assert text in response.content.decode()
+
+
+def test_the_downloaded_workbook_uploads_back_unchanged_with_its_total_computed(client, lan, dossiers):
+    """Saved by no spreadsheet, the total row's formulas have no result: the import adds the rows up."""
+    client.force_login(lan)
+    data = download(client)
+    before = draft_of()
+    response = upload(client, data, before.revision)
+    assert response.status_code == 200
+    after = draft_of()
+    assert after.values[FORM]["total"] == before.values[FORM]["total"]  # the prefilled total, computed again
+    assert (after.values[FORM]["HT"], after.values[FORM]["CT"]) == (
+        before.values[FORM]["HT"],
+        before.values[FORM]["CT"],
+    )
+
+
 def test_another_periods_workbook_is_refused(client, lan, dossiers):
     client.force_login(lan)
     other = download(client, at={"period": "2021Q2"})
     download(client)
     before = draft_of()
-    unchanged(upload(client, other, before.revision), before, text="kỳ 2021Q2, không phải của kỳ 2021Q3")
+    unchanged(upload(client, other, before.revision), before, text="của Quý II/2021, không phải của Quý III/2021")
 
 
 def test_another_units_workbook_is_refused(client, lan, dossiers, commune_mai_chau):
@@ -304,3 +399,35 @@ def test_a_report_that_is_not_owed_is_not_found(client, lan, dossiers, unit, per
     assert client.get(url("download", unit=unit, period=period)).status_code == 404
     assert client.get(url("upload", unit=unit, period=period)).status_code == 404
     assert not ReportInstance.objects.exists()
+
+
+def test_the_total_row_is_computed_from_the_uploaded_rows_like_typed_figures(client, lan, dossiers):
+    """Issue 13 point 13: a workbook whose total row was not brought up to date (fixed numbers) no longer
+    leaves the old totals in red on the report page until the draft is saved again."""
+    client.force_login(lan)
+    workbook = book(download(client))
+    before = draft_of().values[FORM]["total"]["received_total"]
+    for column in ("received_total", "received_online"):  # one more in Hộ tịch; the total row typed over with
+        cell(workbook, "HT", column).value += 1  # the old numbers in place of its formulas (=SUM), as a stale copy
+        cell(workbook, "total", column).value = draft_of().values[FORM]["total"][column]
+    response = upload(client, saved(workbook), draft_of().revision)
+    assert response.status_code == 200
+    total = draft_of().values[FORM]["total"]
+    assert total["received_total"] == before + 1  # the column's sum, not the workbook's stale number
+    rows = [cells for key, cells in draft_of().values[FORM].items() if key != "total"]
+    assert all(total[c] == sum(row.get(c) or 0 for row in rows) for c in total)
+    html = response.content.decode()
+    assert "Dòng Tổng cộng phải bằng" not in html
+    assert (
+        "Dòng Tổng cộng phải bằng"
+        not in client.get(reverse("reports:report", args=["W05341", "2021Q3"])).content.decode()
+    )
+
+
+def test_the_upload_page_names_the_unit_and_leads_back_to_the_report(client, lan, dossiers):
+    client.force_login(lan)
+    html = client.get(url("upload")).content.decode()
+    heading = html[html.index("<h1") :].split("</h1>")[0]
+    assert "Ủy ban nhân dân xã Yên Nghiệp" in heading
+    assert f'href="{reverse("reports:report", args=["W05341", "2021Q3"])}" data-testid="back-to-report"' in html
+    assert "Quý III/2021" in html[html.index('data-testid="upload-subtitle"') :].split("</p>")[0]

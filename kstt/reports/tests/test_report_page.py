@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime
+from html import unescape
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from kstt.accounts.choices import Role
 from kstt.accounts.services import save_user
@@ -114,7 +116,8 @@ def test_lan_opens_her_report_and_sees_form_06_as_printed(lan_client):
     for code in ("HT", "CT", "DD"):  # her level's procedure fields, one row each
         assert f'data-testid="row-06-{code}"' in html
     assert 'data-testid="row-06-total"' in html
-    assert all(f"<td>{n}</td>" in html for n in range(1, 14))  # the column-number row
+    numbers = html[html.index('class="small fst-italic col-numbers"') :].split("</tr>")[0]
+    assert re.findall(r"<td[^>]*>(\d+)</td>", numbers) == [str(n) for n in range(1, 14)]  # the column numbers
     assert 'name="v|06/VPCP/KSTT|HT|received_total"' in html
     assert "Công tác chỉ đạo, điều hành" in html  # an outline section, required
     assert 'name="s|direction"' in html
@@ -180,11 +183,67 @@ def test_saving_keeps_the_figures_computes_the_total_and_shows_the_broken_rule_o
     assert AuditEntry.objects.filter(event="reports.draft_saved").count() == 1
 
 
-def test_text_in_a_cell_is_kept_and_named_by_the_whole_number_rule(lan_client):
+def textareas(client) -> dict[str, str]:
+    """The narrative as Lan's browser sends it back: each textarea's text, read as HTML is (any line break as
+    \\n), sent as a form is (every line break as \\r\\n)."""
+    html = client.get(URL).content.decode()
+    found = re.findall(r'<textarea[^>]* name="(s\|[^"]+)"[^>]*>(.*?)</textarea>', html, flags=re.DOTALL)
+    return {name: re.sub(r"\r\n|\r|\n", "\r\n", unescape(text)) for name, text in found}
+
+
+def sections_saved(client) -> list[str]:
+    return AuditEntry.objects.filter(event="reports.draft_saved").latest("pk").data["sections"]
+
+
+def test_a_save_lists_only_the_section_that_was_edited(lan_client, lan):
+    """Lan's draft was saved through the API with lines ending in \\n and spaces, and an empty section;
+    her browser posts the textareas back with \\r\\n. Only the section she edited is listed as changed."""
+    api = APIClient()
+    api.force_authenticate(lan)
+    lan_client.get(URL)  # opens the report
+    narrative = SECTIONS | {"review": "Rà soát 3 TTHC:  \n- hộ tịch;\n- chứng thực.\n", "proposals": ""}
+    saved = api.put("/api/reports/W05341/2021Q3/draft/", {"revision": 0, "values": {}, "narrative": narrative,
+                    "reasons": {}}, format="json")  # fmt: skip
+    assert saved.status_code == 200, saved.content
+    draft = Draft.objects.get(instance=report())
+    assert (
+        draft.narrative["review"] == "Rà soát 3 TTHC:\n- hộ tịch;\n- chứng thực." and "proposals" not in draft.narrative
+    )
+
+    posted = textareas(lan_client)
+    assert posted["s|review"] == "Rà soát 3 TTHC:\r\n- hộ tịch;\r\n- chứng thực."
+    response = post(lan_client, posted | {"s|shortcomings": "Thiếu cán bộ một cửa.\r\n"})
+    assert response.status_code == 302
+    assert sections_saved(lan_client) == ["shortcomings"]
+    assert Draft.objects.get(instance=report()).narrative["shortcomings"] == "Thiếu cán bộ một cửa."
+
+
+def test_saving_the_page_unchanged_saves_nothing(lan_client):
+    post(lan_client, narrative())
+    revision = Draft.objects.get(instance=report()).revision
+    post(lan_client, textareas(lan_client))  # the same text, with the browser's \r\n
+    assert Draft.objects.get(instance=report()).revision == revision
+    assert AuditEntry.objects.filter(event="reports.draft_saved").count() == 1
+
+
+def test_a_draft_kept_before_the_text_was_normalised_is_not_changed_by_the_same_text(lan_client):
+    """A draft saved before (an empty section kept as "", \\r\\n kept as typed) is read as the same text."""
+    lan_client.get(URL)
+    legacy = SECTIONS | {"review": "Rà soát:\r\n- hộ tịch ", "proposals": ""}
+    Draft.objects.filter(instance=report()).update(narrative=legacy, revision=1)
+    post(lan_client, textareas(lan_client))  # saved as it was: nothing to save
+    assert Draft.objects.get(instance=report()).revision == 1
+    assert not AuditEntry.objects.filter(event="reports.draft_saved").exists()
+    post(lan_client, textareas(lan_client) | {"s|direction": "Ban hành kế hoạch."})
+    assert sections_saved(lan_client) == ["direction"]
+
+
+def test_text_in_a_cell_is_kept_and_named_as_not_a_figure(lan_client):
     post(lan_client, cells("HT", ROW | {"settled_late": "1,5"}))
     assert Draft.objects.get(instance=report()).values[FORM]["HT"]["settled_late"] == "1,5"
     html = lan_client.get(URL).content.decode()
-    assert 'data-testid="msg-06-HT-settled_late"' in html and "số nguyên không âm" in html
+    message = html[html.index('data-testid="msg-06-HT-settled_late"') :][:400]
+    assert "Cột 10: “1,5” không phải là số liệu; chỉ nhận số nguyên từ 0 đến 999.999.999" in message
 
 
 def test_a_second_save_from_an_old_page_is_refused_and_keeps_what_was_typed(lan_client, lan):

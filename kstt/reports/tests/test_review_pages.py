@@ -40,7 +40,10 @@ def detail(report):
     return reverse("review:detail", args=[report.unit.code, report.period])
 
 
-def post(client, report, action, **data):
+def post(client, report, action, *, confirmed=True, **data):
+    """A reviewer's decision, confirmed on the confirmation page (the second POST) unless told otherwise."""
+    if confirmed:
+        data["confirmed"] = "yes"
     return client.post(reverse(f"review:{action}", args=[report.unit.code, report.period]), data)
 
 
@@ -260,7 +263,10 @@ def test_the_history_says_who_did_what_and_when_in_local_time(client, lan, minh,
         assert "15/09/2021 10:00" in html  # submitted at 03:00 UTC
         assert "20/09/2021 10:00" in html
         assert "Số liệu không đầy đủ" in html  # the reason
-        assert "06/VPCP/KSTT · HT · received_total: — → 5" in html  # what changed in the draft
+        assert "Biểu 06 · Hộ tịch · Cột 3 — Tổng số: trống → 5" in html  # what changed in the draft, in words
+        assert "Gửi phiên bản 1" in html and "Trả lại phiên bản 1 cho đơn vị" in html  # what each entry did
+        assert "Các mục đề cương đã sửa: I. Kết quả đạt được; I.1. Công tác chỉ đạo, điều hành" in html
+        assert "received_total" not in html.replace('data-testid="entry-', "") and "direction" not in html
         assert html.index("entry-reports.opened") < html.index("entry-reports.returned")
 
 

@@ -98,6 +98,20 @@ FILLED = {"06/VPCP/KSTT": {"HT": {"received_total": 1}}}
             id="required-section-blank",
         ),
         pytest.param({"has_document": True, "forms": [], "values": {}}, [], id="no-form-applies"),
+        pytest.param(
+            {
+                "has_document": True,
+                "forms": FORMS,
+                "values": FILLED,
+                "not_figures": [(FORMS[0], "HT", "settled_late"), (FORMS[0], "total", "received_total")],
+                "required_cell_findings": [(FORMS[0], "CT", "pending_total")],
+            },
+            [
+                Problem("figures", form=FORMS[0], detail="HT.settled_late, total.received_total"),
+                Problem("cells", form=FORMS[0], detail="CT.pending_total"),
+            ],
+            id="cells-that-are-not-figures-named-per-form",
+        ),
     ],
 )
 def test_completeness(kwargs, problems):
@@ -144,6 +158,30 @@ def test_changed_cells_lists_each_changed_cell_once():
 
 
 @pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        pytest.param("Không có.", "Không có.", id="one-line-as-typed"),
+        pytest.param("Dòng 1\r\nDòng 2", "Dòng 1\nDòng 2", id="a-textarea-posts-crlf"),
+        pytest.param("Dòng 1\rDòng 2", "Dòng 1\nDòng 2", id="a-lone-cr-is-a-line-break"),
+        pytest.param("Dòng 1  \t\nDòng 2 ", "Dòng 1\nDòng 2", id="spaces-at-the-end-of-lines"),
+        pytest.param("\n  Dòng 1\n\n  - thụt lề\n\n", "Dòng 1\n\n  - thụt lề", id="blank-lines-around-the-text"),
+        pytest.param(" \r\n ", "", id="blank"),
+    ],
+)
+def test_narrative_text_is_kept_one_way_whichever_way_it_came(typed, kept):
+    assert rules.narrative_text(typed) == kept
+
+
+def test_changed_sections_are_those_whose_text_differs_as_kept():
+    before = {"direction": "Kế hoạch.\r\nĐã ban hành.", "review": "Rà soát.", "proposals": ""}
+    after = {"direction": "Kế hoạch.\nĐã ban hành. ", "review": "Rà soát 3 TTHC.", "feedback": "Không có."}
+    assert rules.changed_sections(before, after) == ["feedback", "review"]
+    assert rules.normal_narrative(after | {"proposals": " "}) == {
+        "direction": "Kế hoạch.\nĐã ban hành.", "review": "Rà soát 3 TTHC.", "feedback": "Không có."
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(
     ("data", "ok"),
     [
         pytest.param({"06": {"HT": {"received_total": 5, "carried_over": "", "x": None}}}, True, id="good"),
@@ -151,6 +189,9 @@ def test_changed_cells_lists_each_changed_cell_once():
         pytest.param([1, 2], False, id="not-a-mapping"),
         pytest.param({"06": {"HT": 5}}, False, id="row-not-a-mapping"),
         pytest.param({"06": {"HT": {"received_total": [5]}}}, False, id="value-not-a-scalar"),
+        pytest.param({"06": {"HT": {"received_total": 1e308}}}, True, id="a-big-float-a-draft-may-hold"),
+        pytest.param({"06": {"HT": {"received_total": float("inf")}}}, False, id="infinity-no-database-stores"),
+        pytest.param({"06": {"HT": {"received_total": float("nan")}}}, False, id="not-a-number"),
     ],
 )
 def test_the_shape_of_values(data, ok):
@@ -164,6 +205,7 @@ def test_the_shape_of_values(data, ok):
         pytest.param(["cells", "section"], [], id="only-quality-problems-still-a-submission"),
         pytest.param(["document"], ["document"], id="no-signed-document"),
         pytest.param(["form", "cells"], ["form"], id="a-form-absent"),
+        pytest.param(["cells", "figures"], ["figures"], id="a-cell-that-is-not-a-figure"),
     ],
 )
 def test_what_keeps_a_press_of_submit_from_being_a_submission(codes, missing):

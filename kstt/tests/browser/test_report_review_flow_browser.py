@@ -74,6 +74,8 @@ def return_with_reason(page, reason_label, text):
     page.get_by_test_id("return-form").get_by_label(reason_label, exact=True).check()
     page.locator("#return-text").fill(text)
     page.get_by_test_id("return").click()
+    expect(page.get_by_test_id("confirm-summary")).to_contain_text(reason_label)  # asked first
+    page.get_by_test_id("confirm-button").click()
     expect(page.get_by_test_id("report-status")).to_have_text("Bị trả lại")
 
 
@@ -110,6 +112,8 @@ def compare_and_accept(page, screenshot=None):
         page.screenshot(path=str(ARTIFACTS / f"{screenshot}.png"))  # what the reviewer sees first
         page.screenshot(path=str(ARTIFACTS / f"{screenshot}-full.png"), full_page=True)
     page.get_by_test_id("accept").click()
+    expect(page.get_by_role("heading", name="Tiếp nhận phiên bản 2?")).to_be_visible()  # asked first
+    page.get_by_test_id("confirm-button").click()
     expect(page.get_by_test_id("report-status")).to_have_text("Đã tiếp nhận")
 
 
@@ -141,7 +145,7 @@ def test_lan_submits_minh_returns_lan_corrects_minh_accepts_version_2(
     minh_page = person_page(browser, live_server, "minh")
     minh_page.goto(f"{live_server.url}/review/?period=2021Q3")
     row = minh_page.get_by_test_id("review-row-W05341")
-    expect(row).to_contain_text("Đã gửi")
+    expect(row).to_contain_text("Chờ xem xét")
     row.get_by_role("link", name="Ủy ban nhân dân xã Yên Nghiệp").click()
     expect(minh_page.get_by_test_id("signature")).to_contain_text("Bùi Văn Hùng")
     expect(minh_page.get_by_test_id("no-flags")).to_be_visible()

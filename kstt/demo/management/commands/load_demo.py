@@ -14,7 +14,7 @@ from kstt import clock
 from kstt.accounts.choices import Role
 from kstt.accounts.models import User
 from kstt.accounts.services import save_user
-from kstt.catalogue.models import ProcedureField
+from kstt.catalogue.models import ProcedureField, SettingsVersion
 from kstt.catalogue.services import CatalogueError, FieldFileError, load_catalogue, load_procedure_fields
 from kstt.demo.appeals import load_appeals
 from kstt.demo.departments import DEPARTMENT_FIELDS, department_fields_csv
@@ -102,6 +102,13 @@ class Command(BaseCommand):
             self.stderr.write(
                 f"{ahead} dossiers in the database are received or finished after the clock's instant "
                 "(loaded by an older demo or at another time): start from a new database for a coherent demo."
+            )
+        later = SettingsVersion.objects.filter(recorded_at__gt=now).count()
+        if later:
+            self.stderr.write(
+                f"{later} settings versions of the catalogue were recorded after the clock's instant (the database "
+                "was migrated at another time; `make run` migrates on the demo's clock): start from a new database "
+                "for a coherent demo."
             )
         units = {u.code: u for u in Unit.objects.filter(code__in=[code for _, _, code, _, _ in DEMO_USERS])}
         for username, full_name, code, roles, _ in DEMO_USERS:

@@ -23,6 +23,8 @@ class Command(BaseCommand):
                 lines = file.read_text(encoding="utf-8-sig").splitlines()
             except OSError as exc:
                 raise CommandError(f"{file}: {exc.strerror}") from None
+            except UnicodeDecodeError:
+                raise CommandError(f"{file}: the file is not UTF-8 text; nothing was closed") from None
             wanted += [line.split(",")[0].strip() for line in lines if line.strip() and not line.startswith("code,")]
         try:
             count = close_units(codes=wanted, on=on, at=clock.now())
