@@ -34,6 +34,9 @@ install: $(STAMP)
 # The demo is seen on one day of its year (Q4 2021 open, Q1-Q3 closed): `make run KSTT_CLOCK=` for the real time.
 DEMO_CLOCK := 2021-12-20T09:00:00+07:00
 KSTT_CLOCK ?= $(DEMO_CLOCK)
+# The demo answers as production does: KSTT's Vietnamese error pages, not Django's debug page that lists every
+# address (WhiteNoise still serves the assets from the finders). `make run KSTT_DEBUG=true` for the debug pages.
+KSTT_DEBUG ?= false
 
 # Every command of the demo runs on its clock, migrate too: it loads the shipped catalogue, whose settings
 # versions are recorded at the clock's instant (the catalogue page shows it beside the fixed clock).
@@ -47,7 +50,7 @@ run: install
 	@echo "KSTT is at http://$(HOST):$(PORT)/ (Ctrl-C to stop); the background worker (kstt worker) runs beside it."
 	@KSTT_CLOCK='$(KSTT_CLOCK)' $(BIN)/kstt worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
-	KSTT_CLOCK='$(KSTT_CLOCK)' $(BIN)/kstt runserver $(HOST):$(PORT)
+	KSTT_DEBUG='$(KSTT_DEBUG)' KSTT_CLOCK='$(KSTT_CLOCK)' $(BIN)/kstt runserver $(HOST):$(PORT)
 
 lint: install
 	$(BIN)/ruff format --check .

@@ -85,6 +85,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "kstt.accounts.context_processors.navigation",
                 "kstt.notifications.context_processors.bell",
+                "kstt.reports.context_processors.review",
+                "kstt.browser_texts.browser_texts",
             ],
         },
     },
@@ -151,6 +153,9 @@ STATICFILES_DIRS: list[tuple[str, Path] | Path] = [
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
     ("vendor/chartjs", BASE_DIR / "node_modules" / "chart.js" / "dist"),  # the compliance dashboard's chart
 ]
+#: Development (`make run` included, which serves with DEBUG off to show the error pages people see): WhiteNoise
+#: serves the assets from the finders, looked up per request, so no collectstatic and edits show at once.
+WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = not PRODUCTION
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

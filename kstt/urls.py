@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from kstt.compilation import api as compilation_api
@@ -14,8 +16,18 @@ from kstt.units import api as units_api
 admin.site.site_header = admin.site.site_title = _("KSTT administration")
 admin.site.index_title = _("Catalogue, users and units")
 
+
+class Favicon(RedirectView):
+    """/favicon.ico, which browsers ask for on pages that name no icon (the administration site, the API):
+    the site's icon, its address looked up per request (hashed in production)."""
+
+    def get_redirect_url(self, *args: object, **kwargs: object) -> str:
+        return static("kstt/favicon.svg")
+
+
 urlpatterns = [
     path("", report_views.home, name="home"),
+    path("favicon.ico", Favicon.as_view(), name="favicon"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),

@@ -58,6 +58,9 @@ class UserAdmin(PermissionLabels, DjangoUserAdmin):
     list_filter = ["is_reporter", "is_reviewer", "is_kstt_admin", "is_active"]
     search_fields = ["username", "first_name", "last_name", "unit__code", "unit__versions__name"]
     raw_id_fields = ["unit"]
+    # Set by logging in and by the account's creation, never typed (and Django's date + time pair of inputs
+    # has no label a screen reader can read: kstt/tests/browser/test_accessibility.py).
+    readonly_fields = ["last_login", "date_joined"]
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
         (_("KSTT"), {"fields": ["unit", "is_reporter", "is_reviewer", "is_kstt_admin", "is_dossier_feed"]}),

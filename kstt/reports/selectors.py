@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 
 from kstt import clock
 from kstt.audit.models import AuditEntry
@@ -263,6 +263,23 @@ def review_counts(*, recipient: Unit, report_type: ReportType, periods: Iterable
             )
         )
     return result
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """The reports whose latest version waits for a reviewer's decision: how many, and the oldest period."""
+
+    count: int
+    oldest_period: str | None
+
+
+def waiting_for_review(*, recipient_id: int) -> Waiting:
+    """The reports sent to the unit ``recipient_id`` whose latest version waits for review, every report type
+    and period (the menu's "Review" entry): one aggregate query."""
+    row = ReportInstance.objects.filter(recipient_id=recipient_id, status=ReportStatus.SUBMITTED).aggregate(
+        count=Count("id"), oldest=Min("period")
+    )
+    return Waiting(count=row["count"], oldest_period=row["oldest"])
 
 
 def instances_below(
