@@ -114,7 +114,7 @@ def load_history(*, now: datetime, year: int = 2021, seed: int = SEED) -> Histor
             lines = [p for p in plans if p.lines(version)]
             if lines:
                 loaded = services.load_submissions(
-                    data=history_csv(lines, version=version), at=now, source=f"demo history {year}"
+                    data=history_csv(lines, version=version), at=now, source=f"lịch sử báo cáo mẫu (demo) năm {year}"
                 )
                 result.submitted += loaded.submitted
                 result.reviewed += loaded.reviewed
