@@ -18,7 +18,12 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(scope="session")
+# Package scope, not session: chromium keeps keep-alive connections to the live server open until it closes,
+# and the server thread behind each, when it ends, closes the database connection the live server shares.
+# Closed with the last browser test, the browser ends those threads while the (session) live server still
+# shares its connection; closed at the session's end, after the live server stopped sharing it, each thread
+# failed with "DatabaseWrapper objects created in a thread …" (a PytestUnhandledThreadExceptionWarning).
+@pytest.fixture(scope="package")
 def browser():
     if not CHROMIUM.exists():
         if os.environ.get("KSTT_REQUIRE_BROWSER"):
