@@ -51,6 +51,10 @@ def _report_error(exc: reports.SubmissionError) -> Response:
         body = {"code": "section_too_long", "detail": exc.message(), "reason": str(exc), "section": exc.section,
                 "length": exc.length, "limit": exc.limit}  # fmt: skip
         return Response(body, status=400)
+    if isinstance(exc, reports.NoteTooLong):
+        body = {"code": "text_too_long", "detail": exc.message(), "reason": str(exc), "length": exc.length,
+                "limit": exc.limit}  # fmt: skip
+        return Response(body, status=400)
     if isinstance(exc, reports.IdempotencyKeyReused):
         detail = gettext(
             "This Idempotency-Key was used to submit version %(version)s, which has since been returned or "

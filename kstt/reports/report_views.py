@@ -362,6 +362,8 @@ def _post(request: HttpRequest, ctx: _Context, instance: ReportInstance) -> Http
             )  # fmt: skip
     except (services.InvalidText, services.SectionTooLong) as exc:
         return again(_text_problem(exc, outline.spec.fields if outline else ()), 400)
+    except services.NoteTooLong as exc:  # a reason typed past its box's limit (only a crafted post gets here)
+        return again({"kind": "form", "messages": [exc.message()]}, 400)
     except services.DraftConflict as exc:
         done = _submission_of(instance, key) if action == "submit" else None
         if isinstance(done, ReportVersion):

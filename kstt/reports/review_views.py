@@ -24,7 +24,7 @@ from kstt.catalogue.models import ReportType
 from kstt.catalogue.period_choice import PeriodChoiceError, period_range
 from kstt.catalogue.rules.outlines import parse_outline_spec
 from kstt.catalogue.rules.periods import Period, PeriodError
-from kstt.reports import review_selectors, selectors, services, trail
+from kstt.reports import review_selectors, rules, selectors, services, trail
 from kstt.reports.choices import Flag, ReportStatus, ReturnReason
 from kstt.reports.models import ReportInstance, ReportVersion
 from kstt.reports.templatetags.kstt_labels import period_label
@@ -166,6 +166,7 @@ def review_detail(request: HttpRequest, unit_code: str, period: str) -> HttpResp
                     previous=previous.values if previous is not None else None,
                 ),
                 "reasons": ReturnReason.choices,
+                "max_note": rules.MAX_NOTE_CHARS,
             }
         )
     return render(request, "reports/review_detail.html", context)
@@ -332,10 +333,16 @@ def _posted_version(request: HttpRequest, instance: ReportInstance) -> ReportVer
 
 
 def _unstorable_comment(request: HttpRequest) -> str:
-    """Why the comment cannot be stored (a NUL, a lone surrogate), said before the confirmation asks to record
-    it; "" when it can."""
-    problem = unicode_text.error(request.POST.get("text", ""))
-    return services.InvalidText(problem).message(_("The comment")) if problem is not None else ""
+    """Why the comment cannot be stored (a NUL, a lone surrogate, too long), said before the confirmation asks
+    to record it; "" when it can."""
+    text = request.POST.get("text", "")
+    problem = unicode_text.error(text)
+    if problem is not None:
+        return services.InvalidText(problem).message(_("The comment"))
+    length = rules.note_too_long(text)
+    if length is not None:
+        return services.NoteTooLong(kind="comment", length=length, limit=rules.MAX_NOTE_CHARS).message()
+    return ""
 
 
 def _review_error(exc: Exception) -> str:

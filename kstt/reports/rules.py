@@ -242,6 +242,30 @@ def shape_problem(data: object, *, depth: int) -> str | None:
     return None
 
 
+#: The longest free text a person adds to a submission or a review (an explanation, a reviewer's comment), and
+#: the longest reason for a changed figure, in characters; the page's boxes stop there, the services refuse more.
+MAX_NOTE_CHARS = 5000
+MAX_FIGURE_REASON_CHARS = 500
+
+
+def note_too_long(text: str, *, limit: int = MAX_NOTE_CHARS) -> int | None:
+    """The length of ``text`` when it is longer than ``limit`` characters (a line break counts one), else None."""
+    length = len(text) - text.count("\r\n")
+    return length if length > limit else None
+
+
+def figure_reason_too_long(
+    reasons: Mapping[str, Any], *, limit: int = MAX_FIGURE_REASON_CHARS
+) -> tuple[str, str, str] | None:
+    """Where (form, row, column) the first reason for a changed figure longer than ``limit`` is, or None."""
+    for form, rows in reasons.items():
+        for row, cells in rows.items() if isinstance(rows, Mapping) else ():
+            for column, text in cells.items() if isinstance(cells, Mapping) else ():
+                if isinstance(text, str) and note_too_long(text, limit=limit) is not None:
+                    return form, row, column
+    return None
+
+
 def section_too_long(narrative: Mapping[str, str], *, limit: int) -> tuple[str, int] | None:
     """The first narrative section longer than ``limit`` characters, with its length, or None. A line
     break counts one, whether the browser sent it as CRLF or LF (a textarea's ``maxlength`` counts so)."""

@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from kstt.reports.choices import Decision, ReportStatus, ReturnReason
 from kstt.reports.models import Draft, NarrativeDocument, ReportInstance, ReportVersion, Review
+from kstt.reports.rules import MAX_NOTE_CHARS
 
 
 def _person(user: Any) -> dict[str, str] | None:
@@ -176,19 +177,23 @@ class DocumentInputSerializer(serializers.Serializer):
 
 class SubmitInputSerializer(serializers.Serializer):
     explanation = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text="Why a flagged report is submitted as it is."
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=MAX_NOTE_CHARS,
+        help_text="Why a flagged report is submitted as it is.",
     )
 
 
 class AcceptInputSerializer(serializers.Serializer):
-    text = serializers.CharField(required=False, allow_blank=True, default="")
+    text = serializers.CharField(required=False, allow_blank=True, default="", max_length=MAX_NOTE_CHARS)
 
 
 class ReturnInputSerializer(serializers.Serializer):
     reasons = serializers.ListField(
         child=serializers.ChoiceField(choices=ReturnReason.choices), allow_empty=False, min_length=1
     )
-    text = serializers.CharField(required=False, allow_blank=True, default="")
+    text = serializers.CharField(required=False, allow_blank=True, default="", max_length=MAX_NOTE_CHARS)
 
 
 class HistoryEntrySerializer(serializers.Serializer):

@@ -137,6 +137,35 @@ class SectionTooLong(SubmissionError):
         ) % {"section": where or self.section, "length": self.length, "limit": self.limit}
 
 
+class NoteTooLong(SubmissionError):
+    """An explanation, a reviewer's comment or a changed figure's reason (``kind``: explanation, comment,
+    reason; ``cell`` "form.row.column" for a reason) longer than its limit (reports.rules.MAX_NOTE_CHARS,
+    MAX_FIGURE_REASON_CHARS); nothing was changed."""
+
+    def __init__(self, *, kind: str, length: int, limit: int, cell: str = "") -> None:
+        what = f"reason for the changed figure {cell}" if kind == "reason" else kind
+        super().__init__(f"the {what} is {length} characters long (at most {limit})")
+        self.kind, self.cell, self.length, self.limit = kind, cell, length, limit
+
+    def message(self) -> str:
+        """What the user reads, in the active language."""
+        where = {
+            "explanation": gettext("The explanation"),
+            "comment": gettext("The comment"),
+        }.get(self.kind) or gettext("The reason for the changed figure %(cell)s") % {"cell": self.cell}
+        return gettext("%(where)s is %(length)s characters long; at most %(limit)s are kept: shorten it.") % {
+            "where": where,
+            "length": self.length,
+            "limit": self.limit,
+        }
+
+
+def _require_short(text: str, kind: str) -> None:
+    length = rules.note_too_long(text)
+    if length is not None:
+        raise NoteTooLong(kind=kind, length=length, limit=rules.MAX_NOTE_CHARS)
+
+
 class IdempotencyKeyReused(SubmissionError):
     """The Idempotency-Key made a version that no longer stands (returned, or a newer one since): a call with
     it now would be a new submission, which a key never makes twice."""
@@ -336,6 +365,12 @@ def save_draft(
     too_long = rules.section_too_long(narrative, limit=settings.KSTT_MAX_SECTION_CHARS)
     if too_long is not None:
         raise SectionTooLong(section=too_long[0], length=too_long[1], limit=settings.KSTT_MAX_SECTION_CHARS)
+    long_reason = rules.figure_reason_too_long(reasons)
+    if long_reason is not None:
+        form, row, column = long_reason
+        length = rules.note_too_long(reasons[form][row][column], limit=0) or 0
+        raise NoteTooLong(kind="reason", cell=f"{form}.{row}.{column}", length=length,
+                          limit=rules.MAX_FIGURE_REASON_CHARS)  # fmt: skip
     instance = _locked(instance)
     _require_editable(instance)
     before = Draft.objects.get(instance=instance)
@@ -557,6 +592,7 @@ def submit(
     an ``explanation``."""
     _require_reporter(actor, instance)
     _require_text(explanation, "explanation")
+    _require_short(explanation, "explanation")
     return _submit(instance=instance, explanation=explanation, idempotency_key=idempotency_key, at=at, actor=actor)
 
 
@@ -628,6 +664,7 @@ def accept(*, version: ReportVersion, text: str = "", at: datetime, actor: Any) 
     """The recipient accepts the latest submitted version."""
     _require_reviewer(actor, version)
     _require_text(text, "text")
+    _require_short(text, "comment")
     return _review(version=version, decision=Decision.ACCEPTED, reasons=(), text=text, at=at, actor=actor)
 
 
@@ -640,6 +677,7 @@ def return_report(
     _require_reviewer(actor, version)
     _require_text(text, "text")
     _require_text(list(reasons), "reasons")
+    _require_short(text, "comment")
     return _review(version=version, decision=Decision.RETURNED, reasons=reasons, text=text, at=at, actor=actor)
 
 
@@ -650,6 +688,7 @@ __all__ = [
     "InvalidText",
     "NotAllowed",
     "NotOwed",
+    "NoteTooLong",
     "ReportStatus",
     "ReviewError",
     "SectionTooLong",
