@@ -1,7 +1,7 @@
 """One DRF exception handler: domain errors become 400/403/409 with their message, the rest as DRF does.
 
 A body the API does not read (kstt/api_parsers.py) is 400 (not UTF-8, nested too deep, not Unicode, not
-JSON), 411 (no length) or 413 (too large). Reports (kstt/reports/services.py): a malformed change, a text
+JSON), 411 (no length) or 413 (too large). Reports (kstt/reports/services/): a malformed change, a text
 that cannot be stored, a section too long or a refused document is 400; what the caller sees
 but may not do is 403 (what they may not see was already a 404 in the view); a state that does not allow
 the change, a draft saved meanwhile by someone else, a version already reviewed, an Idempotency-Key

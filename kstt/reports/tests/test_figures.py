@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from kstt.reports import services
+from kstt.reports import rules, services
 from kstt.reports.models import Draft, ReportInstance, ReportVersion
 from kstt.reports.tests.test_api import as_, put_draft, upload, url
 from kstt.reports.tests.test_documents import Identity, make_pdf, sign
@@ -215,8 +215,6 @@ def test_the_history_loader_never_makes_a_version_of_a_draft_holding_a_non_figur
     services.save_draft(instance=instance, values=with_cell("abc"), narrative=NARRATIVE, reasons={},
                         expected_revision=0, at=NOW, actor=lan)  # fmt: skip
     data = "unit_code,report,period,event,at,reasons\nW05341,kstt,2021Q3,submitted,2021-09-15T10:00:00+07:00,\n"
-    with pytest.raises(
-        services.rules.SubmissionFileError, match=r"line 2: .*not figures: 06/VPCP/KSTT: HT.settled_late"
-    ):
+    with pytest.raises(rules.SubmissionFileError, match=r"line 2: .*not figures: 06/VPCP/KSTT: HT.settled_late"):
         services.load_submissions(data=data.encode(), at=NOW)
     assert not ReportVersion.objects.exists()

@@ -1,0 +1,58 @@
+"""Every write to reports: open, save the draft, attach the narrative, submit, accept, return.
+
+One function per state change: keyword-only arguments, the caller passes ``at``, one transaction,
+one audit entry, side effects (notifications) after commit, domain errors (never HTTP responses).
+The public functions check the actor's access (kstt.accounts.access); the loader of past history
+(``load_submissions``) goes through the same cores without a person behind them.
+"""
+
+from __future__ import annotations
+
+from kstt.reports.choices import ReportStatus
+from kstt.reports.services.drafts import _open, attach_document, open_instance, save_draft
+from kstt.reports.services.errors import (
+    DraftConflict,
+    ExplanationRequired,
+    IdempotencyKeyReused,
+    InvalidText,
+    NotAllowed,
+    NoteTooLong,
+    NotOwed,
+    NotReady,
+    ReviewError,
+    SectionTooLong,
+    SentToGovernmentOffice,
+    StateError,
+    SubmissionError,
+)
+from kstt.reports.services.history import SubmissionLoad, load_submissions
+from kstt.reports.services.review import accept, return_report
+from kstt.reports.services.submission import checks, submission_for_key, submit
+
+__all__ = [
+    "DraftConflict",
+    "ExplanationRequired",
+    "IdempotencyKeyReused",
+    "InvalidText",
+    "NotAllowed",
+    "NotOwed",
+    "NotReady",
+    "NoteTooLong",
+    "ReportStatus",
+    "ReviewError",
+    "SectionTooLong",
+    "SentToGovernmentOffice",
+    "StateError",
+    "SubmissionError",
+    "SubmissionLoad",
+    "_open",
+    "accept",
+    "attach_document",
+    "checks",
+    "load_submissions",
+    "open_instance",
+    "return_report",
+    "save_draft",
+    "submission_for_key",
+    "submit",
+]

@@ -1,0 +1,193 @@
+"""Opening a report and keeping its draft: the figures, the narrative's sections and the signed document."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from kstt.accounts import access
+from kstt.audit import services as audit
+from kstt.catalogue import selectors as catalogue
+from kstt.catalogue.models import ReportType
+from kstt.catalogue.rules.periods import Period, PeriodError
+from kstt.reports import prefill, rules
+from kstt.reports.models import Draft, NarrativeDocument, ReportInstance
+from kstt.reports.services.common import (
+    _actor,
+    _locked,
+    _require_editable,
+    _require_reporter,
+    _require_text,
+)
+from kstt.reports.services.errors import (
+    DraftConflict,
+    NotAllowed,
+    NoteTooLong,
+    NotOwed,
+    SectionTooLong,
+    SubmissionError,
+)
+from kstt.units import selectors as units
+from kstt.units.choices import Level
+from kstt.units.models import Unit
+
+# --- Opening a report -------------------------------------------------------------------------------------
+
+
+def _open(
+    *, unit: Unit, report_type: ReportType, period: Period, at: datetime, actor: Any, prefilled: bool = False
+) -> ReportInstance:
+    existing = ReportInstance.objects.filter(unit=unit, report_type=report_type, period=period.code).first()
+    if existing is not None:
+        return existing
+    if period.kind not in report_type.periods:
+        raise NotOwed(f"{report_type.code} has no period {period.code} in its schedule")
+    settings = catalogue.settings_for(report_type, period)
+    window_end = settings.window(period)[1]
+    version = units.unit_on(unit.code, window_end)
+    if version is None:
+        raise NotOwed(f"{unit.code} did not exist at the end of {period.code}")
+    if version.level not in settings.deadlines:
+        raise NotOwed(f"{unit.code} ({version.level}) owes no {report_type.code} report to anyone")
+    if version.parent_id is None and version.level != Level.PROVINCE:
+        raise NotOwed(f"{unit.code} ({version.level}) has no parent to report to in {period.code}")
+    # The province has no parent: its report goes to the Government Office, outside KSTT (rules.md §1).
+    try:
+        with transaction.atomic():
+            instance = ReportInstance.objects.create(
+                unit=unit,
+                report_type=report_type,
+                period=period.code,
+                level=version.level,
+                recipient_id=version.parent_id,
+                created_at=at,
+            )
+    except IntegrityError:  # opened at the same moment by someone else
+        return ReportInstance.objects.get(unit=unit, report_type=report_type, period=period.code)
+    values = prefill.prefill_values(instance) if prefilled else {}
+    Draft.objects.create(instance=instance, values=values, updated_at=at, updated_by=_actor(actor))
+    data: dict[str, Any] = {
+        "unit": unit.code,
+        "report": report_type.code,
+        "period": period.code,
+        "recipient": version.parent_id,
+    }
+    if values:
+        data["prefilled"] = sorted(values)  # the forms that start from the dossiers (forms.md R8)
+    audit.record(actor=actor, event="reports.opened", at=at, target=instance, data=data)
+    return instance
+
+
+@transaction.atomic
+def open_instance(
+    *, unit: Unit, report_type: ReportType, period: Period | str, at: datetime, actor: Any
+) -> ReportInstance:
+    """The report the unit owes for that period, with its draft: created on first use, its form 06
+    starting from the figures computed from the unit's dossiers where they exist (prefill.py)."""
+    if not access.may_report_for(actor, unit):
+        raise NotAllowed("only a reporter of the unit opens its reports")
+    try:
+        parsed = period if isinstance(period, Period) else Period.parse(period)
+    except PeriodError as exc:
+        raise NotOwed(str(exc)) from None
+    return _open(unit=unit, report_type=report_type, period=parsed, at=at, actor=actor, prefilled=True)
+
+
+# --- The draft --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_draft(
+    *,
+    instance: ReportInstance,
+    values: Mapping[str, Any],
+    narrative: Mapping[str, str],
+    reasons: Mapping[str, Any],
+    expected_revision: int,
+    at: datetime,
+    actor: Any,
+) -> Draft:
+    """Save the draft if nobody saved it since ``expected_revision``; else DraftConflict. Every text must be
+    storable (InvalidText) and each narrative section at most KSTT_MAX_SECTION_CHARS long (SectionTooLong)."""
+    _require_reporter(actor, instance)
+    problem = rules.shape_problem(values, depth=3) or rules.shape_problem(reasons, depth=3)
+    if problem or not all(isinstance(k, str) and isinstance(v, str) for k, v in narrative.items()):
+        raise SubmissionError(problem or "the narrative must map section keys to texts")
+    for name, part in (("values", values), ("narrative", narrative), ("reasons", reasons)):
+        _require_text(part, name)
+    too_long = rules.section_too_long(narrative, limit=settings.KSTT_MAX_SECTION_CHARS)
+    if too_long is not None:
+        raise SectionTooLong(section=too_long[0], length=too_long[1], limit=settings.KSTT_MAX_SECTION_CHARS)
+    long_reason = rules.figure_reason_too_long(reasons)
+    if long_reason is not None:
+        form, row, column = long_reason
+        length = rules.note_too_long(reasons[form][row][column], limit=0) or 0
+        raise NoteTooLong(kind="reason", cell=f"{form}.{row}.{column}", length=length,
+                          limit=rules.MAX_FIGURE_REASON_CHARS)  # fmt: skip
+    instance = _locked(instance)
+    _require_editable(instance)
+    before = Draft.objects.get(instance=instance)
+    updated = Draft.objects.filter(pk=before.pk, revision=expected_revision).update(
+        values=dict(values),
+        narrative=rules.normal_narrative(narrative),  # the one normalisation, whichever way the text came
+        reasons=dict(reasons),
+        revision=F("revision") + 1,
+        updated_at=at,
+        updated_by=_actor(actor),
+    )
+    if not updated:
+        raise DraftConflict(revision=before.revision, updated_by=before.updated_by, updated_at=before.updated_at)
+    draft = Draft.objects.get(pk=before.pk)
+    audit.record(
+        actor=actor,
+        event="reports.draft_saved",
+        at=at,
+        target=instance,
+        data={
+            "revision": draft.revision,
+            "cells": rules.changed_cells(before.values, draft.values),
+            "reasons": rules.changed_cells(before.reasons, draft.reasons),
+            "sections": rules.changed_sections(before.narrative, draft.narrative),
+        },
+    )
+    return draft
+
+
+@transaction.atomic
+def attach_document(
+    *, instance: ReportInstance, name: str, content: bytes, verification: Mapping[str, Any], at: datetime, actor: Any
+) -> NarrativeDocument:
+    """Keep an uploaded narrative (already sniffed and verified by kstt.reports.documents) and make it
+    the draft's. The draft's revision does not move: the document is not part of the typed values."""
+    _require_reporter(actor, instance)
+    _require_text(name, "name")
+    instance = _locked(instance)
+    _require_editable(instance)
+    digest = hashlib.sha256(content).hexdigest()
+    document = NarrativeDocument(
+        instance=instance,
+        name=name[:255],
+        size=len(content),
+        sha256=digest,
+        verification=dict(verification),
+        uploaded_at=at,
+        uploaded_by=_actor(actor),
+    )
+    document.file.save(f"{instance.unit.code}-{instance.period}-{digest[:12]}.pdf", ContentFile(content), save=False)
+    document.save()
+    Draft.objects.filter(instance=instance).update(document=document, updated_at=at, updated_by=_actor(actor))
+    audit.record(
+        actor=actor,
+        event="reports.document_attached",
+        at=at,
+        target=instance,
+        data={"document": document.pk, "name": document.name, "sha256": digest, "size": document.size},
+    )
+    return document

@@ -1,0 +1,202 @@
+"""Submitting the draft as the next version (rules.md §4–5): the checks, what blocks, the idempotency key."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+
+from kstt.audit import services as audit
+from kstt.catalogue import selectors as catalogue
+from kstt.catalogue.rules.forms import (
+    FIGURE,
+    REQUIRED,
+    TOTAL,
+    FormRow,
+    FormSpec,
+    check_cells,
+    figure_findings,
+    parse_form_spec,
+)
+from kstt.reports import prefill, rules
+from kstt.reports.models import Draft, ReportInstance, ReportVersion
+from kstt.reports.services.common import (
+    _actor,
+    _after_commit,
+    _locked,
+    _require_reporter,
+    _require_short,
+    _require_text,
+    _window_end,
+)
+from kstt.reports.services.errors import (
+    ExplanationRequired,
+    IdempotencyKeyReused,
+    NotReady,
+    StateError,
+)
+
+# --- Submitting -------------------------------------------------------------------------------------------
+
+
+def _required_sections(instance: ReportInstance) -> list[str]:
+    """The required sections of the outline in force at the end of the report's window, in order."""
+    outline = catalogue.outline_in_force(instance.report_type, on=_window_end(instance))
+    if outline is None:
+        return []
+    return [section.key for section in outline.spec.fields if section.required]
+
+
+def _extra_findings(instance: ReportInstance, draft: Draft) -> list[dict[str, str]]:
+    """Findings of the rules that need more than the form itself: R7 against the latest submitted
+    version of the unit's previous period, R8 against the dossiers (prefill.py)."""
+    return prefill.previous_findings(instance, draft.values) + prefill.reconciliation_findings(
+        instance, draft.values, draft.reasons
+    )
+
+
+def _form_rows(spec: FormSpec, rows: Mapping[str, Any]) -> tuple[list[FormRow], FormRow | None]:
+    """A form's rows in a draft, as the checks read them: the field rows, and the total row (if the form has one)."""
+    field_rows = [FormRow(key, "", cells or {}) for key, cells in rows.items() if key != TOTAL]
+    total = FormRow(TOTAL, "", rows[TOTAL] or {}) if spec.total_row and TOTAL in rows else None
+    return field_rows, total
+
+
+def checks(instance: ReportInstance, draft: Draft) -> tuple[list[dict[str, str]], list[rules.Problem]]:
+    """The automatic checks at submission (rules.md §5): every form rule, then completeness (§2)."""
+    window_end = _window_end(instance)
+    forms = catalogue.forms_in_force(report_type=instance.report_type, level=instance.level, on=window_end)
+    findings = []
+    for form in forms:
+        rows = draft.values.get(form.code) or {}
+        if not rows:
+            continue
+        spec = parse_form_spec(form.definition)
+        field_rows, total = _form_rows(spec, rows)
+        findings += [
+            {
+                "form": form.code,
+                "rule": f.rule,
+                "severity": f.severity,
+                "row": f.row,
+                "column": f.column,
+                "message": f.message,
+            }
+            for f in check_cells(spec, field_rows, total)
+        ]
+    findings += _extra_findings(instance, draft)
+    problems = rules.completeness(
+        has_document=draft.document_id is not None,
+        forms=[form.code for form in forms],
+        values=draft.values,
+        required_cell_findings=[(f["form"], f["row"], f["column"]) for f in findings if f["rule"] == REQUIRED],
+        required_sections=_required_sections(instance),
+        narrative=draft.narrative,
+        not_figures=[(f["form"], f["row"], f["column"]) for f in findings if f["rule"] == FIGURE],
+    )
+    return findings, problems
+
+
+def _refuse_non_figures(instance: ReportInstance) -> None:
+    """NotReady when a form of the draft holds a cell that is not a figure (rules.md §5), for a submission
+    made without the checks (the history loader): a version never holds one, however it is made."""
+    draft = Draft.objects.get(instance=instance)
+    forms = {form.code: form for form in catalogue.forms_in_force(
+        report_type=instance.report_type, level=instance.level, on=_window_end(instance))}  # fmt: skip
+    named = []
+    for code, rows in (draft.values or {}).items():
+        if code not in forms or not rows:
+            continue
+        spec = parse_form_spec(forms[code].definition)
+        named += [(code, f.row, f.column) for f in figure_findings(spec, *_form_rows(spec, rows))]
+    problems = rules.completeness(has_document=True, forms=(), values={}, not_figures=named)
+    if problems:
+        raise NotReady([p.as_json() for p in problems])
+
+
+def _submit(
+    *,
+    instance: ReportInstance,
+    explanation: str,
+    idempotency_key: str | None,
+    at: datetime,
+    actor: Any,
+    run_checks: bool = True,
+    source: str = "",
+) -> ReportVersion:
+    instance = _locked(instance)
+    if idempotency_key:
+        existing = submission_for_key(instance=instance, key=idempotency_key)
+        if existing is not None:
+            return existing
+    try:
+        status = rules.next_status("submit", instance.status)
+    except rules.TransitionError as exc:
+        raise StateError(f"the report is {instance.status}: it cannot be submitted again until it is returned") from exc
+    draft = Draft.objects.get(instance=instance)
+    findings, problems = checks(instance, draft) if run_checks else ([], [])
+    flags = rules.flags(findings=[(f["rule"], f["severity"]) for f in findings], problems=problems)
+    problem_data = [p.as_json() for p in problems]
+    missing = rules.missing_for_submission(problems)
+    if missing:
+        raise NotReady([p.as_json() for p in missing])
+    if flags and not explanation.strip():
+        raise ExplanationRequired(flags=flags, findings=findings, problems=problem_data)
+    number = (ReportVersion.objects.filter(instance=instance).aggregate(n=Max("number"))["n"] or 0) + 1
+    version = ReportVersion.objects.create(
+        instance=instance,
+        number=number,
+        submitted_at=at,
+        submitted_by=_actor(actor),
+        values=draft.values,
+        narrative=draft.narrative,
+        reasons=draft.reasons,
+        document_id=draft.document_id,
+        findings=findings,
+        problems=problem_data,
+        explanation=explanation.strip(),
+        flags=flags,
+        idempotency_key=idempotency_key or "",
+        draft_revision=draft.revision,
+    )
+    instance.status = status
+    if instance.first_submitted_at is None:
+        instance.first_submitted_at = at
+    instance.save(update_fields=["status", "first_submitted_at"])
+    data: dict[str, Any] = {"version": number, "flags": flags, "findings": len(findings)}
+    if source:
+        data["source"] = source
+    audit.record(actor=actor, event="reports.submitted", at=at, target=instance, data=data)
+    _after_commit("submitted", instance, version, source=source)
+    return version
+
+
+def submission_for_key(*, instance: ReportInstance, key: str) -> ReportVersion | None:
+    """The version a submit with ``key`` made, when a call with that key now is the same submission again:
+    its version is still the latest and was not returned. None when the key made no version of this report.
+    IdempotencyKeyReused when its version no longer stands (returned, or a newer version since): the call
+    would be a new submission, and a key belongs to one. Read ``instance`` under its row lock to decide."""
+    version = ReportVersion.objects.filter(instance=instance, idempotency_key=key).first()
+    if version is None:
+        return None
+    latest = ReportVersion.objects.filter(instance=instance).aggregate(n=Max("number"))["n"]
+    if version.number == latest and instance.status not in rules.EDITABLE:
+        return version
+    raise IdempotencyKeyReused(version=version.number)
+
+
+@transaction.atomic
+def submit(
+    *, instance: ReportInstance, explanation: str = "", idempotency_key: str | None = None, at: datetime, actor: Any
+) -> ReportVersion:
+    """Submit the draft as the next version (rules.md §4–5). With the same ``idempotency_key`` a
+    repeated call returns the version already made (IdempotencyKeyReused once that version was returned);
+    without one, a second click finds the report submitted and is refused. Flagged by the checks, it needs
+    an ``explanation``."""
+    _require_reporter(actor, instance)
+    _require_text(explanation, "explanation")
+    _require_short(explanation, "explanation")
+    return _submit(instance=instance, explanation=explanation, idempotency_key=idempotency_key, at=at, actor=actor)
