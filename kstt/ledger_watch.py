@@ -1,0 +1,34 @@
+"""What the ledger says about a change to the facts it judges, asked by the apps below it.
+
+The catalogue (settings versions, province days) and incidents sit below compliance in the layers:
+they cannot import it, yet a change they record may move a ledger line (rules.md §6: a closed year
+refuses a settings version starting in it; a back-dated change shows its cost before it is saved).
+Compliance registers its answers here when it loads (``ComplianceConfig.ready``); the lower apps ask
+through ``watch()``. With nothing registered (compliance not installed) there is no ledger to ask:
+``watch()`` is None and the lower apps go on as before.
+
+Each question is one method of ``LedgerWatch``; the helper that needs one adds it to the protocol
+and to compliance's implementation.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+
+class LedgerWatch(Protocol):
+    """The ledger's answers to the apps below it (implemented by kstt.compliance)."""
+
+
+_watch: LedgerWatch | None = None
+
+
+def register(watch: LedgerWatch) -> None:
+    """Called once by compliance when its app loads."""
+    global _watch  # the one registry of the process
+    _watch = watch
+
+
+def watch() -> LedgerWatch | None:
+    """The registered ledger, or None when compliance is not installed."""
+    return _watch
