@@ -127,9 +127,9 @@ def main() -> None:
     from kstt import clock
     from kstt.catalogue import selectors as catalogue
     from kstt.catalogue.models import ReportType
+    from kstt.catalogue.rules.form06 import FORM06_COLUMNS
     from kstt.catalogue.rules.periods import Period
     from kstt.catalogue.services import load_catalogue, load_procedure_fields
-    from kstt.compilation.compiled import FORM06_COLUMNS
     from kstt.compilation.selectors import compile_every_unit
     from kstt.demo.synthetic import synthetic_dossiers
     from kstt.dossiers.models import Dossier

@@ -6,12 +6,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from kstt.accounts import unit_api as units_api
 from kstt.compilation import api as compilation_api
 from kstt.compliance import api as compliance_api
 from kstt.dossiers import api as dossiers_api
 from kstt.reports import api as reports_api
 from kstt.reports import views as report_views
-from kstt.units import api as units_api
 
 admin.site.site_header = admin.site.site_title = _("KSTT administration")
 admin.site.index_title = _("Catalogue, users and units")
@@ -32,7 +32,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
-    path("units/", include("kstt.units.urls")),
+    path("units/", include("kstt.accounts.unit_urls")),
     path("units/", include("kstt.compilation.urls")),
     path("catalogue/", include("kstt.catalogue.urls")),
     path("incidents/", include("kstt.incidents.urls")),

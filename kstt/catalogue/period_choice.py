@@ -39,7 +39,7 @@ class PeriodChoiceError(PeriodError):
 
 
 def _label(period: Period) -> str:
-    from kstt.reports.templatetags.kstt_labels import period_label  # the one label helper (Quý III/2021)
+    from kstt.catalogue.labels import period_label  # the one label helper (Quý III/2021)
 
     return period_label(period)
 

@@ -10,12 +10,12 @@ from kstt import clock
 from kstt.accounts import access
 from kstt.catalogue import selectors, services
 from kstt.catalogue.forms import DayForm, SettingsForm
+from kstt.catalogue.labels import period_label
 from kstt.catalogue.models import CalendarDay
 from kstt.catalogue.period_choice import PeriodRange
 from kstt.catalogue.rules.deadlines import calendar_years, schedule
 from kstt.catalogue.rules.periods import Period, periods_of_year
 from kstt.catalogue.rules.settings import first_day, in_force, in_force_on
-from kstt.reports.templatetags.kstt_labels import period_label
 from kstt.units.rules import LEVELS
 
 

@@ -16,9 +16,7 @@ from django.utils.translation import gettext as _
 
 from kstt.catalogue import selectors as catalogue
 from kstt.catalogue.models import ReportType
-from kstt.catalogue.rules.forms import Column, FormSpec, parse_form_spec
-from kstt.catalogue.rules.periods import Period
-from kstt.compilation.compiled import (
+from kstt.catalogue.rules.form06 import (
     FORM06_COLUMNS,
     CompiledForm06,
     Form06Group,
@@ -27,6 +25,8 @@ from kstt.compilation.compiled import (
     add,
     zero,
 )
+from kstt.catalogue.rules.forms import Column, FormSpec, parse_form_spec
+from kstt.catalogue.rules.periods import Period
 from kstt.dossiers import selectors as dossiers
 from kstt.dossiers.models import Dossier
 from kstt.units import selectors as units

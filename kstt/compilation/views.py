@@ -10,8 +10,8 @@ from django.views.decorators.http import require_GET
 from kstt.accounts import access
 from kstt.catalogue import selectors as catalogue
 from kstt.catalogue.period_choice import PeriodChoiceError, period_range
+from kstt.catalogue.rules.form06 import CompiledForm06
 from kstt.catalogue.rules.periods import Period
-from kstt.compilation.compiled import CompiledForm06
 from kstt.compilation.selectors import CellError, CompilationError, cell_evidence, compile_form06, scope
 from kstt.exports.form06_xlsx import render_form06_xlsx
 

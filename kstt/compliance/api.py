@@ -13,8 +13,8 @@ from rest_framework.views import APIView
 from kstt import clock
 from kstt.accounts import access
 from kstt.catalogue import selectors as catalogue
+from kstt.compliance.deductions_json import render_deductions_json
 from kstt.compliance.ledger_selectors import ledger
-from kstt.exports.deductions_json import render_deductions_json
 from kstt.interchange import parse_instant
 
 YEAR = OpenApiParameter("year", OpenApiTypes.INT, required=True, description="Calendar year of the periods' end")

@@ -30,9 +30,9 @@ from kstt.catalogue.rules.periods import Period, PeriodError, periods_of_year
 from kstt.compliance import ledger_selectors as selectors
 from kstt.compliance import rules, services
 from kstt.compliance.choices import AppealDecision
+from kstt.compliance.deductions_xlsx import render_deductions_xlsx
 from kstt.compliance.forms import AppealForm, DecisionForm
 from kstt.compliance.ledger_selectors import YearCell, YearTable
-from kstt.exports.deductions_xlsx import render_deductions_xlsx
 from kstt.notifications import selectors as notifications
 from kstt.reports.templatetags.kstt_labels import period_label
 from kstt.units import selectors as units

@@ -15,7 +15,7 @@ from typing import Any
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
-from kstt.compilation.compiled import FORM06_COLUMNS
+from kstt.catalogue.rules.form06 import FORM06_COLUMNS
 from kstt.dossiers.models import Dossier
 
 

@@ -38,10 +38,10 @@ from openpyxl import load_workbook
 from openpyxl.utils import column_index_from_string, get_column_letter
 
 from kstt import archives
+from kstt.catalogue.labels import period_label
 from kstt.catalogue.rules.forms import TOTAL, Finding, FormRow, FormSpec, check_form
 from kstt.catalogue.rules.periods import Period, PeriodError
 from kstt.exports.form06_xlsx import META_SHEET, sum_formula
-from kstt.reports.templatetags.kstt_labels import period_label
 
 MAX_BYTES = 5 * 1024 * 1024  # an official form 06 is a few dozen kilobytes
 _ZIP_MAGIC = b"PK\x03\x04"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kstt.compilation.compiled import FORM06_COLUMNS, CompiledForm06
+from kstt.catalogue.rules.form06 import FORM06_COLUMNS, CompiledForm06
 
 
 def _counts(counts) -> dict[str, int]:

@@ -60,8 +60,8 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 
+from kstt.catalogue.rules.form06 import CompiledForm06, Form06Row
 from kstt.catalogue.rules.forms import Column
-from kstt.compilation.compiled import CompiledForm06, Form06Row
 from kstt.exports.cells import Formula, put
 
 META_SHEET = "_kstt"

@@ -20,3 +20,8 @@ class NotificationsConfig(AppConfig):
         from kstt.audit.describe import register_name
 
         register_name("notifications.reminder", lambda reminder: f"“{reminder.subject}”")  # its own words
+
+        from kstt.notifications.report_events import notify_people
+        from kstt.reports.signals import version_changed
+
+        version_changed.connect(notify_people, dispatch_uid="kstt.notifications.report_events")

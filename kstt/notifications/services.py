@@ -322,7 +322,7 @@ def _texts(
     *, owed: Owed, reminder: rules.DueReminder, people: list[tuple[Any, str]], recipient_unit: str
 ) -> dict[str, Any]:
     """The e-mail's subject and text and the notification's parameters, in Vietnamese."""
-    from kstt.reports.templatetags.kstt_labels import period_label
+    from kstt.catalogue.labels import period_label
 
     zone = clock.province_zone()
     url = f"/reports/{owed.unit.unit.code}/{owed.period.code}/"

@@ -29,10 +29,10 @@ from django.urls import reverse
 
 from kstt.catalogue import selectors as catalogue
 from kstt.catalogue.models import ProcedureField
+from kstt.catalogue.rules.form06 import FORM06_COLUMNS, CompiledForm06, Form06Row
 from kstt.catalogue.rules.forms import TOTAL, FormRow, check_previous, is_whole, parse_form_spec
 from kstt.catalogue.rules.periods import Period, previous_period
 from kstt.compilation import selectors as compilation
-from kstt.compilation.compiled import FORM06_COLUMNS, CompiledForm06, Form06Row
 from kstt.reports.models import ReportInstance, ReportVersion
 
 FORM06 = compilation.FORM06

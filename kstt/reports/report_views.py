@@ -27,7 +27,6 @@ from kstt.catalogue import selectors as catalogue
 from kstt.catalogue.models import FormDefinition, ReportType
 from kstt.catalogue.rules.forms import FormSpec, parse_form_spec
 from kstt.catalogue.rules.periods import Period, PeriodError
-from kstt.notifications import selectors as notifications
 from kstt.reports import documents, prefill, rules, selectors, services
 from kstt.reports.choices import Flag as ReportFlag
 from kstt.reports.choices import ReportStatus, ReturnReason
@@ -61,13 +60,8 @@ def _resolve(request: HttpRequest, unit_code: str, period_code: str) -> _Context
 
 
 def _missing(request: HttpRequest, ctx: _Context, message: str, *, status: int) -> HttpResponse:
-    context = {"ctx": ctx, "unit": ctx.version, "message": message, "reminders": _reminders(ctx)}
+    context = {"ctx": ctx, "unit": ctx.version, "message": message}
     return render(request, "reports/report_missing.html", context, status=status)
-
-
-def _reminders(ctx: _Context) -> list[Any]:
-    """The reminders the unit was sent about this report: the evidence that it was told."""
-    return notifications.reminders_for(unit=ctx.version.unit, report_type=ctx.report_type, period=ctx.period)
 
 
 @require_http_methods(["GET", "POST"])
@@ -204,7 +198,6 @@ def _render(
         "page_form": ReportPageForm(),
         "max_document": filesizeformat(settings.KSTT_MAX_DOCUMENT_BYTES),
         "max_section": settings.KSTT_MAX_SECTION_CHARS,
-        "reminders": _reminders(ctx),
     }
     return render(request, "reports/report_page.html", context, status=status)
 

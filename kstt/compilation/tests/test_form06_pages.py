@@ -9,8 +9,8 @@ from rest_framework.test import APIClient
 from kstt.accounts.choices import Role
 from kstt.accounts.services import save_user
 from kstt.catalogue.models import ProcedureField
+from kstt.catalogue.rules.form06 import add
 from kstt.catalogue.rules.periods import Period
-from kstt.compilation.compiled import add
 from kstt.compilation.selectors import compile_form06
 from kstt.compilation.tests.test_form06_command import DOSSIERS
 from kstt.dossiers.services import push_dossiers

@@ -15,6 +15,7 @@ import pytest
 from openpyxl import load_workbook
 
 from kstt.catalogue.rules.periods import Period
+from kstt.compliance.deductions_xlsx import render_deductions_xlsx
 from kstt.compliance.ledger_selectors import incident_descriptions, ledger
 from kstt.compliance.services import decide_appeal, file_appeal
 from kstt.compliance.tests.ledger_story import (
@@ -24,7 +25,6 @@ from kstt.compliance.tests.ledger_story import (
     history,  # noqa: F401 (a fixture)
     make_thu,
 )
-from kstt.exports.deductions_xlsx import render_deductions_xlsx
 from kstt.incidents.services import record_incident
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("history")]

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from kstt.compilation.compiled import FORM06_COLUMNS
+from kstt.catalogue.rules.form06 import FORM06_COLUMNS
 from kstt.dossiers import selectors
 from kstt.dossiers.rules import DossierDays, classify, parse_record
 from kstt.dossiers.services import load_dossier_file, push_dossiers

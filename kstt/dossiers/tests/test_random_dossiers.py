@@ -14,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kstt.catalogue.rules.form06 import FORM06_COLUMNS, add
 from kstt.catalogue.rules.forms import FormRow, check_form, parse_form_spec
-from kstt.compilation.compiled import FORM06_COLUMNS, add
 from kstt.dossiers import selectors
 from kstt.dossiers.models import Dossier
 from kstt.dossiers.rules import DossierDays, classify

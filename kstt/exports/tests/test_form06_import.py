@@ -18,8 +18,8 @@ from typing import Any
 import openpyxl
 import pytest
 
+from kstt.catalogue.rules.form06 import FORM06_COLUMNS, CompiledForm06, Form06Group, Form06Row, add, zero
 from kstt.catalogue.rules.forms import TOTAL, parse_form_spec
-from kstt.compilation.compiled import FORM06_COLUMNS, CompiledForm06, Form06Group, Form06Row, add, zero
 from kstt.exports.form06_import import FormImportError, read_form06_workbook
 from kstt.exports.form06_xlsx import render_form06_xlsx
 from kstt.exports.tests.test_libreoffice import soffice  # noqa: F401 (a fixture)

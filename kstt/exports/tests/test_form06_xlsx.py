@@ -15,8 +15,8 @@ import openpyxl
 import pytest
 from openpyxl.cell.cell import MergedCell
 
+from kstt.catalogue.rules.form06 import FORM06_COLUMNS, CompiledForm06, Form06Group, Form06Row, add, zero
 from kstt.catalogue.rules.forms import parse_form_spec
-from kstt.compilation.compiled import FORM06_COLUMNS, CompiledForm06, Form06Group, Form06Row, add, zero
 from kstt.exports.form06_xlsx import render_form06_xlsx
 
 FORMS = Path(__file__).resolve().parents[2] / "catalogue" / "definitions" / "forms"

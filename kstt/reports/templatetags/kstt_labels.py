@@ -10,26 +10,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from kstt import clock
+from kstt.catalogue.labels import period_label
 from kstt.catalogue.rules.deadlines import Step
-from kstt.catalogue.rules.periods import Period
 from kstt.reports.rules import OwedStatus
 
 register = template.Library()
 
-ROMAN = {"Q1": "I", "Q2": "II", "Q3": "III", "Q4": "IV"}
-
-
-@register.filter
-def period_label(period: Period | str) -> str:
-    if isinstance(period, str):
-        period = Period.parse(period)
-    if period.kind in ROMAN:
-        return _("Quarter %(n)s/%(year)s") % {"n": ROMAN[period.kind], "year": period.year}
-    return {
-        "H1": _("First six months of %(year)s"),
-        "M9": _("Nine months of %(year)s"),
-        "Y": _("Year %(year)s"),
-    }[period.kind] % {"year": period.year}
+register.filter("period_label", period_label)
 
 
 @register.filter

@@ -5,8 +5,8 @@ from datetime import UTC, datetime
 import pytest
 
 from kstt.audit.models import AuditEntry
+from kstt.catalogue.rules.form06 import FORM06_COLUMNS
 from kstt.catalogue.rules.periods import Period
-from kstt.compilation.compiled import FORM06_COLUMNS
 from kstt.compilation.selectors import compile_form06
 from kstt.compilation.tests.test_form06_command import DOSSIERS
 from kstt.dossiers.services import push_dossiers

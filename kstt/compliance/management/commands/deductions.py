@@ -11,8 +11,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kstt import clock
 from kstt.catalogue import selectors as catalogue
+from kstt.compliance.deductions_json import LINE_COLUMNS, csv_row, render_deductions_json
 from kstt.compliance.ledger_selectors import incident_descriptions, ledger
-from kstt.exports.deductions_json import LINE_COLUMNS, csv_row, render_deductions_json
 from kstt.interchange import parse_instant
 
 
@@ -50,7 +50,7 @@ class Command(BaseCommand):
             writer.writerows(csv_row(line, zone) for line in the_ledger.lines)
             self._emit(buffer.getvalue(), output)
         else:
-            from kstt.exports.deductions_xlsx import render_deductions_xlsx
+            from kstt.compliance.deductions_xlsx import render_deductions_xlsx
 
             data = render_deductions_xlsx(the_ledger, zone, incidents=incident_descriptions(the_ledger))
             if output is not None:

@@ -1,4 +1,7 @@
-"""REST endpoints of the unit tree: thin views over the access helper and selectors."""
+"""REST endpoints of the unit tree: thin views over the access helper and selectors.
+
+With accounts, like the tree's pages (kstt.accounts.unit_views): the access helper is above kstt.units.
+"""
 
 from __future__ import annotations
 

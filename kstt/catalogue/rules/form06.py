@@ -1,5 +1,8 @@
 """The compiled structure of a form 06: what aggregation produces and renderers consume.
 
+Kept with the form definitions (``FormSpec``): the dossiers' counting, the compilation and the
+renderers (kstt.exports) all read form 06's columns from here, below each of them.
+
 Plain frozen dataclasses, no Django: aggregation never formats, renderers never query
 (style.md §8). A single unit's form has one row per procedure field; a compiled form (a district or
 the province) has one row per unit, grouped by level, with subtotals and a grand total.

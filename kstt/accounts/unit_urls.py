@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kstt.units import views
+from kstt.accounts import unit_views as views
 
 app_name = "units"
 urlpatterns = [

@@ -1,3 +1,9 @@
+"""The pages of the unit tree, as each person may see it (templates in kstt/units/templates/units/).
+
+They live with accounts, not in kstt.units: every page asks the access helper (kstt.accounts.access),
+which itself stands on the unit tree, so the tree's pages sit above both.
+"""
+
 from datetime import date, timedelta
 
 from django.contrib.auth.decorators import login_required
