@@ -12,6 +12,7 @@ latest closing made by then was not reopened by then (closings and reopenings ar
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -24,7 +25,15 @@ from kstt.catalogue.models import ReportType
 from kstt.catalogue.rules.periods import periods_of_year
 from kstt.compliance import closing as snapshots
 from kstt.compliance import rules
-from kstt.compliance.ledger_selectors import Ledger, LedgerLine, appeals_of_lines
+from kstt.compliance.ledger_selectors import (
+    LEVEL_ORDER,
+    Ledger,
+    LedgerLine,
+    YearCell,
+    YearRow,
+    YearTable,
+    appeals_of_lines,
+)
 from kstt.compliance.models import YearClosing
 from kstt.compliance.selectors import Judged, judged
 from kstt.units import selectors as units
@@ -222,3 +231,46 @@ def closing_of_line(*, report_type: ReportType, unit: Unit, year: int, at: datet
         if current is not None and any(line["unit"] == unit.code for line in snapshot_of(current)["lines"]):
             return current
     return None
+
+
+def province_for(user: Any, year: int, *, code: str | None = None) -> Unit | None:
+    """The province whose year a page shows a user: ``code`` when given (an administrator's choice, or the
+    office's own), the office's own province, the province above the user's unit, or the only one."""
+    if code:
+        found = province(code, year)
+        if found is not None and (getattr(user, "is_kstt_admin", False) or getattr(user, "unit_id", None) == found.pk):
+            return found
+        return None
+    unit = getattr(user, "unit", None)
+    if unit is not None:
+        return province_of_unit(unit, year)
+    return only_province(year)
+
+
+def province_of_unit(unit: Unit, year: int) -> Unit | None:
+    """The province at the top of the unit's tree at the end of ``year`` (the unit itself if a province)."""
+    on = date(year, 12, 31)
+    above = units.ancestor_ids(unit, on=on)
+    top = Unit.objects.filter(pk=above[-1]).first() if above else unit
+    return top if top is not None and province(top.code, year) is not None else only_province(year)
+
+
+def closed_table(record: YearClosing, *, unit_ids: Sequence[int] | None = None) -> YearTable:
+    """The closed ledger as the ledger's pages show a year (rows by level then code)."""
+    closed = closed_ledger(record)
+    rows: dict[int, YearRow] = {}
+    for line in closed.lines:
+        item = line.judged
+        if unit_ids is not None and item.unit_id not in unit_ids:
+            continue
+        cell = YearCell(item, line.appeal)
+        row = rows.get(item.unit_id)
+        cells = {**row.cells, item.period.code: cell} if row is not None else {item.period.code: cell}
+        rows[item.unit_id] = YearRow(item.unit_id, item.code, item.name, item.level, cells)
+    ordered = sorted(rows.values(), key=lambda r: (LEVEL_ORDER.get(r.level, 9), r.code))
+    return YearTable(
+        year=record.year,
+        as_of=closed.as_of,
+        periods=periods_of_year(record.year, record.report_type.periods),
+        rows=ordered,
+    )
