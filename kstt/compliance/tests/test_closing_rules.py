@@ -3,7 +3,8 @@
 Broken on purpose once each (then restored): judging "final" with ``>=`` instead of ``>`` fails
 ``closing-time-not-passed-at-its-last-instant``; dropping the incident branch fails
 ``held-open-by-an-incident``; letting a pending appeal through fails ``appeal-waiting``; counting a
-returned standing version as unreviewed fails ``reviewed-is-not-warned``.
+returned standing version as unreviewed fails ``reviewed-is-not-warned``; ignoring ``closed`` in
+``appeal_refusal`` fails ``closed-line`` and ``closed-line-after-an-upheld-appeal``.
 """
 
 from __future__ import annotations
