@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 from kstt.accounts.choices import Role
 from kstt.accounts.services import save_user
 from kstt.audit.models import AuditEntry
+from kstt.catalogue.services import declare_day
 from kstt.compliance.models import YearClosing, YearReopening
 from kstt.compliance.tests.test_deductions_command import SUBMISSIONS, UNITS
 from kstt.tests.cast import AT
@@ -219,3 +220,17 @@ def test_the_closed_year_in_csv_and_xlsx(p90, tmp_path):
     assert path.read_bytes() == YearClosing.objects.get().workbook.open("rb").read()
     rows = run("deductions", "--year", "2021", "--format", "csv").splitlines()
     assert len(rows) == 17 and rows[0].startswith("unit,report,period")
+
+
+def test_a_province_day_declared_after_the_closing_changes_nothing_in_the_snapshot(p90, settings):
+    """Friday 19/03/2021, D901's and D902's Q1 deadline, declared a day off after the closing: today's
+    judgement moves their deadline to Monday 22/03 (D901's report of that morning is on time), the
+    closed ledger does not move."""
+    run("close_year", "2021")
+    closed = run("deductions", "--year", "2021")
+    settings.KSTT_CLOCK = datetime(2022, 2, 3, 9, 0, tzinfo=HN)
+    declare_day(day=date(2021, 3, 19), kind="day_off", name="Nghỉ bù (QĐ 99)", at=settings.KSTT_CLOCK, actor=None)
+    assert run("deductions", "--year", "2021") == closed
+    diff = json.loads(run("deductions", "--year", "2021", "--diff"))
+    d901 = next(c for c in diff["changes"] if (c["unit"], c["period"]) == ("D901", "2021Q1"))
+    assert d901["closed"]["status"] == "late" and d901["live"]["deadline"].startswith("2021-03-22")
