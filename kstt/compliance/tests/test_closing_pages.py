@@ -97,3 +97,16 @@ def test_a_reviewer_of_a_district_may_not_close(client, minh, settings):
     client.force_login(minh)
     assert client.post("/compliance/deductions/2021/closing/close/").status_code == 404
     assert not YearClosing.objects.exists()
+
+
+def test_the_administration_site_shows_closings_read_only(office, client, quan):
+    office.post("/compliance/deductions/2021/closing/close/")
+    record = YearClosing.objects.get()
+    quan.is_staff = True
+    quan.save(update_fields=["is_staff"])
+    client.force_login(quan)
+    listing = client.get("/admin/compliance/yearclosing/")
+    assert listing.status_code == 200 and record.sha256 in listing.content.decode()
+    detail = client.get(f"/admin/compliance/yearclosing/{record.pk}/change/")
+    assert detail.status_code == 200 and record.snapshot[:40] not in detail.content.decode()
+    assert client.post(f"/admin/compliance/yearclosing/{record.pk}/delete/").status_code == 403
