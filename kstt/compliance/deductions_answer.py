@@ -13,9 +13,9 @@ from typing import Any
 from kstt import clock
 from kstt.catalogue.models import ReportType
 from kstt.compliance import closing, closing_selectors
+from kstt.compliance.deductions_json import render_closed_json, render_deductions_json, render_diff_json
 from kstt.compliance.ledger_selectors import Ledger, ledger
 from kstt.compliance.models import YearClosing
-from kstt.compliance.deductions_json import render_closed_json, render_deductions_json, render_diff_json
 from kstt.units.models import Unit
 
 

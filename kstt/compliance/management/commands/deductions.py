@@ -12,8 +12,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from kstt import clock
 from kstt.catalogue import selectors as catalogue
 from kstt.compliance import closing_selectors, deductions_answer
-from kstt.compliance.ledger_selectors import incident_descriptions
 from kstt.compliance.deductions_json import LINE_COLUMNS, csv_row
+from kstt.compliance.ledger_selectors import incident_descriptions
 from kstt.interchange import parse_instant
 from kstt.units.models import Unit
 
