@@ -92,6 +92,7 @@ class Deductions(APIView):
                 unit_ids=unit_ids,
                 live=live,
                 diff=diff,
+                named=bool(request.query_params.get("province")),
             )
         except deductions_answer.NotClosed:
             raise BadQuery(gettext("%(year)s is not closed: there is nothing to compare.") % {"year": year}) from None

@@ -59,16 +59,18 @@ def resolve(
     province: Unit | None,
     unit_ids: Iterable[int] | None = None,
     live: bool = False,
+    named: bool = False,
 ) -> Answer:
     """The closed ledger when the province's year is closed at ``as_of`` (and ``live`` is not asked),
-    else the ledger judged at ``as_of`` (the province's units when one is named, every unit otherwise)."""
+    else the ledger judged at ``as_of``: the province's units when ``live`` or when the province was
+    ``named`` (``--province``), every unit otherwise (a database's only province, as before closings)."""
     chosen = sorted(set(unit_ids)) if unit_ids is not None else None
     record = None
     if province is not None and not live:
         record = closing_selectors.closing_in_force(report_type=report_type, year=year, province=province, at=as_of)
     if record is not None:
         return Answer(_only(closing_selectors.closed_ledger(record), chosen), record)
-    if province is not None and live:
+    if province is not None and (live or named):
         judged = closing_selectors.live_ledger(report_type=report_type, year=year, province=province, as_of=as_of)
         return Answer(_only(judged, chosen), None)
     return Answer(ledger(report_type=report_type, year=year, as_of=as_of, unit_ids=chosen), None)
@@ -83,6 +85,7 @@ def answer_json(
     unit_ids: Iterable[int] | None = None,
     live: bool = False,
     diff: bool = False,
+    named: bool = False,
 ) -> dict[str, Any]:
     """The JSON of the deductions (see the module's docstring). ``diff`` of an open year: NotClosed."""
     zone = clock.province_zone()
@@ -108,7 +111,9 @@ def answer_json(
             totals=(closed, now),
             zone=zone,
         )
-    found = resolve(report_type=report_type, year=year, as_of=as_of, province=province, unit_ids=chosen, live=live)
+    found = resolve(
+        report_type=report_type, year=year, as_of=as_of, province=province, unit_ids=chosen, live=live, named=named
+    )
     if found.closing is not None:
         return render_closed_json(found.ledger, zone, closed=stamp(found.closing))
     return render_deductions_json(found.ledger, zone)

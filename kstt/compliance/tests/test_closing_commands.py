@@ -234,3 +234,23 @@ def test_a_province_day_declared_after_the_closing_changes_nothing_in_the_snapsh
     diff = json.loads(run("deductions", "--year", "2021", "--diff"))
     d901 = next(c for c in diff["changes"] if (c["unit"], c["period"]) == ("D901", "2021Q1"))
     assert d901["closed"]["status"] == "late" and d901["live"]["deadline"].startswith("2021-03-22")
+
+
+def test_two_provinces_each_close_their_own_year(p90, tmp_path):
+    """A second province, P91, with one district that never reported: closing P90 leaves P91 open."""
+    load(
+        tmp_path,
+        "p91.csv",
+        "code,name,level,kind,parent_code\nP91,Tỉnh Hai,province,tỉnh,\nD911,Huyện Một Một,district,huyện,P91\n",
+        "load_units",
+    )
+    with pytest.raises(CommandError, match="exactly one province"):
+        run("close_year", "2021")
+    run("close_year", "2021", "--province", "P90")
+    p90_closed = json.loads(run("deductions", "--year", "2021", "--province", "P90"))
+    assert p90_closed["closed"]["revision"] == 1 and "D911" not in p90_closed["totals"]
+    p91_open = json.loads(run("deductions", "--year", "2021", "--province", "P91"))
+    assert "closed" not in p91_open and set(p91_open["totals"]) == {"D911"}
+    assert p91_open["totals"]["D911"] == "2.00"  # four quarters never sent
+    everyone = json.loads(run("deductions", "--year", "2021"))  # several provinces, none named: live
+    assert "closed" not in everyone and {"D911", "D901"} <= set(everyone["totals"])

@@ -70,7 +70,13 @@ class Command(BaseCommand):
         if format == "json":
             try:
                 data = deductions_answer.answer_json(
-                    report_type=report_type, year=year, as_of=when, province=the_province, live=live, diff=diff
+                    report_type=report_type,
+                    year=year,
+                    as_of=when,
+                    province=the_province,
+                    live=live,
+                    diff=diff,
+                    named=province is not None,
                 )
             except deductions_answer.NotClosed:
                 raise CommandError(
@@ -79,7 +85,7 @@ class Command(BaseCommand):
             self._emit(json.dumps(data, ensure_ascii=False) + "\n", output)
             return
         found = deductions_answer.resolve(
-            report_type=report_type, year=year, as_of=when, province=the_province, live=live
+            report_type=report_type, year=year, as_of=when, province=the_province, live=live, named=province is not None
         )
         the_ledger = found.ledger
         if format == "csv":
