@@ -18,6 +18,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext
 
 from kstt import clock
 from kstt.catalogue import selectors as catalogue
@@ -36,6 +37,7 @@ from kstt.compliance.ledger_selectors import (
 )
 from kstt.compliance.models import YearClosing
 from kstt.compliance.selectors import Judged, judged
+from kstt.incidents import selectors as incidents
 from kstt.units import selectors as units
 from kstt.units.models import Unit, UnitVersion
 
@@ -177,8 +179,6 @@ def settings_used(report_type: ReportType, year: int) -> dict[str, snapshots.Set
 
 def incidents_used(ledger: Ledger) -> list[snapshots.IncidentUsed]:
     """The incidents the ledger's lines name (one query; none when no line names one)."""
-    from kstt.incidents import selectors as incidents
-
     ids = sorted({i for line in ledger.lines for i in line.judged.verdict.incidents})
     if not ids:
         return []
@@ -205,8 +205,6 @@ def differences(
 def describe(closing: YearClosing) -> str:
     """The closing as a message names it: "the 2021 ledger of Tỉnh Hòa Bình, closed on 15/02/2022 09:00
     by Vũ Thị Hoa (revision 1)" (in the active language)."""
-    from django.utils.translation import gettext
-
     who = closing.closed_by
     name = (who.get_full_name() or who.get_username()) if who is not None else gettext("the system")
     version = units.unit_on(closing.province.code, date(closing.year, 12, 31))
