@@ -19,6 +19,12 @@ from typing import Protocol
 class LedgerWatch(Protocol):
     """The ledger's answers to the apps below it (implemented by kstt.compliance)."""
 
+    def closing_of(self, *, report: str, year: int) -> str | None:
+        """The closing in force now of a year of this report type (any province), named for a message
+        in the active language ("the 2021 ledger of Tỉnh Hòa Bình, closed on … by … (revision 1)"), or
+        None when the year is open. A settings version that would judge a closed year is refused."""
+        ...
+
 
 _watch: LedgerWatch | None = None
 

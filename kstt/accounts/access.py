@@ -199,6 +199,13 @@ def may_appeal(user: Any, unit: Unit) -> bool:
     return may_report_for(user, unit)
 
 
+def may_close_year(user: Any, province: Unit, *, on: date) -> bool:
+    """A province's year is closed and reopened (rules.md §6) by its provincial office, or an administrator."""
+    if not _active(user):
+        return False
+    return bool(user.is_kstt_admin) or (is_provincial_office(user, on=on) and user.unit_id == province.pk)
+
+
 def may_decide_appeals(user: Any, *, on: date) -> bool:
     """The provincial office upholds or overturns appeals."""
     return is_provincial_office(user, on=on)

@@ -21,6 +21,8 @@ EVENTS: dict[str, Promise] = {
     "catalogue.fields_loaded": _("Procedure fields loaded"),
     "compliance.appeal_filed": _("Appeal against a deduction filed"),
     "compliance.appeal_decided": _("Appeal against a deduction decided"),
+    "compliance.year_closed": _("Year's deduction ledger closed"),
+    "compliance.year_reopened": _("Year's deduction ledger reopened"),
     "dossiers.loaded": _("Dossiers loaded"),
     "incidents.recorded": _("Incident recorded"),
     "incidents.updated": _("Incident updated"),

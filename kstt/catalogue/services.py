@@ -15,7 +15,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from kstt import interchange, unicode_text
+from kstt import clock, interchange, ledger_watch, unicode_text
 from kstt.audit import services as audit
 from kstt.catalogue import selectors
 from kstt.catalogue.choices import DayKind
@@ -29,7 +29,7 @@ from kstt.catalogue.models import (
 )
 from kstt.catalogue.rules import forms, outlines
 from kstt.catalogue.rules import settings as settings_rules
-from kstt.catalogue.rules.periods import KINDS, Period
+from kstt.catalogue.rules.periods import KINDS, Period, periods_of_year
 from kstt.units.choices import Level
 from kstt.units.rules import LEVELS
 
@@ -187,6 +187,32 @@ SETTING_DEFAULTS: dict[str, Any] = {
 }
 
 
+def _refuse_in_closed_year(report_type: ReportType, valid_from: date, versions: list[SettingsVersion]) -> None:
+    """rules.md §6: no settings version may judge a closed year. The new version would judge every period
+    whose first day is on or after ``valid_from`` and before the next version's date; the ledger
+    (kstt.ledger_watch) names the closing of any such year."""
+    watch = ledger_watch.watch()
+    if watch is None:
+        return
+    later = [v.valid_from for v in versions if v.valid_from is not None and v.valid_from > valid_from]
+    until = min(later) if later else None
+    last_year = clock.today().year if until is None else until.year
+    for year in range(valid_from.year, last_year + 1):
+        firsts = [settings_rules.first_day(p) for p in periods_of_year(year, report_type.periods)]
+        if not any(valid_from <= day and (until is None or day < until) for day in firsts):
+            continue
+        closing = watch.closing_of(report=report_type.code, year=year)
+        if closing is not None:
+            raise CatalogueError(
+                _(
+                    "No settings version may judge %(year)s: %(closing)s. "
+                    "The provincial office must reopen the year first."
+                )
+                % {"year": year, "closing": closing},
+                field="valid_from",
+            )
+
+
 def _new_version(
     report_type: ReportType,
     *,
@@ -241,6 +267,7 @@ def _load_settings(
         if change.valid_from in dates:
             continue
         base = settings_rules.in_force_on(versions, change.valid_from)
+        _refuse_in_closed_year(report_type, change.valid_from, versions)
         version = _new_version(
             report_type,
             number=max(v.number for v in versions) + 1,
@@ -398,6 +425,7 @@ def change_settings(
     if not versions:
         raise CatalogueError(_("This report type has no settings yet: load the catalogue first."))
     base = settings_rules.in_force_on(versions, valid_from)
+    _refuse_in_closed_year(report_type, valid_from, versions)
     wanted = settings_rules.merge(base.values(), values)
     problems = settings_rules.problems(wanted, levels=LEVELS)
     if problems:

@@ -1,9 +1,10 @@
-"""Appeals in the administration site: read only. Every change goes through kstt.compliance.services."""
+"""Appeals and the closings of a year in the administration site: read only. Every change goes through
+kstt.compliance.services."""
 
 from django.contrib import admin
 from django.db import models
 
-from kstt.compliance.models import Appeal, AppealAttachment
+from kstt.compliance.models import Appeal, AppealAttachment, YearClosing, YearReopening
 
 
 class _ReadOnly(admin.ModelAdmin):
@@ -40,3 +41,20 @@ class AppealAdmin(_ReadOnly):
 class AppealAttachmentAdmin(_ReadOnly):
     list_display = ["name", "appeal", "size", "uploaded_at"]
     list_select_related = ["appeal__unit"]
+
+
+@admin.register(YearClosing)
+class YearClosingAdmin(_ReadOnly):
+    list_display = ["province", "year", "revision", "closed_at", "closed_by", "sha256"]
+    list_filter = ["year"]
+    list_select_related = ["province", "closed_by"]
+
+    def get_fields(self, request, obj=None):
+        # The snapshot's text is long: the closing page and `kstt deductions` show it.
+        return [name for name in super().get_fields(request, obj) if name != "snapshot"]
+
+
+@admin.register(YearReopening)
+class YearReopeningAdmin(_ReadOnly):
+    list_display = ["closing", "reopened_at", "reopened_by"]
+    list_select_related = ["closing__province", "reopened_by"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -13,13 +15,27 @@ from rest_framework.views import APIView
 from kstt import clock
 from kstt.accounts import access
 from kstt.catalogue import selectors as catalogue
-from kstt.compliance.deductions_json import render_deductions_json
-from kstt.compliance.ledger_selectors import ledger
+from kstt.compliance import closing_selectors, deductions_answer
 from kstt.interchange import parse_instant
+from kstt.units import selectors as units
+from kstt.units.models import Unit
 
 YEAR = OpenApiParameter("year", OpenApiTypes.INT, required=True, description="Calendar year of the periods' end")
 AS_OF = OpenApiParameter(
     "as_of", OpenApiTypes.DATETIME, required=False, description="ISO 8601 instant with its offset (default: now)"
+)
+
+LIVE = OpenApiParameter(
+    "live", OpenApiTypes.BOOL, required=False, description="1: judge today's facts even when the year is closed"
+)
+DIFF = OpenApiParameter(
+    "diff", OpenApiTypes.BOOL, required=False, description="1: the lines whose live verdict differs from the closed one"
+)
+PROVINCE = OpenApiParameter(
+    "province",
+    OpenApiTypes.STR,
+    required=False,
+    description="an administrator's choice of province (a closing is per province)",
 )
 
 
@@ -32,7 +48,7 @@ class Deductions(APIView):
     """The deductions of a year known at ``as_of``: every scored unit for the provincial office, the
     caller's own unit for anyone else (whose unit has no line when it is not scored)."""
 
-    @extend_schema(parameters=[YEAR, AS_OF], responses=OpenApiTypes.OBJECT)
+    @extend_schema(parameters=[YEAR, AS_OF, LIVE, DIFF, PROVINCE], responses=OpenApiTypes.OBJECT)
     def get(self, request: Request) -> Response:
         report_type = catalogue.report_type()
         if report_type is None:
@@ -56,11 +72,57 @@ class Deductions(APIView):
                 raise BadQuery(
                     gettext("as_of must be an instant with its offset, e.g. 2022-01-31T17:00:00+07:00.")
                 ) from None
+        live, diff = _flag(request, "live"), _flag(request, "diff")
+        if live and diff:
+            raise BadQuery(gettext("Ask for live=1 or diff=1, not both."))
+        unit_ids: list[int] | None
         if access.is_provincial_office(request.user, on=clock.local_date(now)):
             unit_ids = None
         elif getattr(request.user, "unit_id", None) is not None:
             unit_ids = [request.user.unit_id]
         else:
             unit_ids = []
-        result = ledger(report_type=report_type, year=year, as_of=as_of, unit_ids=unit_ids)
-        return Response(render_deductions_json(result, clock.province_zone()))
+        province = _province(request, year)
+        try:
+            data = deductions_answer.answer_json(
+                report_type=report_type,
+                year=year,
+                as_of=as_of,
+                province=province,
+                unit_ids=unit_ids,
+                live=live,
+                diff=diff,
+                named=bool(request.query_params.get("province")),
+            )
+        except deductions_answer.NotClosed:
+            raise BadQuery(gettext("%(year)s is not closed: there is nothing to compare.") % {"year": year}) from None
+        return Response(data)
+
+
+def _flag(request: Request, name: str) -> bool:
+    value = request.query_params.get(name, "")
+    if value in ("", "0", "false"):
+        return False
+    if value in ("1", "true"):
+        return True
+    raise BadQuery(gettext("%(name)s is 1 or 0.") % {"name": name})
+
+
+def _province(request: Request, year: int) -> Unit | None:
+    """The province whose ledger is asked: ``province`` (an administrator's choice), the office's own,
+    the one above the caller's unit, or the database's only province."""
+    user = request.user
+    code = request.query_params.get("province")
+    if code:
+        found = closing_selectors.province(code, year)
+        own = getattr(user, "unit", None)
+        if found is None or (not getattr(user, "is_kstt_admin", False) and (own is None or own.pk != found.pk)):
+            raise BadQuery(gettext("%(code)s is not a province whose ledger you may read.") % {"code": code[:32]})
+        return found
+    unit = getattr(user, "unit", None)
+    if unit is not None:
+        above = units.ancestor_ids(unit, on=date(year, 12, 31))
+        root = Unit.objects.filter(pk=above[-1]).first() if above else unit
+        if root is not None and closing_selectors.province(root.code, year) is not None:
+            return root
+    return closing_selectors.only_province(year)

@@ -48,3 +48,11 @@ def status_colour(status: str) -> str:
 
 #: What an attachment may be, as people read it (the kinds ``rules.attachment_kind`` recognises).
 ATTACHMENT_KINDS_TEXT = _("PDF, images (PNG, JPEG) and office documents (Word, Excel, PowerPoint, OpenDocument)")
+
+
+#: Why a line keeps its year from being closed (rules.md §6), as people read it.
+CLOSING_BLOCKS: dict[str, Promise] = {
+    "not_final": _("its closing time has not passed"),
+    "incident_open": _("held open by an incident still going on"),
+    "appeal_pending": _("an appeal waits for a decision"),
+}

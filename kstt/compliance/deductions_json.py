@@ -75,3 +75,42 @@ def csv_row(line: LedgerLine, zone: ZoneInfo) -> list[str]:
         ";".join(str(v) for v in data[c]) if isinstance(data[c], list) else ("" if data[c] is None else str(data[c]))
         for c in LINE_COLUMNS
     ]
+
+
+def render_closed_json(ledger: Ledger, zone: ZoneInfo, *, closed: dict[str, Any]) -> dict[str, Any]:
+    """A closed year's deductions: the snapshot's ledger as above, and ``closed``: ``{"at", "by",
+    "sha256", "revision"}`` (interchange.md)."""
+    return {**render_deductions_json(ledger, zone), "closed": closed}
+
+
+def render_diff_json(
+    *, year: int, closed: dict[str, Any], as_of: datetime, changes: Any, totals: tuple[Ledger, Ledger], zone: ZoneInfo
+) -> dict[str, Any]:
+    """``--diff``: the lines whose live verdict differs from the closed one (README "Closing a year"):
+    ``{"year", "closed", "as_of", "changes": [{"unit", "report", "period", "closed": line | null,
+    "live": line | null}], "totals": {unit: {"closed", "live"}}}``, a line as in ``lines``, and the
+    totals of the units whose total differs."""
+    before, now = (ledger.totals for ledger in totals)
+    return {
+        "year": year,
+        "closed": closed,
+        "as_of": instant(as_of, zone),
+        "changes": [
+            {
+                "unit": change.unit,
+                "report": change.report,
+                "period": change.period,
+                "closed": line_json(change.closed, zone) if change.closed is not None else None,
+                "live": line_json(change.live, zone) if change.live is not None else None,
+            }
+            for change in changes
+        ],
+        "totals": {
+            code: {
+                "closed": points(before[code]) if code in before else None,
+                "live": points(now[code]) if code in now else None,
+            }
+            for code in sorted(before.keys() | now.keys())
+            if before.get(code) != now.get(code)
+        },
+    }

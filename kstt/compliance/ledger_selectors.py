@@ -131,6 +131,11 @@ def _appeals(lines: Sequence[Judged], *, as_of: datetime) -> dict[tuple[int, str
     return found
 
 
+def appeals_of_lines(lines: Sequence[Judged], *, as_of: datetime) -> dict[tuple[int, str], AppealState]:
+    """(unit id, period code) → the latest appeal against each of these lines as it stood at ``as_of``."""
+    return _appeals(lines, as_of=as_of)
+
+
 # --- The ledger's pages: a year's table, one line's evidence, the appeals ----------------------------
 
 

@@ -27,12 +27,12 @@ from kstt.accounts import access
 from kstt.catalogue import selectors as catalogue
 from kstt.catalogue.models import ReportType
 from kstt.catalogue.rules.periods import Period, PeriodError, periods_of_year
+from kstt.compliance import closing, closing_selectors, rules, services
 from kstt.compliance import ledger_selectors as selectors
-from kstt.compliance import rules, services
 from kstt.compliance.choices import AppealDecision
 from kstt.compliance.deductions_xlsx import render_deductions_xlsx
 from kstt.compliance.forms import AppealForm, DecisionForm
-from kstt.compliance.ledger_selectors import YearCell, YearTable
+from kstt.compliance.ledger_selectors import Ledger, YearCell, YearTable
 from kstt.notifications import selectors as notifications
 from kstt.reports.templatetags.kstt_labels import period_label
 from kstt.units import selectors as units
@@ -113,15 +113,50 @@ def province_table(request: HttpRequest, year: int) -> HttpResponse:
     return _province(request, report_type, year)
 
 
+def _closed(
+    request: HttpRequest, report_type: ReportType, year: int, province: Any, *, unit_ids: list[int] | None = None
+) -> dict[str, Any] | None:
+    """The closing in force of the province's year, and the lines today's judgement gives differently
+    (only these units' when named); None while the year is open."""
+    if province is None:
+        return None
+    now = clock.now()
+    record = closing_selectors.closing_in_force(report_type=report_type, year=year, province=province, at=now)
+    if record is None:
+        return None
+    _, _, changes = closing_selectors.differences(report_type=report_type, closing=record, as_of=now)
+    if unit_ids is not None:
+        changes = [
+            c for c in changes if any(x is not None and x.judged.unit_id in unit_ids for x in (c.closed, c.live))
+        ]
+    who = record.closed_by
+    return {
+        "record": record,
+        "changes": changes,
+        "by": (who.get_full_name() or who.get_username()) if who is not None else _("the system"),
+        "closing_url": reverse("compliance_ledger:closing", args=[year])
+        if access.may_view_province_ledger(request.user, on=clock.today())
+        else "",
+    }
+
+
 def _province(request: HttpRequest, report_type: ReportType, year: int) -> HttpResponse:
-    table = selectors.year_table(report_type=report_type, year=year, as_of=clock.now())
+    """The province's table: the closed snapshot once the year is closed, with today's differences."""
+    province = closing_selectors.province_for(request.user, year, code=request.GET.get("province") or None)
+    closed = _closed(request, report_type, year, province)
+    if closed is not None:
+        table = closing_selectors.closed_table(closed["record"])
+    else:
+        table = selectors.year_table(report_type=report_type, year=year, as_of=clock.now())
     return render(
         request,
         "compliance/ledger_province.html",
         {
             "table": table,
+            "closed": closed,
+            "closing_allowed": province is not None and access.may_close_year(request.user, province, on=clock.today()),
             "rows": _table_rows(table),
-            "waiting": _waiting(table),
+            "waiting": _waiting(table) if closed is None else [],
             "year": year,
             "report_type": report_type,
             "years": _years(report_type),
@@ -159,6 +194,16 @@ def province_xlsx(request: HttpRequest, year: int) -> HttpResponse:
     problem = _year_problem(report_type, year)
     if problem:
         return _bad_input(request, problem)
+    province = closing_selectors.province_for(request.user, year, code=request.GET.get("province") or None)
+    record = (
+        closing_selectors.closing_in_force(report_type=report_type, year=year, province=province, at=clock.now())
+        if province is not None
+        else None
+    )
+    if record is not None:  # the workbook kept with the closing, byte for byte
+        return FileResponse(
+            record.workbook.open("rb"), as_attachment=True, filename=f"diem-tru-kstt-{year}-lan-{record.revision}.xlsx"
+        )
     ledger = selectors.year_table(report_type=report_type, year=year, as_of=clock.now()).ledger
     data = render_deductions_xlsx(ledger, clock.province_zone(), incidents=selectors.incident_descriptions(ledger))
     response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -178,11 +223,22 @@ def unit_year(request: HttpRequest, year: int, unit_code: str) -> HttpResponse:
     if found is None or not access.may_view_ledger_of(request.user, found[0].unit, on=found[1]):
         raise Http404("No such unit that year.")
     version = found[0]
+    closed = _closed(
+        request,
+        report_type,
+        year,
+        closing_selectors.province_of_unit(version.unit, year),
+        unit_ids=[version.unit_id],
+    )
     table = selectors.year_table(
         report_type=report_type, year=year, as_of=clock.now(), scored_only=False, unit_ids=[version.unit_id]
     )
+    if closed is not None:
+        closed_rows = closing_selectors.closed_table(closed["record"], unit_ids=[version.unit_id]).rows
+        if closed_rows:  # a scored unit: its lines as closed
+            table = YearTable(year=table.year, as_of=table.as_of, periods=table.periods, rows=closed_rows)
     row = table.rows[0] if table.rows else None
-    may_appeal = access.may_appeal(request.user, version.unit)
+    may_appeal = access.may_appeal(request.user, version.unit) and closed is None
     cells = [
         {"period": p, "cell": cell, "appealable": may_appeal and cell is not None and _appealable(cell)}
         for p in table.periods
@@ -197,6 +253,7 @@ def unit_year(request: HttpRequest, year: int, unit_code: str) -> HttpResponse:
             "unit": version,
             "year": year,
             "cells": cells,
+            "closed": closed,
             "scored": row is not None and any(c.judged.scored for c in row.cells.values()),
             "province_view": access.may_view_province_ledger(request.user, on=clock.today()),
         },
@@ -262,7 +319,20 @@ def _render_line(
             status=404,
         )
     cell = evidence.cell
-    may_appeal = access.may_appeal(request.user, version.unit) and _appealable(cell)
+    record = closing_selectors.closing_of_line(
+        report_type=report_type, unit=version.unit, year=period.year, at=clock.now()
+    )
+    closed_line = None
+    if record is not None:
+        closed_line = next(
+            (
+                line
+                for line in closing_selectors.closed_ledger(record).lines
+                if line.judged.unit_id == version.unit_id and line.judged.period == period
+            ),
+            None,
+        )
+    may_appeal = access.may_appeal(request.user, version.unit) and _appealable(cell) and record is None
     latest = evidence.appeals[0] if evidence.appeals else None
     may_decide = latest is not None and latest.pending and access.may_decide_appeals(request.user, on=clock.today())
     return render(
@@ -279,6 +349,15 @@ def _render_line(
             "decision_form": (decision_form or DecisionForm()) if may_decide else None,
             "pending": latest if may_decide else None,
             "reminders": _reminders_sent(unit=version.unit, report_type=report_type, period=period),
+            "closing": record,
+            "closed_line": closed_line,
+            "closed_differs": closed_line is not None
+            and bool(
+                closing.differences(
+                    Ledger(period.year, clock.now(), [closed_line]),
+                    Ledger(period.year, clock.now(), [selectors.LedgerLine(cell.judged, cell.appeal)]),
+                )
+            ),
         },
         status=status,
     )

@@ -134,3 +134,77 @@ class AppealAttachment(Immutable):
 
     def __str__(self) -> str:
         return self.name
+
+
+class YearClosing(Immutable):
+    """A province's ledger of a year, closed (chốt sổ, rules.md §6): an immutable snapshot.
+
+    ``snapshot`` is the canonical JSON of the closed ledger (its lines with their evidence, the totals
+    of every scored unit, the evidence summary and the settings versions: ``compliance.closing``), kept
+    as the exact text whose SHA-256 is ``sha256``; ``workbook`` is the Home Affairs workbook of that
+    snapshot. A reopened year closed again makes the next revision; the earlier ones are kept.
+    Two closings at once: the unique revision lets one of them in.
+    """
+
+    report_type = models.ForeignKey(ReportType, verbose_name=_("report type"), on_delete=models.PROTECT)
+    year = models.PositiveSmallIntegerField(_("year"))
+    province = models.ForeignKey(Unit, verbose_name=_("province"), on_delete=models.PROTECT, related_name="+")
+    revision = models.PositiveSmallIntegerField(_("revision"))
+    closed_at = models.DateTimeField(_("closed at"))
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("closed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    note = models.TextField(_("note"), blank=True)
+    snapshot = models.TextField(_("snapshot (canonical JSON)"))
+    sha256 = models.CharField(max_length=64)
+    workbook = models.FileField(_("workbook"), upload_to="closings/%Y/")
+
+    class Meta:
+        ordering = ["report_type", "province", "year", "revision"]
+        verbose_name = _("closing of a year")
+        verbose_name_plural = _("closings of a year")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report_type", "province", "year", "revision"],
+                name="closing_one_per_revision",
+                violation_error_message=_("This year was closed a moment ago."),
+            ),
+            models.CheckConstraint(condition=Q(revision__gte=1), name="closing_revision_from_one"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.province_id} {self.year} r{self.revision}"
+
+
+class YearReopening(Immutable):
+    """A closed year reopened by the provincial office, with its reason (at most once per closing)."""
+
+    closing = models.OneToOneField(
+        YearClosing, verbose_name=_("closing"), on_delete=models.PROTECT, related_name="reopening"
+    )
+    reopened_at = models.DateTimeField(_("reopened at"))
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reopened by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reason = models.TextField(_("reason for reopening"))
+
+    class Meta:
+        ordering = ["reopened_at", "id"]
+        verbose_name = _("reopening of a year")
+        verbose_name_plural = _("reopenings of a year")
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="reopening_has_a_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.closing} reopened"

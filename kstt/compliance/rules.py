@@ -232,12 +232,18 @@ class AppealRefusal(StrEnum):
     NO_DEDUCTION = "no_deduction"
     OVERTURNED = "overturned"  # an appeal against it was already overturned: it no longer counts
     PENDING = "pending"  # an appeal against it waits for a decision (one open appeal per line)
+    CLOSED = "closed"  # its year is closed (chốt sổ): the line is the closed snapshot's
 
 
-def appeal_refusal(*, in_ledger: bool, deduction: Decimal, latest: str | None) -> AppealRefusal | None:
+def appeal_refusal(
+    *, in_ledger: bool, deduction: Decimal, latest: str | None, closed: bool = False
+) -> AppealRefusal | None:
     """None when a unit may appeal the line: a final line of the ledger with a deduction, not already
     overturned and with no appeal waiting. ``latest``: the decision of its latest appeal (pending,
-    upheld, overturned) or None; after an upheld appeal the unit may appeal again (new evidence)."""
+    upheld, overturned) or None; after an upheld appeal the unit may appeal again (new evidence).
+    ``closed``: the line's year is closed (rules.md §6: a closed line cannot be appealed)."""
+    if closed:
+        return AppealRefusal.CLOSED
     if not in_ledger:
         return AppealRefusal.NOT_IN_LEDGER
     if deduction <= ZERO:
@@ -247,6 +253,49 @@ def appeal_refusal(*, in_ledger: bool, deduction: Decimal, latest: str | None) -
     if latest == "pending":
         return AppealRefusal.PENDING
     return None
+
+
+# --- Closing a year (rules.md §6) --------------------------------------------------------------------
+
+
+class Block(StrEnum):
+    """Why a line keeps its year from being closed: it is not final yet."""
+
+    NOT_FINAL = "not_final"  # its effective closing time has not passed
+    INCIDENT_OPEN = "incident_open"  # an incident in its scope, still going on, holds it open
+    APPEAL_PENDING = "appeal_pending"  # an appeal against it waits for a decision
+
+
+@dataclass(frozen=True)
+class ClosingFacts:
+    """What closing needs to know of one scored expected report of the year."""
+
+    unit: str
+    period: str
+    status: Status
+    effective_closing: datetime | None  # None while an incident holds it open
+    appeal: str | None  # the decision of its latest appeal (pending, upheld, overturned) or None
+    standing: int | None  # the number of its standing version (§5), None when nothing was sent
+    decision: str | None  # the review of the standing version (None: not reviewed)
+
+
+def closing_blocks(lines: Sequence[ClosingFacts], *, as_of: datetime) -> list[tuple[ClosingFacts, Block]]:
+    """Every line that keeps the year open at ``as_of``, with why (one reason per line: the incident
+    first, then the closing time, then the appeal). Empty: every line is final and the year may close."""
+    blocks = []
+    for line in lines:
+        if line.effective_closing is None:
+            blocks.append((line, Block.INCIDENT_OPEN))
+        elif not as_of > line.effective_closing:
+            blocks.append((line, Block.NOT_FINAL))
+        elif line.appeal == "pending":
+            blocks.append((line, Block.APPEAL_PENDING))
+    return blocks
+
+
+def not_reviewed(lines: Sequence[ClosingFacts]) -> list[ClosingFacts]:
+    """The lines whose standing version nobody reviewed: they close as "not reviewed: no fault" (§5)."""
+    return [line for line in lines if line.standing is not None and line.decision is None]
 
 
 #: What an appeal's attachment may be: its file name's extension and the bytes such a file starts with

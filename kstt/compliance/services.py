@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -26,11 +26,12 @@ from kstt.audit import services as audit
 from kstt.catalogue.models import ReportType
 from kstt.catalogue.rules.periods import Period
 from kstt.compliance import attachments as attachment_content
+from kstt.compliance import closing, closing_selectors, rules
 from kstt.compliance import ledger_selectors as selectors
-from kstt.compliance import rules
 from kstt.compliance.choices import DECISIONS, AppealDecision
-from kstt.compliance.models import Appeal, AppealAttachment
+from kstt.compliance.models import Appeal, AppealAttachment, YearClosing, YearReopening
 from kstt.unicode_text import is_blank
+from kstt.units import selectors as units_selectors
 from kstt.units.models import Unit
 
 #: At most this many files go with one appeal, each at most this large.
@@ -50,6 +51,9 @@ MESSAGES: dict[str, Promise] = {
     rules.AppealRefusal.NO_DEDUCTION: _("There is nothing to appeal: this line deducts no points."),
     rules.AppealRefusal.OVERTURNED: _("An appeal against this line was already overturned: it no longer counts."),
     rules.AppealRefusal.PENDING: _("An appeal against this line already waits for a decision."),
+    rules.AppealRefusal.CLOSED: _(
+        "This line can no longer be appealed: it is in %(closing)s. The provincial office must reopen the year."
+    ),
     rules.AttachmentProblem.EMPTY: _("%(name)s is empty."),
     rules.AttachmentProblem.TOO_LARGE: _("%(name)s is larger than %(limit)s MB."),
     rules.AttachmentProblem.KIND: _(
@@ -159,11 +163,15 @@ def file_appeal(
     if evidence is None:
         raise AppealError(rules.AppealRefusal.NOT_IN_LEDGER)
     cell = evidence.cell
+    closed = closing_selectors.closing_of_line(report_type=report_type, unit=unit, year=period.year, at=at)
     refusal = rules.appeal_refusal(
         in_ledger=cell.in_ledger,
         deduction=cell.judged.verdict.deduction,
         latest=cell.appeal.decision if cell.appeal is not None else None,
+        closed=closed is not None,
     )
+    if refusal is rules.AppealRefusal.CLOSED and closed is not None:
+        raise AppealError(refusal, closing=closing_selectors.describe(closed))
     if refusal is not None:
         raise AppealError(refusal)
     appeal = Appeal(
@@ -308,3 +316,151 @@ def _notify_decided(pk: int) -> None:
             url=_line_url(appeal),
             at=appeal.decided_at,
         )
+
+
+# --- Closing a year (chốt sổ, rules.md §6) -------------------------------------------------------------
+
+CLOSING_MESSAGES: dict[str, Promise] = {
+    "not_allowed": _("You may not do this."),
+    "closed": _("%(year)s is already closed: %(closing)s."),
+    "closed_now": _("%(year)s was closed a moment ago by someone else."),
+    "not_closed": _("%(year)s is not closed: there is nothing to reopen."),
+    "blocked": _("%(year)s cannot be closed yet: %(count)s lines are not final (see what still blocks)."),
+    "empty": _("%(year)s has no report to close: no scored unit owed one."),
+    "reason": _("Give the reason for reopening."),
+    "before_closed": _("A year cannot be reopened before it was closed."),
+}
+
+
+class ClosingError(ValueError):
+    """A year that cannot be closed or reopened as asked; nothing was changed."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        self.code, self.params = code, params
+        super().__init__(code)
+
+    @property
+    def message(self) -> str:
+        text = str(CLOSING_MESSAGES[self.code])
+        return text % self.params if self.params else text
+
+
+def _may_close(actor: Any, province: Unit, at: datetime) -> bool:
+    """The provincial office of the province, an administrator, or the system (a command without a user)."""
+    return actor is None or access.may_close_year(actor, province, on=clock.local_date(at))
+
+
+@transaction.atomic
+def close_year(
+    *, report_type: ReportType, year: int, province: Unit, at: datetime, actor: Any, note: str = ""
+) -> YearClosing:
+    """Close the province's ledger of the year once every line is final: store its snapshot (canonical
+    JSON and SHA-256) and its Home Affairs workbook as the next revision. Standing versions nobody
+    reviewed close as "not reviewed: no fault" (the audit entry counts them). ``actor`` None: the system."""
+    from kstt.compliance.deductions_xlsx import render_deductions_xlsx
+
+    if not _may_close(actor, province, at):
+        raise ClosingError("not_allowed")
+    current = closing_selectors.closing_in_force(report_type=report_type, year=year, province=province, at=at)
+    if current is not None:
+        raise ClosingError("closed", year=year, closing=closing_selectors.describe(current))
+    state = closing_selectors.judgement(report_type=report_type, year=year, province=province, as_of=at)
+    if state.blocks:
+        raise ClosingError("blocked", year=year, count=len(state.blocks))
+    if not state.expected:
+        raise ClosingError("empty", year=year)
+    zone = clock.province_zone()
+    version = units_selectors.unit_on(province.code, date(year, 12, 31))
+    data = closing.snapshot(
+        ledger=state.ledger,
+        report=report_type.code,
+        province=(province.code, version.name if version is not None else province.code),
+        settings=closing_selectors.settings_used(report_type, year),
+        incidents=closing_selectors.incidents_used(state.ledger),
+        zone=zone,
+    )
+    text = closing.canonical(data)
+    closed = closing.ledger_of(data)
+    workbook = render_deductions_xlsx(
+        closed, zone, incidents={i["id"]: i["description"] for i in data["evidence"]["incidents"]}
+    )
+    previous = YearClosing.objects.filter(report_type=report_type, year=year, province=province).order_by("-revision")
+    latest = previous.first()
+    revision = latest.revision + 1 if latest is not None else 1
+    record = YearClosing(
+        report_type=report_type,
+        year=year,
+        province=province,
+        revision=revision,
+        closed_at=at,
+        closed_by=actor if getattr(actor, "pk", None) else None,
+        note=note.strip(),
+        snapshot=text,
+        sha256=closing.digest(text),
+    )
+    record.workbook.save(
+        f"{report_type.code}-{province.code}-{year}-r{revision}.xlsx", ContentFile(workbook), save=False
+    )
+    try:
+        with transaction.atomic():
+            record.save()
+    except IntegrityError:  # another closing of the same year a moment ago: it is the one kept
+        raise ClosingError("closed_now", year=year) from None
+    audit.record(
+        actor=actor,
+        event="compliance.year_closed",
+        at=at,
+        target=record,
+        data={
+            "report": report_type.code,
+            "year": year,
+            "province": province.code,
+            "revision": revision,
+            "sha256": record.sha256,
+            "lines": len(data["lines"]),
+            "not_reviewed": data["evidence"]["not_reviewed"],
+            "note": record.note,
+        },
+    )
+    return record
+
+
+@transaction.atomic
+def reopen_year(
+    *, report_type: ReportType, year: int, province: Unit, reason: str, at: datetime, actor: Any
+) -> YearReopening:
+    """Reopen the province's closed year, with a reason: its snapshot is kept (closing it again makes the
+    next revision), and the ledger is judged from the facts again until then. ``actor`` None: the system."""
+    if not _may_close(actor, province, at):
+        raise ClosingError("not_allowed")
+    reason = reason.strip()
+    if is_blank(reason):
+        raise ClosingError("reason")
+    current = closing_selectors.closing_in_force(report_type=report_type, year=year, province=province, at=at)
+    if current is None:
+        raise ClosingError("not_closed", year=year)
+    if at < current.closed_at:
+        raise ClosingError("before_closed")
+    reopening = YearReopening(
+        closing=current, reopened_at=at, reopened_by=actor if getattr(actor, "pk", None) else None, reason=reason
+    )
+    try:
+        with transaction.atomic():
+            reopening.save()
+    except IntegrityError:  # reopened a moment ago by someone else
+        raise ClosingError("not_closed", year=year) from None
+    audit.record(
+        actor=actor,
+        event="compliance.year_reopened",
+        at=at,
+        target=current,
+        data={
+            "report": report_type.code,
+            "year": year,
+            "province": province.code,
+            "revision": current.revision,
+            "sha256": current.sha256,
+            "reason": reason,
+        },
+    )
+    return reopening

@@ -64,3 +64,10 @@ def points(value: Decimal | str | None) -> str:
     if value is None or value == "":
         return ""
     return floatformat(Decimal(value), 2)
+
+
+@register.filter
+def closing_block_label(block: str) -> str:
+    """Why a line keeps its year from being closed."""
+    found = choices.CLOSING_BLOCKS.get(str(block))
+    return str(found) if found is not None else str(block)

@@ -11,15 +11,19 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kstt import clock
 from kstt.catalogue import selectors as catalogue
-from kstt.compliance.deductions_json import LINE_COLUMNS, csv_row, render_deductions_json
-from kstt.compliance.ledger_selectors import incident_descriptions, ledger
+from kstt.compliance import closing_selectors, deductions_answer
+from kstt.compliance.deductions_json import LINE_COLUMNS, csv_row
+from kstt.compliance.ledger_selectors import incident_descriptions
 from kstt.interchange import parse_instant
+from kstt.units.models import Unit
 
 
 class Command(BaseCommand):
     help = (
         "The PAR index deductions of a year: one line per expected report of every scored unit whose "
-        "period ends in YEAR and whose effective closing time has passed at --as-of, and a total per unit."
+        "period ends in YEAR and whose effective closing time has passed at --as-of, and a total per unit. "
+        "Once the year is closed (kstt close-year), the closed snapshot; --live judges today's facts, "
+        "--diff lists the lines whose live verdict differs from the closed one."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -28,8 +32,28 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["json", "csv", "xlsx"], default="json")
         parser.add_argument("--report", default=catalogue.KSTT, help="report type code (default: kstt)")
         parser.add_argument("--output", type=Path, help="write to this file (xlsx: standard output if omitted)")
+        parser.add_argument(
+            "--province", help="the province whose ledger (default: the only province; a closing is per province)"
+        )
+        mode = parser.add_mutually_exclusive_group()
+        mode.add_argument("--live", action="store_true", help="judge today's facts even when the year is closed")
+        mode.add_argument(
+            "--diff", action="store_true", help="the lines whose live verdict differs from the closed one"
+        )
 
-    def handle(self, *args, year: int, as_of: str | None, format: str, report: str, output: Path | None, **options):
+    def handle(
+        self,
+        *args,
+        year: int,
+        as_of: str | None,
+        format: str,
+        report: str,
+        output: Path | None,
+        province: str | None = None,
+        live: bool = False,
+        diff: bool = False,
+        **options,
+    ):
         if not 2000 <= year <= 2200:
             raise CommandError(f"--year {year} is not a year this system can judge")
         try:
@@ -39,11 +63,32 @@ class Command(BaseCommand):
         report_type = catalogue.report_type(report)
         if report_type is None:
             raise CommandError(f"unknown report type {report!r} (is the catalogue loaded?)")
-        the_ledger = ledger(report_type=report_type, year=year, as_of=when)
+        the_province = _province(province, year)
         zone = clock.province_zone()
+        if diff and format != "json":
+            raise CommandError("--diff answers in JSON only (--format json)")
         if format == "json":
-            self._emit(json.dumps(render_deductions_json(the_ledger, zone), ensure_ascii=False) + "\n", output)
-        elif format == "csv":
+            try:
+                data = deductions_answer.answer_json(
+                    report_type=report_type,
+                    year=year,
+                    as_of=when,
+                    province=the_province,
+                    live=live,
+                    diff=diff,
+                    named=province is not None,
+                )
+            except deductions_answer.NotClosed:
+                raise CommandError(
+                    f"{year} is not closed: there is nothing to compare (kstt close-year {year})"
+                ) from None
+            self._emit(json.dumps(data, ensure_ascii=False) + "\n", output)
+            return
+        found = deductions_answer.resolve(
+            report_type=report_type, year=year, as_of=when, province=the_province, live=live, named=province is not None
+        )
+        the_ledger = found.ledger
+        if format == "csv":
             buffer = io.StringIO()
             writer = csv.writer(buffer, lineterminator="\n")
             writer.writerow(LINE_COLUMNS)
@@ -52,14 +97,18 @@ class Command(BaseCommand):
         else:
             from kstt.compliance.deductions_xlsx import render_deductions_xlsx
 
-            data = render_deductions_xlsx(the_ledger, zone, incidents=incident_descriptions(the_ledger))
+            if found.closing is not None:  # the workbook kept with the closing, byte for byte
+                with found.closing.workbook.open("rb") as stored:
+                    workbook = stored.read()
+            else:
+                workbook = render_deductions_xlsx(the_ledger, zone, incidents=incident_descriptions(the_ledger))
             if output is not None:
-                output.write_bytes(data)
+                output.write_bytes(workbook)
             else:
                 stream = getattr(self.stdout._out, "buffer", None)
                 if stream is None:
                     raise CommandError("--format xlsx needs --output FILE here")
-                stream.write(data)
+                stream.write(workbook)
                 stream.flush()
 
     def _emit(self, text: str, output: Path | None) -> None:
@@ -67,3 +116,13 @@ class Command(BaseCommand):
             self.stdout.write(text, ending="")
         else:
             output.write_text(text, encoding="utf-8")
+
+
+def _province(code: str | None, year: int) -> Unit | None:
+    """--province, or the database's only province (None when it holds several: every unit, judged live)."""
+    if code is None:
+        return closing_selectors.only_province(year)
+    found = closing_selectors.province(code, year)
+    if found is None:
+        raise CommandError(f"--province {code}: no province has this code at the end of {year}")
+    return found
