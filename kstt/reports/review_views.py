@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -71,6 +72,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
             "status": status,
             "filters": _filters(),
             "rows": rows,
+            "review_days": settings.KSTT_REVIEW_DAYS,
             "report_type": report_type,
             "period_choices": [
                 p
@@ -86,6 +88,7 @@ def _filters() -> list[tuple[str, str]]:
     return [
         ("submitted", _("Submitted")),
         ("waiting", _("Waiting for review")),
+        ("overdue_review", _("Overdue for review")),
         ("returned", _("Returned")),
         ("accepted", _("Accepted")),
         ("not_sent", _("Not sent yet")),

@@ -56,4 +56,4 @@ def test_the_demo_shows_the_reminders_the_worker_sent_in_2021(demo, client):
 
     client.force_login(User.objects.get(username="lan"))
     page = client.get("/reports/W05341/2021Q4/").content.decode()
-    assert "Nhắc hạn đã gửi cho đơn vị" in page and "lan@kstt-demo.invalid" in page
+    assert "Nhắc hạn đã gửi về báo cáo này" in page and "lan@kstt-demo.invalid" in page
