@@ -499,7 +499,8 @@ def retry_emails(*, now: datetime, run: ReminderRun | None = None, connection: B
     """Try again the e-mails that failed (or were left waiting) of the reminders that still hold; how many
     went out now. A retried e-mail names the deadline in force when it is sent: when an incident has moved
     the deadline since the reminder was made, its text is made again for the moved deadline (and kept on
-    the delivery); when the report has been submitted meanwhile, or the version reviewed, it is not sent."""
+    the delivery), unless the moved deadline already has its own reminder of that kind (which tells them);
+    when the report has been submitted meanwhile, or the version reviewed, it is not sent."""
     run = run if run is not None else ReminderRun(now=now)
     before = run.emails_sent
     holding = (
@@ -558,6 +559,11 @@ def _texts_in_force(
             if deadline == r.deadline:
                 texts[r.pk] = (r.subject, r.body)
                 continue
+            superseded = Reminder.objects.filter(
+                unit_id=r.unit_id, report_type_id=r.report_type_id, period=r.period, kind=r.kind, deadline=deadline
+            )
+            if superseded.exists():
+                continue  # the moved deadline has its own reminder of this kind: that one tells them
             deadline_day = deadline.astimezone(zone).date()
             if r.kind == ReminderKind.BEFORE:
                 if now > deadline:

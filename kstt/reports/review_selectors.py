@@ -163,12 +163,8 @@ def overdue_for_review(
     wanted = set(cells)
     if not wanted:
         return []
-    candidates = unreviewed_at(
-        as_of=as_of,
-        report_type=report_type,
-        periods={period for _, period in wanted},
-        unit_ids={unit_id for unit_id, _ in wanted},
-    )
+    # the versions waiting for review are few: narrowed by period, the units are picked here
+    candidates = unreviewed_at(as_of=as_of, report_type=report_type, periods={period for _, period in wanted})
     return [v for v in candidates if (v.instance.unit_id, v.instance.period) in wanted and review_overdue(v, now=as_of)]
 
 
