@@ -252,12 +252,7 @@ def remind(
             run.sent.append(summary)
             continue
         recipient_unit = recipient_units.get(owed.unit.parent.code, "") if owed.unit.parent is not None else ""
-        text = _texts(
-            owed=owed,
-            reminder=reminder,
-            reviewers=any(role == RecipientRole.REVIEWER for _, role in people),
-            recipient_unit=recipient_unit,
-        )
+        text = _texts(owed=owed, reminder=reminder, people=people, recipient_unit=recipient_unit)
         made = _claim(owed=owed, reminder=reminder, people=people, text=text, now=now, run=run, connection=connection)
         if made is None:
             run.lost += 1
@@ -363,9 +358,10 @@ def _record(
     return made
 
 
-def _texts(*, owed: Owed, reminder: rules.DueReminder, reviewers: bool, recipient_unit: str) -> dict[str, Any]:
-    """The e-mail's subject and text and the notification's parameters, in Vietnamese, naming the
-    effective deadline and closing time of ``owed`` (as judged when the text is made)."""
+def _texts(
+    *, owed: Owed, reminder: rules.DueReminder, people: list[tuple[Any, str]], recipient_unit: str
+) -> dict[str, Any]:
+    """The e-mail's subject and text and the notification's parameters, in Vietnamese."""
     from kstt.reports.templatetags.kstt_labels import period_label
 
     zone = clock.province_zone()
@@ -378,7 +374,7 @@ def _texts(*, owed: Owed, reminder: rules.DueReminder, reviewers: bool, recipien
             "days": reminder.days,
             "unit": owed.unit.name,
             "recipient_unit": recipient_unit,
-            "reviewers": reviewers,
+            "reviewers": any(role == RecipientRole.REVIEWER for _, role in people),
             "report": owed.report_type.name,
             "period": period_label(owed.period),
             "deadline": f"{deadline.astimezone(zone):%d/%m/%Y %H:%M}",
@@ -578,7 +574,10 @@ def _texts_in_force(
             if r.pk in with_reviewers and current.unit.parent is not None:
                 parent = units.unit_on(current.unit.parent.code, current.schedule.window[1])
                 recipient_unit = parent.name if parent is not None else ""
-            text = _texts(owed=current, reminder=moved, reviewers=r.pk in with_reviewers, recipient_unit=recipient_unit)
+            told: list[tuple[Any, str]] = (
+                [(None, RecipientRole.REVIEWER)] if r.pk in with_reviewers else []
+            )  # roles only
+            text = _texts(owed=current, reminder=moved, people=told, recipient_unit=recipient_unit)
             texts[r.pk] = (text["subject"], text["body"])
     return texts
 
