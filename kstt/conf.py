@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, time
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -91,11 +91,32 @@ def env_days(
     return tuple(sorted(days, reverse=True))
 
 
+def env_clock_time(name: str, default: time, environ: Mapping[str, str] = os.environ) -> time:
+    """A local time of day, ``HH:MM`` on the 24-hour clock (``17:30``)."""
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return default
+    hours, colon, minutes = raw.partition(":")
+    if not (colon and hours.isdigit() and minutes.isdigit() and len(minutes) == 2 and 1 <= len(hours) <= 2):
+        raise ImproperlyConfigured(f"{name} must be a time of day such as 17:30 (HH:MM, 24-hour clock), not {raw!r}")
+    if not (int(hours) <= 23 and int(minutes) <= 59):
+        raise ImproperlyConfigured(f"{name} must be a time of day from 00:00 to 23:59, not {raw!r}")
+    return time(int(hours), int(minutes))
+
+
 def env_positive(name: str, default: int, environ: Mapping[str, str] = os.environ) -> int:
     """A whole number of at least 1: a count, a size in bytes, a limit."""
     value = env_int(name, default, environ)
     if value < 1:
         raise ImproperlyConfigured(f"{name} must be a whole number of at least 1, not {value}")
+    return value
+
+
+def env_int_between(name: str, default: int, *, low: int, high: int, environ: Mapping[str, str] = os.environ) -> int:
+    """A whole number within [low, high] (a number of days)."""
+    value = env_int(name, default, environ)
+    if not low <= value <= high:
+        raise ImproperlyConfigured(f"{name} must be a whole number from {low} to {high}, not {value}")
     return value
 
 

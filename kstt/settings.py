@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -222,6 +222,13 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.database.DatabaseBackend"
 KSTT_REMINDER_DAYS_BEFORE = conf.env_days("KSTT_REMINDER_DAYS_BEFORE", (7, 3, 1), low=0, high=60)
 KSTT_REMINDER_DAYS_AFTER = conf.env_days("KSTT_REMINDER_DAYS_AFTER", (1,), low=1, high=365)
 KSTT_REMINDER_INTERVAL = conf.env_seconds("KSTT_REMINDER_INTERVAL", 600)
+#: Quiet hours (local time, KSTT_TIME_ZONE): no reminder is sent from KSTT_QUIET_FROM until KSTT_QUIET_UNTIL
+#: (across midnight when FROM is later than UNTIL); the first run after it sends what waited. Equal: none.
+KSTT_QUIET_FROM = conf.env_clock_time("KSTT_QUIET_FROM", time(17, 30))
+KSTT_QUIET_UNTIL = conf.env_clock_time("KSTT_QUIET_UNTIL", time(7, 30))
+#: Reviewers' own deadline (rules.md §5): a submitted version is to be reviewed within so many calendar days
+#: (by the end of the local day that many days after the day it was submitted); later it is overdue for review.
+KSTT_REVIEW_DAYS = conf.env_int_between("KSTT_REVIEW_DAYS", 10, low=1, high=365)
 #: The address the links of e-mails start with.
 KSTT_BASE_URL = conf.env_url("KSTT_BASE_URL", "http://127.0.0.1:8000")
 

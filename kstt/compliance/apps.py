@@ -9,9 +9,9 @@ class ComplianceConfig(AppConfig):
     def ready(self) -> None:
         from kstt import ledger_watch
         from kstt.audit.describe import register_name, register_values
+        from kstt.catalogue.labels import period_label
         from kstt.compliance import choices
         from kstt.compliance.watch import ComplianceWatch
-        from kstt.reports.templatetags.kstt_labels import period_label
 
         # An appeal by the unit and the period it is about: "… Sở Tư pháp (P17-STP), Quý I/2021".
         register_name("compliance.appeal", lambda appeal: f"{appeal.unit.code}, {period_label(appeal.period)}")

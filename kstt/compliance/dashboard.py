@@ -21,7 +21,7 @@ held open by an incident) is not counted yet. No instance due: no rate (None).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -29,6 +29,7 @@ from kstt.catalogue.models import ReportType
 from kstt.catalogue.rules.periods import Period, periods_of_year
 from kstt.compliance.rules import Status, Verdict
 from kstt.compliance.selectors import Glance, Judged, collector_paused, glances, judged
+from kstt.reports import review_selectors
 from kstt.units.models import Unit
 
 #: The order statuses are counted and offered in.
@@ -148,6 +149,9 @@ class Dashboard:
     #: What the filters may choose among: the levels and districts of every unit shown unfiltered.
     levels: list[str]
     districts: list[District]
+    #: Versions waiting for review past the reviewers' own deadline (KSTT_REVIEW_DAYS, issue 14 point 6)
+    #: among the same set as ``counts``.
+    overdue_review: int = 0
 
     @property
     def total(self) -> int:
@@ -173,9 +177,30 @@ def compliance_dashboard(
 ) -> Dashboard:
     """The dashboard of ``year`` as known at ``as_of`` for the units below ``root`` (None: every unit)."""
     periods = periods_of_year(year, report_type.periods)
-    found = glances(report_type=report_type, periods=periods, as_of=as_of, within=root)
+    found = list(glances(report_type=report_type, periods=periods, as_of=as_of, within=root))
     with collector_paused():  # tens of thousands of objects, none in a cycle (see the selectors)
-        return summarise(found, year=year, periods=periods, as_of=as_of, level=level, district=district, status=status)
+        board = summarise(found, year=year, periods=periods, as_of=as_of, level=level, district=district, status=status)
+    chosen = next((d.unit_id for d in board.districts if d.code == district), None) if district else None
+    overdue = overdue_review_count(found, report_type=report_type, as_of=as_of, level=level, district_id=chosen)
+    return replace(board, overdue_review=overdue)
+
+
+def overdue_review_count(
+    found: Iterable[Judged | Glance],
+    *,
+    report_type: ReportType,
+    as_of: datetime,
+    level: str | None,
+    district_id: int | None,
+) -> int:
+    """How many of these instances (the level and district filters applied, as for the counts) have a
+    version overdue for review at ``as_of``: one query over the versions waiting for review."""
+    cells = {
+        (item.unit_id, item.period.code)
+        for item in found
+        if (not level or item.level == level) and (district_id is None or district_id in (item.unit_id, item.parent_id))
+    }
+    return len(review_selectors.overdue_for_review(as_of=as_of, report_type=report_type, cells=cells))
 
 
 def with_verdicts(

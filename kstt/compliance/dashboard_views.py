@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
@@ -102,6 +103,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "chart": _chart(board),
             "statuses": STATUSES,
             "level_choices": [(level, level_label(level)) for level in board.levels],
+            "review_days": settings.KSTT_REVIEW_DAYS,
         },
     )
 

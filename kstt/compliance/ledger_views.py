@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 from kstt import clock, confirmation
 from kstt.accounts import access
 from kstt.catalogue import selectors as catalogue
+from kstt.catalogue.labels import period_label
 from kstt.catalogue.models import ReportType
 from kstt.catalogue.rules.periods import Period, PeriodError, periods_of_year
 from kstt.compliance import closing, closing_selectors, rules, services
@@ -34,7 +35,6 @@ from kstt.compliance.deductions_xlsx import render_deductions_xlsx
 from kstt.compliance.forms import AppealForm, DecisionForm
 from kstt.compliance.ledger_selectors import Ledger, YearCell, YearTable
 from kstt.notifications import selectors as notifications
-from kstt.reports.templatetags.kstt_labels import period_label
 from kstt.units import selectors as units
 from kstt.units.models import UnitVersion
 

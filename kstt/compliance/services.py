@@ -258,8 +258,8 @@ def _notify_filed(pk: int) -> None:
     from django.contrib.auth import get_user_model
     from django.utils import translation
 
+    from kstt.catalogue.labels import period_label
     from kstt.notifications import services as notifications
-    from kstt.reports.templatetags.kstt_labels import period_label
     from kstt.units import selectors as units
 
     appeal = Appeal.objects.select_related("unit", "report_type").get(pk=pk)
@@ -289,8 +289,8 @@ def _notify_decided(pk: int) -> None:
     from django.contrib.auth import get_user_model
     from django.utils import translation
 
+    from kstt.catalogue.labels import period_label
     from kstt.notifications import services as notifications
-    from kstt.reports.templatetags.kstt_labels import period_label
     from kstt.units import selectors as units
 
     appeal = Appeal.objects.select_related("unit", "report_type", "decided_by").get(pk=pk)

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
+from django.conf import settings
 from django.core import mail
 from django.db import transaction
 
@@ -24,8 +25,16 @@ from kstt.notifications import services
 from kstt.notifications.models import Reminder
 from kstt.reports import selectors as reports
 
-#: When the demo's worker runs each day (local time).
-RUN_AT = time(7, 0)
+#: When the demo's worker runs each day (local time) when there are no quiet hours; with them, the instant
+#: they end (KSTT_QUIET_UNTIL, 07:30 by default): the first run that may send (issue 14 point 7).
+RUN_AT = time(7, 30)
+
+
+def run_at() -> time:
+    """The local time of the demo's daily run: the end of the quiet hours, or RUN_AT without them."""
+    if settings.KSTT_QUIET_FROM == settings.KSTT_QUIET_UNTIL:
+        return RUN_AT
+    return settings.KSTT_QUIET_UNTIL
 
 
 @dataclass
@@ -58,7 +67,7 @@ def load_reminders(*, now: datetime, year: int = 2021) -> ReminderLoad:
             last = min(max(clock.local_date(c) for c in closings), today) if closings else window_end
             day = window_end + timedelta(days=1)
             while day <= last:
-                at = datetime.combine(day, RUN_AT, tzinfo=zone)
+                at = datetime.combine(day, run_at(), tzinfo=zone)
                 if at > now:
                     break
                 instances = [(o, (s := submitted.get(o.unit.unit_id)) is not None and s <= at) for o in owed]

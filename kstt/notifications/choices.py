@@ -21,21 +21,22 @@ class Kind(models.TextChoices):
     APPEAL_OVERTURNED = "appeal_overturned", _("Appeal overturned")
     REMINDER_BEFORE = "reminder_before", _("Report deadline approaching")
     REMINDER_AFTER = "reminder_after", _("Report overdue")
+    REMINDER_REVIEW = "reminder_review", _("Report overdue for review")
 
 
 #: Each kind's title and text; ``%(name)s`` placeholders are filled from the notification's parameters.
 TEXTS: dict[str, tuple[Promise, Promise]] = {
     Kind.SUBMITTED: (
         _("New report to review"),
-        _("%(unit)s submitted the report %(report)s for %(period)s."),
+        _("%(unit)s submitted %(report)s for %(period)s."),
     ),
     Kind.RETURNED: (
         pgettext_lazy("notification", "Report returned"),
-        _("%(reviewer)s returned the report %(report)s for %(period)s: %(reasons)s"),
+        _("%(reviewer)s returned %(report)s for %(period)s: %(reasons)s"),
     ),
     Kind.ACCEPTED: (
         pgettext_lazy("notification", "Report accepted"),
-        _("%(reviewer)s accepted the report %(report)s for %(period)s."),
+        _("%(reviewer)s accepted %(report)s for %(period)s."),
     ),
     Kind.APPEAL_FILED: (
         _("Appeal against a deduction"),
@@ -54,13 +55,20 @@ TEXTS: dict[str, tuple[Promise, Promise]] = {
     ),
     Kind.REMINDER_BEFORE: (
         _("Report deadline approaching"),
-        _("The report %(report)s for %(period)s of %(unit)s is due by %(deadline)s and has not been submitted yet."),
+        _("%(report)s for %(period)s of %(unit)s is due by %(deadline)s and has not been submitted yet."),
     ),
     Kind.REMINDER_AFTER: (
         _("Report overdue"),
         _(
-            "The report %(report)s for %(period)s of %(unit)s was due by %(deadline)s and has not been submitted: "
+            "%(report)s for %(period)s of %(unit)s was due by %(deadline)s and has not been submitted: "
             "sent now, it is late."
+        ),
+    ),
+    Kind.REMINDER_REVIEW: (
+        _("Report overdue for review"),
+        _(
+            "%(report)s for %(period)s of %(unit)s, submitted on %(submitted)s, was to be reviewed by "
+            "%(deadline)s and still waits for your decision."
         ),
     ),
 }
@@ -75,14 +83,17 @@ PARAMS: dict[str, frozenset[str]] = {
     Kind.APPEAL_OVERTURNED: frozenset({"office", "report", "period", "points", "reason"}),
     Kind.REMINDER_BEFORE: frozenset({"unit", "report", "period", "deadline"}),
     Kind.REMINDER_AFTER: frozenset({"unit", "report", "period", "deadline"}),
+    Kind.REMINDER_REVIEW: frozenset({"unit", "report", "period", "submitted", "deadline"}),
 }
 
 
 class ReminderKind(models.TextChoices):
-    """Before the deadline, or after it (kstt.notifications.rules: BEFORE, AFTER)."""
+    """Before the deadline, or after it (kstt.notifications.rules: BEFORE, AFTER), to the unit; or, to the
+    reviewers, a version past their own deadline (kstt.reports.review_rules)."""
 
     BEFORE = "before", _("before the deadline")
     AFTER = "after", _("after the deadline")
+    REVIEW = "review", _("overdue for review")
 
 
 class DeliveryStatus(models.TextChoices):

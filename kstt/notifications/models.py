@@ -78,10 +78,11 @@ class _Params(dict[str, object]):
 class Reminder(models.Model):
     """A reminder a unit was sent about one report (unit, report type, period): the evidence that it was told.
 
-    One row per (unit, report type, period, kind, days): the UNIQUE constraint is the claim that makes a
-    reminder once-only — a worker inserts it in its own transaction and sends only when its insert wins
-    (kstt.notifications.services.send_reminders). Never changed nor deleted; the e-mail to each person
-    is a ``ReminderDelivery``.
+    One row per (unit, report type, period, kind, days, deadline) — a deadline moved by an incident is
+    reminded afresh — and, for a reminder to the reviewers (kind ``review``), one per submitted version:
+    the UNIQUE constraints are the claim that makes a reminder once-only — a worker inserts it in its own
+    transaction and sends only when its insert wins (kstt.notifications.services.send_reminders). Never
+    changed nor deleted; the e-mail to each person is a ``ReminderDelivery``.
     """
 
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
@@ -91,7 +92,10 @@ class Reminder(models.Model):
     period = models.CharField(_("period"), max_length=8)
     kind = models.CharField(_("kind"), max_length=8, choices=ReminderKind.choices)
     days = models.PositiveSmallIntegerField(_("days"))
-    #: The effective deadline the reminder referred to, and the effective closing time (None: held open).
+    #: The version waiting for review (kind ``review`` only): its number within the report.
+    version = models.PositiveIntegerField(_("version"), null=True, blank=True)
+    #: The effective deadline the reminder referred to (for kind ``review``: the reviewers' own deadline),
+    #: and the effective closing time (None: held open, or a reminder to the reviewers).
     deadline = models.DateTimeField(_("deadline"))
     closing = models.DateTimeField(_("closing time"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"))
@@ -105,19 +109,40 @@ class Reminder(models.Model):
         verbose_name = _("reminder")
         verbose_name_plural = _("reminders")
         constraints = [
-            models.UniqueConstraint(fields=["unit", "report_type", "period", "kind", "days"], name="reminder_once"),
+            models.UniqueConstraint(
+                fields=["unit", "report_type", "period", "kind", "days", "deadline"],
+                condition=Q(kind__in=[ReminderKind.BEFORE, ReminderKind.AFTER]),
+                name="reminder_once_per_deadline",
+            ),
+            models.UniqueConstraint(
+                fields=["unit", "report_type", "period", "version"],
+                condition=Q(kind=ReminderKind.REVIEW),
+                name="reminder_review_once_per_version",
+            ),
             models.CheckConstraint(condition=Q(kind__in=ReminderKind.values), name="reminder_known_kind"),
+            models.CheckConstraint(
+                condition=Q(kind=ReminderKind.REVIEW, version__isnull=False)
+                | (~Q(kind=ReminderKind.REVIEW) & Q(version__isnull=True)),
+                name="reminder_review_names_its_version",
+            ),
             models.CheckConstraint(
                 condition=Q(kind=ReminderKind.BEFORE) | Q(days__gte=1), name="reminder_late_by_a_day_at_least"
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.unit_id} {self.period} {self.kind} {self.days}"
+        return f"{self.unit_id} {self.period} {self.kind} {self.days}" + (f" v{self.version}" if self.version else "")
 
     @property
     def label(self) -> str:
-        """ "3 days before the deadline", "on the deadline day", "1 day late", in the active language."""
+        """ "3 days before the deadline", "on the deadline day", "1 day late", "version 2 not reviewed within
+        10 days", in the active language."""
+        if self.kind == ReminderKind.REVIEW:
+            return ngettext(
+                "version %(version)s not reviewed within %(n)s day",
+                "version %(version)s not reviewed within %(n)s days",
+                self.days,
+            ) % {"version": self.version, "n": self.days}
         if self.kind == ReminderKind.BEFORE:
             if self.days == 0:
                 return gettext("on the deadline day")
@@ -144,6 +169,10 @@ class ReminderDelivery(models.Model):
     error = models.TextField(_("error"), blank=True)
     attempted_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+    #: What this e-mail said when it differs from the reminder's text: a retry after an incident moved the
+    #: deadline names the deadline in force when it is sent (empty: the reminder's text, word for word).
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
+    body = models.TextField(_("text"), blank=True)
 
     class Meta:
         ordering = ["reminder", "role", "name", "id"]

@@ -12,13 +12,17 @@ are the effective ones of rules.md §3–4 (after incidents), ends of local days
   time has not passed; again only the latest one due, never one less late than one already sent.
 - Nothing while an incident still holds the deadline open, nothing for a submitted report, nothing
   before the period's data window has ended (its last day is still data).
+- The reminders already sent count for the deadline they named only (``sent_for``): a deadline moved by an
+  incident gets its reminders afresh — its "7, 3, 1 days before" again, counted to the new deadline.
+- Quiet hours (issue 14 point 7, ``quiet``): nothing is sent from KSTT_QUIET_FROM until KSTT_QUIET_UNTIL,
+  local time (default 17:30–07:30, across midnight); the first run after them sends what waited.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 
 BEFORE, AFTER = "before", "after"
 KINDS = (BEFORE, AFTER)
@@ -77,3 +81,26 @@ def due_reminder(
     if any(kind == AFTER and n >= days for kind, n in sent):
         return None
     return DueReminder(AFTER, days)
+
+
+def sent_for(sent: Iterable[tuple[str, int, datetime]], deadline: datetime | None) -> frozenset[tuple[str, int]]:
+    """The (kind, days) of the reminders already sent about ``deadline``, the effective deadline in force,
+    out of every (kind, days, deadline) sent for the instance: those about an earlier deadline (one an
+    incident has since moved) do not count, so the moved deadline is reminded afresh."""
+    if deadline is None:
+        return frozenset()
+    return frozenset((kind, days) for kind, days, about in sent if about == deadline)
+
+
+def quiet(*, now: datetime, zone: tzinfo, start: time, end: time) -> bool:
+    """True when ``now`` falls in the quiet hours: from ``start`` (included) to ``end`` (excluded), local
+    times of day in ``zone``; across midnight when ``start`` is later than ``end`` (17:30–07:30), within
+    one day otherwise (12:00–13:00). ``start == end``: no quiet hours at all."""
+    if now.tzinfo is None:
+        raise ValueError("naive datetime: quiet hours are judged on aware instants")
+    if start == end:
+        return False
+    at = now.astimezone(zone).time()
+    if start < end:
+        return start <= at < end
+    return at >= start or at < end

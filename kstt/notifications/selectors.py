@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
 from kstt.catalogue.models import ReportType
 from kstt.catalogue.rules.periods import Period
+from kstt.notifications.choices import ReminderKind
 from kstt.notifications.models import Notification, Reminder, ReminderDelivery
 from kstt.units.models import Unit
 
@@ -37,13 +40,30 @@ def notification_for(*, user: Any, pk: int) -> Notification | None:
 # --- Reminders (issue 9, point 6) ---------------------------------------------------------------------------
 
 
-def sent_reminders(*, report_type: ReportType, period: str) -> dict[int, frozenset[tuple[str, int]]]:
-    """unit id → the (kind, days) reminders already sent for this report type and period (one query)."""
-    found: dict[int, set[tuple[str, int]]] = {}
-    rows = Reminder.objects.filter(report_type=report_type, period=period).values_list("unit_id", "kind", "days")
-    for unit_id, kind, days in rows:
-        found.setdefault(unit_id, set()).add((kind, days))
+def sent_reminders(*, report_type: ReportType, period: str) -> dict[int, frozenset[tuple[str, int, datetime]]]:
+    """unit id → the (kind, days, deadline) reminders already sent to units for this report type and period
+    (one query); ``deadline``: the effective deadline each one named."""
+    found: dict[int, set[tuple[str, int, datetime]]] = {}
+    rows = Reminder.objects.filter(
+        report_type=report_type, period=period, kind__in=[ReminderKind.BEFORE, ReminderKind.AFTER]
+    ).values_list("unit_id", "kind", "days", "deadline")
+    for unit_id, kind, days, deadline in rows:
+        found.setdefault(unit_id, set()).add((kind, days, deadline))
     return {unit_id: frozenset(sent) for unit_id, sent in found.items()}
+
+
+def review_reminders_sent(*, instances: Iterable[Any]) -> set[tuple[int, int, str, int | None]]:
+    """The (unit id, report type id, period, version) of the reminders already sent to reviewers about
+    these report instances' versions (one query)."""
+    instances = list(instances)
+    if not instances:
+        return set()
+    rows = Reminder.objects.filter(
+        kind=ReminderKind.REVIEW,
+        unit_id__in={i.unit_id for i in instances},
+        period__in={i.period for i in instances},
+    ).values_list("unit_id", "report_type_id", "period", "version")
+    return {(u, t, p, v) for u, t, p, v in rows}
 
 
 def reminders_for(*, unit: Unit, report_type: ReportType, period: Period | str) -> list[Reminder]:

@@ -90,10 +90,17 @@ def mark_all_read(*, user: Any, at: datetime) -> int:
 
 #: How many times in all an e-mail is tried.
 MAX_ATTEMPTS = 5
-#: Periods whose data window ended this many days ago or fewer are looked at.
+#: Periods whose data window ended this many days ago or fewer are looked at; versions waiting for review
+#: are reminded to their reviewers when submitted this many days ago or fewer.
 LOOK_BACK_DAYS = 366
-#: The statuses of an instance already submitted.
+#: The statuses of an instance already submitted (read only through ``_submitted``).
 _SUBMITTED = frozenset({OwedStatus.SENT_ON_TIME, OwedStatus.SENT_EXCUSED, OwedStatus.SENT_LATE})
+
+
+def _submitted(owed: Owed) -> bool:
+    """The instance has a submitted time (rules.md §4) at the instant it was judged: the one place the
+    reminders read a status."""
+    return owed.status in _SUBMITTED
 
 
 @dataclass(frozen=True)
@@ -108,9 +115,10 @@ class SentReminder:
     deadline: datetime
     recipients: tuple[str, ...]  # usernames
     reminder_id: int | None = None  # None in a dry run
+    version: int | None = None  # the version waiting for review (kind "review")
 
     def as_json(self) -> dict[str, Any]:
-        return {
+        data = {
             "unit": self.unit,
             "report": self.report,
             "period": self.period,
@@ -119,6 +127,9 @@ class SentReminder:
             "deadline": self.deadline.isoformat(),
             "recipients": list(self.recipients),
         }
+        if self.version is not None:
+            data["version"] = self.version
+        return data
 
 
 @dataclass
@@ -127,6 +138,7 @@ class ReminderRun:
 
     now: datetime
     dry_run: bool = False
+    quiet: bool = False  # within the quiet hours: nothing was sent, everything waits for the morning
     sent: list[SentReminder] = field(default_factory=list)
     lost: int = 0  # reminders another worker claimed first
     emails_sent: int = 0
@@ -137,6 +149,7 @@ class ReminderRun:
         return {
             "now": self.now.isoformat(),
             "dry_run": self.dry_run,
+            "quiet_hours": self.quiet,
             "reminders": [s.as_json() for s in self.sent],
             "claimed_by_another_worker": self.lost,
             "emails_sent": self.emails_sent,
@@ -145,11 +158,23 @@ class ReminderRun:
         }
 
 
+def in_quiet_hours(now: datetime) -> bool:
+    """``now`` is within KSTT_QUIET_FROM–KSTT_QUIET_UNTIL, local time: reminders wait."""
+    return rules.quiet(
+        now=now, zone=clock.province_zone(), start=settings.KSTT_QUIET_FROM, end=settings.KSTT_QUIET_UNTIL
+    )
+
+
 def send_reminders(*, now: datetime, dry_run: bool = False, connection: BaseEmailBackend | None = None) -> ReminderRun:
     """Send every reminder due at ``now`` — every report type, every period whose data window ended within
-    LOOK_BACK_DAYS — then try again the e-mails that failed. ``dry_run``: say what would be sent, change
-    nothing. ``connection``: the e-mail backend (default: settings.EMAIL_BACKEND)."""
+    LOOK_BACK_DAYS, and to the reviewers every version overdue for review — then try again the e-mails that
+    failed. Within the quiet hours nothing at all: the first run after them sends what waited.
+    ``dry_run``: say what would be sent, change nothing. ``connection``: the e-mail backend (default:
+    settings.EMAIL_BACKEND)."""
     run = ReminderRun(now=now, dry_run=dry_run)
+    if in_quiet_hours(now):
+        run.quiet = True
+        return run
     today = clock.local_date(now)
     for report_type in catalogue.report_types():
         for year in (today.year - 1, today.year):
@@ -158,8 +183,9 @@ def send_reminders(*, now: datetime, dry_run: bool = False, connection: BaseEmai
                 if not window_end < today <= window_end + timedelta(days=LOOK_BACK_DAYS):
                     continue
                 owed = reports.owed_in_period(report_type=report_type, period=period, now=now)
-                instances = [(o, o.status in _SUBMITTED) for o in owed]
+                instances = [(o, _submitted(o)) for o in owed]
                 remind(instances=instances, now=now, run=run, connection=connection)
+    remind_reviewers(now=now, run=run, connection=connection)
     if not dry_run:
         retry_emails(now=now, run=run, connection=connection)
     return run
@@ -191,7 +217,7 @@ def remind(
             submitted=submitted,
             days_before=settings.KSTT_REMINDER_DAYS_BEFORE,
             days_after=settings.KSTT_REMINDER_DAYS_AFTER,
-            sent=already.get(owed.unit.unit_id, frozenset()),
+            sent=rules.sent_for(already.get(owed.unit.unit_id, ()), owed.effective_deadline),
         )
         if reminder is not None:
             due.append((owed, reminder))
@@ -262,13 +288,36 @@ def _claim(
     if deadline is None:
         raise ValueError("no reminder while an incident holds the deadline open")
     key = {"unit": owed.unit.unit, "report_type": owed.report_type, "period": owed.period.code}
-    key |= {"kind": reminder.kind, "days": reminder.days}
+    key |= {"kind": reminder.kind, "days": reminder.days, "deadline": deadline}
+    return _record(
+        key=key,
+        closing=owed.effective_closing,
+        people=people,
+        text=text,
+        kind=Kind.REMINDER_BEFORE if reminder.kind == rules.BEFORE else Kind.REMINDER_AFTER,
+        now=now,
+        run=run,
+        connection=connection,
+    )
+
+
+def _record(
+    *,
+    key: dict[str, Any],
+    closing: datetime | None,
+    people: list[tuple[Any, str]],
+    text: dict[str, Any],
+    kind: Kind,
+    now: datetime,
+    run: ReminderRun,
+    connection: BaseEmailBackend | None,
+) -> Reminder | None:
+    """The claim of one reminder (``key``: its UNIQUE fields) with what it told whom, in one transaction."""
     try:
         with transaction.atomic():
             made = Reminder.objects.create(
                 **key,
-                deadline=deadline,
-                closing=owed.effective_closing,
+                closing=closing,
                 sent_at=now,
                 subject=text["subject"],
                 body=text["body"],
@@ -287,28 +336,19 @@ def _claim(
                     for user, role in people
                 ]
             )
-            notify(
-                recipients=[u for u, _ in people],
-                kind=Kind.REMINDER_BEFORE if reminder.kind == rules.BEFORE else Kind.REMINDER_AFTER,
-                params=text["params"],
-                url=text["url"],
-                at=now,
-            )
-            audit.record(
-                actor=None,
-                event="notifications.reminder_sent",
-                at=now,
-                target=made,
-                data={
-                    "unit": owed.unit.unit.code,
-                    "report": owed.report_type.code,
-                    "period": owed.period.code,
-                    "kind": reminder.kind,
-                    "days": reminder.days,
-                    "deadline": deadline.isoformat(),
-                    "recipients": [u.username for u, _ in people],
-                },
-            )
+            notify(recipients=[u for u, _ in people], kind=kind, params=text["params"], url=text["url"], at=now)
+            data = {
+                "unit": key["unit"].code,
+                "report": key["report_type"].code,
+                "period": key["period"],
+                "kind": key["kind"],
+                "days": key["days"],
+                "deadline": key["deadline"].isoformat(),
+                "recipients": [u.username for u, _ in people],
+            }
+            if key.get("version") is not None:
+                data["version"] = key["version"]
+            audit.record(actor=None, event="notifications.reminder_sent", at=now, target=made, data=data)
             transaction.on_commit(lambda: send_emails(made, now=now, run=run, connection=connection), robust=True)
     except IntegrityError:
         if Reminder.objects.filter(**key).exists():
@@ -347,6 +387,102 @@ def _texts(
     return {"subject": subject, "body": body, "url": url, "params": params}
 
 
+# --- The reviewers' own deadline (issue 14, point 6) ---------------------------------------------------------
+
+
+def remind_reviewers(*, now: datetime, run: ReminderRun, connection: BaseEmailBackend | None = None) -> ReminderRun:
+    """Remind the reviewers of the recipient unit of every version overdue for review at ``now``
+    (KSTT_REVIEW_DAYS, kstt.reports.review_rules): once per version, in the application and by e-mail,
+    kept as evidence like the reminders to the units."""
+    from kstt.reports import review_selectors
+
+    waiting = review_selectors.unreviewed_at(as_of=now, submitted_since=now - timedelta(days=LOOK_BACK_DAYS))
+    overdue = [v for v in waiting if review_selectors.review_overdue(v, now=now)]
+    if not overdue:
+        return run
+    done = selectors.review_reminders_sent(instances=[v.instance for v in overdue])
+    overdue = [
+        v for v in overdue if (v.instance.unit_id, v.instance.report_type_id, v.instance.period, v.number) not in done
+    ]
+    if not overdue:
+        return run
+    reviewers: dict[int | None, list[Any]] = {}
+    for user in accounts.active_reporters_and_reviewers(
+        unit_ids={v.instance.recipient_id for v in overdue if v.instance.recipient_id}
+    ):
+        if user.is_reviewer:
+            reviewers.setdefault(user.unit_id, []).append(user)
+    for version in overdue:
+        instance = version.instance
+        people: list[tuple[Any, str]] = [(u, RecipientRole.REVIEWER) for u in reviewers.get(instance.recipient_id, [])]
+        due_by = review_selectors.review_deadline(version)
+        summary = SentReminder(
+            unit=instance.unit.code,
+            report=instance.report_type.code,
+            period=instance.period,
+            kind=ReminderKind.REVIEW,
+            days=settings.KSTT_REVIEW_DAYS,
+            deadline=due_by,
+            recipients=tuple(u.username for u, _ in people),
+            version=version.number,
+        )
+        if run.dry_run:
+            run.sent.append(summary)
+            continue
+        key = {"unit": instance.unit, "report_type": instance.report_type, "period": instance.period}
+        key |= {"kind": ReminderKind.REVIEW, "version": version.number, "days": settings.KSTT_REVIEW_DAYS}
+        key["deadline"] = due_by
+        made = _record(
+            key=key,
+            closing=None,
+            people=people,
+            text=_review_texts(version, due_by=due_by),
+            kind=Kind.REMINDER_REVIEW,
+            now=now,
+            run=run,
+            connection=connection,
+        )
+        if made is None:
+            run.lost += 1
+        else:
+            run.sent.append(replace(summary, reminder_id=made.pk))
+    return run
+
+
+def _review_texts(version: Any, *, due_by: datetime) -> dict[str, Any]:
+    """The reviewers' e-mail and notification about one version overdue for review, in Vietnamese."""
+    from django.urls import reverse
+
+    from kstt.catalogue.labels import period_label
+
+    instance = version.instance
+    zone = clock.province_zone()
+    url = reverse("review:detail", args=[instance.unit.code, instance.period])
+    window_end = catalogue.window(instance.report_type, instance.period)[1]
+    found = units.units_on([instance.unit.code, instance.recipient.code], window_end)
+    with translation.override("vi"):
+        context = {
+            "unit": found[instance.unit.code].name if instance.unit.code in found else instance.unit.code,
+            "recipient_unit": found[instance.recipient.code].name
+            if instance.recipient.code in found
+            else instance.recipient.code,
+            "report": instance.report_type.name,
+            "period": period_label(instance.period),
+            "version": version.number,
+            "days": settings.KSTT_REVIEW_DAYS,
+            "submitted": f"{version.submitted_at.astimezone(zone):%d/%m/%Y %H:%M}",
+            "deadline": f"{due_by.astimezone(zone):%d/%m/%Y %H:%M}",
+            "link": settings.KSTT_BASE_URL + url,
+        }
+        subject = " ".join(render_to_string("notifications/email/review_subject.txt", context).split())
+        body = render_to_string("notifications/email/review_body.txt", context)
+    params = {k: context[k] for k in ("unit", "report", "period", "submitted", "deadline")}
+    return {"subject": subject, "body": body, "url": url, "params": params}
+
+
+# --- E-mails ----------------------------------------------------------------------------------------------------
+
+
 def send_emails(
     reminder: Reminder, *, now: datetime, run: ReminderRun, connection: BaseEmailBackend | None = None
 ) -> None:
@@ -357,22 +493,93 @@ def send_emails(
 
 def retry_emails(*, now: datetime, run: ReminderRun | None = None, connection: BaseEmailBackend | None = None) -> int:
     """Try again the e-mails that failed (or were left waiting) of the reminders that still hold; how many
-    went out now."""
+    went out now. A retried e-mail names the deadline in force when it is sent: when an incident has moved
+    the deadline since the reminder was made, its text is made again for the moved deadline (and kept on
+    the delivery), unless the moved deadline already has its own reminder of that kind (which tells them);
+    when the report has been submitted meanwhile, or the version reviewed, it is not sent."""
     run = run if run is not None else ReminderRun(now=now)
     before = run.emails_sent
-    holding = (Q(reminder__kind=ReminderKind.BEFORE) & Q(reminder__deadline__gte=now)) | (
-        Q(reminder__kind=ReminderKind.AFTER) & (Q(reminder__closing__isnull=True) | Q(reminder__closing__gte=now))
+    holding = (
+        (Q(reminder__kind=ReminderKind.BEFORE) & Q(reminder__deadline__gte=now))
+        | (Q(reminder__kind=ReminderKind.AFTER) & (Q(reminder__closing__isnull=True) | Q(reminder__closing__gte=now)))
+        | Q(reminder__kind=ReminderKind.REVIEW)
     )
     earlier = Q(status=DeliveryStatus.PENDING) | Q(status=DeliveryStatus.FAILED, attempted_at__lt=now)  # not this run
-    waiting = (
+    waiting = list(
         ReminderDelivery.objects.filter(holding, earlier)
         .filter(attempts__lt=MAX_ATTEMPTS, reminder__sent_at__lte=now)
-        .select_related("reminder")
+        .select_related("reminder", "reminder__report_type", "reminder__unit")
         .order_by("pk")
     )
+    texts = _texts_in_force({d.reminder_id: d.reminder for d in waiting}, now=now, deliveries=waiting)
     for delivery in waiting:
-        _send_one(delivery, delivery.reminder, now=now, run=run, connection=connection)
+        text = texts.get(delivery.reminder_id)
+        if text is None:
+            continue  # the reminder no longer holds: nothing to tell now
+        _send_one(delivery, delivery.reminder, now=now, run=run, connection=connection, text=text)
     return run.emails_sent - before
+
+
+def _texts_in_force(
+    reminders: Mapping[int, Reminder], *, now: datetime, deliveries: Sequence[ReminderDelivery]
+) -> dict[int, tuple[str, str]]:
+    """reminder id → the (subject, body) to e-mail now, for the reminders that still hold at ``now``."""
+    from kstt.catalogue.rules.periods import Period
+    from kstt.reports import review_selectors
+
+    texts: dict[int, tuple[str, str]] = {}
+    zone = clock.province_zone()
+    today = clock.local_date(now)
+    with_reviewers = {d.reminder_id for d in deliveries if d.role == RecipientRole.REVIEWER}
+    review = [r for r in reminders.values() if r.kind == ReminderKind.REVIEW]
+    if review:
+        waiting = {
+            (v.instance.unit_id, v.instance.report_type_id, v.instance.period, v.number)
+            for v in review_selectors.unreviewed_at(as_of=now, unit_ids={r.unit_id for r in review})
+        }
+        for r in review:
+            if (r.unit_id, r.report_type_id, r.period, r.version) in waiting:
+                texts[r.pk] = (r.subject, r.body)
+    groups: dict[tuple[int, str], list[Reminder]] = {}
+    for r in reminders.values():
+        if r.kind != ReminderKind.REVIEW:
+            groups.setdefault((r.report_type_id, r.period), []).append(r)
+    for group in groups.values():
+        report_type, period = group[0].report_type, Period.parse(group[0].period)
+        owed = {o.unit.unit_id: o for o in reports.owed_in_period(report_type=report_type, period=period, now=now)}
+        for r in group:
+            current = owed.get(r.unit_id)
+            if current is None or _submitted(current) or current.effective_deadline is None:
+                continue
+            deadline = current.effective_deadline
+            if deadline == r.deadline:
+                texts[r.pk] = (r.subject, r.body)
+                continue
+            superseded = Reminder.objects.filter(
+                unit_id=r.unit_id, report_type_id=r.report_type_id, period=r.period, kind=r.kind, deadline=deadline
+            )
+            if superseded.exists():
+                continue  # the moved deadline has its own reminder of this kind: that one tells them
+            deadline_day = deadline.astimezone(zone).date()
+            if r.kind == ReminderKind.BEFORE:
+                if now > deadline:
+                    continue
+                moved = rules.DueReminder(rules.BEFORE, (deadline_day - today).days)
+            else:
+                closing = current.effective_closing
+                if now <= deadline or (closing is not None and now > closing):
+                    continue
+                moved = rules.DueReminder(rules.AFTER, max(1, (today - deadline_day).days))
+            recipient_unit = ""
+            if r.pk in with_reviewers and current.unit.parent is not None:
+                parent = units.unit_on(current.unit.parent.code, current.schedule.window[1])
+                recipient_unit = parent.name if parent is not None else ""
+            told: list[tuple[Any, str]] = (
+                [(None, RecipientRole.REVIEWER)] if r.pk in with_reviewers else []
+            )  # roles only
+            text = _texts(owed=current, reminder=moved, people=told, recipient_unit=recipient_unit)
+            texts[r.pk] = (text["subject"], text["body"])
+    return texts
 
 
 def _send_one(
@@ -382,17 +589,19 @@ def _send_one(
     now: datetime,
     run: ReminderRun,
     connection: BaseEmailBackend | None,
+    text: tuple[str, str] | None = None,
 ) -> bool:
-    """Claim the e-mail (pending|failed → sending), send it, record the outcome; False when another worker
-    holds it or the send failed."""
+    """Claim the e-mail (pending|failed → sending), send it (``text``: its subject and body when they are
+    not the reminder's), record the outcome; False when another worker holds it or the send failed."""
+    subject, body = text if text is not None else (reminder.subject, reminder.body)
     claimed = ReminderDelivery.objects.filter(
         pk=delivery.pk, status__in=[DeliveryStatus.PENDING, DeliveryStatus.FAILED], attempts=delivery.attempts
     ).update(status=DeliveryStatus.SENDING, attempts=F("attempts") + 1, attempted_at=now)
     if not claimed:
         return False
     message = EmailMessage(
-        subject=reminder.subject,
-        body=reminder.body,
+        subject=subject,
+        body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[delivery.email],
         connection=connection,
@@ -405,6 +614,13 @@ def _send_one(
         logger.warning("reminder %s: the e-mail to %s failed: %s", reminder.pk, delivery.email, error)
         run.emails_failed += 1
         return False
-    ReminderDelivery.objects.filter(pk=delivery.pk).update(status=DeliveryStatus.SENT, emailed_at=now, error="")
+    differs = (subject, body) != (reminder.subject, reminder.body)
+    ReminderDelivery.objects.filter(pk=delivery.pk).update(
+        status=DeliveryStatus.SENT,
+        emailed_at=now,
+        error="",
+        subject=subject if differs else "",
+        body=body if differs else "",
+    )
     run.emails_sent += 1
     return True

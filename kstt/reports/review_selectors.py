@@ -4,14 +4,18 @@ version, and one report's forms laid out as printed. A fixed number of queries w
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q
+
+from kstt import clock
 from kstt.catalogue.models import ReportType
 from kstt.catalogue.rules.forms import TOTAL, Column
 from kstt.catalogue.rules.periods import Period
-from kstt.reports import selectors
+from kstt.reports import review_rules, selectors
 from kstt.reports.choices import ReportStatus
 from kstt.reports.models import ReportInstance, ReportVersion
 from kstt.reports.wording import ReportWords
@@ -19,8 +23,9 @@ from kstt.units.models import Unit
 
 #: The statuses the review list filters by (each number of the reviewer's home links to one).
 #: ``submitted``: sent at least once; ``waiting``: the latest version waits for review;
-#: ``not_sent``: owed and never submitted (a report not even opened included).
-LIST_FILTERS = ("submitted", "waiting", "returned", "accepted", "not_sent")
+#: ``not_sent``: owed and never submitted (a report not even opened included); ``overdue_review``: the
+#: latest version waits for review past the reviewers' own deadline (KSTT_REVIEW_DAYS).
+LIST_FILTERS = ("submitted", "waiting", "overdue_review", "returned", "accepted", "not_sent")
 
 
 @dataclass(frozen=True)
@@ -32,6 +37,8 @@ class BelowRow:
     owed: Any  # selectors.Owed
     instance: ReportInstance | None
     latest: ReportVersion | None
+    #: The latest version waits for review past the reviewers' own deadline (KSTT_REVIEW_DAYS, §5).
+    overdue_review: bool = False
 
     @property
     def status(self) -> str:
@@ -56,6 +63,8 @@ class BelowRow:
             return self.waiting
         if status == "not_sent":
             return not self.submitted
+        if status == "overdue_review":
+            return self.overdue_review
         return self.status == status
 
 
@@ -91,7 +100,72 @@ def reports_below(*, recipient: Unit, report_type: ReportType, period: Period, n
                 latest=latest.get(instance.pk) if instance is not None else None,
             )
         )
-    return sorted(rows, key=lambda r: (not (r.waiting and r.flags), not r.waiting, r.unit_code))
+    rows = [
+        replace(row, overdue_review=row.waiting and row.latest is not None and review_overdue(row.latest, now=now))
+        for row in rows
+    ]
+    return sorted(rows, key=lambda r: (not r.overdue_review, not (r.waiting and r.flags), not r.waiting, r.unit_code))
+
+
+# --- The reviewers' own deadline (rules.md §5, issue 14 point 6) ---------------------------------------------
+
+
+def review_overdue(version: ReportVersion, *, now: datetime) -> bool:
+    """The version, unreviewed at ``now``, is past the reviewers' deadline (KSTT_REVIEW_DAYS calendar days)."""
+    return review_rules.overdue_for_review(
+        version.submitted_at, now=now, zone=clock.province_zone(), days=settings.KSTT_REVIEW_DAYS
+    )
+
+
+def review_deadline(version: ReportVersion) -> datetime:
+    """The end of the local day by which the version is to be reviewed."""
+    return review_rules.review_due(version.submitted_at, zone=clock.province_zone(), days=settings.KSTT_REVIEW_DAYS)
+
+
+def unreviewed_at(
+    *,
+    as_of: datetime,
+    report_type: ReportType | None = None,
+    periods: Iterable[str] | None = None,
+    unit_ids: Iterable[int] | None = None,
+    submitted_since: datetime | None = None,
+) -> list[ReportVersion]:
+    """The versions waiting for review at ``as_of``: submitted by then to a recipient in KSTT (not the
+    Government Office), still the report's latest version then, and not reviewed by then. With their
+    instance, unit, recipient and report type; one query. Narrowed to a report type, periods (codes),
+    units, and versions submitted at or after ``submitted_since``."""
+    later = ReportVersion.objects.filter(
+        instance_id=OuterRef("instance_id"), number__gt=OuterRef("number"), submitted_at__lte=as_of
+    )
+    found = (
+        ReportVersion.objects.filter(submitted_at__lte=as_of, instance__recipient__isnull=False)
+        .filter(Q(review__isnull=True) | Q(review__at__gt=as_of))
+        .exclude(Exists(later))
+        .select_related("instance__unit", "instance__recipient", "instance__report_type")
+        .order_by("submitted_at", "pk")
+    )
+    if report_type is not None:
+        found = found.filter(instance__report_type=report_type)
+    if periods is not None:
+        found = found.filter(instance__period__in=list(periods))
+    if unit_ids is not None:
+        found = found.filter(instance__unit_id__in=list(unit_ids))
+    if submitted_since is not None:
+        found = found.filter(submitted_at__gte=submitted_since)
+    return list(found)
+
+
+def overdue_for_review(
+    *, as_of: datetime, report_type: ReportType, cells: Iterable[tuple[int, str]]
+) -> list[ReportVersion]:
+    """The versions of these (unit id, period code) instances overdue for review at ``as_of`` (two
+    filters in one query, the rule in Python): what the dashboard counts."""
+    wanted = set(cells)
+    if not wanted:
+        return []
+    # the versions waiting for review are few: narrowed by period, the units are picked here
+    candidates = unreviewed_at(as_of=as_of, report_type=report_type, periods={period for _, period in wanted})
+    return [v for v in candidates if (v.instance.unit_id, v.instance.period) in wanted and review_overdue(v, now=as_of)]
 
 
 # --- One report's forms, as printed --------------------------------------------------------------------------

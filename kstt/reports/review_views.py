@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -20,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from kstt import clock, confirmation, unicode_text
 from kstt.accounts import access
 from kstt.catalogue import selectors as catalogue
+from kstt.catalogue.labels import period_label
 from kstt.catalogue.models import ReportType
 from kstt.catalogue.period_choice import PeriodChoiceError, period_range
 from kstt.catalogue.rules.outlines import parse_outline_spec
@@ -27,7 +29,6 @@ from kstt.catalogue.rules.periods import Period, PeriodError
 from kstt.reports import review_selectors, rules, selectors, services, trail
 from kstt.reports.choices import Flag, ReportStatus, ReturnReason
 from kstt.reports.models import ReportInstance, ReportVersion
-from kstt.reports.templatetags.kstt_labels import period_label
 from kstt.reports.wording import words_for
 from kstt.units import selectors as units
 
@@ -71,6 +72,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
             "status": status,
             "filters": _filters(),
             "rows": rows,
+            "review_days": settings.KSTT_REVIEW_DAYS,
             "report_type": report_type,
             "period_choices": [
                 p
@@ -86,6 +88,7 @@ def _filters() -> list[tuple[str, str]]:
     return [
         ("submitted", _("Submitted")),
         ("waiting", _("Waiting for review")),
+        ("overdue_review", _("Overdue for review")),
         ("returned", _("Returned")),
         ("accepted", _("Accepted")),
         ("not_sent", _("Not sent yet")),

@@ -21,10 +21,10 @@ from kstt.audit import describe as described
 from kstt.audit.events import event_label
 from kstt.audit.models import AuditEntry
 from kstt.catalogue import selectors as catalogue
+from kstt.catalogue.labels import period_label
 from kstt.catalogue.rules.periods import Period, PeriodError
 from kstt.reports.choices import Flag, ReturnReason
 from kstt.reports.models import ReportInstance
-from kstt.reports.templatetags.kstt_labels import period_label
 from kstt.reports.wording import ReportWords, words_for
 from kstt.units import selectors as units
 from kstt.units.choices import Level

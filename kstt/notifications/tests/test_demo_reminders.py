@@ -36,8 +36,8 @@ def test_the_demo_shows_the_reminders_the_worker_sent_in_2021(demo, client):
         for r in Reminder.objects.filter(unit__code="W05341", period="2021Q4").order_by("sent_at")
     ]
     assert lan == [
-        ("before", 1, datetime(2021, 12, 15, 7, 0, tzinfo=HCM), [("lan", "sent")]),
-        ("after", 1, datetime(2021, 12, 17, 7, 0, tzinfo=HCM), [("lan", "sent"), ("minh", "sent")]),
+        ("before", 1, datetime(2021, 12, 15, 7, 30, tzinfo=HCM), [("lan", "sent")]),
+        ("after", 1, datetime(2021, 12, 17, 7, 30, tzinfo=HCM), [("lan", "sent"), ("minh", "sent")]),
     ]
     # Nothing after the clock, nothing about a report already submitted when the reminder went out.
     assert not Reminder.objects.filter(sent_at__gt=DEMO_INSTANT).exists()
@@ -56,4 +56,4 @@ def test_the_demo_shows_the_reminders_the_worker_sent_in_2021(demo, client):
 
     client.force_login(User.objects.get(username="lan"))
     page = client.get("/reports/W05341/2021Q4/").content.decode()
-    assert "Nhắc hạn đã gửi cho đơn vị" in page and "lan@kstt-demo.invalid" in page
+    assert "Nhắc hạn đã gửi về báo cáo này" in page and "lan@kstt-demo.invalid" in page

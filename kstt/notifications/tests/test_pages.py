@@ -12,7 +12,7 @@ from kstt.notifications.choices import Kind
 from kstt.notifications.models import Notification
 from kstt.tests.cast import NOW
 
-RETURNED = {"reviewer": "Minh", "report": "KSTT", "period": "Quý III/2021", "reasons": "Sai biểu mẫu"}
+RETURNED = {"reviewer": "Minh", "report": "Báo cáo định kỳ KSTT", "period": "Quý III/2021", "reasons": "Sai biểu mẫu"}
 LIST = reverse("notifications:list")
 
 
@@ -85,7 +85,7 @@ def test_the_list_is_lans_own_newest_first_unread_marked(client, lan, minh):
     page = client.get(LIST).content.decode()
     assert page.count('data-testid="notification"') == 2
     assert page.index('data-read="no"') < page.index('data-read="yes"')
-    assert "Minh đã trả lại báo cáo KSTT kỳ Quý III/2021: Sai biểu mẫu" in page
+    assert "Minh đã trả lại Báo cáo định kỳ KSTT kỳ Quý III/2021: Sai biểu mẫu" in page
     assert "Báo cáo bị trả lại" in page and "chưa đọc" in page
     assert "Đánh dấu tất cả là đã đọc" in page
 

@@ -31,9 +31,9 @@ from kstt.tests.cast import AT
 
 pytestmark = pytest.mark.django_db(transaction=True)
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
-#: Friday 17/09/2021 00:05 in Hà Nội: the communes are one day late (due 16/09); the department, the
-#: districts and the province are three days before their deadline (Monday 20/09).
-T = datetime(2021, 9, 17, 0, 5, tzinfo=HCM)
+#: Friday 17/09/2021 08:05 in Hà Nội (after the quiet hours): the communes are one day late (due 16/09); the
+#: department, the districts and the province are three days before their deadline (Monday 20/09).
+T = datetime(2021, 9, 17, 8, 5, tzinfo=HCM)
 
 
 @pytest.fixture

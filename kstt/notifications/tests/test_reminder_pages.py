@@ -19,16 +19,16 @@ def reminded(lan, minh, kstt_report, django_capture_on_commit_callbacks):
     lan.save(update_fields=["email"])
     with django_capture_on_commit_callbacks(execute=True):
         services.send_reminders(now=datetime(2021, 9, 15, 8, 0, tzinfo=HCM))
-        services.send_reminders(now=datetime(2021, 9, 17, 0, 10, tzinfo=HCM))
+        services.send_reminders(now=datetime(2021, 9, 17, 8, 10, tzinfo=HCM))
 
 
 def test_lan_sees_on_her_report_when_and_how_she_was_reminded(client, lan, reminded, settings):
     settings.KSTT_CLOCK = datetime(2021, 9, 20, 9, 0, tzinfo=HCM)
     client.force_login(lan)
     page = client.get(URL).content.decode()
-    assert 'data-testid="reminders"' in page and "Nhắc hạn đã gửi cho đơn vị" in page
+    assert 'data-testid="reminders"' in page and "Nhắc hạn đã gửi về báo cáo này" in page
     assert "1 ngày trước hạn" in page and "quá hạn 1 ngày" in page
-    assert "08:00 15/09/2021" in page and "00:10 17/09/2021" in page  # local times
+    assert "08:00 15/09/2021" in page and "08:10 17/09/2021" in page  # local times
     assert "lan@hoabinh.gov.vn" in page and "thư điện tử: đã gửi" in page
     assert "Trần Văn Minh" in page and "chỉ trên hệ thống" in page  # Minh has no address
 

@@ -1,5 +1,7 @@
 """The reminder and e-mail settings are read from the environment and refused with a clear error."""
 
+from datetime import time
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
@@ -92,3 +94,34 @@ def test_a_sender_that_is_no_address_is_refused(raw):
 def test_an_interval_of_no_time_is_refused():
     with pytest.raises(ImproperlyConfigured, match="KSTT_REMINDER_INTERVAL must be at least 1 second"):
         conf.env_seconds("KSTT_REMINDER_INTERVAL", 600, environ={"KSTT_REMINDER_INTERVAL": "0"})
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        pytest.param("", time(17, 30), id="unset-the-default"),
+        pytest.param("07:30", time(7, 30), id="hh-mm"),
+        pytest.param("7:30", time(7, 30), id="one-digit-hour"),
+        pytest.param(" 23:59 ", time(23, 59), id="spaces-and-the-last-minute"),
+        pytest.param("00:00", time(0, 0), id="midnight"),
+    ],
+)
+def test_quiet_hours_times(raw, expected):
+    assert conf.env_clock_time("KSTT_QUIET_FROM", time(17, 30), environ={"KSTT_QUIET_FROM": raw}) == expected
+
+
+@pytest.mark.parametrize("raw", ["17h30", "1730", "24:00", "17:60", "17:3", "-1:00", "5 pm", "17:30:00"])
+def test_quiet_hours_times_that_mean_nothing_are_refused(raw):
+    with pytest.raises(ImproperlyConfigured, match="KSTT_QUIET_FROM must be a time of day"):
+        conf.env_clock_time("KSTT_QUIET_FROM", time(17, 30), environ={"KSTT_QUIET_FROM": raw})
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("", 10), ("1", 1), ("365", 365), (" 14 ", 14)])
+def test_review_days(raw, expected):
+    assert conf.env_int_between("KSTT_REVIEW_DAYS", 10, low=1, high=365, environ={"KSTT_REVIEW_DAYS": raw}) == expected
+
+
+@pytest.mark.parametrize("raw", ["0", "366", "-3", "ten"])
+def test_review_days_out_of_range_are_refused(raw):
+    with pytest.raises(ImproperlyConfigured, match="KSTT_REVIEW_DAYS must be a whole number"):
+        conf.env_int_between("KSTT_REVIEW_DAYS", 10, low=1, high=365, environ={"KSTT_REVIEW_DAYS": raw})

@@ -10,8 +10,8 @@ from kstt.notifications.choices import Kind
 from kstt.notifications.models import Notification
 from kstt.tests.cast import NOW
 
-SUBMITTED = {"unit": "Ủy ban nhân dân xã Yên Nghiệp", "report": "KSTT", "period": "Quý III/2021"}
-RETURNED = {"reviewer": "Minh", "report": "KSTT", "period": "Quý III/2021", "reasons": "Sai biểu mẫu"}
+SUBMITTED = {"unit": "Ủy ban nhân dân xã Yên Nghiệp", "report": "Báo cáo định kỳ KSTT", "period": "Quý III/2021"}
+RETURNED = {"reviewer": "Minh", "report": "Báo cáo định kỳ KSTT", "period": "Quý III/2021", "reasons": "Sai biểu mẫu"}
 REPORT_URL = "/reports/7/"
 
 
@@ -100,10 +100,10 @@ def test_the_text_is_rendered_in_the_readers_language(lan):
     (notification,) = tell(lan, kind=Kind.RETURNED, params=RETURNED)
     with translation.override("vi"):
         assert notification.title == "Báo cáo bị trả lại"
-        assert notification.text == "Minh đã trả lại báo cáo KSTT kỳ Quý III/2021: Sai biểu mẫu"
+        assert notification.text == "Minh đã trả lại Báo cáo định kỳ KSTT kỳ Quý III/2021: Sai biểu mẫu"
     with translation.override("en"):
         assert notification.title == "Report returned"
-        assert notification.text == "Minh returned the report KSTT for Quý III/2021: Sai biểu mẫu"
+        assert notification.text == "Minh returned Báo cáo định kỳ KSTT for Quý III/2021: Sai biểu mẫu"
 
 
 def test_a_link_outside_the_site_is_refused_by_the_database_too(lan):

@@ -49,3 +49,19 @@ def test_a_nonsense_interval_is_refused(db, capsys):
     with pytest.raises(SystemExit):
         call_command("worker", "--interval", "0")
     assert "--interval must be at least 1 second" in capsys.readouterr().err
+
+
+def test_the_worker_in_the_quiet_hours_sends_nothing_and_its_morning_run_sends_it(lan, kstt_report, settings):
+    """22:00: the run the worker enqueues finds the quiet hours and leaves everything for the morning."""
+    lan.email = "lan@hoabinh.gov.vn"
+    lan.save(update_fields=["email"])
+    settings.KSTT_CLOCK = datetime(2021, 9, 15, 22, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    call_command("worker", "--once", "--poll", "0.01", verbosity=0)
+    (task,) = DBTaskResult.objects.all()
+    assert task.return_value["quiet_hours"] is True and task.return_value["reminders"] == []
+    assert not Reminder.objects.exists() and mail.outbox == []
+    settings.KSTT_CLOCK = datetime(2021, 9, 16, 7, 30, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    call_command("worker", "--once", "--poll", "0.01", verbosity=0)
+    reminder = Reminder.objects.get(unit__code="W05341")
+    assert (reminder.kind, reminder.days, reminder.sent_at) == ("before", 1, settings.KSTT_CLOCK)
+    assert [m.to for m in mail.outbox] == [["lan@hoabinh.gov.vn"]]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 from kstt import clock
@@ -13,7 +14,8 @@ from kstt.notifications import services
 class Command(BaseCommand):
     help = (
         "Send the reminders due now (in the application and by e-mail) to the units' reporters and, once a "
-        "report is late, to the reviewers of the unit it goes to; each once, even with workers running."
+        "report is late, to the reviewers of the unit it goes to, and to the reviewers of a report overdue for "
+        "review; each once, even with workers running. Nothing within the quiet hours (KSTT_QUIET_FROM–_UNTIL)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -23,9 +25,16 @@ class Command(BaseCommand):
         now = clock.now()
         zone = clock.province_zone()
         run = services.send_reminders(now=now, dry_run=dry_run)
+        if run.quiet:
+            self.stdout.write(
+                f"Quiet hours ({settings.KSTT_QUIET_FROM:%H:%M}–{settings.KSTT_QUIET_UNTIL:%H:%M}) at "
+                f"{now.astimezone(zone):%d/%m/%Y %H:%M}: no reminder is sent now; they wait for "
+                f"{settings.KSTT_QUIET_UNTIL:%H:%M}."
+            )
+            return
         verb = "due" if dry_run else "sent"
         for sent in run.sent:
-            when = "before" if sent.kind == "before" else "late"
+            when = {"before": "before", "after": "late"}.get(sent.kind, "unreviewed")
             self.stdout.write(
                 f"{sent.unit:<10} {sent.report} {sent.period:<7} {sent.days} day(s) {when:<6} "
                 f"deadline {sent.deadline.astimezone(zone):%d/%m/%Y %H:%M}  → {', '.join(sent.recipients) or 'nobody'}"
