@@ -28,8 +28,8 @@ from kstt.notifications import rules, selectors
 from kstt.notifications.choices import PARAMS, DeliveryStatus, Kind, RecipientRole, ReminderKind
 from kstt.notifications.models import Notification, Reminder, ReminderDelivery
 from kstt.reports import selectors as reports
-from kstt.reports.rules import OwedStatus
 from kstt.reports.selectors import Owed
+from kstt.reports.timeliness import SENT
 from kstt.units import selectors as units
 
 logger = logging.getLogger(__name__)
@@ -93,7 +93,7 @@ MAX_ATTEMPTS = 5
 #: Periods whose data window ended this many days ago or fewer are looked at.
 LOOK_BACK_DAYS = 366
 #: The statuses of an instance already submitted.
-_SUBMITTED = frozenset({OwedStatus.SENT_ON_TIME, OwedStatus.SENT_EXCUSED, OwedStatus.SENT_LATE})
+_SUBMITTED = SENT
 
 
 @dataclass(frozen=True)

@@ -91,7 +91,7 @@ CASES = [
     Case(
         "incident open at the deadline, nothing sent: held open, not 'not sent'",
         [],
-        Status.OPEN,
+        Status.INCIDENT_OPEN,
         "0.00",
         incidents_=[incident(7, at(20, hour=9), None)],
         used=(7,),
@@ -195,7 +195,7 @@ CASES = [
         standing=1,
     ),
     Case("never sent", [], Status.NOT_SENT, "0.50"),
-    Case("never sent, the closing time not reached", [], Status.OPEN, "0.00", as_of=CLOSING),
+    Case("never sent, the closing time not reached: overdue, not sent", [], Status.OVERDUE, "0.00", as_of=CLOSING),
     Case("sent at the closing time: late", [sent(1, CLOSING, "accepted")], Status.LATE, "0.25", standing=1),
     Case("first sent after the closing time", [sent(1, CLOSING + US, "accepted")], Status.NOT_SENT, "0.50"),
     Case(
@@ -311,7 +311,7 @@ def test_a_version_after_as_of_is_not_yet_submitted() -> None:
         calendar=CAL,
         zone=HN,
     )
-    assert result.status is Status.OPEN and result.submitted_at is None and not result.final
+    assert result.status is Status.OVERDUE and result.submitted_at is None and not result.final
 
 
 def test_an_incident_is_known_as_it_was_at_as_of() -> None:
@@ -346,7 +346,9 @@ def test_final_once_the_effective_closing_time_has_passed() -> None:
         (Status.ON_TIME, ("forms",), "0.30"),
         (Status.EXCUSED, (), "0.00"),
         (Status.ON_TIME, (), "0.00"),
-        (Status.OPEN, (), "0.00"),
+        (Status.NOT_YET_DUE, (), "0.00"),
+        (Status.OVERDUE, (), "0.00"),
+        (Status.INCIDENT_OPEN, (), "0.00"),
     ],
 )
 def test_deduction_uses_the_configured_amounts(status: Status, faults: tuple[str, ...], expected: str) -> None:
