@@ -223,6 +223,28 @@ CASES = [
         incidents_=[incident(5, at(19, hour=1), at(19, hour=23))],
         standing=1,
     ),
+    # Issue 14's "done when": the versions before and after a deadline that an incident moves.
+    Case(
+        "incident moves the deadline: v1 before the scheduled deadline returned, v2 after it but before "
+        "the extended one accepted: v2 stands, no fault, no deduction",
+        [sent(1, at(20, hour=8), "returned", "forms"), sent(2, at(22, hour=10), "accepted")],
+        Status.ON_TIME,
+        "0.00",
+        incidents_=[incident(5, at(20, hour=9), at(21, hour=15))],
+        used=(5,),
+        effective=datetime(2021, 9, 22, 23, 59, 59, 999999, tzinfo=HN),
+        standing=2,
+    ),
+    Case(
+        "incident still open at the deadline, v1 returned, v2 sent later: no fault yet",
+        [sent(1, at(19, hour=10), "returned", "incomplete"), sent(2, at(24, hour=10))],
+        Status.ON_TIME,
+        "0.00",
+        incidents_=[incident(7, at(20, hour=9), None)],
+        used=(7,),
+        effective=None,
+        standing=2,
+    ),
 ]
 
 
