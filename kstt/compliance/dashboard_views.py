@@ -9,6 +9,7 @@ administrators, the provincial office and district reviewers gets a 403.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -25,7 +26,9 @@ from kstt.catalogue import selectors as catalogue
 from kstt.catalogue.period_choice import period_range
 from kstt.compliance.dashboard import STATUSES, Dashboard, UnknownDistrict, compliance_dashboard, with_verdicts
 from kstt.compliance.rules import Status
+from kstt.interchange import parse_instant
 from kstt.reports.templatetags.kstt_labels import level_label, period_label
+from kstt.reports.timeliness import FutureInstant, check_as_of
 from kstt.units.choices import Level
 
 ROWS_PER_PAGE = 100
@@ -42,10 +45,13 @@ class Filters:
     district: str
     status: Status | None
     page: int
+    #: The instant the dashboard is judged as of, as given (empty: now).
+    as_of: str = ""
 
     def query(self, **changes: Any) -> str:
         """The address's query string with these filters (and ``changes``), empty values left out."""
         values: dict[str, str | int] = {"year": self.year, "level": self.level, "district": self.district}
+        values["as_of"] = self.as_of
         values["status"] = self.status.value if self.status else ""
         values |= changes
         return urlencode({k: v for k, v in values.items() if v not in ("", None)})
@@ -68,10 +74,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     years = list(range(min(first_year, today.year), today.year + 1))
     try:
         filters = _filters(request.GET, years=years, default_year=today.year)
+        as_of = page_as_of(filters.as_of, now=now)
         board = compliance_dashboard(
             report_type=report_type,
             year=filters.year,
-            as_of=now,
+            as_of=as_of,
             root=access.tree_root(user),
             level=filters.level or None,
             district=filters.district or None,
@@ -79,7 +86,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         )
         page = _page(board, filters.page)
         page.object_list = with_verdicts(
-            list(page.object_list), report_type=report_type, periods=board.periods, as_of=now
+            list(page.object_list), report_type=report_type, periods=board.periods, as_of=as_of
         )
     except UnknownDistrict:
         return _bad_filter(
@@ -128,7 +135,28 @@ def _filters(query: QueryDict, *, years: list[int], default_year: int) -> Filter
         district=query.get("district", "").strip(),
         status=Status(raw_status) if raw_status else None,
         page=int(raw_page) if raw_page else 1,
+        as_of=query.get("as_of", "").strip()[:40],
     )
+
+
+def page_as_of(raw: str, *, now: datetime) -> datetime:
+    """A page's ``as_of`` (empty: now): an instant with its offset, not in the future (rules.md §6: a
+    judgement is made as of an instant that has come); ``BadFilter`` with the reader's message otherwise."""
+    if not raw:
+        return now
+    try:
+        as_of = parse_instant(raw)
+    except ValueError:
+        raise BadFilter(
+            _("“%(as_of)s” is not an instant: write it with its offset, e.g. 2022-01-31T17:00:00+07:00.")
+            % {"as_of": raw}
+        ) from None
+    try:
+        return check_as_of(as_of, now=now)
+    except FutureInstant:
+        raise BadFilter(
+            _("%(as_of)s is in the future: a judgement is made as of an instant that has come.") % {"as_of": raw}
+        ) from None
 
 
 def _page(board: Dashboard, number: int) -> Page:

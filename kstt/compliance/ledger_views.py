@@ -30,6 +30,7 @@ from kstt.catalogue.rules.periods import Period, PeriodError, periods_of_year
 from kstt.compliance import ledger_selectors as selectors
 from kstt.compliance import rules, services
 from kstt.compliance.choices import AppealDecision
+from kstt.compliance.dashboard_views import BadFilter, page_as_of
 from kstt.compliance.forms import AppealForm, DecisionForm
 from kstt.compliance.ledger_selectors import YearCell, YearTable
 from kstt.exports.deductions_xlsx import render_deductions_xlsx
@@ -114,7 +115,11 @@ def province_table(request: HttpRequest, year: int) -> HttpResponse:
 
 
 def _province(request: HttpRequest, report_type: ReportType, year: int) -> HttpResponse:
-    table = selectors.year_table(report_type=report_type, year=year, as_of=clock.now())
+    try:  # ?as_of=: the ledger as known then, never in the future (rules.md §6)
+        as_of = page_as_of(request.GET.get("as_of", "").strip()[:40], now=clock.now())
+    except BadFilter as exc:
+        return _bad_input(request, str(exc))
+    table = selectors.year_table(report_type=report_type, year=year, as_of=as_of)
     return render(
         request,
         "compliance/ledger_province.html",

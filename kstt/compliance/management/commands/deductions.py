@@ -14,6 +14,7 @@ from kstt.catalogue import selectors as catalogue
 from kstt.compliance.ledger_selectors import incident_descriptions, ledger
 from kstt.exports.deductions_json import LINE_COLUMNS, csv_row, render_deductions_json
 from kstt.interchange import parse_instant
+from kstt.reports.timeliness import check_as_of
 
 
 class Command(BaseCommand):
@@ -32,8 +33,9 @@ class Command(BaseCommand):
     def handle(self, *args, year: int, as_of: str | None, format: str, report: str, output: Path | None, **options):
         if not 2000 <= year <= 2200:
             raise CommandError(f"--year {year} is not a year this system can judge")
-        try:
-            when = parse_instant(as_of) if as_of else clock.now()
+        now = clock.now()
+        try:  # a future instant is refused: tomorrow's facts are not known (rules.md §6)
+            when = check_as_of(parse_instant(as_of), now=now) if as_of else now
         except ValueError as exc:
             raise CommandError(f"--as-of: {exc}") from None
         report_type = catalogue.report_type(report)
