@@ -1,6 +1,8 @@
 """GET /api/compliance/ (the dashboard as JSON), the points the dashboard shows (the ledger's), and a
 judgement never asked as of the future (issue 14 points 2, 5, 9)."""
 
+# ruff: noqa: F811 - the fixtures of test_dashboard, imported, are the arguments of these tests
+
 from __future__ import annotations
 
 import io
