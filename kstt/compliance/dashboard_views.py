@@ -12,23 +12,37 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_POST
 
 from kstt import clock
 from kstt.accounts import access
 from kstt.catalogue import selectors as catalogue
 from kstt.catalogue.period_choice import period_range
-from kstt.compliance.dashboard import STATUSES, Dashboard, UnknownDistrict, compliance_dashboard, with_verdicts
+from kstt.catalogue.rules.periods import Period
+from kstt.compliance.dashboard import (
+    STATUSES,
+    Dashboard,
+    UnknownDistrict,
+    compliance_dashboard,
+    status_of_item,
+    with_verdicts,
+)
 from kstt.compliance.rules import Status
 from kstt.interchange import parse_instant
+from kstt.notifications import services as notifications
+from kstt.reports import selectors as reports
 from kstt.reports.templatetags.kstt_labels import level_label, period_label
 from kstt.reports.timeliness import FutureInstant, check_as_of
+from kstt.units import selectors as units
 from kstt.units.choices import Level
 
 ROWS_PER_PAGE = 100
@@ -108,6 +122,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "rates": board.rates_by_level(),
             "chart": _chart(board),
             "statuses": STATUSES,
+            # Urging (đôn đốc) is about now: offered on the "overdue, not sent" filter of today's dashboard.
+            "urge": board.counts[Status.OVERDUE] if filters.status is Status.OVERDUE and not filters.as_of else 0,
             "level_choices": [(level, level_label(level)) for level in board.levels],
         },
     )
@@ -194,3 +210,64 @@ def _chart(board: Dashboard) -> dict[str, Any]:
 
 def _bad_filter(request: HttpRequest, message: str) -> HttpResponse:
     return render(request, "bad_input.html", {"message": message, "back": "home"}, status=400)
+
+
+@require_POST
+@login_required
+def urge(request: HttpRequest) -> HttpResponse:
+    """POST /compliance/urge/ (year, level, district): urge (đôn đốc) the units of every report the dashboard
+    shows as overdue, not sent now, in one action: each unit's reporters are told in the application and by
+    e-mail, kept as evidence like the automatic reminders (kstt.notifications.services.urge)."""
+    user: Any = request.user
+    now = clock.now()
+    today = clock.local_date(now)
+    if not access.may_view_dashboard(user, on=today):
+        message = _("Only the provincial office and the districts' reviewers follow how units send their reports.")
+        return render(request, "bad_input.html", {"message": message, "back": "home"}, status=403)
+    report_type = catalogue.report_type()
+    if report_type is None:
+        raise Http404("No report catalogue.")
+    first_year = period_range(report_type).first_year or today.year
+    years = list(range(min(first_year, today.year), today.year + 1))
+    try:
+        filters = _filters(request.POST, years=years, default_year=today.year)
+        board = compliance_dashboard(
+            report_type=report_type,
+            year=filters.year,
+            as_of=now,
+            root=access.tree_root(user),
+            level=filters.level or None,
+            district=filters.district or None,
+            status=Status.OVERDUE,
+        )
+    except UnknownDistrict:
+        return _bad_filter(
+            request, _("“%(code)s” is not a district you follow.") % {"code": request.POST.get("district", "")[:20]}
+        )
+    except BadFilter as exc:
+        return _bad_filter(request, str(exc))
+    wanted: dict[Period, set[int]] = {}
+    for row in board.rows:
+        for item in row.judged:
+            if item is not None and status_of_item(item) is Status.OVERDUE:
+                wanted.setdefault(item.period, set()).add(row.unit_id)
+    owed = [
+        o
+        for period, unit_ids in wanted.items()
+        for o in reports.owed_in_period(report_type=report_type, period=period, now=now)
+        if o.unit.unit_id in unit_ids
+    ]
+    mine = units.unit_on(user.unit.code, today) if getattr(user, "unit", None) is not None else None
+    office = mine.name if mine is not None else user.get_full_name() or user.username
+    run = notifications.urge(owed=owed, actor=user, at=now, office=office)
+    messages.success(
+        request,
+        ngettext(
+            "%(n)s report urged: its unit was told in the application and by e-mail.",
+            "%(n)s reports urged: their units were told in the application and by e-mail.",
+            len(run.urged),
+        )
+        % {"n": len(run.urged)}
+        + (" " + _("%(n)s already urged today.") % {"n": run.already} if run.already else ""),
+    )
+    return redirect(reverse("compliance_dashboard:dashboard") + "?" + filters.query(status=Status.OVERDUE.value))

@@ -21,6 +21,7 @@ class Kind(models.TextChoices):
     APPEAL_OVERTURNED = "appeal_overturned", _("Appeal overturned")
     REMINDER_BEFORE = "reminder_before", _("Report deadline approaching")
     REMINDER_AFTER = "reminder_after", _("Report overdue")
+    URGED = "urged", _("Urged to send a report")
 
 
 #: Each kind's title and text; ``%(name)s`` placeholders are filled from the notification's parameters.
@@ -56,6 +57,13 @@ TEXTS: dict[str, tuple[Promise, Promise]] = {
         _("Report deadline approaching"),
         _("The report %(report)s for %(period)s of %(unit)s is due by %(deadline)s and has not been submitted yet."),
     ),
+    Kind.URGED: (
+        _("Urged to send a report"),
+        _(
+            "%(office)s urges %(unit)s to send the report %(report)s for %(period)s: it was due by %(deadline)s "
+            "and has not been submitted."
+        ),
+    ),
     Kind.REMINDER_AFTER: (
         _("Report overdue"),
         _(
@@ -75,6 +83,7 @@ PARAMS: dict[str, frozenset[str]] = {
     Kind.APPEAL_OVERTURNED: frozenset({"office", "report", "period", "points", "reason"}),
     Kind.REMINDER_BEFORE: frozenset({"unit", "report", "period", "deadline"}),
     Kind.REMINDER_AFTER: frozenset({"unit", "report", "period", "deadline"}),
+    Kind.URGED: frozenset({"office", "unit", "report", "period", "deadline"}),
 }
 
 
@@ -83,6 +92,8 @@ class ReminderKind(models.TextChoices):
 
     BEFORE = "before", _("before the deadline")
     AFTER = "after", _("after the deadline")
+    #: Sent by the office in one action (đôn đốc) to the units whose report is overdue, not sent.
+    URGE = "urge", _("urged by the office")
 
 
 class DeliveryStatus(models.TextChoices):

@@ -118,6 +118,10 @@ class Reminder(models.Model):
     @property
     def label(self) -> str:
         """ "3 days before the deadline", "on the deadline day", "1 day late", in the active language."""
+        if self.kind == ReminderKind.URGE:
+            return ngettext(
+                "urged by the office, %(n)s day late", "urged by the office, %(n)s days late", self.days
+            ) % {"n": self.days}
         if self.kind == ReminderKind.BEFORE:
             if self.days == 0:
                 return gettext("on the deadline day")
