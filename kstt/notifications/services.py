@@ -456,7 +456,7 @@ def urge(
     today = clock.local_date(at)
     for item, deadline in chosen:
         days = max((today - deadline.astimezone(zone).date()).days, 1)
-        people = [(u, RecipientRole.REPORTER) for u in reporters.get(item.unit.unit_id, [])]
+        people: list[tuple[Any, str]] = [(u, RecipientRole.REPORTER) for u in reporters.get(item.unit.unit_id, [])]
         made = _urge_one(item=item, deadline=deadline, days=days, people=people, actor=actor, at=at,
                          office=office, run=run, connection=connection)  # fmt: skip
         if made is None:
