@@ -48,6 +48,7 @@ urlpatterns = [
     path("api/dossiers/", dossiers_api.DossierPush.as_view(), name="api-dossiers"),
     path("api/form06/", compilation_api.Form06.as_view(), name="api-form06"),
     path("api/deductions/", compliance_api.Deductions.as_view(), name="api-deductions"),
+    path("api/compliance/", compliance_api.Compliance.as_view(), name="api-compliance"),
     path("api/form06/cell/", compilation_api.Form06Cell.as_view(), name="api-form06-cell"),
     # Reports (issue 8, point 8): kstt/reports/api.py.
     path("api/reports/", reports_api.ReportList.as_view(), name="api-reports"),

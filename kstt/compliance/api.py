@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
@@ -16,8 +16,12 @@ from kstt import clock
 from kstt.accounts import access
 from kstt.catalogue import selectors as catalogue
 from kstt.compliance import closing_selectors, deductions_answer
+from kstt.compliance.dashboard import STATUSES, UnknownDistrict, compliance_dashboard, with_verdicts
+from kstt.compliance.rules import points
 from kstt.interchange import parse_instant
+from kstt.reports.timeliness import FutureInstant, check_as_of
 from kstt.units import selectors as units
+from kstt.units.choices import Level
 from kstt.units.models import Unit
 
 YEAR = OpenApiParameter("year", OpenApiTypes.INT, required=True, description="Calendar year of the periods' end")
@@ -44,6 +48,19 @@ class BadQuery(APIException):
     default_code = "bad_query"
 
 
+def parse_as_of(raw: str, *, now: datetime) -> datetime:
+    """The ``as_of`` parameter: an instant with its offset, not in the future (rules.md §6); 400 otherwise."""
+    try:
+        as_of = parse_instant(raw)
+    except ValueError:
+        raise BadQuery(gettext("as_of must be an instant with its offset, e.g. 2022-01-31T17:00:00+07:00.")) from None
+    try:
+        return check_as_of(as_of, now=now)
+    except FutureInstant:
+        detail = gettext("as_of %(as_of)s is in the future: a judgement is made as of an instant that has come.")
+        raise BadQuery({"detail": detail % {"as_of": raw[:40]}, "code": "future_as_of"}) from None
+
+
 class Deductions(APIView):
     """The deductions of a year known at ``as_of``: every scored unit for the provincial office, the
     caller's own unit for anyone else (whose unit has no line when it is not scored)."""
@@ -66,12 +83,7 @@ class Deductions(APIView):
             )
         as_of = now
         if request.query_params.get("as_of"):
-            try:
-                as_of = parse_instant(request.query_params["as_of"])
-            except ValueError:
-                raise BadQuery(
-                    gettext("as_of must be an instant with its offset, e.g. 2022-01-31T17:00:00+07:00.")
-                ) from None
+            as_of = parse_as_of(request.query_params["as_of"], now=now)
         live, diff = _flag(request, "live"), _flag(request, "diff")
         if live and diff:
             raise BadQuery(gettext("Ask for live=1 or diff=1, not both."))
@@ -126,3 +138,106 @@ def _province(request: Request, year: int) -> Unit | None:
         if root is not None and closing_selectors.province(root.code, year) is not None:
             return root
     return closing_selectors.only_province(year)
+
+
+LEVEL = OpenApiParameter("level", OpenApiTypes.STR, required=False, description="Only units of this level")
+DISTRICT = OpenApiParameter(
+    "district", OpenApiTypes.STR, required=False, description="A district's code: it and the units below it"
+)
+
+
+class NotAllowed(APIException):
+    status_code = 403
+    default_code = "forbidden"
+
+
+class Compliance(APIView):
+    """The compliance dashboard as JSON (issue 14 point 9): per unit and period the status (one of
+    ``on_time|excused|late|not_sent|not_yet_due|overdue|incident_open``), the §4 submitted time, the
+    scheduled and effective deadline, the quality faults and the points of its ledger line (null while it is
+    no line: not scored, or its closing time not passed; an overturned appeal counts 0), and the number of
+    reports per status. The same access as the dashboard page: administrators (every unit), the provincial
+    office (the province's units), a district's reviewers (its communes); 403 for anyone else."""
+
+    @extend_schema(parameters=[YEAR, AS_OF, LEVEL, DISTRICT], responses=OpenApiTypes.OBJECT)
+    def get(self, request: Request) -> Response:
+        report_type = catalogue.report_type()
+        if report_type is None:
+            raise BadQuery(gettext("The catalogue is not loaded."))
+        now = clock.now()
+        today = clock.local_date(now)
+        if not access.may_view_dashboard(request.user, on=today):
+            raise NotAllowed(
+                {
+                    "detail": gettext(
+                        "Only the provincial office and the districts' reviewers follow how units send their reports."
+                    ),
+                    "code": "forbidden",
+                }
+            )
+        try:
+            year = int(request.query_params.get("year", ""))
+        except ValueError:
+            raise BadQuery(gettext("Give the year, e.g. year=2021.")) from None
+        first = catalogue.first_year(report_type) or year
+        if not first <= year <= today.year:
+            raise BadQuery(
+                gettext("There are reports for the years %(first)s to %(last)s.") % {"first": first, "last": today.year}
+            )
+        as_of = parse_as_of(request.query_params["as_of"], now=now) if request.query_params.get("as_of") else now
+        level = request.query_params.get("level", "").strip()
+        if level and level not in Level.values:
+            raise BadQuery({"detail": gettext("“%(level)s” is not a level of units.") % {"level": level[:20]},
+                            "code": "bad_level"})  # fmt: skip
+        district = request.query_params.get("district", "").strip()
+        try:
+            board = compliance_dashboard(
+                report_type=report_type,
+                year=year,
+                as_of=as_of,
+                root=access.tree_root(request.user),
+                level=level or None,
+                district=district or None,
+            )
+        except UnknownDistrict:
+            raise BadQuery(
+                {"detail": gettext("“%(code)s” is not a district you follow.") % {"code": district[:20]},
+                 "code": "bad_district"}
+            ) from None  # fmt: skip
+        rows = with_verdicts(board.rows, report_type=report_type, periods=board.periods, as_of=as_of)
+        zone = clock.province_zone()
+
+        def instant(value: datetime | None) -> str | None:
+            return value.astimezone(zone).isoformat() if value is not None else None
+
+        units = []
+        for row in rows:
+            reports = []
+            for cell in row.cells:
+                if cell is None:
+                    continue
+                verdict = cell.judged.verdict
+                deduction = cell.deduction
+                reports.append(
+                    {
+                        "period": cell.judged.period.code,
+                        "status": verdict.status.value,
+                        "submitted_at": instant(verdict.submitted_at),
+                        "deadline": instant(verdict.deadline),
+                        "effective_deadline": instant(verdict.effective_deadline),
+                        "faults": list(verdict.faults),
+                        "scored": cell.judged.scored,
+                        "deduction": points(deduction) if deduction is not None else None,
+                        "appeal": cell.appeal.decision if cell.appeal is not None else None,
+                    }
+                )
+            units.append({"unit": row.code, "name": row.name, "level": row.level, "reports": reports})
+        return Response(
+            {
+                "year": year,
+                "as_of": instant(as_of),
+                "periods": [period.code for period in board.periods],
+                "counts": {status.value: board.counts[status] for status in STATUSES},
+                "units": units,
+            }
+        )

@@ -5,7 +5,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from kstt.compliance.rules import Status
+from kstt.reports.choices import timeliness_colour, timeliness_label
 
 
 class AppealDecision(models.TextChoices):
@@ -26,24 +26,9 @@ APPEAL_SHORT: dict[str, Promise] = {
 #: The decisions the provincial office takes (a pending appeal is not one).
 DECISIONS = (AppealDecision.UPHELD, AppealDecision.OVERTURNED)
 
-#: Each verdict status as people read it, and its Bootstrap colour.
-STATUS_LABELS: dict[str, tuple[Promise, str]] = {
-    Status.ON_TIME: (pgettext_lazy("verdict", "On time"), "success"),
-    Status.EXCUSED: (pgettext_lazy("verdict", "On time thanks to an incident's extension"), "info"),
-    Status.LATE: (pgettext_lazy("verdict", "Late"), "warning"),
-    Status.NOT_SENT: (pgettext_lazy("verdict", "Not sent"), "danger"),
-    Status.OPEN: (pgettext_lazy("verdict", "Not judged yet (before the closing time)"), "secondary"),
-}
-
-
-def status_label(status: str) -> str:
-    found = STATUS_LABELS.get(status)
-    return str(found[0]) if found is not None else status
-
-
-def status_colour(status: str) -> str:
-    found = STATUS_LABELS.get(status)
-    return found[1] if found is not None else "secondary"
+# A verdict's status as people read it: the one label of each status (``reports.choices.Timeliness``).
+status_label = timeliness_label
+status_colour = timeliness_colour
 
 
 #: What an attachment may be, as people read it (the kinds ``rules.attachment_kind`` recognises).

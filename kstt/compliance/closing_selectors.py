@@ -38,6 +38,7 @@ from kstt.compliance.ledger_selectors import (
 from kstt.compliance.models import YearClosing
 from kstt.compliance.selectors import Judged, judged
 from kstt.incidents import selectors as incidents
+from kstt.reports.timeliness import PENDING
 from kstt.units import selectors as units
 from kstt.units.models import Unit, UnitVersion
 
@@ -163,7 +164,7 @@ def judgement(*, report_type: ReportType, year: int, province: Unit, as_of: date
         as_of=as_of,
         ledger=Ledger(year=year, as_of=as_of, lines=lines),
         blocks=rules.closing_blocks(facts, as_of=as_of),
-        not_reviewed=rules.not_reviewed([f for f in facts if f.status is not rules.Status.OPEN]),
+        not_reviewed=rules.not_reviewed([f for f in facts if f.status not in PENDING]),
         expected=len(found),
     )
 

@@ -20,23 +20,24 @@ held open by an incident) is not counted yet. No instance due: no rate (None).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from kstt.catalogue.models import ReportType
 from kstt.catalogue.rules.periods import Period, periods_of_year
+from kstt.compliance.ledger_selectors import AppealState, YearCell, latest_appeals
 from kstt.compliance.rules import Status, Verdict
 from kstt.compliance.selectors import Glance, Judged, collector_paused, glances, judged
-from kstt.reports import review_selectors
+from kstt.reports import review_selectors, timeliness
 from kstt.units.models import Unit
 
 #: The order statuses are counted and offered in.
-STATUSES: tuple[Status, ...] = (Status.ON_TIME, Status.EXCUSED, Status.LATE, Status.NOT_SENT, Status.OPEN)
+STATUSES: tuple[Status, ...] = timeliness.STATUSES
 #: The order levels are grouped in (rules.md §1); a level outside it sorts last.
 LEVELS: tuple[str, ...] = ("province", "department", "district", "commune")
-ON_TIME: frozenset[Status] = frozenset({Status.ON_TIME, Status.EXCUSED})
+ON_TIME: frozenset[Status] = timeliness.IN_TIME
 HUNDRED = Decimal(100)
 
 
@@ -50,9 +51,10 @@ def level_order(level: str) -> int:
 
 @dataclass(frozen=True)
 class Cell:
-    """One unit's report of one period, as judged."""
+    """One unit's report of one period, as judged, with the latest appeal against its ledger line."""
 
     judged: Judged
+    appeal: AppealState | None = None
 
     @property
     def status(self) -> Status:
@@ -65,10 +67,10 @@ class Cell:
 
     @property
     def deduction(self) -> Decimal | None:
-        """The points deducted, for a scored unit once there is something to judge; None otherwise."""
-        if not self.judged.scored or self.status is Status.OPEN:
-            return None
-        return self.judged.verdict.deduction
+        """The points of the ledger's line, the same as the ledger counts them (an overturned appeal: 0);
+        None when the report is no line of the ledger (not scored, or its closing time not passed)."""
+        cell = YearCell(self.judged, self.appeal)
+        return cell.points if cell.in_ledger else None
 
     def due(self, as_of: datetime) -> bool:
         """Submitted, or its effective deadline has passed at ``as_of``: it counts in the on-time rate."""
@@ -102,10 +104,14 @@ class Row:
     #: At a glance (``Glance``) for every row; the full verdict (``Judged``) for the rows a page shows
     #: (``with_verdicts``).
     judged: tuple[Judged | Glance | None, ...]
+    #: period code → the latest appeal against that period's ledger line (``with_verdicts``).
+    appeals: Mapping[str, AppealState] = field(default_factory=dict)
 
     @property
     def cells(self) -> tuple[Cell | None, ...]:
-        return tuple(Cell(item) if isinstance(item, Judged) else None for item in self.judged)
+        return tuple(
+            Cell(item, self.appeals.get(item.period.code)) if isinstance(item, Judged) else None for item in self.judged
+        )
 
     def has(self, status: Status) -> bool:
         return any(item is not None and status_of_item(item) is status for item in self.judged)
@@ -206,12 +212,14 @@ def overdue_review_count(
 def with_verdicts(
     rows: Sequence[Row], *, report_type: ReportType, periods: Sequence[Period], as_of: datetime
 ) -> list[Row]:
-    """The rows a page shows, with the full verdict of each cell (faults, deduction): one ``judged``
-    for those units only, so a page costs the same whatever the number of units."""
+    """The rows a page shows, with the full verdict of each cell (faults, deduction) and the appeals
+    against their ledger lines: one ``judged`` for those units only and one query for the appeals, so a
+    page costs the same whatever the number of units."""
     if not rows:
         return []
     found = judged(report_type=report_type, periods=periods, as_of=as_of, unit_ids=[row.unit_id for row in rows])
     verdicts = {(item.unit_id, item.period): item for item in found}
+    appeals = latest_appeals([item for item in found if item.scored and item.verdict.final], as_of=as_of)
     return [
         Row(
             row.unit_id,
@@ -219,6 +227,7 @@ def with_verdicts(
             row.name,
             row.level,
             tuple(verdicts.get((row.unit_id, item.period), item) if item is not None else None for item in row.judged),
+            {code: state for (unit_id, code), state in appeals.items() if unit_id == row.unit_id},
         )
         for row in rows
     ]

@@ -5,4 +5,5 @@ from kstt.compliance import dashboard_views
 app_name = "compliance_dashboard"
 urlpatterns = [
     path("", dashboard_views.dashboard, name="dashboard"),
+    path("urge/", dashboard_views.urge, name="urge"),
 ]

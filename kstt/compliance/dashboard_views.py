@@ -9,24 +9,41 @@ administrators, the provincial office and district reviewers gets a 403.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_POST
 
 from kstt import clock
 from kstt.accounts import access
 from kstt.catalogue import selectors as catalogue
 from kstt.catalogue.period_choice import period_range
-from kstt.compliance.dashboard import STATUSES, Dashboard, UnknownDistrict, compliance_dashboard, with_verdicts
+from kstt.catalogue.rules.periods import Period
+from kstt.compliance.dashboard import (
+    STATUSES,
+    Dashboard,
+    UnknownDistrict,
+    compliance_dashboard,
+    status_of_item,
+    with_verdicts,
+)
 from kstt.compliance.rules import Status
+from kstt.interchange import parse_instant
+from kstt.notifications import services as notifications
+from kstt.reports import selectors as reports
 from kstt.reports.templatetags.kstt_labels import level_label, period_label
+from kstt.reports.timeliness import FutureInstant, check_as_of
+from kstt.units import selectors as units
 from kstt.units.choices import Level
 
 ROWS_PER_PAGE = 100
@@ -43,10 +60,13 @@ class Filters:
     district: str
     status: Status | None
     page: int
+    #: The instant the dashboard is judged as of, as given (empty: now).
+    as_of: str = ""
 
     def query(self, **changes: Any) -> str:
         """The address's query string with these filters (and ``changes``), empty values left out."""
         values: dict[str, str | int] = {"year": self.year, "level": self.level, "district": self.district}
+        values["as_of"] = self.as_of
         values["status"] = self.status.value if self.status else ""
         values |= changes
         return urlencode({k: v for k, v in values.items() if v not in ("", None)})
@@ -69,10 +89,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     years = list(range(min(first_year, today.year), today.year + 1))
     try:
         filters = _filters(request.GET, years=years, default_year=today.year)
+        as_of = page_as_of(filters.as_of, now=now)
         board = compliance_dashboard(
             report_type=report_type,
             year=filters.year,
-            as_of=now,
+            as_of=as_of,
             root=access.tree_root(user),
             level=filters.level or None,
             district=filters.district or None,
@@ -80,7 +101,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         )
         page = _page(board, filters.page)
         page.object_list = with_verdicts(
-            list(page.object_list), report_type=report_type, periods=board.periods, as_of=now
+            list(page.object_list), report_type=report_type, periods=board.periods, as_of=as_of
         )
     except UnknownDistrict:
         return _bad_filter(
@@ -102,6 +123,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "rates": board.rates_by_level(),
             "chart": _chart(board),
             "statuses": STATUSES,
+            # Urging (đôn đốc) is about now: offered on the "overdue, not sent" filter of today's dashboard.
+            "urge": board.counts[Status.OVERDUE] if filters.status is Status.OVERDUE and not filters.as_of else 0,
             "level_choices": [(level, level_label(level)) for level in board.levels],
             "review_days": settings.KSTT_REVIEW_DAYS,
         },
@@ -130,7 +153,28 @@ def _filters(query: QueryDict, *, years: list[int], default_year: int) -> Filter
         district=query.get("district", "").strip(),
         status=Status(raw_status) if raw_status else None,
         page=int(raw_page) if raw_page else 1,
+        as_of=query.get("as_of", "").strip()[:40],
     )
+
+
+def page_as_of(raw: str, *, now: datetime) -> datetime:
+    """A page's ``as_of`` (empty: now): an instant with its offset, not in the future (rules.md §6: a
+    judgement is made as of an instant that has come); ``BadFilter`` with the reader's message otherwise."""
+    if not raw:
+        return now
+    try:
+        as_of = parse_instant(raw)
+    except ValueError:
+        raise BadFilter(
+            _("“%(as_of)s” is not an instant: write it with its offset, e.g. 2022-01-31T17:00:00+07:00.")
+            % {"as_of": raw}
+        ) from None
+    try:
+        return check_as_of(as_of, now=now)
+    except FutureInstant:
+        raise BadFilter(
+            _("%(as_of)s is in the future: a judgement is made as of an instant that has come.") % {"as_of": raw}
+        ) from None
 
 
 def _page(board: Dashboard, number: int) -> Page:
@@ -168,3 +212,64 @@ def _chart(board: Dashboard) -> dict[str, Any]:
 
 def _bad_filter(request: HttpRequest, message: str) -> HttpResponse:
     return render(request, "bad_input.html", {"message": message, "back": "home"}, status=400)
+
+
+@require_POST
+@login_required
+def urge(request: HttpRequest) -> HttpResponse:
+    """POST /compliance/urge/ (year, level, district): urge (đôn đốc) the units of every report the dashboard
+    shows as overdue, not sent now, in one action: each unit's reporters are told in the application and by
+    e-mail, kept as evidence like the automatic reminders (kstt.notifications.services.urge)."""
+    user: Any = request.user
+    now = clock.now()
+    today = clock.local_date(now)
+    if not access.may_view_dashboard(user, on=today):
+        message = _("Only the provincial office and the districts' reviewers follow how units send their reports.")
+        return render(request, "bad_input.html", {"message": message, "back": "home"}, status=403)
+    report_type = catalogue.report_type()
+    if report_type is None:
+        raise Http404("No report catalogue.")
+    first_year = period_range(report_type).first_year or today.year
+    years = list(range(min(first_year, today.year), today.year + 1))
+    try:
+        filters = _filters(request.POST, years=years, default_year=today.year)
+        board = compliance_dashboard(
+            report_type=report_type,
+            year=filters.year,
+            as_of=now,
+            root=access.tree_root(user),
+            level=filters.level or None,
+            district=filters.district or None,
+            status=Status.OVERDUE,
+        )
+    except UnknownDistrict:
+        return _bad_filter(
+            request, _("“%(code)s” is not a district you follow.") % {"code": request.POST.get("district", "")[:20]}
+        )
+    except BadFilter as exc:
+        return _bad_filter(request, str(exc))
+    wanted: dict[Period, set[int]] = {}
+    for row in board.rows:
+        for item in row.judged:
+            if item is not None and status_of_item(item) is Status.OVERDUE:
+                wanted.setdefault(item.period, set()).add(row.unit_id)
+    owed = [
+        o
+        for period, unit_ids in wanted.items()
+        for o in reports.owed_in_period(report_type=report_type, period=period, now=now)
+        if o.unit.unit_id in unit_ids
+    ]
+    mine = units.unit_on(user.unit.code, today) if getattr(user, "unit", None) is not None else None
+    office = mine.name if mine is not None else user.get_full_name() or user.username
+    run = notifications.urge(owed=owed, actor=user, at=now, office=office)
+    messages.success(
+        request,
+        ngettext(
+            "%(n)s report urged: its unit was told in the application and by e-mail.",
+            "%(n)s reports urged: their units were told in the application and by e-mail.",
+            len(run.urged),
+        )
+        % {"n": len(run.urged)}
+        + (" " + _("%(n)s already urged today.") % {"n": run.already} if run.already else ""),
+    )
+    return redirect(reverse("compliance_dashboard:dashboard") + "?" + filters.query(status=Status.OVERDUE.value))

@@ -99,6 +99,12 @@ def ledger(
     )
 
 
+def latest_appeals(lines: Sequence[Judged], *, as_of: datetime) -> dict[tuple[int, str], AppealState]:
+    """(unit id, period code) → the latest appeal against each of these ledger lines at ``as_of`` (the
+    dashboard's points are the ledger's)."""
+    return _appeals(lines, as_of=as_of)
+
+
 def _appeals(lines: Sequence[Judged], *, as_of: datetime) -> dict[tuple[int, str], AppealState]:
     """(unit id, period code) → the latest appeal against that line as it stood at ``as_of``.
 

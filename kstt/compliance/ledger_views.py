@@ -12,6 +12,7 @@ names), and an action on a unit the user sees but may not take (appealing, decid
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -31,6 +32,7 @@ from kstt.catalogue.rules.periods import Period, PeriodError, periods_of_year
 from kstt.compliance import closing, closing_selectors, rules, services
 from kstt.compliance import ledger_selectors as selectors
 from kstt.compliance.choices import AppealDecision
+from kstt.compliance.dashboard_views import BadFilter, page_as_of
 from kstt.compliance.deductions_xlsx import render_deductions_xlsx
 from kstt.compliance.forms import AppealForm, DecisionForm
 from kstt.compliance.ledger_selectors import Ledger, YearCell, YearTable
@@ -114,13 +116,19 @@ def province_table(request: HttpRequest, year: int) -> HttpResponse:
 
 
 def _closed(
-    request: HttpRequest, report_type: ReportType, year: int, province: Any, *, unit_ids: list[int] | None = None
+    request: HttpRequest,
+    report_type: ReportType,
+    year: int,
+    province: Any,
+    *,
+    unit_ids: list[int] | None = None,
+    as_of: datetime | None = None,
 ) -> dict[str, Any] | None:
-    """The closing in force of the province's year, and the lines today's judgement gives differently
-    (only these units' when named); None while the year is open."""
+    """The closing in force of the province's year at ``as_of`` (default now), and the lines the judgement
+    then gives differently (only these units' when named); None while the year is open."""
     if province is None:
         return None
-    now = clock.now()
+    now = as_of or clock.now()
     record = closing_selectors.closing_in_force(report_type=report_type, year=year, province=province, at=now)
     if record is None:
         return None
@@ -141,13 +149,18 @@ def _closed(
 
 
 def _province(request: HttpRequest, report_type: ReportType, year: int) -> HttpResponse:
-    """The province's table: the closed snapshot once the year is closed, with today's differences."""
+    """The province's table: the closed snapshot once the year is closed, with today's differences; with
+    ?as_of=, the ledger as known then (the closing in force then), never in the future (rules.md §6)."""
+    try:
+        as_of = page_as_of(request.GET.get("as_of", "").strip()[:40], now=clock.now())
+    except BadFilter as exc:
+        return _bad_input(request, str(exc))
     province = closing_selectors.province_for(request.user, year, code=request.GET.get("province") or None)
-    closed = _closed(request, report_type, year, province)
+    closed = _closed(request, report_type, year, province, as_of=as_of)
     if closed is not None:
         table = closing_selectors.closed_table(closed["record"])
     else:
-        table = selectors.year_table(report_type=report_type, year=year, as_of=clock.now())
+        table = selectors.year_table(report_type=report_type, year=year, as_of=as_of)
     return render(
         request,
         "compliance/ledger_province.html",

@@ -24,7 +24,7 @@ it was still going on.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -32,16 +32,12 @@ from zoneinfo import ZoneInfo
 
 from kstt.catalogue.rules.deadlines import WorkCalendar
 from kstt.incidents.rules import Extension, IncidentSpan, extend
+from kstt.reports import timeliness
 
-
-class Status(StrEnum):
-    ON_TIME = "on_time"
-    EXCUSED = "excused"
-    LATE = "late"
-    NOT_SENT = "not_sent"
-    #: Not submitted, and the (effective) closing time has not passed: nothing to judge yet.
-    OPEN = "open"
-
+# The one timeliness rule (rules.md §4), re-exported for compliance's readers.
+from kstt.reports.timeliness import PENDING as PENDING
+from kstt.reports.timeliness import Status as Status
+from kstt.reports.timeliness import as_known as as_known
 
 #: The reasons a report is returned for, in the order rules.md §5 lists them.
 FAULTS = ("outline", "forms", "incomplete", "inaccurate")
@@ -87,17 +83,11 @@ class Verdict:
     final: bool
 
 
-def as_known(incidents: Sequence[IncidentSpan], as_of: datetime) -> list[IncidentSpan]:
-    """The incidents as they were known at ``as_of``: one that starts later did not happen yet,
-    one that ends later was still going on."""
-    known = []
-    for incident in incidents:
-        if incident.start > as_of:
-            continue
-        if incident.end is not None and incident.end > as_of:
-            incident = replace(incident, end=None)
-        known.append(incident)
-    return known
+class _First:
+    """The default of ``submitted_at``: the first of ``versions`` (a pure caller's shorthand)."""
+
+
+FIRST = _First()
 
 
 def extensions(
@@ -127,25 +117,47 @@ def verdict(
     as_of: datetime,
     calendar: WorkCalendar,
     zone: ZoneInfo,
+    submitted_at: datetime | None | _First = FIRST,
 ) -> Verdict:
     """The verdict of one report instance (rules.md §4–§6). ``incidents``: those in the unit's scope."""
     deadline_ext, closing_ext = extensions(
         deadline=deadline, closing=closing, incidents=incidents, as_of=as_of, calendar=calendar, zone=zone
     )
-    return judge(deadline=deadline_ext, closing=closing_ext, versions=versions, amounts=amounts, as_of=as_of)
+    return judge(
+        deadline=deadline_ext,
+        closing=closing_ext,
+        versions=versions,
+        amounts=amounts,
+        as_of=as_of,
+        submitted_at=submitted_at,
+    )
 
 
 def judge(
-    *, deadline: Extension, closing: Extension, versions: Sequence[VersionFacts], amounts: Amounts, as_of: datetime
+    *,
+    deadline: Extension,
+    closing: Extension,
+    versions: Sequence[VersionFacts],
+    amounts: Amounts,
+    as_of: datetime,
+    submitted_at: datetime | None | _First = FIRST,
 ) -> Verdict:
     """The verdict once the effective deadline and closing time are known (``verdict`` without the
-    incident rule, so that many instances sharing a schedule and incidents share one extension)."""
+    incident rule, so that many instances sharing a schedule and incidents share one extension).
+
+    ``submitted_at``: the instance's §4 submitted time, which the readers of the database take from its
+    one place (``ReportInstance.first_submitted_at``); by default the first of ``versions`` (the same
+    instant: the submission service and ``load-submissions`` keep it so). One after ``as_of`` is not known.
+    """
     sent = sorted((v for v in versions if v.submitted_at <= as_of), key=lambda v: (v.submitted_at, v.number))
-    submitted_at = sent[0].submitted_at if sent else None
+    if isinstance(submitted_at, _First):
+        submitted_at = sent[0].submitted_at if sent else None
+    elif submitted_at is not None and submitted_at > as_of:
+        submitted_at = None
     effective, effective_closing = deadline.deadline, closing.deadline
     final = effective_closing is not None and as_of > effective_closing
     status = status_of(deadline=deadline, closing=closing, submitted_at=submitted_at, as_of=as_of)
-    standing = _standing(sent, effective) if status is not Status.NOT_SENT else None
+    standing = _standing(sent, effective) if status is not Status.NOT_SENT and submitted_at is not None else None
     decision: str | None = None
     faults: tuple[str, ...] = ()
     if standing is not None and standing.reviewed_at is not None and standing.reviewed_at <= as_of:
@@ -172,29 +184,15 @@ def judge(
 
 
 def status_of(*, deadline: Extension, closing: Extension, submitted_at: datetime | None, as_of: datetime) -> Status:
-    """§4 alone: the status of an instance from its effective deadline and closing time and its first
-    submission by ``as_of`` (None: nothing submitted). ``judge`` adds the quality and the deduction."""
-    status = _timeliness(
-        scheduled=deadline.scheduled, deadline=deadline.deadline, closing=closing.deadline, submitted_at=submitted_at
+    """§4 alone (``timeliness.status``) from the effective deadline and closing time and the first
+    submission (None: nothing submitted). ``judge`` adds the quality and the deduction."""
+    return timeliness.status(
+        scheduled=deadline.scheduled,
+        deadline=deadline.deadline,
+        closing=closing.deadline,
+        submitted_at=submitted_at,
+        as_of=as_of,
     )
-    if status is not None:
-        return status
-    final = closing.deadline is not None and as_of > closing.deadline
-    return Status.NOT_SENT if final else Status.OPEN
-
-
-def _timeliness(
-    *, scheduled: datetime, deadline: datetime | None, closing: datetime | None, submitted_at: datetime | None
-) -> Status | None:
-    """§4 for a submitted report (None when nothing is submitted)."""
-    if submitted_at is None:
-        return None
-    if deadline is None or submitted_at <= deadline:
-        # Held open by an incident still going on, or in time for the effective deadline.
-        return Status.EXCUSED if submitted_at > scheduled else Status.ON_TIME
-    if closing is None or submitted_at <= closing:
-        return Status.LATE
-    return Status.NOT_SENT  # first sent after the closing time
 
 
 def _standing(sent: Sequence[VersionFacts], deadline: datetime | None) -> VersionFacts | None:
@@ -210,7 +208,7 @@ def deduction(status: Status, faults: Sequence[str], amounts: Amounts) -> Decima
     """§6: at most one deduction per instance."""
     if status is Status.NOT_SENT:
         return amounts.not_sent
-    if status is Status.OPEN:
+    if status in PENDING:
         return ZERO
     if status is Status.LATE or faults:
         return amounts.late_or_faulty

@@ -104,7 +104,7 @@ def judged(
             return []
         judging.load_incidents()
         result: list[Judged] = []
-        for code, unit_id, unit_code, name, level, parent_id, instance_id, versions in expected:
+        for code, unit_id, unit_code, name, level, parent_id, instance_id, submitted_at, versions in expected:
             group = judging.group(code, level, unit_id)
             result.append(
                 Judged(
@@ -125,8 +125,9 @@ def judged(
                         versions=versions,
                         amounts=group.settings.amounts,
                         as_of=judging.as_of_utc,
+                        submitted_at=submitted_at,
                     )
-                    if versions
+                    if versions or submitted_at is not None
                     else group.unsent,
                 )
             )
@@ -333,8 +334,9 @@ class _Asked:
 
 
 #: An expected instance: period code, unit id, unit code, name, level, parent id, instance id (None
-#: when never opened), and its versions submitted by ``as_of``.
-_Expected = tuple[str, int, str, str, str, int | None, int | None, list[VersionFacts]]
+#: when never opened), its §4 submitted time if it is known at ``as_of`` (the instance's
+#: ``first_submitted_at``, the one place it is kept), and its versions submitted by ``as_of``.
+_Expected = tuple[str, int, str, str, str, int | None, int | None, datetime | None, list[VersionFacts]]
 
 
 def _expected(
@@ -353,10 +355,12 @@ def _expected(
     their report instances, versions and reviews. The same query on SQLite and PostgreSQL.
     """
     tables, window_ends, params, where = _expected_sql(asked, unit_ids=unit_ids, within=within)
-    params[2 * len(asked) : 2 * len(asked)] = [report_type.pk, connection.ops.adapt_datetimefield_value(as_of)]
+    instant = connection.ops.adapt_datetimefield_value(as_of)
+    params[2 * len(asked) : 2 * len(asked)] = [instant, report_type.pk, instant]
     sql = f"""
         WITH periods (code, window_end) AS (VALUES {window_ends})
         SELECT p.code, v.id, v.unit_id, u.code, v.name, v.level, v.parent_id, i.id,
+               CASE WHEN i.first_submitted_at <= %s THEN CAST(i.first_submitted_at AS TEXT) END,
                s.number, CAST(s.submitted_at AS TEXT), r.decision, CAST(r.reasons AS TEXT), CAST(r.at AS TEXT)
         FROM periods p
         JOIN {tables["unit_version"]} v
@@ -372,12 +376,16 @@ def _expected(
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     found: dict[tuple[str, int], _Expected] = {}
-    for code, pk, unit_id, unit_code, name, level, parent_id, instance_id, number, sent, decision, reasons, at in rows:
+    for row in rows:
+        code, pk, unit_id, unit_code, name, level, parent_id, instance_id, first = row[:9]
+        number, sent, decision, reasons, at = row[9:]
         entry = found.get((code, pk))
         if entry is None:
-            entry = found[(code, pk)] = (code, unit_id, unit_code, name, level, parent_id, instance_id, [])
+            submitted_at = _instant(first) if first is not None else None
+            entry = (code, unit_id, unit_code, name, level, parent_id, instance_id, submitted_at, [])
+            found[(code, pk)] = entry
         if number is not None:
-            entry[7].append(
+            entry[8].append(
                 VersionFacts(
                     number,
                     _instant(sent),

@@ -22,6 +22,7 @@ class Kind(models.TextChoices):
     REMINDER_BEFORE = "reminder_before", _("Report deadline approaching")
     REMINDER_AFTER = "reminder_after", _("Report overdue")
     REMINDER_REVIEW = "reminder_review", _("Report overdue for review")
+    URGED = "urged", _("Urged to send a report")
 
 
 #: Each kind's title and text; ``%(name)s`` placeholders are filled from the notification's parameters.
@@ -57,6 +58,13 @@ TEXTS: dict[str, tuple[Promise, Promise]] = {
         _("Report deadline approaching"),
         _("%(report)s for %(period)s of %(unit)s is due by %(deadline)s and has not been submitted yet."),
     ),
+    Kind.URGED: (
+        _("Urged to send a report"),
+        _(
+            "%(office)s urges %(unit)s to send the report %(report)s for %(period)s: it was due by %(deadline)s "
+            "and has not been submitted."
+        ),
+    ),
     Kind.REMINDER_AFTER: (
         _("Report overdue"),
         _(
@@ -84,6 +92,7 @@ PARAMS: dict[str, frozenset[str]] = {
     Kind.REMINDER_BEFORE: frozenset({"unit", "report", "period", "deadline"}),
     Kind.REMINDER_AFTER: frozenset({"unit", "report", "period", "deadline"}),
     Kind.REMINDER_REVIEW: frozenset({"unit", "report", "period", "submitted", "deadline"}),
+    Kind.URGED: frozenset({"office", "unit", "report", "period", "deadline"}),
 }
 
 
@@ -94,6 +103,8 @@ class ReminderKind(models.TextChoices):
     BEFORE = "before", _("before the deadline")
     AFTER = "after", _("after the deadline")
     REVIEW = "review", _("overdue for review")
+    #: Sent by the office in one action (đôn đốc) to the units whose report is overdue, not sent.
+    URGE = "urge", _("urged by the office")
 
 
 class DeliveryStatus(models.TextChoices):

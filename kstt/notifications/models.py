@@ -119,6 +119,12 @@ class Reminder(models.Model):
                 condition=Q(kind=ReminderKind.REVIEW),
                 name="reminder_review_once_per_version",
             ),
+            # The office urges a report once a day late (đôn đốc): a second press the same day sends nothing.
+            models.UniqueConstraint(
+                fields=["unit", "report_type", "period", "days", "deadline"],
+                condition=Q(kind=ReminderKind.URGE),
+                name="reminder_urge_once_per_day_late",
+            ),
             models.CheckConstraint(condition=Q(kind__in=ReminderKind.values), name="reminder_known_kind"),
             models.CheckConstraint(
                 condition=Q(kind=ReminderKind.REVIEW, version__isnull=False)
@@ -136,13 +142,17 @@ class Reminder(models.Model):
     @property
     def label(self) -> str:
         """ "3 days before the deadline", "on the deadline day", "1 day late", "version 2 not reviewed within
-        10 days", in the active language."""
+        10 days", "urged by the office, 2 days late", in the active language."""
         if self.kind == ReminderKind.REVIEW:
             return ngettext(
                 "version %(version)s not reviewed within %(n)s day",
                 "version %(version)s not reviewed within %(n)s days",
                 self.days,
             ) % {"version": self.version, "n": self.days}
+        if self.kind == ReminderKind.URGE:
+            return ngettext(
+                "urged by the office, %(n)s day late", "urged by the office, %(n)s days late", self.days
+            ) % {"n": self.days}
         if self.kind == ReminderKind.BEFORE:
             if self.days == 0:
                 return gettext("on the deadline day")

@@ -28,8 +28,8 @@ from kstt.notifications import rules, selectors
 from kstt.notifications.choices import PARAMS, DeliveryStatus, Kind, RecipientRole, ReminderKind
 from kstt.notifications.models import Notification, Reminder, ReminderDelivery
 from kstt.reports import selectors as reports
-from kstt.reports.rules import OwedStatus
 from kstt.reports.selectors import Owed
+from kstt.reports.timeliness import SENT
 from kstt.units import selectors as units
 
 logger = logging.getLogger(__name__)
@@ -93,8 +93,8 @@ MAX_ATTEMPTS = 5
 #: Periods whose data window ended this many days ago or fewer are looked at; versions waiting for review
 #: are reminded to their reviewers when submitted this many days ago or fewer.
 LOOK_BACK_DAYS = 366
-#: The statuses of an instance already submitted (read only through ``_submitted``).
-_SUBMITTED = frozenset({OwedStatus.SENT_ON_TIME, OwedStatus.SENT_EXCUSED, OwedStatus.SENT_LATE})
+#: The statuses of an instance already submitted.
+_SUBMITTED = SENT
 
 
 def _submitted(owed: Owed) -> bool:
@@ -624,3 +624,151 @@ def _send_one(
     )
     run.emails_sent += 1
     return True
+
+
+# --- Urging (đôn đốc, issue 14 point 2) -----------------------------------------------------------------------
+#
+# The office picks the reports that are overdue, not sent (past the effective deadline, before the closing
+# time, nothing submitted) and urges their units in one action: each unit's reporters are told in the
+# application and by e-mail, kept as a Reminder of kind "urge" (the same evidence as the automatic reminders,
+# shown on the line's evidence page) and audited with who urged. One urge per report per day late: the
+# UNIQUE constraint of Reminder is the claim, so pressing twice (or two officers at once) urges once. The
+# e-mails go after the commit, each claimed like a reminder's (at most once).
+
+
+@dataclass
+class UrgeRun:
+    """What one ``urge`` did."""
+
+    at: datetime
+    urged: list[SentReminder] = field(default_factory=list)
+    already: int = 0  # urged already today (the same day late)
+    skipped: int = 0  # no longer overdue, not sent at ``at``
+    emails: ReminderRun | None = None
+
+
+def urge(
+    *, owed: Sequence[Owed], actor: Any, at: datetime, office: str, connection: BaseEmailBackend | None = None
+) -> UrgeRun:
+    """Urge the units of these reports, each still overdue, not sent at ``at`` (``timeliness.Status.OVERDUE``):
+    an in-app notification and an e-mail to each active reporter of the unit, a Reminder of kind "urge", an
+    audit entry naming ``actor``. ``office``: the name the message signs with."""
+    from kstt.reports.timeliness import Status
+
+    run = UrgeRun(at=at, emails=ReminderRun(now=at))
+    chosen: list[tuple[Owed, datetime]] = []
+    for item in owed:
+        if item.status is Status.OVERDUE and item.effective_deadline is not None:
+            chosen.append((item, item.effective_deadline))
+        else:
+            run.skipped += 1
+    if not chosen:
+        return run
+    reporters: dict[int | None, list[Any]] = {}
+    for user in accounts.active_reporters_and_reviewers(unit_ids={o.unit.unit_id for o, _ in chosen}):
+        if user.is_reporter:
+            reporters.setdefault(user.unit_id, []).append(user)
+    zone = clock.province_zone()
+    today = clock.local_date(at)
+    for item, deadline in chosen:
+        days = max((today - deadline.astimezone(zone).date()).days, 1)
+        people: list[tuple[Any, str]] = [(u, RecipientRole.REPORTER) for u in reporters.get(item.unit.unit_id, [])]
+        made = _urge_one(item=item, deadline=deadline, days=days, people=people, actor=actor, at=at,
+                         office=office, run=run, connection=connection)  # fmt: skip
+        if made is None:
+            run.already += 1
+            continue
+        run.urged.append(
+            SentReminder(
+                unit=item.unit.unit.code,
+                report=item.report_type.code,
+                period=item.period.code,
+                kind=ReminderKind.URGE,
+                days=days,
+                deadline=deadline,
+                recipients=tuple(u.username for u, _ in people),
+                reminder_id=made.pk,
+            )
+        )
+    return run
+
+
+def _urge_one(
+    *,
+    item: Owed,
+    deadline: datetime,
+    days: int,
+    people: list[tuple[Any, str]],
+    actor: Any,
+    at: datetime,
+    office: str,
+    run: UrgeRun,
+    connection: BaseEmailBackend | None,
+) -> Reminder | None:
+    """Claim, record and tell one urge in one transaction; None when this report was urged already today."""
+    from kstt.reports.templatetags.kstt_labels import period_label
+
+    zone = clock.province_zone()
+    url = f"/reports/{item.unit.unit.code}/{item.period.code}/"
+    with translation.override("vi"):
+        context = {
+            "office": office,
+            "unit": item.unit.name,
+            "report": item.report_type.name,
+            "period": period_label(item.period),
+            "deadline": f"{deadline.astimezone(zone):%d/%m/%Y %H:%M}",
+            "closing": f"{item.effective_closing.astimezone(zone):%d/%m/%Y %H:%M}" if item.effective_closing else "",
+            "days": days,
+            "link": settings.KSTT_BASE_URL + url,
+        }
+        subject = " ".join(render_to_string("notifications/email/urge_subject.txt", context).split())
+        body = render_to_string("notifications/email/urge_body.txt", context)
+    key = {"unit": item.unit.unit, "report_type": item.report_type, "period": item.period.code}
+    key |= {"kind": ReminderKind.URGE, "days": days}
+    emails = run.emails if run.emails is not None else ReminderRun(now=at)
+    try:
+        with transaction.atomic():
+            made = Reminder.objects.create(
+                **key,
+                deadline=deadline,
+                closing=item.effective_closing,
+                sent_at=at,
+                subject=subject,
+                body=body,
+                url=url,
+            )
+            ReminderDelivery.objects.bulk_create(
+                [
+                    ReminderDelivery(
+                        reminder=made,
+                        user=user,
+                        role=role,
+                        name=user.get_full_name() or user.username,
+                        email=user.email or "",
+                        status=DeliveryStatus.PENDING if user.email else DeliveryStatus.NO_ADDRESS,
+                    )
+                    for user, role in people
+                ]
+            )
+            params = {k: context[k] for k in ("office", "unit", "report", "period", "deadline")}
+            notify(recipients=[u for u, _ in people], kind=Kind.URGED, params=params, url=url, at=at)
+            audit.record(
+                actor=actor,
+                event="notifications.urged",
+                at=at,
+                target=made,
+                data={
+                    "unit": item.unit.unit.code,
+                    "report": item.report_type.code,
+                    "period": item.period.code,
+                    "days": days,
+                    "deadline": deadline.isoformat(),
+                    "recipients": [u.username for u, _ in people],
+                },
+            )
+            transaction.on_commit(lambda: send_emails(made, now=at, run=emails, connection=connection), robust=True)
+    except IntegrityError:
+        if Reminder.objects.filter(**key).exists():
+            return None
+        raise
+    return made

@@ -1,10 +1,6 @@
-"""Where a report instance stands against its deadline (rules.md §3–4), pure.
+"""The rules of reports (rules.md §2–§5), pure: days left to a deadline, submissions, the history file.
 
-An instance not yet submitted is judged by the clock: the period still running, due (deadline ahead),
-past the deadline (late if sent now), not sent (past the closing time), or held open by an incident
-that is still going on. A submitted one is judged by its submitted time (§4: the first submission):
-sent on time, on time only thanks to an incident's extension (excused), late, or — first sent after
-the closing time — not sent.
+Where an instance stands against its deadline is the one timeliness rule, ``kstt.reports.timeliness``.
 """
 
 from __future__ import annotations
@@ -13,52 +9,10 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Any
 
 from kstt.catalogue.rules.periods import Period, PeriodError
 from kstt.interchange import missing_columns, parse_instant
-
-
-class OwedStatus(StrEnum):
-    UPCOMING = "upcoming"  # the data window has not ended yet
-    DUE = "due"  # the window has ended; the effective deadline is ahead
-    INCIDENT_OPEN = "incident_open"  # an incident still open holds the deadline: it cannot be late yet
-    OVERDUE = "overdue"  # past the effective deadline, before the closing time: sent now, it is late
-    NOT_SENT = "not_sent"  # past the effective closing time with nothing submitted
-    SENT_ON_TIME = "sent_on_time"  # submitted at or before the scheduled deadline
-    SENT_EXCUSED = "sent_excused"  # after the scheduled deadline, by the one an incident extended
-    SENT_LATE = "sent_late"  # after the effective deadline, by the effective closing time
-
-
-def owed_status(
-    *,
-    now: datetime,
-    today: date,
-    window_end: date,
-    deadline: datetime | None,
-    closing: datetime | None,
-    scheduled: datetime | None = None,
-    submitted_at: datetime | None = None,
-) -> OwedStatus:
-    """``deadline``/``closing`` are the effective ones; None while an incident holds them open.
-    ``scheduled`` is the deadline before any extension; ``submitted_at`` the §4 submitted time."""
-    if submitted_at is not None:
-        if deadline is None or submitted_at <= deadline:
-            late_by_schedule = scheduled is not None and submitted_at > scheduled
-            return OwedStatus.SENT_EXCUSED if late_by_schedule else OwedStatus.SENT_ON_TIME
-        if closing is None or submitted_at <= closing:
-            return OwedStatus.SENT_LATE
-        return OwedStatus.NOT_SENT  # first sent after the closing time
-    if today <= window_end:
-        return OwedStatus.UPCOMING
-    if deadline is None:
-        return OwedStatus.INCIDENT_OPEN
-    if now <= deadline:
-        return OwedStatus.DUE
-    if closing is None or now <= closing:
-        return OwedStatus.OVERDUE
-    return OwedStatus.NOT_SENT
 
 
 def days_left(*, today: date, deadline_day: date | None) -> int | None:

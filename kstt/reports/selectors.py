@@ -23,7 +23,8 @@ from kstt.incidents import selectors as incidents
 from kstt.incidents.rules import Extension, IncidentSpan, extend, in_scope
 from kstt.reports.choices import ReportStatus
 from kstt.reports.models import ReportInstance, ReportVersion
-from kstt.reports.rules import OwedStatus, days_left, owed_status
+from kstt.reports.rules import days_left
+from kstt.reports.timeliness import Status, as_known, status
 from kstt.units import selectors as units
 from kstt.units.models import Unit, UnitVersion
 
@@ -40,8 +41,11 @@ class Owed:
     deadline: Extension
     closing: Extension
     incidents: tuple[tuple[int, str], ...]
-    status: OwedStatus
+    #: rules.md §4 by the one rule (``timeliness.status``) as known at the instant asked.
+    status: Status
     days_left: int | None
+    #: The §4 submitted time (``ReportInstance.first_submitted_at``), None when nothing is submitted.
+    submitted_at: datetime | None = None
 
     @property
     def effective_deadline(self) -> datetime | None:
@@ -89,7 +93,7 @@ class _Engine:
         due = self.schedule(period, unit.level)
         if due is None:
             return None
-        mine = in_scope(self.spans, unit.unit_id)
+        mine = in_scope(as_known(self.spans, now), unit.unit_id)
         deadline = extend(due.deadline, mine, calendar=self.calendar, zone=self.zone)
         closing = extend(due.closing, mine, calendar=self.calendar, zone=self.zone)
         today = clock.local_date(now)
@@ -104,16 +108,15 @@ class _Engine:
             deadline=deadline,
             closing=closing,
             incidents=tuple((i, self.descriptions.get(i, "")) for i in ids),
-            status=owed_status(
-                now=now,
-                today=today,
-                window_end=due.window[1],
+            status=status(
+                scheduled=due.deadline,
                 deadline=deadline.deadline,
                 closing=closing.deadline,
-                scheduled=due.deadline,
                 submitted_at=submitted_at,
+                as_of=now,
             ),
             days_left=days_left(today=today, deadline_day=effective),
+            submitted_at=submitted_at if submitted_at is not None and submitted_at <= now else None,
         )
 
 
@@ -138,9 +141,9 @@ def owed_by_unit(*, unit: Unit, report_type: ReportType, year: int, now: datetim
 
 
 def owed_for(*, instance: ReportInstance, now: datetime) -> Owed | None:
-    """One report's deadline and where it stands against it (the rule of the home pages,
-    ``rules.owed_status``): judged for the unit as it was at its window's end, with the report's §4
-    submitted time (its first submission). None when the unit's level owes no such report."""
+    """One report's deadline and where it stands against it (the one rule, ``timeliness.status``):
+    judged for the unit as it was at its window's end, with the report's §4 submitted time (its first
+    submission). None when the unit's level owes no such report."""
     period = Period.parse(instance.period)
     engine = _Engine(instance.report_type, [period])
     version = units.unit_on(instance.unit.code, engine.settings[period.code].window(period)[1])

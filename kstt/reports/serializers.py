@@ -139,6 +139,7 @@ class DeadlineSerializer(serializers.Serializer):
     closing = serializers.DateTimeField(allow_null=True, help_text="The effective closing time.")
     scheduled_deadline = serializers.DateTimeField()
     scheduled_closing = serializers.DateTimeField()
+    #: kstt.reports.timeliness.Status: on_time|excused|late|not_sent|not_yet_due|overdue|incident_open
     owed_status = serializers.CharField()
     days_left = serializers.IntegerField(allow_null=True)
 

@@ -45,7 +45,7 @@ from kstt.compilation.tests.test_form06_command import DOSSIERS
 from kstt.dossiers.choices import Channel, Outcome
 from kstt.dossiers.services import push_dossiers
 from kstt.incidents.services import record_incident
-from kstt.reports.rules import OwedStatus
+from kstt.reports.timeliness import Status as Timeliness
 from kstt.tests.cast import AT, CAST_FIELDS, NOW
 from kstt.units.choices import Level
 
@@ -78,7 +78,7 @@ CODES = (
     | {c.value for c in DayKind}
     | {c.value for c in Severity}
     | {c.value for c in Role}
-    | {s.value for s in OwedStatus}
+    | {s.value for s in Timeliness}
     | set(EVENTS)
     | CATALOGUE_CODES
 )

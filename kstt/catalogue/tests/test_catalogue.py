@@ -238,19 +238,19 @@ DEDUCTIONS = "Một mức trừ điểm phải từ 0 đến 10 điểm."
         pytest.param(
             {"deadlines": {"province": {"offset_days": 6, "cap_day": 32}}},
             "cap_province",
-            "Cấp tỉnh: ngày “không muộn hơn” phải là một ngày trong tháng (1–31).",
+            "Cấp tỉnh: ngày “chậm nhất” phải là một ngày trong tháng (1–31).",
             id="cap-32",
         ),
         pytest.param(
             {"deadlines": {"province": {"offset_days": 6, "cap_day": 14}}},
             "cap_province",
-            "Cấp tỉnh: ngày “không muộn hơn” phải từ ngày chốt số liệu (ngày 15) trở đi",
+            "Cấp tỉnh: ngày “chậm nhất” phải từ ngày chốt số liệu (ngày 15) trở đi",
             id="cap-before-the-cut-off-day",
         ),
         pytest.param(
             {"cutoff_day": 26},
             "cap_province",
-            "Cấp tỉnh: ngày “không muộn hơn” phải từ ngày chốt số liệu (ngày 26) trở đi",
+            "Cấp tỉnh: ngày “chậm nhất” phải từ ngày chốt số liệu (ngày 26) trở đi",
             id="cut-off-day-after-the-stored-cap-of-25",
         ),
         pytest.param(

@@ -121,13 +121,13 @@ def test_a_cut_off_day_of_1_gives_calendar_quarters(client, quan, kstt_report):
         pytest.param(
             {"cap_province": 10},
             "cap_province",
-            "Cấp tỉnh: ngày “không muộn hơn” phải từ ngày chốt số liệu (ngày 15) trở đi",
+            "Cấp tỉnh: ngày “chậm nhất” phải từ ngày chốt số liệu (ngày 15) trở đi",
             id="cap-before-the-window-end",
         ),
         pytest.param(
             {"cutoff_day": 26},
             "cap_province",
-            "Cấp tỉnh: ngày “không muộn hơn” phải từ ngày chốt số liệu (ngày 26) trở đi",
+            "Cấp tỉnh: ngày “chậm nhất” phải từ ngày chốt số liệu (ngày 26) trở đi",
             id="cut-off-day-after-the-cap",
         ),
         pytest.param(
@@ -220,8 +220,8 @@ def test_the_page_shows_the_history_of_the_settings_and_the_one_in_force_today(
     assert ">Sở, ban, ngành, Cấp xã</td>" in v2
     assert "từ Quý I/2022 (01/01/2022)" in v3 and "20 ngày sau hạn gửi" in v3
     assert "Quyết định số 12/QĐ-UBND" in v3 and "Đỗ Quản Trị" in v3
-    assert "không gửi −0.50" in v1 and "muộn hoặc không đạt −0.25" in v1
-    assert "Cấp tỉnh: +6 (không muộn hơn ngày 25)" in v1
+    assert "không gửi −0.50" in v1 and "chậm hoặc không đạt −0.25" in v1
+    assert "Cấp tỉnh: +6 (chậm nhất là ngày 25)" in v1
 
 
 def test_the_form_is_prefilled_from_the_settings_in_force_and_valid_from_the_next_period(

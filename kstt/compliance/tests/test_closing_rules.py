@@ -40,11 +40,11 @@ def facts(*, status=Status.ON_TIME, closing=CLOSING, appeal=None, standing=1, de
         pytest.param(facts(), AFTER, None, id="final-on-time-accepted"),
         pytest.param(facts(status=Status.NOT_SENT, standing=None, decision=None), AFTER, None, id="final-not-sent"),
         pytest.param(
-            facts(status=Status.OPEN), CLOSING, Block.NOT_FINAL, id="closing-time-not-passed-at-its-last-instant"
+            facts(status=Status.OVERDUE), CLOSING, Block.NOT_FINAL, id="closing-time-not-passed-at-its-last-instant"
         ),
         pytest.param(facts(), CLOSING - timedelta(days=3), Block.NOT_FINAL, id="sent-but-closing-time-ahead"),
         pytest.param(
-            facts(status=Status.OPEN, closing=None), AFTER, Block.INCIDENT_OPEN, id="held-open-by-an-incident"
+            facts(status=Status.INCIDENT_OPEN, closing=None), AFTER, Block.INCIDENT_OPEN, id="held-open-by-an-incident"
         ),
         pytest.param(facts(status=Status.LATE, appeal="pending"), AFTER, Block.APPEAL_PENDING, id="appeal-waiting"),
         pytest.param(facts(status=Status.LATE, appeal="upheld"), AFTER, None, id="appeal-upheld-is-final"),

@@ -150,7 +150,7 @@ def test_every_cell_has_the_status_judged_for_it(client, hang):
     assert shown["D901-2021Q1"] == "late"
     assert shown["D901-2021Q3"] == "excused"
     assert shown["D902-2021Q1"] == "not_sent"
-    assert shown["D902-2021Q4"] == "open"  # an incident in its scope is still open
+    assert shown["D902-2021Q4"] == "incident_open"  # an incident in its scope is still open
     assert shown["P90-SNV-2021Q1"] == "on_time"
 
 
@@ -163,7 +163,9 @@ def test_the_counts_are_those_of_the_verdicts(client, hang):
         "excused": 2,
         "late": 2,
         "not_sent": 8,  # four of them the commune's
-        "open": 1,
+        "not_yet_due": 0,
+        "overdue": 0,
+        "incident_open": 1,
     }
     assert {status.value: count(html, status.value) for status in STATUSES} == {
         s.value: expected.get(s.value, 0) for s in STATUSES
@@ -191,7 +193,7 @@ def test_a_cell_links_to_the_report_and_its_evidence_and_marks_faults_and_deduct
 def test_the_labels_are_vietnamese(client, hang):
     client.force_login(hang)
     html = client.get(URL, {"year": 2021}).content.decode()
-    for label in ("Đúng hạn", "Được gia hạn do sự cố", "Muộn", "Không gửi", "Chưa đến hạn hoặc đang mở"):
+    for label in ("Đúng hạn", "Được gia hạn do sự cố", "Chậm", "Không gửi", "Chưa đến hạn", "Quá hạn, chưa gửi"):
         assert label in html
 
 
@@ -233,7 +235,7 @@ def test_the_level_filter(client, hang):
     client.force_login(hang)
     html = client.get(URL, {"year": 2021, "level": "district"}).content.decode()
     assert {key.rsplit("-", 1)[0] for key in cells(html)} == {"D901", "D902"}
-    assert count(html, "not_sent") == 2 and count(html, "open") == 1
+    assert count(html, "not_sent") == 2 and count(html, "incident_open") == 1
 
 
 def test_the_district_filter_shows_the_district_and_its_communes(client, hang):

@@ -43,10 +43,10 @@ def verdict(status: Status, *, submitted: datetime | None = None, effective: dat
     ("case", "as_of", "expected"),
     [
         (verdict(Status.ON_TIME, submitted=DEADLINE - timedelta(days=1)), DEADLINE - timedelta(hours=1), True),
-        (verdict(Status.OPEN), DEADLINE - timedelta(days=1), False),
-        (verdict(Status.OPEN), DEADLINE, False),
-        (verdict(Status.OPEN), DEADLINE + US, True),
-        (verdict(Status.OPEN, effective=None), DEADLINE + timedelta(days=3), False),
+        (verdict(Status.NOT_YET_DUE), DEADLINE - timedelta(days=1), False),
+        (verdict(Status.NOT_YET_DUE), DEADLINE, False),
+        (verdict(Status.OVERDUE), DEADLINE + US, True),
+        (verdict(Status.INCIDENT_OPEN, effective=None), DEADLINE + timedelta(days=3), False),
         (verdict(Status.LATE, submitted=DEADLINE + US), DEADLINE + timedelta(days=2), True),
         (verdict(Status.NOT_SENT), CLOSING + US, True),
         (verdict(Status.NOT_SENT, submitted=CLOSING + US), CLOSING + timedelta(days=1), True),
@@ -98,7 +98,7 @@ FOUND = [
     # A commune that moved from D1 to D2 in Q2, renamed.
     judged(5, "W12", "commune", Q1, Status.ON_TIME, parent_id=1, submitted=SENT),
     judged(5, "W12", "commune", Q2, Status.ON_TIME, parent_id=4, name="Phường Mới", submitted=SENT),
-    judged(4, "D2", "district", Q2, Status.OPEN, parent_id=9, effective=None),  # held open by an incident
+    judged(4, "D2", "district", Q2, Status.INCIDENT_OPEN, parent_id=9, effective=None),  # held open by an incident
     judged(6, "P9-STP", "department", Q1, Status.ON_TIME, parent_id=9, submitted=SENT),
 ]
 
@@ -118,7 +118,7 @@ def test_rows_are_grouped_by_level_then_code_with_a_cell_per_period():
         ("W21", "commune"),
     ]
     d2 = next(r for r in board.rows if r.code == "D2")
-    assert d2.cells[0] is None and d2.cells[1].status is Status.OPEN and d2.cells[2:] == (None, None)
+    assert d2.cells[0] is None and d2.cells[1].status is Status.INCIDENT_OPEN and d2.cells[2:] == (None, None)
     assert next(r for r in board.rows if r.code == "W12").name == "Phường Mới"  # the latest period's name
 
 
@@ -129,7 +129,9 @@ def test_the_counts_and_rates():
         Status.EXCUSED: 1,
         Status.LATE: 1,
         Status.NOT_SENT: 2,
-        Status.OPEN: 1,
+        Status.NOT_YET_DUE: 0,
+        Status.OVERDUE: 0,
+        Status.INCIDENT_OPEN: 1,
     }
     assert board.total == 9
     rates = {(r.level, r.period): (r.on_time, r.due, r.expected, r.percent) for r in board.rates}

@@ -231,7 +231,7 @@ def test_xlsx_has_the_same_figures(province: dict[str, int], tmp_path: Path) -> 
     detail = list(workbook["Chi tiết"].iter_rows(min_row=5, values_only=True))
     assert len(detail) == 15
     d901_q3 = next(r for r in detail if (r[1], r[3]) == ("D901", "Quý III/2021"))
-    assert d901_q3[4:8] == ("20/09/2021 23:59", "22/09/2021 23:59", "22/09/2021 16:00", "Đúng hạn nhờ gia hạn do sự cố")
+    assert d901_q3[4:8] == ("20/09/2021 23:59", "22/09/2021 23:59", "22/09/2021 16:00", "Được gia hạn do sự cố")
     assert d901_q3[8] == "Số liệu không đầy đủ"
     assert d901_q3[9] == f"#{province['Lỗi máy chủ báo cáo huyện Một']} Lỗi máy chủ báo cáo huyện Một"
 

@@ -100,7 +100,7 @@ def test_every_line_with_its_evidence(workbook):
         "20/09/2021 23:59",
         "23/09/2021 23:59",
         "22/09/2021 10:00",
-        "Đúng hạn nhờ gia hạn do sự cố",
+        "Được gia hạn do sự cố",
     )
     assert justice_q3[9].endswith("Mất kết nối đường truyền") and justice_q3[9].startswith("#")
     assert rows[("D156", "Quý II/2021")][7] == "Không gửi"

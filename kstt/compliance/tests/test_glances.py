@@ -78,7 +78,7 @@ def test_the_boundaries_of_submitted_and_due(kstt_report, cast) -> None:
         return mine.status, mine.due
 
     tick = timedelta(microseconds=1)
-    assert glance("P17-STP", sent - tick) == (Status.OPEN, False)
+    assert glance("P17-STP", sent - tick) == (Status.NOT_YET_DUE, False)
     assert glance("P17-STP", sent) == (Status.ON_TIME, True)
-    assert glance("D156", deadline) == (Status.OPEN, False)
-    assert glance("D156", deadline + tick) == (Status.OPEN, True)
+    assert glance("D156", deadline) == (Status.NOT_YET_DUE, False)
+    assert glance("D156", deadline + tick) == (Status.OVERDUE, True)

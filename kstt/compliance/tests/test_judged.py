@@ -272,7 +272,7 @@ def test_a_version_sent_at_the_instant_asked_about_is_known_and_one_a_microsecon
         j.code: j.verdict for j in selectors.judged(report_type=p91, periods=[q3], as_of=sent, levels=["district"])
     }
     assert found["D9101"].submitted_at == sent and found["D9101"].status == Status.ON_TIME
-    assert found["D9102"].submitted_at is None and found["D9102"].status == Status.OPEN
+    assert found["D9102"].submitted_at is None and found["D9102"].status == Status.NOT_YET_DUE
     assert seen(selectors.judged(report_type=p91, periods=[q3], as_of=sent)) == one_by_one(p91, [q3], sent)
 
 

@@ -147,13 +147,13 @@ def test_tuan_reads_his_departments_year_and_may_appeal_its_final_deductions(cli
         row = html[html.index(f'data-testid="line-{period}"') :].split("</tr>")[0]
         assert ('data-testid="appeal-button"' in row) is appealable, period
         assert f'href="/compliance/lines/P17-STP/{period}/"' in row
-    assert "Không gửi" in html and "Muộn hạn" in html and "chưa chốt" in html
+    assert "Không gửi" in html and "Chậm" in html and "chưa chốt" in html
 
 
 def test_a_commune_is_judged_but_not_scored(client, lan):
     html = vietnamese(page(client, lan, "/compliance/deductions/2021/W05341/"))
     assert 'data-testid="not-scored"' in html and 'data-testid="appeal-button"' not in html
-    assert "Muộn hạn" in html  # its Q1 was late
+    assert "Chậm" in html  # its Q1 was late
 
 
 @pytest.mark.parametrize(

@@ -91,7 +91,7 @@ CASES = [
     Case(
         "incident open at the deadline, nothing sent: held open, not 'not sent'",
         [],
-        Status.OPEN,
+        Status.INCIDENT_OPEN,
         "0.00",
         incidents_=[incident(7, at(20, hour=9), None)],
         used=(7,),
@@ -195,7 +195,7 @@ CASES = [
         standing=1,
     ),
     Case("never sent", [], Status.NOT_SENT, "0.50"),
-    Case("never sent, the closing time not reached", [], Status.OPEN, "0.00", as_of=CLOSING),
+    Case("never sent, the closing time not reached: overdue, not sent", [], Status.OVERDUE, "0.00", as_of=CLOSING),
     Case("sent at the closing time: late", [sent(1, CLOSING, "accepted")], Status.LATE, "0.25", standing=1),
     Case("first sent after the closing time", [sent(1, CLOSING + US, "accepted")], Status.NOT_SENT, "0.50"),
     Case(
@@ -222,6 +222,28 @@ CASES = [
         "0.25",
         incidents_=[incident(5, at(19, hour=1), at(19, hour=23))],
         standing=1,
+    ),
+    # Issue 14's "done when": the versions before and after a deadline that an incident moves.
+    Case(
+        "incident moves the deadline: v1 before the scheduled deadline returned, v2 after it but before "
+        "the extended one accepted: v2 stands, no fault, no deduction",
+        [sent(1, at(20, hour=8), "returned", "forms"), sent(2, at(22, hour=10), "accepted")],
+        Status.ON_TIME,
+        "0.00",
+        incidents_=[incident(5, at(20, hour=9), at(21, hour=15))],
+        used=(5,),
+        effective=datetime(2021, 9, 22, 23, 59, 59, 999999, tzinfo=HN),
+        standing=2,
+    ),
+    Case(
+        "incident still open at the deadline, v1 returned, v2 sent later: no fault yet",
+        [sent(1, at(19, hour=10), "returned", "incomplete"), sent(2, at(24, hour=10))],
+        Status.ON_TIME,
+        "0.00",
+        incidents_=[incident(7, at(20, hour=9), None)],
+        used=(7,),
+        effective=None,
+        standing=2,
     ),
 ]
 
@@ -311,7 +333,7 @@ def test_a_version_after_as_of_is_not_yet_submitted() -> None:
         calendar=CAL,
         zone=HN,
     )
-    assert result.status is Status.OPEN and result.submitted_at is None and not result.final
+    assert result.status is Status.OVERDUE and result.submitted_at is None and not result.final
 
 
 def test_an_incident_is_known_as_it_was_at_as_of() -> None:
@@ -346,7 +368,9 @@ def test_final_once_the_effective_closing_time_has_passed() -> None:
         (Status.ON_TIME, ("forms",), "0.30"),
         (Status.EXCUSED, (), "0.00"),
         (Status.ON_TIME, (), "0.00"),
-        (Status.OPEN, (), "0.00"),
+        (Status.NOT_YET_DUE, (), "0.00"),
+        (Status.OVERDUE, (), "0.00"),
+        (Status.INCIDENT_OPEN, (), "0.00"),
     ],
 )
 def test_deduction_uses_the_configured_amounts(status: Status, faults: tuple[str, ...], expected: str) -> None:

@@ -131,7 +131,7 @@ def test_a_late_commune_tells_lan_and_her_districts_reviewer_not_the_province(pe
     message = next(m for m in mail.outbox if m.to == ["minh@hoabinh.gov.vn"])
     assert message.subject == "[KSTT] Ủy ban nhân dân xã Yên Nghiệp: báo cáo Quý III/2021 đã quá hạn 1 ngày"
     assert "và những người thẩm định của Ủy ban nhân dân huyện Lạc Sơn" in message.body
-    assert "Gửi bây giờ là gửi muộn; nếu đến 18/10/2021 23:59 vẫn chưa gửi" in message.body  # the closing time
+    assert "Gửi bây giờ là gửi chậm; nếu đến 18/10/2021 23:59 vẫn chưa gửi" in message.body  # the closing time
     told = Notification.objects.filter(recipient=people["minh"], kind=Kind.REMINDER_AFTER)
     assert sorted(n.params["unit"] for n in told) == ["Ủy ban nhân dân xã Yên Nghiệp", "Ủy ban nhân dân xã Ân Nghĩa"]
     assert not Notification.objects.filter(recipient=people["hoa"]).exists()

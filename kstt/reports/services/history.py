@@ -84,6 +84,18 @@ def _load_row(
         if ReportVersion.objects.filter(instance=instance, submitted_at=row.at).exists():
             result.unchanged += 1
             return
+        # The submitted time (rules.md §4) is kept in one place, the instance's first submission: a line
+        # earlier than a version already on the system would move it behind the versions' backs, so it is
+        # refused (the whole file with it) rather than recomputed.
+        later = (
+            ReportVersion.objects.filter(instance=instance, submitted_at__gt=row.at).order_by("submitted_at").first()
+        )
+        if later is not None:
+            raise SubmissionError(
+                f"{unit.code} {row.period.code}: version {later.number} was already submitted at "
+                f"{later.submitted_at.isoformat()}, after this line's {row.at.isoformat()}; a history line "
+                "cannot come before a version already on the system"
+            )
         _refuse_non_figures(instance)
         _submit(
             instance=instance, explanation="", idempotency_key=None, at=row.at, actor=None, run_checks=False,

@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 from kstt import clock
 from kstt.catalogue.labels import period_label
 from kstt.catalogue.rules.deadlines import Step
-from kstt.reports.rules import OwedStatus
+from kstt.reports.choices import timeliness_colour, timeliness_label
 
 register = template.Library()
 
@@ -26,26 +26,15 @@ def kind_label(kind: str | None) -> str:
     return {"H1": _("six-month report"), "M9": _("nine-month report"), "Y": _("annual report")}.get(kind, kind)
 
 
-STATUS = {
-    OwedStatus.UPCOMING: ("secondary", "The period is still running"),
-    OwedStatus.DUE: ("primary", "Due"),
-    OwedStatus.INCIDENT_OPEN: ("info", "Held open by an incident"),
-    OwedStatus.OVERDUE: ("warning", "Past the deadline (late if sent now)"),
-    OwedStatus.NOT_SENT: ("danger", "Not sent (past the closing time)"),
-    OwedStatus.SENT_ON_TIME: ("success", "Sent on time"),
-    OwedStatus.SENT_EXCUSED: ("success", "Sent on time thanks to an incident's extension"),
-    OwedStatus.SENT_LATE: ("warning", "Sent late"),
-}
-
-
 @register.filter
 def status_label(status: str) -> str:
-    return _(STATUS[OwedStatus(status)][1])
+    """A report's timeliness (``timeliness.Status``) by its one label."""
+    return timeliness_label(status)
 
 
 @register.filter
 def status_colour(status: str) -> str:
-    return STATUS[OwedStatus(status)][0]
+    return timeliness_colour(status)
 
 
 @register.filter
@@ -57,17 +46,6 @@ def days_left_label(days: int | None) -> str:
     if days == 0:
         return _("due today")
     return ngettext("%(n)s day past", "%(n)s days past", -days) % {"n": -days}
-
-
-# Marked for translation here; the STATUS table holds the English source texts.
-_("The period is still running")
-_("Due")
-_("Held open by an incident")
-_("Past the deadline (late if sent now)")
-_("Not sent (past the closing time)")
-_("Sent on time")
-_("Sent on time thanks to an incident's extension")
-_("Sent late")
 
 
 @register.filter

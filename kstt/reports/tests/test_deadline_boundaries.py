@@ -22,8 +22,8 @@ from kstt.catalogue.rules.periods import Period
 from kstt.incidents.models import Incident
 from kstt.incidents.services import record_incident
 from kstt.reports import selectors
-from kstt.reports.rules import OwedStatus
 from kstt.reports.templatetags.kstt_labels import status_label
+from kstt.reports.timeliness import Status
 from kstt.tests.cast import AT
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -133,12 +133,12 @@ def test_the_day_an_incident_ended_is_read_back_in_local_time(
 @pytest.mark.parametrize(
     ("now", "status", "days"),
     [
-        pytest.param(COMMUNE_WINDOW_END, OwedStatus.UPCOMING, 2, id="last-instant-of-the-window"),
-        pytest.param(COMMUNE_WINDOW_END + MICROSECOND, OwedStatus.DUE, 1, id="a-microsecond-after-the-window"),
-        pytest.param(COMMUNE_DEADLINE, OwedStatus.DUE, 0, id="last-instant-of-the-deadline-day-still-on-time"),
-        pytest.param(COMMUNE_DEADLINE + MICROSECOND, OwedStatus.OVERDUE, -1, id="a-microsecond-after-the-deadline"),
-        pytest.param(COMMUNE_CLOSING, OwedStatus.OVERDUE, -32, id="last-instant-before-the-closing-time"),
-        pytest.param(COMMUNE_CLOSING + MICROSECOND, OwedStatus.NOT_SENT, -33, id="a-microsecond-after-the-closing"),
+        pytest.param(COMMUNE_WINDOW_END, Status.NOT_YET_DUE, 2, id="last-instant-of-the-window"),
+        pytest.param(COMMUNE_WINDOW_END + MICROSECOND, Status.NOT_YET_DUE, 1, id="a-microsecond-after-the-window"),
+        pytest.param(COMMUNE_DEADLINE, Status.NOT_YET_DUE, 0, id="last-instant-of-the-deadline-day-still-on-time"),
+        pytest.param(COMMUNE_DEADLINE + MICROSECOND, Status.OVERDUE, -1, id="a-microsecond-after-the-deadline"),
+        pytest.param(COMMUNE_CLOSING, Status.OVERDUE, -32, id="last-instant-before-the-closing-time"),
+        pytest.param(COMMUNE_CLOSING + MICROSECOND, Status.NOT_SENT, -33, id="a-microsecond-after-the-closing"),
     ],
 )
 def test_where_a_commune_report_stands_on_each_boundary(
@@ -163,8 +163,8 @@ def test_where_a_commune_report_stands_on_each_boundary(
 def test_the_extended_deadline_ends_at_23_59_59_999999_local_too(hoa, dept_justice, kstt_report):
     incident(hoa, local(20, 14), local(20, 18), units=[dept_justice])  # → Tuesday 21/09
     extended = end_of_day(date(2021, 9, 21), HCM)
-    assert owed_by(dept_justice, kstt_report, "2021Q3", extended).status == OwedStatus.DUE
-    assert owed_by(dept_justice, kstt_report, "2021Q3", extended + MICROSECOND).status == OwedStatus.OVERDUE
+    assert owed_by(dept_justice, kstt_report, "2021Q3", extended).status == Status.NOT_YET_DUE
+    assert owed_by(dept_justice, kstt_report, "2021Q3", extended + MICROSECOND).status == Status.OVERDUE
 
 
 # --- The closing time extended by an incident, through the database --------------------------------
@@ -176,9 +176,9 @@ def test_an_incident_on_the_closing_day_extends_the_closing_time(
     incident(hoa, local(18, 14, month=10), local(18, 18, month=10), units=[commune_yen_nghiep])  # → Tue 19/10
     extended = end_of_day(date(2021, 10, 19), HCM)
     for now, status in [
-        (COMMUNE_CLOSING + MICROSECOND, OwedStatus.OVERDUE),
-        (extended, OwedStatus.OVERDUE),
-        (extended + MICROSECOND, OwedStatus.NOT_SENT),
+        (COMMUNE_CLOSING + MICROSECOND, Status.OVERDUE),
+        (extended, Status.OVERDUE),
+        (extended + MICROSECOND, Status.NOT_SENT),
     ]:
         mine = owed_by(commune_yen_nghiep, kstt_report, "2021Q3", now)
         below = owed_below(district_lac_son, "W05341", kstt_report, "2021Q3", now)
@@ -188,12 +188,12 @@ def test_an_incident_on_the_closing_day_extends_the_closing_time(
 
     settings.KSTT_CLOCK = local(19, 12, month=10).astimezone(UTC)
     client.force_login(lan)
-    assert status_label(OwedStatus.OVERDUE) in row(
+    assert status_label(Status.OVERDUE) in row(
         client.get(reverse("home") + "?year=2021").content.decode(), "owed-W05341-2021Q3"
     )
     # Another commune of Lạc Sơn is not in the incident's scope: not sent.
     client.force_login(minh)
-    assert status_label(OwedStatus.NOT_SENT) in row(
+    assert status_label(Status.NOT_SENT) in row(
         client.get(reverse("home") + "?period=2021Q3").content.decode(), "owed-W05344-2021Q3"
     )
 
@@ -245,15 +245,15 @@ def test_the_home_pages_agree_on_an_incident_at_a_far_closing_time(
     below = owed_below(district_lac_son, "W05341", kstt_report, code, now)
     assert mine.schedule.closing_day == closing_day
     assert mine.effective_closing == below.effective_closing == end_of_day(extended_day, HCM)
-    assert mine.status == below.status == OwedStatus.OVERDUE
+    assert mine.status == below.status == Status.OVERDUE
 
     settings.KSTT_CLOCK = (end_of_day(closing_day, HCM) + timedelta(hours=1)).astimezone(UTC)  # past the closing
     client.force_login(lan)
-    assert status_label(OwedStatus.OVERDUE) in row(
+    assert status_label(Status.OVERDUE) in row(
         client.get(reverse("home") + "?year=2021").content.decode(), f"owed-W05341-{code}"
     )
     client.force_login(minh)
-    assert status_label(OwedStatus.OVERDUE) in row(
+    assert status_label(Status.OVERDUE) in row(
         client.get(reverse("home") + f"?period={code}").content.decode(), f"owed-W05341-{code}"
     )
 

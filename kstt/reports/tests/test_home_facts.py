@@ -119,10 +119,10 @@ def test_a_report_sent_is_judged_by_its_submitted_time_not_the_clock(
     submitted(commune_yen_nghiep, kstt_report, lan, period="2021Q3", at=SUBMITTED, explanation="Theo sổ")
     client.force_login(lan)
     html = client.get(reverse("home") + "?year=2021").content.decode()
-    assert "Gửi muộn" in row(html, "owed-W05341-2021Q2")
-    assert "Đã gửi đúng hạn" in row(html, "owed-W05341-2021Q3")
-    assert "Không gửi (đã khóa sổ)" in row(html, "owed-W05341-2021Q1")  # never sent: still so
-    assert "Quá hạn (gửi bây giờ" not in row(html, "owed-W05341-2021Q3")
+    assert "Chậm" in row(html, "owed-W05341-2021Q2")
+    assert "Đúng hạn" in row(html, "owed-W05341-2021Q3")
+    assert "Không gửi" in row(html, "owed-W05341-2021Q1")  # never sent: still so
+    assert "Quá hạn, chưa gửi" not in row(html, "owed-W05341-2021Q3")
     client.force_login(minh)
     below = client.get(reverse("home") + "?period=2021Q3").content.decode()
-    assert "Đã gửi đúng hạn" in row(below, "owed-W05341-2021Q3")
+    assert "Đúng hạn" in row(below, "owed-W05341-2021Q3")

@@ -107,3 +107,22 @@ def test_the_command_loads_a_file_and_reports_a_bad_one(cast, kstt_report, tmp_p
     bad.write_text(HEADER + "W05341,kstt,2021Q4,sent,2021-12-16T23:10:00+07:00,\n", encoding="utf-8")
     with pytest.raises(CommandError, match=r"bad.csv: line 2: unknown event 'sent'.*nothing was loaded"):
         call_command("load_submissions", str(bad))
+
+
+def test_an_earlier_submission_than_a_version_on_the_system_is_refused_with_its_line(cast, kstt_report):
+    """The submitted time lives in one place (the instance's first submission): a later file cannot put a
+    version before those already loaded, which would leave the instance and its versions disagreeing."""
+    load(HISTORY)
+    before = snapshot()
+    earlier = (
+        HEADER
+        + "D157,kstt,2021Q2,submitted,2021-06-18T08:00:00+07:00,\n"  # fine on its own
+        + "W05341,kstt,2021Q3,submitted,2021-09-15T08:00:00+07:00,\n"  # before version 1 (16/09 23:10)
+    )
+    with pytest.raises(SubmissionFileError) as caught:
+        load(earlier)
+    assert caught.value.line == 3 and "version 1 was already submitted" in caught.value.reason
+    assert snapshot() == before  # all or nothing
+    commune = ReportInstance.objects.get(unit__code="W05341", period="2021Q3")
+    first = commune.versions.order_by("submitted_at").first()
+    assert commune.first_submitted_at == first.submitted_at

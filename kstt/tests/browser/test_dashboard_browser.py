@@ -51,9 +51,9 @@ def test_hoa_sees_the_chart_and_opens_a_report_from_its_cell(page, live_server):
     expect(page.get_by_test_id("rate-department-2021Q1")).to_contain_text("100,0%")
 
     late = page.get_by_test_id("cell-D157-2021Q1")
-    expect(late).to_contain_text("Muộn")
+    expect(late).to_contain_text("Chậm")
     expect(page.get_by_test_id("cell-D156-2021Q1")).to_contain_text("Không gửi")
     expect(page.get_by_test_id("cell-W05341-2021Q1").get_by_test_id("fault")).to_be_visible()
-    late.get_by_role("link", name="Muộn").click()
+    late.get_by_role("link", name="Chậm").click()
     expect(page).to_have_url(f"{live_server.url}/reports/D157/2021Q1/")
     assert problems == []

@@ -136,7 +136,7 @@ def test_minh_reads_the_report_before_deciding_and_confirms(
     log_in(page, live_server, "minh")
     page.goto(f"{live_server.url}/review/W05341/2021Q3/")
     expect(page.get_by_test_id("timeliness")).to_be_in_viewport()  # on time or not, at once
-    expect(page.get_by_test_id("timeliness-status")).to_have_text("Đã gửi đúng hạn")
+    expect(page.get_by_test_id("timeliness-status")).to_have_text("Đúng hạn")
     expect(page.get_by_test_id("decide")).not_to_be_in_viewport()  # the report first
     grid = page.get_by_test_id("grid-06/VPCP/KSTT").bounding_box()
     decide = page.get_by_test_id("decide").bounding_box()

@@ -15,6 +15,7 @@ from kstt.compliance import closing_selectors, deductions_answer
 from kstt.compliance.deductions_json import LINE_COLUMNS, csv_row
 from kstt.compliance.ledger_selectors import incident_descriptions
 from kstt.interchange import parse_instant
+from kstt.reports.timeliness import check_as_of
 from kstt.units.models import Unit
 
 
@@ -56,8 +57,9 @@ class Command(BaseCommand):
     ):
         if not 2000 <= year <= 2200:
             raise CommandError(f"--year {year} is not a year this system can judge")
-        try:
-            when = parse_instant(as_of) if as_of else clock.now()
+        now = clock.now()
+        try:  # a future instant is refused: tomorrow's facts are not known (rules.md §6)
+            when = check_as_of(parse_instant(as_of), now=now) if as_of else now
         except ValueError as exc:
             raise CommandError(f"--as-of: {exc}") from None
         report_type = catalogue.report_type(report)
