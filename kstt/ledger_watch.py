@@ -13,11 +13,22 @@ and to compliance's implementation.
 
 from __future__ import annotations
 
-from typing import Protocol
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from kstt.ledger_impact import Change, LineChange
 
 
 class LedgerWatch(Protocol):
     """The ledger's answers to the apps below it (implemented by kstt.compliance)."""
+
+    def impact(self, change: Change, *, as_of: datetime) -> Sequence[LineChange]:
+        """The ledger lines ``change`` would move (kstt.ledger_impact), judged at ``as_of`` with today's
+        facts and with the change applied in memory: lines that change status or deduction, appear or
+        go, sorted by unit code, period and report. Nothing is saved."""
+        ...
 
 
 _watch: LedgerWatch | None = None

@@ -22,3 +22,9 @@ class ComplianceConfig(AppConfig):
             else str(code),
         )
         register_values("status", lambda code: choices.status_label(str(code)))
+
+        # What a back-dated change would move in the ledger, asked by the catalogue and incidents.
+        from kstt import ledger_watch
+        from kstt.compliance.impact import LedgerImpact
+
+        ledger_watch.register(LedgerImpact())
