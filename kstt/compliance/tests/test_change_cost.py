@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from io import StringIO
 
 import pytest
+from django.core.management import CommandError, call_command
 
 from kstt import ledger_impact, ledger_watch
 from kstt.audit.describe import describe
@@ -265,3 +267,42 @@ def test_lines_moved_without_a_ledger_is_nothing(monkeypatch):
     monkeypatch.setattr(ledger_watch, "_watch", None)
     change = ledger_impact.DayChange(date(2021, 9, 21), DayKind.DAY_OFF)
     assert ledger_impact.lines_moved(change, at=NOW) == ()
+
+
+# --- `kstt load-incidents` -----------------------------------------------------------------------------
+
+OUTAGE_CSV = "start,end,scope,description\n2021-09-20T14:00:00+07:00,2021-09-21T08:00:00+07:00,P17-STP,Mất kết nối\n"
+
+
+def load_incidents_file(tmp_path, text, *options):
+    file = tmp_path / "incidents.csv"
+    file.write_text(text, encoding="utf-8")
+    out = StringIO()
+    call_command("load_incidents", str(file), *options, stdout=out)
+    return out.getvalue()
+
+
+def test_load_incidents_lists_the_lines_and_asks_for_a_reason(tmp_path, settings):
+    settings.KSTT_CLOCK = NOW
+    file = tmp_path / "incidents.csv"
+    file.write_text(OUTAGE_CSV, encoding="utf-8")
+    out = StringIO()
+    with pytest.raises(CommandError, match=r"change 1 ledger line\(s\).*give --reason.*nothing was loaded"):
+        call_command("load_incidents", str(file), stdout=out)
+    assert f"{JUSTICE} (P17-STP), Quý III/2021: {status_label('late')}, −0,25 →" in out.getvalue()
+    assert not Incident.objects.exists()
+
+    printed = load_incidents_file(tmp_path, OUTAGE_CSV, f"--reason={WHY}")
+    assert "1 new, 0 updated, 0 unchanged incidents" in printed
+    assert "1 ledger line(s) changed:" in printed and "Sở Tư pháp (P17-STP)" in printed
+    entry = audited("incidents.loaded")
+    assert entry.data["reason"] == WHY and entry.data["ledger_changes"] == [justice_q3(LATE, EXCUSED).as_data()]
+    # The same file again changes nothing: no reason needed.
+    assert "0 new, 0 updated, 1 unchanged" in load_incidents_file(tmp_path, OUTAGE_CSV)
+
+
+def test_load_incidents_that_move_no_line_need_no_reason(tmp_path, settings):
+    settings.KSTT_CLOCK = NOW
+    later = "start,end,scope,description\n2021-11-09T14:00:00+07:00,2021-11-09T16:00:00+07:00,all,Bảo trì\n"
+    printed = load_incidents_file(tmp_path, later)
+    assert "1 new" in printed and "ledger line" not in printed
