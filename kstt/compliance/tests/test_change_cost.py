@@ -306,3 +306,14 @@ def test_load_incidents_that_move_no_line_need_no_reason(tmp_path, settings):
     later = "start,end,scope,description\n2021-11-09T14:00:00+07:00,2021-11-09T16:00:00+07:00,all,Bảo trì\n"
     printed = load_incidents_file(tmp_path, later)
     assert "1 new" in printed and "ledger line" not in printed
+
+
+def test_the_preview_judges_each_year_once_whatever_the_number_of_lines(django_assert_max_num_queries):
+    """Two judgements (before, after) of the years the change reaches, each a fixed number of queries:
+    never a query per line or per unit."""
+    change = ledger_impact.IncidentChange(
+        (ledger_impact.IncidentFacts(None, datetime(2021, 9, 20, 14, tzinfo=HN), None, True),)
+    )
+    with django_assert_max_num_queries(8):
+        moved = ledger_impact.lines_moved(change, at=NOW)
+    assert len(moved) == 3
