@@ -16,7 +16,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from kstt import ledger_impact
-from kstt.audit import describe
 from kstt.ledger_impact import LineChange
 
 #: The field (and its value) that only the confirmation page's button sends.
@@ -90,18 +89,9 @@ def ask_cost(
     Shown again, with a word on why, when the lines changed since the preview or no reason was given.
     ``file_field`` (name, label): a file the form sent, asked again (a file cannot travel in a page)."""
     again = confirmed(request)
-    rows = [
-        {
-            "unit": f"{line.name} ({line.unit})",
-            "period": describe.value("period", line.period),
-            "before": _state_words(line.before),
-            "after": _state_words(line.after),
-        }
-        for line in error.changes
-    ]
     context = {
         "title": title,
-        "rows": rows,
+        "lines": [line.as_data() for line in error.changes],
         "stale": again and isinstance(error, ledger_impact.CostChanged),
         "missing_reason": again and isinstance(error, ledger_impact.ReasonRequired),
         "fields": [
@@ -122,11 +112,3 @@ def ask_cost(
         "reason_name": REASON,
     }
     return render(request, "ledger_cost.html", context)
-
-
-def _state_words(state: ledger_impact.LineState | None) -> tuple[str, str] | None:
-    """(status, deduction) as people read them, None when the line is not in the ledger."""
-    if state is None:
-        return None
-    data = state.as_data()
-    return describe.value("status", data["status"]), describe.deduction_words(data["deduction"])
