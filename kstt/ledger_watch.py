@@ -13,7 +13,12 @@ and to compliance's implementation.
 
 from __future__ import annotations
 
-from typing import Protocol
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from kstt.ledger_impact import Change, LineChange
 
 
 class LedgerWatch(Protocol):
@@ -23,6 +28,13 @@ class LedgerWatch(Protocol):
         """The closing in force now of a year of this report type (any province), named for a message
         in the active language ("the 2021 ledger of Tỉnh Hòa Bình, closed on … by … (revision 1)"), or
         None when the year is open. A settings version that would judge a closed year is refused."""
+        ...
+
+    def impact(self, change: Change, *, as_of: datetime) -> Sequence[LineChange]:
+        """The ledger lines ``change`` would move (kstt.ledger_impact), judged at ``as_of`` with today's
+        facts and with the change applied in memory: lines that change status or deduction, appear or
+        go, sorted by unit code, period and report, leaving out the lines of a closed year (its snapshot
+        does not move). Nothing is saved."""
         ...
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from django.apps import apps
@@ -93,6 +94,7 @@ KEYS: dict[str, Promise] = {
     "outlines": gettext_lazy("outlines"),
     "submitted": gettext_lazy("submitted"),
     "reviewed": gettext_lazy("reviewed"),
+    "ledger_changes": gettext_lazy("ledger lines changed"),
 }
 #: Details that only a program needs (a file's digest, a row's id): left out of the reading.
 HIDDEN = frozenset({"sha256", "document", "recipient"})
@@ -167,6 +169,8 @@ def value(key: str, item: Any) -> str:
         return "—"
     if isinstance(item, bool):
         return _("yes") if item else _("no")
+    if key == LEDGER_CHANGES and isinstance(item, list):
+        return "; ".join(ledger_change_words(part) if isinstance(part, Mapping) else str(part) for part in item)
     if isinstance(item, list):
         return "; ".join(value(key, part) for part in item)
     if isinstance(item, Mapping):
@@ -191,3 +195,35 @@ def _instant(text: str) -> str:
         if parsed.tzinfo is not None:
             return parsed.astimezone(clock.province_zone()).strftime("%d/%m/%Y %H:%M")
     return text
+
+
+#: The detail under which a change's audit entry lists the ledger lines it moved (kstt.ledger_impact).
+LEDGER_CHANGES = "ledger_changes"
+
+
+def deduction_words(text: Any) -> str:
+    """A deduction as people read it: "−0,25", "0,00" (the reader's decimal mark)."""
+    try:
+        amount = Decimal(str(text))
+    except ArithmeticError:
+        return str(text)
+    written = number_format(abs(amount), decimal_pos=2)
+    return f"−{written}" if amount else written
+
+
+def line_state_words(state: Any) -> str:
+    """A ledger line's status and deduction ("Chậm, −0,25"), or "not in the ledger" (None)."""
+    if not isinstance(state, Mapping):
+        return _("not in the ledger")
+    return f"{value('status', state.get('status'))}, {deduction_words(state.get('deduction'))}"
+
+
+def ledger_change_words(line: Mapping[str, Any]) -> str:
+    """One ledger line a change moved (``LineChange.as_data()``), in words: "Sở Tư pháp (P17-STP),
+    Quý III/2021: Chậm, −0,25 → Được gia hạn do sự cố, 0,00"."""
+    return _("%(unit)s, %(period)s: %(before)s → %(after)s") % {
+        "unit": f"{line.get('name')} ({line.get('unit')})",
+        "period": value("period", line.get("period")),
+        "before": line_state_words(line.get("before")),
+        "after": line_state_words(line.get("after")),
+    }

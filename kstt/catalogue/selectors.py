@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import copy
+from collections.abc import Iterable, Mapping
 from datetime import date
+from decimal import Decimal
+from typing import Any
 
 from django.db.models import Min, Q, QuerySet
 
@@ -58,6 +61,40 @@ def _versions(report_type: ReportType) -> list[SettingsVersion]:
     return remembered
 
 
+def unsaved_version(
+    report_type: ReportType, *, number: int, valid_from: date | None, values: Mapping[str, Any]
+) -> SettingsVersion:
+    """A settings version with these values (``SettingsVersion.values()``'s keys), not saved."""
+    values = settings_rules.canonical(values)
+    return SettingsVersion(
+        report_type=report_type,
+        number=number,
+        valid_from=valid_from,
+        cutoff_day=values["cutoff_day"],
+        closing_days=values["closing_days"],
+        roll_forward=values["roll_forward"],
+        returned_on_time=values["returned_on_time"],
+        deadlines=values["deadlines"],
+        scored_levels=values["scored_levels"],
+        not_sent_points=Decimal(values["not_sent_points"]),
+        late_points=Decimal(values["late_points"]),
+    )
+
+
+def as_if_settings(report_type: ReportType, *, valid_from: date, values: Mapping[str, Any]) -> ReportType:
+    """The report type as a new settings version from ``valid_from`` would make it, in memory (the
+    preview of a change's cost, kstt.ledger_impact): a copy whose versions, as every selector here reads
+    them, end with that version. Nothing is saved; the report type itself is untouched."""
+    versions = _versions(report_type)
+    number = max((v.number for v in versions), default=0) + 1
+    twin = copy.copy(report_type)
+    twin.__dict__[_REMEMBERED] = [
+        *versions,
+        unsaved_version(twin, number=number, valid_from=valid_from, values=values),
+    ]
+    return twin
+
+
 def forget_settings(report_type: ReportType) -> None:
     """Read the versions again on the next question (after a version was added)."""
     report_type.__dict__.pop(_REMEMBERED, None)
@@ -95,14 +132,22 @@ def province_days(*, active_only: bool = True) -> QuerySet[CalendarDay]:
     return qs.filter(active=True) if active_only else qs
 
 
-def work_calendar(years: Iterable[int]) -> WorkCalendar:
-    """Vietnam's public calendar for these years (and the next, for rollovers) with the province's days."""
+def work_calendar(years: Iterable[int], *, changed: Mapping[date, str | None] | None = None) -> WorkCalendar:
+    """Vietnam's public calendar for these years (and the next, for rollovers) with the province's days.
+
+    ``changed``: day → the kind the province would declare it (None: withdrawn), in memory, instead of
+    what is recorded (the preview of a change's cost, kstt.ledger_impact)."""
     wanted = sorted({y for year in years for y in (year - 1, year, year + 1)})
-    declared = province_days().filter(day__year__in=wanted)
+    kinds = {d.day: (d.kind, d.name) for d in province_days().filter(day__year__in=wanted)}
+    for day, kind in (changed or {}).items():
+        if kind is None:
+            kinds.pop(day, None)
+        elif day.year in wanted:
+            kinds[day] = (kind, kinds.get(day, (kind, ""))[1])
     return vietnam_calendar(
         wanted,
-        province_days_off={d.day: d.name for d in declared if d.kind == DayKind.DAY_OFF},
-        province_working_days={d.day: d.name for d in declared if d.kind == DayKind.WORKING_DAY},
+        province_days_off={day: name for day, (kind, name) in kinds.items() if kind == DayKind.DAY_OFF},
+        province_working_days={day: name for day, (kind, name) in kinds.items() if kind == DayKind.WORKING_DAY},
     )
 
 

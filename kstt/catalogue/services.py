@@ -5,17 +5,16 @@ from __future__ import annotations
 import hashlib
 import json
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from kstt import clock, interchange, ledger_watch, unicode_text
+from kstt import clock, interchange, ledger_impact, ledger_watch, unicode_text
 from kstt.audit import services as audit
 from kstt.catalogue import selectors
 from kstt.catalogue.choices import DayKind
@@ -30,6 +29,7 @@ from kstt.catalogue.models import (
 from kstt.catalogue.rules import forms, outlines
 from kstt.catalogue.rules import settings as settings_rules
 from kstt.catalogue.rules.periods import KINDS, Period, periods_of_year
+from kstt.ledger_impact import LineChange
 from kstt.units.choices import Level
 from kstt.units.rules import LEVELS
 
@@ -223,23 +223,11 @@ def _new_version(
     at: datetime,
     actor: Any,
 ) -> SettingsVersion:
-    values = settings_rules.canonical(values)
-    return SettingsVersion.objects.create(
-        report_type=report_type,
-        number=number,
-        valid_from=valid_from,
-        cutoff_day=values["cutoff_day"],
-        closing_days=values["closing_days"],
-        roll_forward=values["roll_forward"],
-        returned_on_time=values["returned_on_time"],
-        deadlines=values["deadlines"],
-        scored_levels=values["scored_levels"],
-        not_sent_points=Decimal(values["not_sent_points"]),
-        late_points=Decimal(values["late_points"]),
-        note=note,
-        recorded_at=at,
-        recorded_by=actor if getattr(actor, "pk", None) else None,
-    )
+    version = selectors.unsaved_version(report_type, number=number, valid_from=valid_from, values=values)
+    version.note, version.recorded_at = note, at
+    version.recorded_by = actor if getattr(actor, "pk", None) else None
+    version.save()
+    return version
 
 
 def _load_settings(
@@ -409,6 +397,8 @@ def change_settings(
     note: str,
     at: datetime,
     actor: Any,
+    reason: str = "",
+    seen: Sequence[LineChange] | None = None,
 ) -> SettingsVersion:
     """Record new settings of a report type, valid from a date (a period: its first day), as a new version.
 
@@ -417,6 +407,11 @@ def change_settings(
     one; periods before keep theirs. A date in the past changes past periods' deadlines: allowed, and
     audited like any other. Refused with a CatalogueError (nothing written): invalid values, no note, or
     the very settings already in force on that date.
+
+    A version that moves ledger lines already final (kstt.ledger_impact) needs a ``reason``; ``seen``
+    is the list the person confirmed (None: nobody was shown one). Refused with ``CostChanged`` when the
+    lines it moves are not ``seen``, ``ReasonRequired`` when they move without a reason; the audit
+    entry keeps the reason and the lines.
     """
     if isinstance(valid_from, Period):
         valid_from = settings_rules.first_day(valid_from)
@@ -438,6 +433,9 @@ def change_settings(
             _("Nothing changes: these are already the settings in force from that date (version %(number)s).")
             % {"number": base.number}
         )
+    cost = ledger_impact.settle(
+        ledger_impact.SettingsChange(report_type.code, valid_from, wanted), at=at, reason=reason, seen=seen
+    )
     version = _new_version(
         report_type,
         number=max(v.number for v in versions) + 1,
@@ -460,35 +458,62 @@ def change_settings(
             "before": {"number": base.number, **base.values()},
             "after": version.values(),
             "note": version.note,
+            **ledger_impact.audit_data(cost, reason),
         },
     )
     return version
 
 
 @transaction.atomic
-def declare_day(*, day: date, kind: DayKind | str, name: str, at: datetime, actor: Any) -> CalendarDay:
-    """The province declares a day off, or a make-up working day (replacing any earlier word on that day)."""
+def declare_day(
+    *,
+    day: date,
+    kind: DayKind | str,
+    name: str,
+    at: datetime,
+    actor: Any,
+    reason: str = "",
+    seen: Sequence[LineChange] | None = None,
+) -> CalendarDay:
+    """The province declares a day off, or a make-up working day (replacing any earlier word on that day).
+
+    A day that moves ledger lines already final needs a ``reason`` (see ``change_settings``)."""
     if kind not in DayKind.values:
         raise CatalogueError(f"unknown kind of day {kind!r}")
     if not name.strip():
         raise CatalogueError("say why (e.g. the decision that declares it)")
     if kind == DayKind.WORKING_DAY and day.weekday() < 5:
         raise CatalogueError(f"{day:%d/%m/%Y} is already a working day (Monday to Friday)")
+    cost = ledger_impact.settle(ledger_impact.DayChange(day, str(kind)), at=at, reason=reason, seen=seen)
     entry, _ = CalendarDay.objects.update_or_create(
         day=day, defaults={"kind": kind, "name": name.strip(), "active": True}
     )
     audit.record(
-        actor=actor, event="catalogue.day_declared", at=at, target=entry, data={"day": day.isoformat(), "kind": kind}
+        actor=actor,
+        event="catalogue.day_declared",
+        at=at,
+        target=entry,
+        data={"day": day.isoformat(), "kind": kind, **ledger_impact.audit_data(cost, reason)},
     )
     return entry
 
 
 @transaction.atomic
-def withdraw_day(*, entry: CalendarDay, at: datetime, actor: Any) -> CalendarDay:
-    """Withdraw a declared day; the record stays, inactive."""
+def withdraw_day(
+    *, entry: CalendarDay, at: datetime, actor: Any, reason: str = "", seen: Sequence[LineChange] | None = None
+) -> CalendarDay:
+    """Withdraw a declared day; the record stays, inactive. One that moves ledger lines already final
+    needs a ``reason`` (see ``change_settings``)."""
+    cost = ledger_impact.settle(ledger_impact.DayChange(entry.day, None), at=at, reason=reason, seen=seen)
     entry.active = False
     entry.save(update_fields=["active"])
-    audit.record(actor=actor, event="catalogue.day_withdrawn", at=at, target=entry, data={"day": entry.day.isoformat()})
+    audit.record(
+        actor=actor,
+        event="catalogue.day_withdrawn",
+        at=at,
+        target=entry,
+        data={"day": entry.day.isoformat(), **ledger_impact.audit_data(cost, reason)},
+    )
     return entry
 
 

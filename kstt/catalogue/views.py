@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from kstt import clock
+from kstt import clock, confirmation, ledger_impact
 from kstt.accounts import access
 from kstt.catalogue import selectors, services
 from kstt.catalogue.forms import DayForm, SettingsForm
@@ -75,6 +75,16 @@ def report_type_page(request: HttpRequest, code: str = selectors.KSTT) -> HttpRe
                 note=form.cleaned_data["note"],
                 at=clock.now(),
                 actor=request.user,
+                reason=confirmation.cost_reason(request),
+                seen=confirmation.seen_cost(request),
+            )
+        except ledger_impact.CostError as exc:
+            return confirmation.ask_cost(
+                request,
+                exc,
+                title=_("New settings from %(period)s change the ledger") % {"period": period_label(valid_from)},
+                button=_("Save the settings and change these lines"),
+                back=request.get_full_path(),
             )
         except services.CatalogueError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, str(exc))
@@ -150,7 +160,21 @@ def declare_day(request: HttpRequest) -> HttpResponse:
     form = DayForm(request.POST)
     if form.is_valid():
         try:
-            services.declare_day(**form.cleaned_data, at=clock.now(), actor=request.user)
+            services.declare_day(
+                **form.cleaned_data,
+                at=clock.now(),
+                actor=request.user,
+                reason=confirmation.cost_reason(request),
+                seen=confirmation.seen_cost(request),
+            )
+        except ledger_impact.CostError as exc:
+            return confirmation.ask_cost(
+                request,
+                exc,
+                title=_("Declaring %(day)s changes the ledger") % {"day": f"{form.cleaned_data['day']:%d/%m/%Y}"},
+                button=_("Declare the day and change these lines"),
+                back=_back(request)["Location"],
+            )
         except services.CatalogueError as exc:
             messages.error(request, str(exc))
         else:
@@ -165,6 +189,21 @@ def declare_day(request: HttpRequest) -> HttpResponse:
 def withdraw_day(request: HttpRequest, pk: int) -> HttpResponse:
     access.require(access.may_manage_catalogue(request.user))
     entry = get_object_or_404(CalendarDay, pk=pk, active=True)
-    services.withdraw_day(entry=entry, at=clock.now(), actor=request.user)
+    try:
+        services.withdraw_day(
+            entry=entry,
+            at=clock.now(),
+            actor=request.user,
+            reason=confirmation.cost_reason(request),
+            seen=confirmation.seen_cost(request),
+        )
+    except ledger_impact.CostError as exc:
+        return confirmation.ask_cost(
+            request,
+            exc,
+            title=_("Withdrawing %(day)s changes the ledger") % {"day": f"{entry.day:%d/%m/%Y}"},
+            button=_("Withdraw the day and change these lines"),
+            back=_back(request)["Location"],
+        )
     messages.success(request, _("The day was withdrawn."))
     return _back(request)

@@ -18,7 +18,8 @@ class ComplianceConfig(AppConfig):
         # A closing of a year by its province, year and revision: "P17 2021 (r2)".
         register_name("compliance.yearclosing", lambda c: f"{c.province.code} {c.year} (r{c.revision})")
 
-        # The apps below compliance ask it whether a year is closed (kstt.ledger_watch).
+        # The apps below compliance ask it whether a year is closed and what a back-dated change would
+        # move in the ledger (kstt.ledger_watch).
         ledger_watch.register(ComplianceWatch())
 
         # The audit trail reads an appeal's decision and a ledger line's status in words.

@@ -105,6 +105,11 @@ def snapshot_of(closing: YearClosing) -> dict[str, Any]:
     return data
 
 
+def snapshot_units(closing: YearClosing) -> set[str]:
+    """The codes of the units a closing holds (every scored unit has a total, 0,00 included)."""
+    return set(snapshot_of(closing).get("totals", {}))
+
+
 def closed_ledger(closing: YearClosing) -> Ledger:
     """The ledger as it was closed, read back from the snapshot."""
     return snapshots.ledger_of(snapshot_of(closing))

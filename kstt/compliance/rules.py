@@ -23,7 +23,7 @@ it was still going on.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -32,6 +32,7 @@ from zoneinfo import ZoneInfo
 
 from kstt.catalogue.rules.deadlines import WorkCalendar
 from kstt.incidents.rules import Extension, IncidentSpan, extend
+from kstt.ledger_impact import LineChange, LineState
 from kstt.reports import timeliness
 
 # The one timeliness rule (rules.md §4), re-exported for compliance's readers.
@@ -218,6 +219,31 @@ def deduction(status: Status, faults: Sequence[str], amounts: Amounts) -> Decima
 def points(value: Decimal) -> str:
     """A deduction as interchange.md writes it: a decimal string with two places ("0.25")."""
     return f"{value.quantize(Decimal('0.01')):.2f}"
+
+
+# --- A change's cost (issue 14 point 4) ---------------------------------------------------------------
+
+#: A ledger line's key: (unit code, period code, report type code); its value: (unit name, state).
+LineKey = tuple[str, str, str]
+
+
+def ledger_changes(
+    before: Mapping[LineKey, tuple[str, LineState]], after: Mapping[LineKey, tuple[str, LineState]]
+) -> list[LineChange]:
+    """The lines of two judgements of the same ledger that differ, sorted by unit, period and report: a
+    line whose status or deduction changes, a line only ``after`` has (the change adds it to the
+    ledger), a line only ``before`` has (the change takes it out: no longer final, or no longer
+    scored). A line judged the same both times is no change, whatever else moved under it."""
+    changes = []
+    for key in sorted(before.keys() | after.keys()):
+        old, new = before.get(key), after.get(key)
+        old_state, new_state = (old[1] if old else None), (new[1] if new else None)
+        if old_state == new_state:
+            continue
+        unit, period, report = key
+        name = (new or old or ("", None))[0]
+        changes.append(LineChange(unit, name, report, period, old_state, new_state))
+    return changes
 
 
 # --- Appeals (rules.md §6) ---------------------------------------------------------------------------

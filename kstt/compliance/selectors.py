@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import gc
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from operator import itemgetter
 from typing import Any
@@ -78,6 +78,16 @@ class Judged:
     verdict: Verdict
 
 
+@dataclass(frozen=True)
+class WhatIf:
+    """Facts as a change not saved yet would leave them, judged in memory (kstt.ledger_impact): the
+    province's days (day → kind, None when withdrawn) and incidents (each replaces the recorded one of
+    its id, or is added). A new settings version is a report type from ``catalogue.as_if_settings``."""
+
+    days: Mapping[date, str | None] = field(default_factory=dict)
+    incidents: tuple[IncidentSpan, ...] = ()
+
+
 def judged(
     *,
     report_type: ReportType,
@@ -87,14 +97,17 @@ def judged(
     scored_only: bool = False,
     unit_ids: Iterable[int] | None = None,
     within: Unit | None = None,
+    what_if: WhatIf | None = None,
 ) -> list[Judged]:
     """The verdict of every expected instance of these periods, sorted by unit code then period.
 
     ``levels``: only units of these levels (in the period's tree); ``scored_only``: only units whose
     level is scored by the period's settings; ``unit_ids``: only these units; ``within``: only the
-    units below this one in each period's tree.
+    units below this one in each period's tree; ``what_if``: facts changed in memory.
     """
-    judging = _Judging.prepare(report_type, periods, as_of=as_of, levels=levels, scored_only=scored_only)
+    judging = _Judging.prepare(
+        report_type, periods, as_of=as_of, levels=levels, scored_only=scored_only, what_if=what_if
+    )
     chosen_ids = sorted(set(unit_ids)) if unit_ids is not None else None
     if judging is None or chosen_ids == []:
         return []
@@ -202,13 +215,15 @@ class _Judging:
         settings: dict[Period, PeriodSettings],
         asked: list[_Asked],
         as_of: datetime,
+        what_if: WhatIf | None = None,
     ) -> None:
         self.zone = clock.province_zone()
         self.periods, self.settings, self.asked = periods, settings, asked
+        self.what_if = what_if or WhatIf()
         years: set[int] = set()
         for period in periods:
             years |= calendar_years([period], settings[period].policy)
-        self.calendar = catalogue.work_calendar(years)
+        self.calendar = catalogue.work_calendar(years, changed=self.what_if.days)
         self.schedules: dict[tuple[str, str], Schedule] = {
             (period.code, level): schedule(period, level, settings[period].policy, self.calendar, self.zone)
             for period in periods
@@ -233,6 +248,7 @@ class _Judging:
         as_of: datetime,
         levels: Iterable[str] | None = None,
         scored_only: bool = False,
+        what_if: WhatIf | None = None,
     ) -> _Judging | None:
         """None when no unit can be expected (no period, or no level left by the filters)."""
         ordered = sorted(set(periods), key=lambda p: p.code)
@@ -253,12 +269,15 @@ class _Judging:
                 )
         if not asked:
             return None
-        return cls(report_type, ordered, settings, asked, as_of)
+        return cls(report_type, ordered, settings, asked, as_of, what_if)
 
     def load_incidents(self) -> None:
         """The incidents that can move these deadlines and closing times, as known at ``as_of``."""
         self.spans = as_known(
-            incidents.spans_for(self.schedules.values(), calendar=self.calendar, zone=self.zone), self.as_of
+            incidents.spans_for(
+                self.schedules.values(), calendar=self.calendar, zone=self.zone, changed=self.what_if.incidents
+            ),
+            self.as_of,
         )
         self.for_all = tuple(span.id for span in self.spans if span.all_units)
         self.listed = {unit_id for span in self.spans if not span.all_units for unit_id in span.unit_ids}

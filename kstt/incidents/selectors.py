@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -21,12 +21,22 @@ def incident(pk: int) -> Incident | None:
     return incidents().filter(pk=pk).first()
 
 
-def spans_for(schedules: Iterable[Schedule], *, calendar: WorkCalendar, zone: ZoneInfo) -> list[IncidentSpan]:
+def spans_for(
+    schedules: Iterable[Schedule],
+    *,
+    calendar: WorkCalendar,
+    zone: ZoneInfo,
+    changed: Sequence[IncidentSpan] = (),
+) -> list[IncidentSpan]:
     """The incidents that can move any of these deadlines or closing times (rules.md §4).
 
     The one loader of incidents for deadlines, used by every page: the incidents that overlap the
     span from the earliest deadline − 24 h to the latest closing time, and, since an extended time
     can be hit again, the span up to the latest time those incidents can extend one to.
+
+    ``changed``: incidents as a change not saved yet would leave them, in memory (the preview of its
+    cost, kstt.ledger_impact): each replaces the recorded incident of its id, or is added (a new one
+    has an id no recorded incident has).
     """
     schedules = list(schedules)
     if not schedules:
@@ -35,6 +45,13 @@ def spans_for(schedules: Iterable[Schedule], *, calendar: WorkCalendar, zone: Zo
     high = max(s.closing for s in schedules)
     while True:
         spans = _overlapping(low, high)
+        if changed:
+            replaced = {span.id for span in changed}
+            spans = sorted(
+                [span for span in spans if span.id not in replaced]
+                + [span for span in changed if span.start <= high and (span.end is None or span.end >= low)],
+                key=lambda span: (span.start, span.id),
+            )
         furthest = reach(spans, calendar=calendar, zone=zone)
         if furthest is None or furthest <= high:
             return spans

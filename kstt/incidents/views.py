@@ -2,10 +2,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kstt import clock
+from kstt import clock, confirmation, ledger_impact
 from kstt.accounts import access
 from kstt.incidents import selectors, services
 from kstt.incidents.forms import CloseForm, IncidentForm
@@ -33,6 +34,27 @@ def _fields(form: IncidentForm) -> dict:
         "description": data["description"],
         "evidence": data["evidence"],
     }
+
+
+def _cost(request: HttpRequest) -> dict:
+    """The reason and the ledger lines confirmed on the preview of the change's cost (none at first)."""
+    return {"reason": confirmation.cost_reason(request), "seen": confirmation.seen_cost(request)}
+
+
+def _ask(
+    request: HttpRequest, error: ledger_impact.CostError, *, title: str, back: str, button: str | None = None
+) -> HttpResponse:
+    """The preview of the lines the change moves; a file sent with the form is asked for again."""
+    return confirmation.ask_cost(
+        request,
+        error,
+        title=title,
+        button=button or _("Save the incident and change these lines"),
+        back=back,
+        file_field=("evidence", str(IncidentForm.base_fields["evidence"].label))
+        if request.FILES.get("evidence")
+        else None,
+    )
 
 
 def _incident_for(request: HttpRequest, pk: int) -> Incident:
@@ -75,7 +97,10 @@ def incident_new(request: HttpRequest) -> HttpResponse:
     access.require(access.may_manage_incidents(request.user, on=clock.today()))
     form = IncidentForm(request.POST or None, request.FILES or None, unit_choices=_unit_choices())
     if request.method == "POST" and form.is_valid():
-        incident = services.record_incident(**_fields(form), at=clock.now(), actor=request.user)
+        try:
+            incident = services.record_incident(**_fields(form), at=clock.now(), actor=request.user, **_cost(request))
+        except ledger_impact.CostError as exc:
+            return _ask(request, exc, title=_("This incident changes the ledger"), back=reverse("incidents:new"))
         messages.success(request, _("Incident #%(id)s was recorded.") % {"id": incident.pk})
         return redirect("incidents:detail", pk=incident.pk)
     return render(request, "incidents/form.html", {"form": form, "incident": None})
@@ -95,7 +120,17 @@ def incident_edit(request: HttpRequest, pk: int) -> HttpResponse:
     }
     form = IncidentForm(request.POST or None, request.FILES or None, initial=initial, unit_choices=_unit_choices())
     if request.method == "POST" and form.is_valid():
-        services.update_incident(incident=incident, **_fields(form), at=clock.now(), actor=request.user)
+        try:
+            services.update_incident(
+                incident=incident, **_fields(form), at=clock.now(), actor=request.user, **_cost(request)
+            )
+        except ledger_impact.CostError as exc:
+            return _ask(
+                request,
+                exc,
+                title=_("Editing incident #%(id)s changes the ledger") % {"id": incident.pk},
+                back=reverse("incidents:edit", args=[incident.pk]),
+            )
         messages.success(request, _("Incident #%(id)s was saved.") % {"id": incident.pk})
         return redirect("incidents:detail", pk=incident.pk)
     return render(request, "incidents/form.html", {"form": form, "incident": incident})
@@ -121,7 +156,17 @@ def incident_close(request: HttpRequest, pk: int) -> HttpResponse:
     form = CloseForm(request.POST)
     if form.is_valid():
         try:
-            services.close_incident(incident=incident, end=form.cleaned_data["end"], at=clock.now(), actor=request.user)
+            services.close_incident(
+                incident=incident, end=form.cleaned_data["end"], at=clock.now(), actor=request.user, **_cost(request)
+            )
+        except ledger_impact.CostError as exc:
+            return _ask(
+                request,
+                exc,
+                title=_("Closing incident #%(id)s changes the ledger") % {"id": incident.pk},
+                back=reverse("incidents:detail", args=[incident.pk]),
+                button=_("Close the incident and change these lines"),
+            )
         except services.IncidentError as exc:
             messages.error(request, str(exc))
         else:

@@ -19,7 +19,13 @@ Q1_2021 = Period(2021, "Q1")
 
 def change(report_type, actor, valid_from=Q1_2021, note="Quyết định số 1/QĐ-UBND", **values):
     return services.change_settings(
-        report_type=report_type, values=values, valid_from=valid_from, note=note, at=AT, actor=actor
+        report_type=report_type,
+        values=values,
+        valid_from=valid_from,
+        note=note,
+        at=AT,
+        actor=actor,
+        reason="Quyết định áp dụng cho các kỳ đã qua",
     )
 
 

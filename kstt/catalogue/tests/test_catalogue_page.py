@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from kstt.catalogue import selectors
 from kstt.catalogue.models import CalendarDay, SettingsVersion
+from kstt.tests.ledger_cost import confirm, is_preview, lines
 
 #: The shipped settings, sent as a change valid from 2021Q1 (the periods these tests look at).
 SETTINGS = {
@@ -296,6 +297,11 @@ def test_communes_scored_from_2022_is_a_version_of_its_own(client, quan, kstt_re
         reverse("catalogue:report_type"),
         {**SETTINGS, "valid_from": "2022Q1", "scored_levels": ["department", "district", "commune"]},
     )
+    # The communes' reports since 2022 (all final today, none sent) come into the ledger: shown first.
+    assert is_preview(page) and ("Ủy ban nhân dân xã Yên Nghiệp (W05341)", "Quý I/2022") in {
+        line[:2] for line in lines(page)
+    }
+    page = confirm(client, page)
     assert page.status_code == 302
     assert selectors.settings_for(kstt_report, "2021Q4").scored_levels == ["department", "district"]
     assert selectors.settings_for(kstt_report, "2022Q1").scored_levels == ["department", "district", "commune"]

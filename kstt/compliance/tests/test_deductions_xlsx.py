@@ -37,7 +37,7 @@ def workbook(kstt_report, dept_justice, district_lac_son, tuan, hoa):
     thu = make_thu(district_lac_son)
     record_incident(
         start=datetime(2021, 9, 20, 20, tzinfo=HN), end=datetime(2021, 9, 22, 8, tzinfo=HN), all_units=False,
-        units=[dept_justice], description="Mất kết nối đường truyền", at=NOW, actor=hoa,
+        units=[dept_justice], description="Mất kết nối đường truyền", at=NOW, actor=hoa, reason="Biên bản sự cố",
     )  # fmt: skip
     justice = file_appeal(unit=dept_justice, report_type=kstt_report, period=Q1, reason="Có sự cố.", at=FILED,
                           actor=tuan)  # fmt: skip

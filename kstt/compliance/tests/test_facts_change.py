@@ -24,6 +24,8 @@ pytestmark = pytest.mark.django_db
 HN = ZoneInfo("Asia/Ho_Chi_Minh")
 Q3 = Period.parse("2021Q3")
 AS_OF = datetime(2021, 11, 1, tzinfo=HN)
+#: Each change below moves a final ledger line: it needs a reason (issue 14 point 4).
+WHY = "Kiểm thử: thay đổi sự kiện sau khi sổ đã có dòng"
 
 
 def verdict_of(report_type, unit, as_of=AS_OF):
@@ -45,11 +47,13 @@ def test_each_fact_changes_the_verdict(kstt_report, dept_justice, quan) -> None:
     assert (late.status, points(late.deduction)) == (Status.LATE, "0.25")
 
     # A calendar change: the province declares Monday 20/09 a day off; the deadline moves to 21/09.
-    day = declare_day(day=date(2021, 9, 20), kind=DayKind.DAY_OFF, name="Nghỉ bù (thử)", at=AS_OF, actor=quan)
+    day = declare_day(
+        day=date(2021, 9, 20), kind=DayKind.DAY_OFF, name="Nghỉ bù (thử)", at=AS_OF, actor=quan, reason=WHY
+    )
     moved = verdict_of(kstt_report, dept_justice)
     assert moved.deadline == datetime(2021, 9, 21, 23, 59, 59, 999999, tzinfo=HN)
     assert (moved.status, points(moved.deduction)) == (Status.ON_TIME, "0.00")
-    withdraw_day(entry=day, at=AS_OF, actor=quan)
+    withdraw_day(entry=day, at=AS_OF, actor=quan, reason=WHY)
     assert verdict_of(kstt_report, dept_justice).status is Status.LATE
 
     # An incident in the last 24 hours before the deadline, still open: the report was not late.
@@ -61,12 +65,13 @@ def test_each_fact_changes_the_verdict(kstt_report, dept_justice, quan) -> None:
         description="Hệ thống báo cáo mất kết nối",
         at=AS_OF,
         actor=quan,
+        reason=WHY,
     )
     held = verdict_of(kstt_report, dept_justice)
     assert (held.status, held.effective_deadline, held.incidents) == (Status.EXCUSED, None, (incident.pk,))
     assert not held.final  # the closing time is held open too: no ledger line yet
     # It ends the next morning: the deadline is the end of the first working day after, 22/09.
-    close_incident(incident=incident, end=datetime(2021, 9, 21, 8, tzinfo=HN), at=AS_OF, actor=quan)
+    close_incident(incident=incident, end=datetime(2021, 9, 21, 8, tzinfo=HN), at=AS_OF, actor=quan, reason=WHY)
     excused = verdict_of(kstt_report, dept_justice)
     assert excused.effective_deadline == datetime(2021, 9, 22, 23, 59, 59, 999999, tzinfo=HN)
     assert (excused.status, points(excused.deduction), excused.final) == (Status.EXCUSED, "0.00", True)
@@ -109,6 +114,7 @@ def test_a_settings_change_judges_the_periods_it_covers(kstt_report, dept_justic
         note="Quyết định thử nghiệm",
         at=AS_OF,
         actor=quan,
+        reason=WHY,
     )
     after = {j.code: j for j in judged(report_type=kstt_report, periods=[Q3], as_of=AS_OF, scored_only=True)}
     assert after["P17-STP"].settings_version == new.number

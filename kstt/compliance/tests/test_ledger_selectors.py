@@ -152,7 +152,7 @@ def test_the_incidents_a_line_rests_on(kstt_report, dept_justice, hoa):
     """An incident open on the deadline of Q3 (20/09) moves Sở Tư pháp's deadline: it is excused, and named."""
     incident = record_incident(
         start=AS_OF.replace(month=9, day=20, hour=20), end=AS_OF.replace(month=9, day=22, hour=8), all_units=False,
-        units=[dept_justice], description="Mất kết nối", at=AS_OF, actor=hoa,
+        units=[dept_justice], description="Mất kết nối", at=AS_OF, actor=hoa, reason="Biên bản sự cố",
     )  # fmt: skip
     evidence = line_evidence(report_type=kstt_report, unit_id=dept_justice.pk, period=Q3, as_of=NOW)
     assert evidence.judged.verdict.status == "excused"

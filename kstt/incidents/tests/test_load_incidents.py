@@ -16,11 +16,11 @@ GOOD = (
 )
 
 
-def load(tmp_path, text, name="incidents.csv"):
+def load(tmp_path, text, name="incidents.csv", reason="Biên bản sự cố của Trung tâm"):
     file = tmp_path / name
     file.write_text(text, encoding="utf-8")
     out = StringIO()
-    call_command("load_incidents", str(file), stdout=out)
+    call_command("load_incidents", str(file), f"--reason={reason}", stdout=out)
     return out.getvalue()
 
 

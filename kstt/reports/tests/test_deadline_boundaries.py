@@ -47,6 +47,7 @@ def incident(actor, start, end, units=None, description="Sự cố hệ thống 
         description=description,
         at=AT,
         actor=actor,
+        reason="Sự cố được ghi nhận sau",
     )
 
 
@@ -237,6 +238,7 @@ def test_the_home_pages_agree_on_an_incident_at_a_far_closing_time(
         note="Thời điểm khóa sổ dài",
         at=AT,
         actor=quan,
+        reason="Áp dụng cho các kỳ đã qua",
     )
     start = datetime.combine(closing_day, datetime.min.time(), tzinfo=HCM) + timedelta(hours=9)
     incident(hoa, start, start + timedelta(hours=1))
