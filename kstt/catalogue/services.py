@@ -184,6 +184,7 @@ SETTING_DEFAULTS: dict[str, Any] = {
     "scored_levels": ["department", "district"],
     "not_sent_points": "0.50",
     "late_points": "0.25",
+    "digital_signature_required": False,
 }
 
 
@@ -210,6 +211,7 @@ def _new_version(
         scored_levels=values["scored_levels"],
         not_sent_points=Decimal(values["not_sent_points"]),
         late_points=Decimal(values["late_points"]),
+        digital_signature_required=values["digital_signature_required"],
         note=note,
         recorded_at=at,
         recorded_by=actor if getattr(actor, "pk", None) else None,

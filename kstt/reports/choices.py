@@ -30,3 +30,4 @@ class Flag(models.TextChoices):
 
     INCOMPLETE = "incomplete", _("Data incomplete")
     INACCURATE = "inaccurate", _("Data inaccurate")
+    UNSIGNED = "unsigned", _("Not digitally signed")
