@@ -20,6 +20,8 @@ from kstt.accounts.services import save_user
 from kstt.audit.models import AuditEntry
 from kstt.catalogue import selectors as catalogue
 from kstt.catalogue.rules.forms import parse_form_spec
+from kstt.catalogue.rules.periods import Period
+from kstt.catalogue.services import change_settings
 from kstt.reports import services
 from kstt.reports.forms import build_grid, parse_values, row_sources
 from kstt.reports.models import Draft, RefusedSubmission, ReportInstance, ReportVersion
@@ -374,6 +376,20 @@ def test_a_refused_press_is_recorded_and_shown_on_the_report_and_its_history(lan
     history = lan_client.get(reverse("review:history", args=["W05341", "2021Q3"])).content.decode()
     row = history[history.index('data-testid="entry-reports.submit_refused"') :][:800]
     assert "Báo cáo đã ký số (PDF) chưa được đính kèm" in row and "Nguyễn Thị Lan" in row
+
+
+def test_an_unsigned_pdf_is_submitted_flagged_unless_the_settings_require_a_signature(lan_client, quan, kstt_report):
+    """rules.md §4: a scan of the signed paper is accepted, flagged; a settings version may refuse it."""
+    change_settings(report_type=kstt_report, values={"digital_signature_required": True},
+                    valid_from=Period.parse("2021Q3"), note="Quyết định số 12/QĐ-UBND", at=NOW, actor=quan)  # fmt: skip
+    post(lan_client, cells("HT", ROW) | narrative(), action="upload", document=PDF)  # PDF: no digital signature
+    html = lan_client.get(URL).content.decode()
+    assert 'data-testid="document-unsigned-refused"' in html and 'data-testid="checks-missing"' in html
+    response = post(lan_client, cells("HT", ROW) | narrative(), action="submit")
+    assert response.status_code == 400
+    said = response.content.decode()
+    assert 'data-testid="problem-not_ready"' in said and "bắt buộc chữ ký số" in said
+    assert not ReportVersion.objects.exists() and RefusedSubmission.objects.get().codes == ["signature"]
 
 
 def test_a_returned_report_is_edited_again_and_submitted_as_version_2(lan_client, lan, minh, signed_pdf):
