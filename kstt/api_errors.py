@@ -75,13 +75,9 @@ def _report_error(exc: reports.SubmissionError) -> Response:
                 "Not submitted: attach the signed document, fill every form, and make every cell a whole number "
                 "from 0 to the form's ceiling (see problems)."
             )
-        return Response({"code": "not_ready", "detail": detail, "problems": exc.problems}, status=400)
-    if isinstance(exc, reports.ExplanationRequired):
-        detail = gettext("The checks flag this report (%(flags)s): explain why you submit it as it is.") % {
-            "flags": ", ".join(exc.flags)
-        }
-        body = {"code": "explanation_required", "detail": detail, "flags": exc.flags, "findings": exc.findings,
-                "problems": exc.problems}  # fmt: skip
+        body = {"code": "not_ready", "detail": detail, "problems": exc.problems}
+        if exc.recorded is not None:  # rules.md §4: the refused press is kept, for the unit to appeal with
+            body["refused_at"] = exc.recorded.at.isoformat()
         return Response(body, status=400)
     generic = {
         reports.NotAllowed: ("not_allowed", 403, gettext("You may not do this with this report.")),

@@ -207,5 +207,16 @@ def may_close_year(user: Any, province: Unit, *, on: date) -> bool:
 
 
 def may_decide_appeals(user: Any, *, on: date) -> bool:
-    """The provincial office upholds or overturns appeals."""
-    return is_provincial_office(user, on=on)
+    """Who decides appeals at all (the appeals list's buttons): a provincial office, or an administrator.
+    Which ones: ``may_decide_appeal``."""
+    return _active(user) and (user.is_kstt_admin or is_provincial_office(user, on=on))
+
+
+def may_decide_appeal(user: Any, unit: Unit, *, on: date) -> bool:
+    """An appeal of ``unit`` is decided by the provincial office of its province (the tree as on ``on``),
+    or by an administrator (rules.md §6): not another province's office, not a district's reviewers."""
+    if not _active(user):
+        return False
+    if user.is_kstt_admin:
+        return True
+    return is_provincial_office(user, on=on) and user.unit_id in units.ancestor_ids(unit, on=on)

@@ -33,6 +33,7 @@ EVENTS: dict[str, Promise] = {
     "reports.draft_saved": _("Report draft saved"),
     "reports.document_attached": _("Narrative document attached"),
     "reports.submitted": _("Report submitted"),
+    "reports.submit_refused": _("Submit pressed, not a submission"),
     "reports.accepted": _("Report accepted"),
     "reports.returned": _("Report returned"),
     "reports.submissions_loaded": _("Submission history loaded"),

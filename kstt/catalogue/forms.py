@@ -52,6 +52,13 @@ class SettingsForm(forms.Form):
         max_digits=4,
         decimal_places=2,
     )
+    digital_signature_required = forms.BooleanField(
+        label=_(
+            "Require a digitally signed PDF: a PDF without a digital signature (a scan) counts as missing, "
+            "and the report cannot be submitted with it"
+        ),
+        required=False,
+    )
     note = forms.CharField(label=_("Why (e.g. the decision that sets them)"), max_length=2000)
 
     def __init__(self, *args, levels: list[str], periods: list[tuple[str, str]], **kwargs) -> None:
@@ -100,6 +107,7 @@ class SettingsForm(forms.Form):
             "scored_levels": [level for level in self.levels if level in data["scored_levels"]],
             "not_sent_points": data["not_sent_points"],
             "late_points": data["late_points"],
+            "digital_signature_required": data["digital_signature_required"],
         }
 
     def clean(self):

@@ -78,6 +78,9 @@ class SettingsVersion(Immutable):
     late_points = models.DecimalField(
         _("deduction for a late or faulty report"), max_digits=4, decimal_places=2, default=Decimal("0.25")
     )
+    #: The narrative PDF must carry a digital signature (rules.md §4): then an unsigned PDF (a scan) counts
+    #: as missing and a press of submit with it is not a submission. Off: an unsigned PDF is accepted, flagged.
+    digital_signature_required = models.BooleanField(_("require a digitally signed PDF"), default=False)
     note = models.TextField(_("note"), blank=True)
     recorded_at = models.DateTimeField(_("recorded at"))
     recorded_by = models.ForeignKey(

@@ -78,6 +78,7 @@ def unsaved_version(
         scored_levels=values["scored_levels"],
         not_sent_points=Decimal(values["not_sent_points"]),
         late_points=Decimal(values["late_points"]),
+        digital_signature_required=values["digital_signature_required"],
     )
 
 

@@ -184,6 +184,7 @@ SETTING_DEFAULTS: dict[str, Any] = {
     "scored_levels": ["department", "district"],
     "not_sent_points": "0.50",
     "late_points": "0.25",
+    "digital_signature_required": False,
 }
 
 

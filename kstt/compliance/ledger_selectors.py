@@ -7,11 +7,12 @@ The verdicts come from ``compliance.selectors.judged``; nothing here applies a r
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from kstt import clock
 from kstt.catalogue import selectors as catalogue
 from kstt.catalogue.models import ReportType
 from kstt.catalogue.rules.periods import Period, periods_of_year
@@ -20,7 +21,8 @@ from kstt.compliance.models import Appeal, AppealAttachment
 from kstt.compliance.rules import ZERO
 from kstt.compliance.selectors import Judged, judged, period_settings
 from kstt.incidents import selectors as incidents
-from kstt.reports.models import ReportVersion
+from kstt.reports.models import RefusedSubmission, ReportVersion
+from kstt.units import selectors as units
 from kstt.units.models import Unit, UnitVersion
 
 # --- The ledger (rules.md §6) -----------------------------------------------------------------------
@@ -294,13 +296,24 @@ class AppealFacts:
 
 
 @dataclass(frozen=True)
+class RefusalFacts:
+    """A press of submit that was not a submission (rules.md §4): the unit's evidence that it tried."""
+
+    at: datetime
+    by: str
+    missing: list[dict[str, str]]  # the problems: [{code, form, detail}]
+
+
+@dataclass(frozen=True)
 class LineEvidence:
-    """Everything a line rests on (rules.md §6): the verdict, the review, the incidents, the appeals."""
+    """Everything a line rests on (rules.md §6): the verdict, the review, the incidents, the appeals, and
+    the presses of submit that were not a submission (§4)."""
 
     judged: Judged
     appeals: list[AppealFacts]
     review: ReviewFacts | None
     incidents: list[IncidentFacts]
+    refused: list[RefusalFacts] = field(default_factory=list)
 
     @property
     def cell(self) -> YearCell:
@@ -342,11 +355,19 @@ def line_evidence(*, report_type: ReportType, unit_id: int, period: Period, as_o
                 at=version.review.at,
             )
     known = incidents.incidents().filter(pk__in=list(verdict.incidents)) if verdict.incidents else []
+    refused = (
+        RefusedSubmission.objects.filter(instance_id=item.instance_id, at__lte=as_of)
+        .select_related("by")
+        .order_by("at", "pk")
+        if item.instance_id is not None
+        else []
+    )
     return LineEvidence(
         judged=item,
         appeals=appeals_of_line(report_type=report_type, unit_id=unit_id, period=period, as_of=as_of),
         review=review,
         incidents=[IncidentFacts(i.pk, i.start, i.end, i.description) for i in known],
+        refused=[RefusalFacts(r.at, _name(r.by), list(r.missing)) for r in refused],
     )
 
 
@@ -388,10 +409,14 @@ class AppealRow:
     period: str
 
 
-def appeals_to_decide(*, report_type: ReportType, as_of: datetime) -> list[AppealRow]:
-    """Every appeal filed by ``as_of``: those waiting for a decision first (oldest first), then the
-    decided ones (latest decision first). Unit names as of the appeal's period (three queries)."""
-    rows = list(_appeals_known(as_of).filter(report_type=report_type))
+def appeals_to_decide(*, report_type: ReportType, as_of: datetime, within: Unit | None = None) -> list[AppealRow]:
+    """Every appeal filed by ``as_of`` (of the units below ``within`` as at ``as_of``'s day, when given):
+    those waiting for a decision first (oldest first), then the decided ones (latest decision first). Unit
+    names as of the appeal's period (three queries)."""
+    known = _appeals_known(as_of).filter(report_type=report_type)
+    if within is not None:
+        known = known.filter(unit_id__in=units.descendant_ids(within, on=clock.local_date(as_of)))
+    rows = list(known)
     names = _names_in_periods(report_type, {(a.unit.code, a.period) for a in rows})
     found = [
         AppealRow(_appeal_facts(a, as_of), a.unit.code, names.get((a.unit.code, a.period), a.unit.code), a.period)

@@ -37,6 +37,8 @@ from kstt.compliance.deductions_xlsx import render_deductions_xlsx
 from kstt.compliance.forms import AppealForm, DecisionForm
 from kstt.compliance.ledger_selectors import Ledger, YearCell, YearTable
 from kstt.notifications import selectors as notifications
+from kstt.reports.models import ReportInstance
+from kstt.reports.wording import words_for
 from kstt.units import selectors as units
 from kstt.units.models import UnitVersion
 
@@ -312,6 +314,15 @@ def _reminders_sent(*, unit: Any, report_type: ReportType, period: Period) -> li
     return notifications.reminders_for(unit=unit, report_type=report_type, period=period)
 
 
+def _refused_in_words(evidence: selectors.LineEvidence) -> list[dict[str, Any]]:
+    """The presses of submit that were not a submission (rules.md §4), what was missing said in words."""
+    if not evidence.refused or evidence.judged.instance_id is None:
+        return []
+    instance = ReportInstance.objects.select_related("unit", "report_type").get(pk=evidence.judged.instance_id)
+    words = words_for(instance)
+    return [{"at": r.at, "by": r.by, "missing": words.problems(r.missing)} for r in evidence.refused]
+
+
 def _render_line(
     request: HttpRequest,
     report_type: ReportType,
@@ -347,7 +358,11 @@ def _render_line(
         )
     may_appeal = access.may_appeal(request.user, version.unit) and _appealable(cell) and record is None
     latest = evidence.appeals[0] if evidence.appeals else None
-    may_decide = latest is not None and latest.pending and access.may_decide_appeals(request.user, on=clock.today())
+    may_decide = (
+        latest is not None
+        and latest.pending
+        and access.may_decide_appeal(request.user, version.unit, on=selectors.window_end(report_type, period))
+    )
     return render(
         request,
         "compliance/line.html",
@@ -371,6 +386,7 @@ def _render_line(
                     Ledger(period.year, clock.now(), [selectors.LedgerLine(cell.judged, cell.appeal)]),
                 )
             ),
+            "refused": _refused_in_words(evidence),
         },
         status=status,
     )
@@ -425,13 +441,14 @@ def _may_see_appeal(request: HttpRequest, appeal: Any) -> bool:
 @require_POST
 @login_required
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
-    """The provincial office upholds or overturns an appeal, with a reason."""
+    """The provincial office of the unit's province (or an administrator) upholds or overturns an appeal,
+    with a reason."""
     found = selectors.appeal(pk)
     if found is None or not _may_see_appeal(request, found):
         raise Http404("No such appeal.")
-    if not access.may_decide_appeals(request.user, on=clock.today()):
-        return _forbidden(request)  # the appeal is the user's to see, not to decide
     period = Period.parse(found.period)
+    if not access.may_decide_appeal(request.user, found.unit, on=selectors.window_end(found.report_type, period)):
+        return _forbidden(request)  # the appeal is the user's to see, not to decide
     form = DecisionForm(request.POST)
     if form.is_valid() and not confirmation.confirmed(request):  # a decision is recorded once confirmed
         return _confirm_decision(request, found, period, form)
@@ -488,7 +505,9 @@ def appeal_list(request: HttpRequest) -> HttpResponse:
     """/compliance/appeals/: the appeals for the provincial office to decide, then those decided."""
     if not access.may_view_province_ledger(request.user, on=clock.today()):
         return _forbidden(request)
-    rows = selectors.appeals_to_decide(report_type=_report_type(), as_of=clock.now())
+    # A provincial office lists its province's appeals; an administrator every province's.
+    within = None if request.user.is_kstt_admin else request.user.unit
+    rows = selectors.appeals_to_decide(report_type=_report_type(), as_of=clock.now(), within=within)
     return render(
         request,
         "compliance/appeal_list.html",

@@ -255,17 +255,19 @@ class AppealRefusal(StrEnum):
     NOT_IN_LEDGER = "not_in_ledger"  # not a scored unit's line, or its closing time has not passed
     NO_DEDUCTION = "no_deduction"
     OVERTURNED = "overturned"  # an appeal against it was already overturned: it no longer counts
-    PENDING = "pending"  # an appeal against it waits for a decision (one open appeal per line)
+    UPHELD = "upheld"  # an appeal against it was upheld: the decision is final, one appeal per line
+    PENDING = "pending"  # an appeal against it waits for a decision
     CLOSED = "closed"  # its year is closed (chốt sổ): the line is the closed snapshot's
 
 
 def appeal_refusal(
     *, in_ledger: bool, deduction: Decimal, latest: str | None, closed: bool = False
 ) -> AppealRefusal | None:
-    """None when a unit may appeal the line: a final line of the ledger with a deduction, not already
-    overturned and with no appeal waiting. ``latest``: the decision of its latest appeal (pending,
-    upheld, overturned) or None; after an upheld appeal the unit may appeal again (new evidence).
-    ``closed``: the line's year is closed (rules.md §6: a closed line cannot be appealed)."""
+    """None when a unit may appeal the line (rules.md §6): a final line of the ledger with a deduction that
+    was never appealed. ``latest``: the decision of its latest appeal (pending, upheld, overturned) or None.
+    A unit appeals a line once: while that appeal waits, and after it was decided either way, it cannot
+    appeal the line again (the decision is final in the system). ``closed``: the line's year is closed
+    (a closed line cannot be appealed)."""
     if closed:
         return AppealRefusal.CLOSED
     if not in_ledger:
@@ -274,6 +276,8 @@ def appeal_refusal(
         return AppealRefusal.NO_DEDUCTION
     if latest == "overturned":
         return AppealRefusal.OVERTURNED
+    if latest == "upheld":
+        return AppealRefusal.UPHELD
     if latest == "pending":
         return AppealRefusal.PENDING
     return None

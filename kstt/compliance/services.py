@@ -50,6 +50,10 @@ MESSAGES: dict[str, Promise] = {
     ),
     rules.AppealRefusal.NO_DEDUCTION: _("There is nothing to appeal: this line deducts no points."),
     rules.AppealRefusal.OVERTURNED: _("An appeal against this line was already overturned: it no longer counts."),
+    rules.AppealRefusal.UPHELD: _(
+        "An appeal against this line was already decided (the deduction was upheld): a line is appealed once, "
+        "and the decision is final."
+    ),
     rules.AppealRefusal.PENDING: _("An appeal against this line already waits for a decision."),
     rules.AppealRefusal.CLOSED: _(
         "This line can no longer be appealed: it is in %(closing)s. The provincial office must reopen the year."
@@ -149,8 +153,9 @@ def file_appeal(
     at: datetime,
     actor: Any,
 ) -> Appeal:
-    """A reporter of the unit appeals a final line of its ledger that deducts points and is not already
-    overturned; only one appeal per line waits at a time. Tells the provincial office after commit."""
+    """A reporter of the unit appeals a final line of its ledger that deducts points and was never appealed:
+    one appeal per line (rules.md §6), refused while one waits and after it was decided. Tells the provincial
+    office after commit."""
     if not access.may_appeal(actor, unit):
         raise NotAllowed()
     reason = reason.strip()
@@ -211,9 +216,11 @@ def file_appeal(
 
 @transaction.atomic
 def decide_appeal(*, appeal: Appeal, decision: str, reason: str, at: datetime, actor: Any) -> Appeal:
-    """The provincial office upholds or overturns a pending appeal, with a reason; never changed after.
-    Tells the unit's reporters after commit."""
-    if not access.may_decide_appeals(actor, on=clock.local_date(at)):
+    """The provincial office of the unit's province (or an administrator) upholds or overturns a pending
+    appeal, with a reason; never changed after, and the line is never appealed again. Tells the unit's
+    reporters after commit."""
+    end = selectors.window_end(appeal.report_type, Period.parse(appeal.period))
+    if not access.may_decide_appeal(actor, appeal.unit, on=end):
         raise NotAllowed()
     if decision not in DECISIONS:
         raise AppealError("decision")

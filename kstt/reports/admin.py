@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kstt.reports.choices import Flag as ReportFlag
 from kstt.reports.choices import ReturnReason
-from kstt.reports.models import Draft, NarrativeDocument, ReportInstance, ReportVersion, Review
+from kstt.reports.models import Draft, NarrativeDocument, RefusedSubmission, ReportInstance, ReportVersion, Review
 
 
 def _as_code(value: Any) -> str:
@@ -88,3 +88,16 @@ class ReviewAdmin(ReadOnlyAdmin):
         return _labels(ReturnReason, review.reasons)
 
     list_select_related = ["version__instance__unit", "version__instance__report_type", "by"]
+
+
+@admin.register(RefusedSubmission)
+class RefusedSubmissionAdmin(ReadOnlyAdmin):
+    """The presses of submit that were not a submission (rules.md §4): kept as the unit's evidence."""
+
+    list_display = ["instance", "at", "by", "missing_codes"]
+
+    @admin.display(description=_("what was missing"))
+    def missing_codes(self, refused: RefusedSubmission) -> str:
+        return ", ".join(refused.codes) or "—"
+
+    list_select_related = ["instance__unit", "instance__report_type", "by"]

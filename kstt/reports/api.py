@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext
@@ -305,9 +304,11 @@ class ReportSubmit(APIView):
             200: OpenApiResponse(s.VersionSerializer, description="The version this Idempotency-Key made."),
             400: OpenApiResponse(
                 s.SubmitRefusedSerializer,
-                description="Not ready (code not_ready: document or form missing, or cells that are not "
-                "figures, problems of code figures naming them) or flagged without an "
-                "explanation (code explanation_required: flags, findings, problems).",
+                description="Not a submission (code not_ready: the signed document or a form missing, a PDF "
+                "without the digital signature the settings require (problem code signature), or cells that "
+                "are not figures, problems of code figures naming them). The refused press is recorded: "
+                "refused_at is when. A report the checks flag is submitted all the same (201, with its "
+                "flags): the explanation is optional.",
             ),
             403: FORBIDDEN,
             404: NOT_FOUND,
@@ -322,21 +323,18 @@ class ReportSubmit(APIView):
         key = request.headers.get("Idempotency-Key", "").strip()
         if len(key) > MAX_KEY:
             raise ValidationError({"Idempotency-Key": gettext("At most 128 characters.")})
-        with transaction.atomic():
-            # The row lock orders concurrent submits: the second with the same key finds the first's version.
-            locked = ReportInstance.objects.select_for_update(of=("self",)).get(pk=instance.pk)
-            if key and access.may_report_for(request.user, instance.unit):
-                earlier = services.submission_for_key(instance=locked, key=key)  # 409 once it was returned
-                if earlier is not None:
-                    return Response(s.VersionSerializer(earlier).data, status=status.HTTP_200_OK)
-            version = services.submit(
-                instance=instance,
-                explanation=data.validated_data["explanation"],
-                idempotency_key=key or None,
-                at=clock.now(),
-                actor=request.user,
-            )
-        return Response(s.VersionSerializer(version).data, status=status.HTTP_201_CREATED)
+        # The service takes the row lock: of two presses with one key, the second gets the first's version back.
+        submitted = services.submit_once(
+            instance=instance,
+            explanation=data.validated_data["explanation"],
+            idempotency_key=key or None,
+            at=clock.now(),
+            actor=request.user,
+        )
+        return Response(
+            s.VersionSerializer(submitted.version).data,
+            status=status.HTTP_201_CREATED if submitted.made else status.HTTP_200_OK,
+        )
 
 
 class VersionList(APIView):

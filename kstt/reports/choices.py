@@ -36,6 +36,7 @@ class Flag(models.TextChoices):
 
     INCOMPLETE = "incomplete", _("Data incomplete")
     INACCURATE = "inaccurate", _("Data inaccurate")
+    UNSIGNED = "unsigned", _("Not digitally signed")
 
 
 class Timeliness(models.TextChoices):

@@ -153,6 +153,46 @@ class ReportVersion(Immutable):
         return f"{self.instance} v{self.number}"
 
 
+class RefusedSubmission(Immutable):
+    """A press of *submit* that was not a submission (rules.md §4): the signed narrative document or an
+    applicable form was missing (or the PDF had no digital signature while the settings require one, or a
+    cell was not a figure). Never silent: who pressed, when and what was missing are kept, shown on the
+    report and its evidence, so that the unit can appeal with them. Written even though the submission is
+    refused (kstt.reports.services.submission), never changed nor deleted."""
+
+    instance = models.ForeignKey(
+        ReportInstance, verbose_name=_("report"), on_delete=models.PROTECT, related_name="refused_submissions"
+    )
+    at = models.DateTimeField(_("pressed at"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    #: What kept it from being a submission: the problems [{code, form, detail}] (codes of rules.NOT_A_SUBMISSION).
+    missing = models.JSONField(_("what was missing"), default=list)
+    #: The narrative document attached then, if any (an unsigned one when a signature is required).
+    document = models.ForeignKey(NarrativeDocument, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    draft_revision = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("refused submission")
+        verbose_name_plural = _("refused submissions")
+        indexes = [models.Index(fields=["instance", "at"], name="refused_submission_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.instance} refused {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def codes(self) -> list[str]:
+        """What was missing, by code (document, signature, form, figures), once each, in order."""
+        return list(dict.fromkeys(str(p.get("code") or "") for p in self.missing if isinstance(p, dict)))
+
+
 class Review(Immutable):
     """The recipient's verdict on one version: accepted, or returned with reasons."""
 

@@ -130,7 +130,7 @@ def _render(
             document=draft.document,
         )
         findings, problems = services.checks(instance, shown)
-        flags = rules.flags(findings=[(f["rule"], f["severity"]) for f in findings], problems=problems)
+        flags = services.flags_for(shown, findings, problems)
         document = draft.document
     else:
         shown = latest
@@ -187,6 +187,15 @@ def _render(
         "flags": [ReportFlag(f).label for f in flags if f in ReportFlag.values],
         "differences": _differences(findings, words),
         "problems": words.problems(problems),
+        # What the checks found, before submitting (rules.md §5): said in words; none of it blocks a submission
+        # except what rules.NOT_A_SUBMISSION names, which the page says as missing.
+        "missing": words.problems(rules.missing_for_submission(problems)) if editable else [],
+        "checked": words.problems([p for p in problems if p.code not in rules.NOT_A_SUBMISSION])
+        + [words.finding(f) for f in findings if f.get("rule") != prefill.R8]
+        if editable
+        else [],
+        "refused": _refused(selectors.refused_submissions(instance), words),
+        "signature_required": catalogue.settings_for(ctx.report_type, ctx.period).digital_signature_required,
         "versions": versions,
         "latest": latest,
         "review": review,
@@ -224,6 +233,14 @@ def _differences(findings: list[dict[str, Any]], words: ReportWords) -> list[dic
             }
         )
     return out
+
+
+def _refused(refusals: Any, words: ReportWords) -> list[dict[str, Any]]:
+    """The presses of submit that were not a submission (rules.md §4): when, who, what was missing, in words."""
+    return [
+        {"at": r.at, "by": r.by.get_full_name() or r.by.username if r.by else "", "missing": words.problems(r.missing)}
+        for r in refusals
+    ]
 
 
 def _recipient_name(instance: ReportInstance, ctx: _Context) -> str:
@@ -390,22 +407,22 @@ def _post(request: HttpRequest, ctx: _Context, instance: ReportInstance) -> Http
     except services.InvalidText as exc:
         return _render(request, ctx, instance, explanation=explanation, idempotency_key=key, status=400,
                        problem={"kind": "form", "messages": [exc.message(_("The explanation"))]})  # fmt: skip
-    except services.NotReady as exc:
+    except services.NotReady as exc:  # not a submission; the press is recorded (shown under "Refused presses")
         missing = words_for(instance, report_type=ctx.report_type).problems(exc.problems)
         return _render(request, ctx, instance, explanation=explanation, idempotency_key=key, status=400,
                        problem={"kind": "not_ready", "messages": missing})  # fmt: skip
-    except services.ExplanationRequired as exc:
-        words = words_for(instance, report_type=ctx.report_type)
-        found = words.problems(exc.problems) + words.findings(exc.findings)
-        flagged = [ReportFlag(f).label for f in exc.flags if f in ReportFlag.values]
-        problem = {"kind": "explain", "messages": found, "flags": flagged}
-        return _render(
-            request, ctx, instance, explanation=explanation, idempotency_key=key, status=400, problem=problem
-        )
     except services.StateError:
         messages.warning(request, _("This report has been submitted: it can be changed only once it is returned."))
         return redirect(here)
-    messages.success(request, _("Version %(number)s is submitted.") % {"number": version.number})
+    if version.flags:
+        labels = ", ".join(str(ReportFlag(f).label) for f in version.flags if f in ReportFlag.values)
+        messages.success(
+            request,
+            _("Version %(number)s is submitted, flagged (%(flags)s): the reviewer sees why.")
+            % {"number": version.number, "flags": labels},
+        )
+    else:
+        messages.success(request, _("Version %(number)s is submitted.") % {"number": version.number})
     return redirect(here)
 
 

@@ -58,7 +58,8 @@ def next_status(action: str, status: str) -> str:
 @dataclass(frozen=True)
 class Problem:
     """Why a report is incomplete (rules.md §2): ``code`` ∈ document|form|cells|section, or why it is
-    not a submission at all: ``figures``, cells that are not figures (§5, ``detail`` names them)."""
+    not a submission at all: ``figures``, cells that are not figures (§5, ``detail`` names them);
+    ``signature``, a PDF without a digital signature while the settings require one (§4)."""
 
     code: str
     form: str = ""
@@ -77,11 +78,16 @@ def completeness(
     required_sections: Sequence[str] = (),
     narrative: Mapping[str, str] | None = None,
     not_figures: Sequence[tuple[str, str, str]] = (),
+    signed: bool = True,
+    signature_required: bool = False,
 ) -> list[Problem]:
     """The problems that make a report incomplete: no narrative document, an applicable form absent
     (no row at all), required cells empty (``(form, row, column)`` each), a required outline section blank;
-    and, per form, the cells that are not figures (``not_figures``, ``(form, row, column)`` each)."""
+    and, per form, the cells that are not figures (``not_figures``, ``(form, row, column)`` each). A document
+    that is not digitally ``signed`` is a problem only when the settings make a signature required (§4)."""
     problems = [] if has_document else [Problem("document")]
+    if has_document and signature_required and not signed:
+        problems.append(Problem("signature"))
     problems += [Problem("form", form=code) for code in forms if not values.get(code)]
     problems += _cells_by_form("figures", not_figures) + _cells_by_form("cells", required_cell_findings)
     text = narrative or {}
@@ -98,27 +104,37 @@ def _cells_by_form(code: str, cells: Sequence[tuple[str, str, str]]) -> list[Pro
 
 
 #: What a submission cannot lack (rules.md §4): the submitted time is the first instant at which the
-#: data forms and the signed narrative are on the system and the unit presses submit; and what it
-#: cannot hold (§5): a cell that is not a figure.
-NOT_A_SUBMISSION = frozenset({"document", "form", "figures"})
+#: data forms and the signed narrative are on the system and the unit presses submit (a PDF without a
+#: digital signature counts as missing when the settings require one); and what it cannot hold (§5): a
+#: cell that is not a figure.
+NOT_A_SUBMISSION = frozenset({"document", "signature", "form", "figures"})
 
 
 def missing_for_submission(problems: Sequence[Problem]) -> list[Problem]:
     """The problems that keep a press of *submit* from being a submission at all: the narrative
-    document or an applicable form absent (§4), a cell that is not a figure (§5). Empty cells and
-    blank sections only flag it (§5)."""
+    document or an applicable form absent, or a document without the digital signature the settings
+    require (§4), a cell that is not a figure (§5). Empty cells and blank sections only flag it (§5)."""
     return [p for p in problems if p.code in NOT_A_SUBMISSION]
 
 
-def flags(*, findings: Sequence[tuple[str, str]], problems: Sequence[Problem]) -> list[str]:
-    """The flags a submission arrives with: ``findings`` are (rule id, severity) of the form rules;
-    an empty required cell ("required") makes it incomplete, any other error or warning inaccurate."""
+UNSIGNED = "unsigned"
+#: The flags in the order the reviewer reads them.
+FLAGS = (INCOMPLETE, INACCURATE, UNSIGNED)
+
+
+def flags(*, findings: Sequence[tuple[str, str]], problems: Sequence[Problem], unsigned: bool = False) -> list[str]:
+    """The flags a submission arrives with (rules.md §4–5); it goes through flagged, explained or not.
+    ``findings`` are (rule id, severity) of the form rules: an empty required cell ("required") makes it
+    incomplete, any other error or warning inaccurate; a narrative PDF without a digital signature (a
+    scan of the signed paper) makes it ``unsigned``."""
     found = set()
     if problems or any(rule == REQUIRED_RULE for rule, _ in findings):
         found.add(INCOMPLETE)
     if any(rule != REQUIRED_RULE and severity in ("error", "warning") for rule, severity in findings):
         found.add(INACCURATE)
-    return [flag for flag in (INCOMPLETE, INACCURATE) if flag in found]
+    if unsigned:
+        found.add(UNSIGNED)
+    return [flag for flag in FLAGS if flag in found]
 
 
 REQUIRED_RULE = "required"  # kstt.catalogue.rules.forms.REQUIRED: the finding of an empty required cell

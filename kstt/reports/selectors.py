@@ -22,7 +22,7 @@ from kstt.catalogue.rules.periods import Period, periods_of_year
 from kstt.incidents import selectors as incidents
 from kstt.incidents.rules import Extension, IncidentSpan, extend, in_scope
 from kstt.reports.choices import ReportStatus
-from kstt.reports.models import ReportInstance, ReportVersion
+from kstt.reports.models import RefusedSubmission, ReportInstance, ReportVersion
 from kstt.reports.rules import days_left
 from kstt.reports.timeliness import Status, as_known, status
 from kstt.units import selectors as units
@@ -317,6 +317,11 @@ def audit_trail(instance: ReportInstance) -> QuerySet[AuditEntry]:
         .select_related("actor")
         .order_by("at", "pk")
     )
+
+
+def refused_submissions(instance: ReportInstance) -> QuerySet[RefusedSubmission]:
+    """The presses of submit that were not a submission (rules.md §4), oldest first, with who pressed."""
+    return RefusedSubmission.objects.filter(instance=instance).select_related("by").order_by("at", "pk")
 
 
 # --- Reminders: every instance of a period (issue 9, point 6) -----------------------------------------------

@@ -182,7 +182,8 @@ class SubmitInputSerializer(serializers.Serializer):
         allow_blank=True,
         default="",
         max_length=MAX_NOTE_CHARS,
-        help_text="Why a flagged report is submitted as it is.",
+        help_text="Optional: the unit's word to the reviewer on what the checks flag. A flagged report is "
+        "submitted with or without it.",
     )
 
 
@@ -219,9 +220,10 @@ class ConflictSerializer(ErrorSerializer):
 
 
 class SubmitRefusedSerializer(ErrorSerializer):
-    flags = serializers.ListField(child=serializers.CharField(), required=False)
-    findings = serializers.JSONField(required=False)
     problems = serializers.JSONField(required=False)
+    refused_at = serializers.DateTimeField(
+        required=False, help_text="When the refused press was recorded (rules.md §4: never silent)."
+    )
 
 
 def person(user: Any) -> dict[str, str] | None:

@@ -89,6 +89,10 @@ def tell(event: str, data: Any, words: ReportWords) -> Told:
         count = data.get("findings")
         if isinstance(count, int) and not isinstance(count, bool) and count:
             lines.append(ngettext("%(n)s check did not pass", "%(n)s checks did not pass", count) % {"n": count})
+    elif event == "reports.submit_refused":
+        what = _("Pressed Submit: not a submission, nothing was submitted")
+        missing = [p for p in data.get("missing") or [] if isinstance(p, Mapping)]
+        lines += [_("Missing: %(what)s") % {"what": text} for text in words.problems(missing)]
     elif event == "reports.returned":
         what = _("Returned version %(n)s to the unit") % {"n": version}
         if _codes(data.get("reasons")):

@@ -128,6 +128,8 @@ class ReportWords:
         code, form, detail = problem.get("code"), str(problem.get("form") or ""), str(problem.get("detail") or "")
         if code == "document":
             return _("The signed report (PDF) is not attached.")
+        if code == "signature":
+            return _("The attached PDF is not digitally signed, and the settings in force require a digital signature.")
         if code == "form":
             return _("%(form)s is not filled in.") % {"form": self.form(form)}
         if code == "cells":

@@ -1,7 +1,8 @@
 """Which settings version judges a period (issue 9: settings with validity dates).
 
 A report type's settings (deadlines per level, cut-off and closing days, roll-forward, the dossier
-counting of returned files, the scored levels and the deduction amounts: rules.md §3, §6, §7) are a
+counting of returned files, the scored levels and the deduction amounts, whether the narrative PDF must
+be digitally signed: rules.md §3, §4, §6, §7) are a
 history of immutable versions, each valid from a date (``None``: since the start of the records). A
 period is judged by the version in force on its **first day** (the first day of its first calendar
 month: 2021Q3 → 01/07/2021, 2021H1 → 01/01/2021), whatever day its data window starts on: the version
@@ -75,6 +76,7 @@ SETTING_KEYS = (
     "scored_levels",
     "not_sent_points",
     "late_points",
+    "digital_signature_required",
 )
 #: A deduction amount: from 0 to 10 points, in hundredths (DecimalField(max_digits=4, decimal_places=2)).
 POINTS = (Decimal("0"), Decimal("10"))
@@ -127,7 +129,7 @@ def problems(values: Mapping[str, Any], *, levels: Sequence[str]) -> list[Proble
     for key in ("cutoff_day", "closing_days"):
         if not _whole(values[key]):
             found.append((key, "not_whole", {"key": key}))
-    for key in ("roll_forward", "returned_on_time"):
+    for key in ("roll_forward", "returned_on_time", "digital_signature_required"):
         if not isinstance(values[key], bool):
             found.append((key, "not_yes_no", {"key": key}))
     deadlines = values["deadlines"]
@@ -186,6 +188,7 @@ def canonical(values: Mapping[str, Any]) -> dict[str, Any]:
         "scored_levels": list(values["scored_levels"]),
         "not_sent_points": f"{_points(values['not_sent_points']):.2f}",
         "late_points": f"{_points(values['late_points']):.2f}",
+        "digital_signature_required": values["digital_signature_required"],
     }
 
 

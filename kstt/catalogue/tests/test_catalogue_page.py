@@ -307,3 +307,22 @@ def test_communes_scored_from_2022_is_a_version_of_its_own(client, quan, kstt_re
     assert selectors.settings_for(kstt_report, "2022Q1").scored_levels == ["department", "district", "commune"]
     # The shipped two-level change (2025-07-01) still holds from its date: it was recorded after version 1.
     assert selectors.settings_for(kstt_report, "2025Q3").scored_levels == ["department", "commune"]
+
+
+def test_quan_requires_a_digitally_signed_pdf_from_2022q1_in_a_new_version(client, quan, kstt_report):
+    """rules.md §4 (configurable): version 1 accepts an unsigned PDF; a later version may require a signature."""
+    client.force_login(quan)
+    form = client.get(reverse("catalogue:report_type")).context["form"]
+    assert form["digital_signature_required"].value() is False  # prefilled from version 1: off
+    page = client.post(
+        reverse("catalogue:report_type"), {**SETTINGS, "valid_from": "2022Q1", "digital_signature_required": "on"}
+    )
+    assert page.status_code == 302
+    new = SettingsVersion.objects.get(report_type=kstt_report, valid_from="2022-01-01")
+    assert (
+        new.digital_signature_required and not selectors.settings_for(kstt_report, "2021Q4").digital_signature_required
+    )
+    assert selectors.settings_for(kstt_report, "2022Q1").digital_signature_required
+    html = client.get(reverse("catalogue:report_type") + "?year=2022").content.decode()
+    assert "báo cáo phải là tệp PDF đã ký số" in html[html.index(f'data-testid="settings-v{new.number}-signature"') :]
+    assert "vẫn được nhận" in html[html.index('data-testid="settings-v1-signature"') :][:300]

@@ -89,6 +89,7 @@ SHIPPED = {
     "scored_levels": ["department"],
     "not_sent_points": "0.50",
     "late_points": "0.25",
+    "digital_signature_required": False,
 }
 LEVELS = ("province", "department", "district", "commune")
 
@@ -123,6 +124,10 @@ LEVELS = ("province", "department", "district", "commune")
             id="the-deadline-rules-too",
         ),
         pytest.param({"roll_forward": "yes"}, [("roll_forward", "not_yes_no")], id="roll-forward-text"),
+        pytest.param({"digital_signature_required": True}, [], id="a-digital-signature-required"),
+        pytest.param(
+            {"digital_signature_required": "yes"}, [("digital_signature_required", "not_yes_no")], id="signature-text"
+        ),
         pytest.param({"colour": "red"}, [("colour", "unknown_key")], id="unknown-setting"),
     ],
 )
@@ -141,6 +146,7 @@ def test_a_change_replaces_the_deadlines_it_names_level_by_level():
 def test_the_same_settings_in_another_form_are_the_same():
     assert rules.same(SHIPPED, {**SHIPPED, "late_points": Decimal("0.250"), "scored_levels": ["department"]})
     assert not rules.same(SHIPPED, {**SHIPPED, "late_points": "0.30"})
+    assert not rules.same(SHIPPED, {**SHIPPED, "digital_signature_required": True})
 
 
 # --- The selectors ---------------------------------------------------------------------------------------------
@@ -197,6 +203,7 @@ def test_a_version_as_ledger_evidence(kstt_report):
         "scored_levels": ["department", "district"],
         "not_sent_points": "0.50",
         "late_points": "0.25",
+        "digital_signature_required": False,  # version 1: an unsigned PDF is accepted, flagged (rules.md §4)
     }
     assert version.policy.levels["province"].cap_day == 25
     assert selectors.settings_for(kstt_report, "2025Q3").as_evidence()["valid_from"] == "2025-07-01"

@@ -79,3 +79,22 @@ def image(kind: str, size: tuple[int, int] = (40, 30)) -> bytes:
 #: Evidence as a unit sends it: a one-page PDF (the minutes of an outage) and a photograph.
 PDF = make_pdf(b"BT /F1 12 Tf 72 720 Td (Bien ban mat dien ngay 18/3/2021) Tj ET")
 PNG = image("PNG")
+
+
+ANOTHER_PROVINCE = "code,name,level,kind,parent_code\nP90,Ủy ban nhân dân tỉnh Thử Nghiệm,province,tỉnh,\n"
+
+
+def make_another_provinces_office():
+    """Lê Thị Vy, KSTT officer of another province (P90): a provincial office, not Hòa Bình's."""
+    from kstt.units.models import Unit
+    from kstt.units.services import load_units
+
+    load_units(data=ANOTHER_PROVINCE.encode(), effective_from=None, at=AT, source="another province")
+    return save_user(
+        username="vy",
+        full_name="Lê Thị Vy",
+        unit=Unit.objects.get(code="P90"),
+        roles={Role.REVIEWER},
+        password="correct horse 2021",
+        at=AT,
+    )

@@ -22,7 +22,7 @@ ZERO = Decimal("0.00")
     [
         pytest.param(True, Q, None, None, id="final-line-with-a-deduction-never-appealed"),
         pytest.param(True, H, None, None, id="not-sent-line"),
-        pytest.param(True, Q, "upheld", None, id="appealed-again-after-an-upheld-appeal"),
+        pytest.param(True, Q, "upheld", AppealRefusal.UPHELD, id="one-appeal-per-line-not-again-after-upheld"),
         pytest.param(False, Q, None, AppealRefusal.NOT_IN_LEDGER, id="closing-time-ahead-or-not-scored"),
         pytest.param(True, ZERO, None, AppealRefusal.NO_DEDUCTION, id="nothing-deducted"),
         pytest.param(True, Q, "overturned", AppealRefusal.OVERTURNED, id="already-overturned"),

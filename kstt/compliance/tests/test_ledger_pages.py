@@ -6,7 +6,7 @@ The story of ledger_story.py, seen on 10/11/2021 (the clock): Q1–Q3 final, Q4 
 from __future__ import annotations
 
 import io
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -18,11 +18,13 @@ from kstt.catalogue.rules.periods import Period
 from kstt.compliance.models import Appeal
 from kstt.compliance.services import AttachmentFile, decide_appeal, file_appeal
 from kstt.compliance.tests.ledger_story import (
+    DECIDED,
     FILED,
     HN,
     NOW,
     PDF,
     history,  # noqa: F401 (a fixture)
+    make_another_provinces_office,
     make_thu,
 )
 from kstt.notifications.services import send_reminders
@@ -296,9 +298,15 @@ def test_only_the_units_reporters_appeal(request, client, who):
     assert response.status_code in (403, 404) and not Appeal.objects.exists()
 
 
+@pytest.fixture
+def vy(db):
+    return make_another_provinces_office()
+
+
 @pytest.mark.parametrize(
     ("who", "status"),
-    [("tuan", 403), ("quan", 403), ("minh", 404)],  # Minh does not see Sở Tư pháp: its appeal does not exist for him
+    # Minh (a district) and Vy (another province's office) do not see Sở Tư pháp: its appeal does not exist for them
+    [("tuan", 403), ("minh", 404), ("vy", 404)],
 )
 def test_only_the_provincial_office_decides(request, client, kstt_report, dept_justice, tuan, who, status):
     filed = file_appeal(unit=dept_justice, report_type=kstt_report, period=Period.parse("2021Q1"), reason="Có.",
@@ -306,8 +314,70 @@ def test_only_the_provincial_office_decides(request, client, kstt_report, dept_j
     client.force_login(request.getfixturevalue(who))
     response = client.post(f"/compliance/appeals/{filed.pk}/decide/", {"decision": "overturned", "reason": "Có."})
     assert response.status_code == status
+    assert 'data-testid="decision-form"' not in client.get("/compliance/lines/P17-STP/2021Q1/").content.decode()
     filed.refresh_from_db()
     assert filed.decision == "pending"
+
+
+def test_a_district_reviewer_sees_his_districts_appeal_but_does_not_decide_it(client, kstt_report, thu, minh):
+    filed = file_appeal(unit=thu.unit, report_type=kstt_report, period=Period.parse("2021Q1"), reason="Có.",
+                        at=FILED, actor=thu)  # fmt: skip
+    client.force_login(minh)
+    html = client.get("/compliance/lines/D157/2021Q1/").content.decode()
+    assert f'data-testid="appeal-{filed.pk}"' in html and 'data-testid="decision-form"' not in html
+    response = client.post(f"/compliance/appeals/{filed.pk}/decide/", {"decision": "overturned", "reason": "Có."})
+    assert response.status_code == 403
+    filed.refresh_from_db()
+    assert filed.decision == "pending"
+
+
+def test_quan_the_administrator_decides_an_appeal(client, kstt_report, dept_justice, tuan, quan):
+    filed = file_appeal(unit=dept_justice, report_type=kstt_report, period=Period.parse("2021Q1"), reason="Có.",
+                        at=FILED, actor=tuan)  # fmt: skip
+    client.force_login(quan)
+    assert 'data-testid="decision-form"' in client.get("/compliance/lines/P17-STP/2021Q1/").content.decode()
+    decision = {"decision": "upheld", "reason": "Không có căn cứ.", "confirmed": "yes"}
+    assert client.post(f"/compliance/appeals/{filed.pk}/decide/", decision).status_code == 302
+    filed.refresh_from_db()
+    assert (filed.decision, filed.decided_by) == ("upheld", quan)
+
+
+def test_another_provinces_office_lists_none_of_hoa_binhs_appeals(client, kstt_report, dept_justice, tuan, vy, hoa):
+    filed = file_appeal(unit=dept_justice, report_type=kstt_report, period=Period.parse("2021Q1"), reason="Có.",
+                        at=FILED, actor=tuan)  # fmt: skip
+    client.force_login(vy)
+    assert f'data-testid="appeal-row-{filed.pk}"' not in client.get("/compliance/appeals/").content.decode()
+    client.force_login(hoa)
+    assert f'data-testid="appeal-row-{filed.pk}"' in client.get("/compliance/appeals/").content.decode()
+
+
+def test_after_an_upheld_appeal_the_line_is_offered_for_no_other_appeal(client, kstt_report, dept_justice, tuan, hoa):
+    """rules.md §6: one appeal per line; the decision is final."""
+    filed = file_appeal(unit=dept_justice, report_type=kstt_report, period=Period.parse("2021Q1"), reason="Có.",
+                        at=FILED, actor=tuan)  # fmt: skip
+    decide_appeal(appeal=filed, decision="upheld", reason="Không có căn cứ.", at=DECIDED, actor=hoa)
+    client.force_login(tuan)
+    assert 'data-testid="appeal-form"' not in client.get("/compliance/lines/P17-STP/2021Q1/").content.decode()
+    year = client.get("/compliance/deductions/2021/P17-STP/").content.decode()
+    assert 'href="/compliance/lines/P17-STP/2021Q1/#appeal"' not in year
+    assert 'href="/compliance/lines/P17-STP/2021Q3/#appeal"' in year  # Q3, never appealed, still may be
+    response = client.post("/compliance/lines/P17-STP/2021Q1/appeal/", {"reason": "Có biên bản mới."})
+    assert response.status_code == 400 and "mỗi dòng chỉ được kiến nghị một lần" in response.content.decode()
+    assert Appeal.objects.count() == 1
+
+
+def test_a_refused_press_of_submit_is_part_of_the_lines_evidence(client, kstt_report, dept_justice, tuan):
+    """rules.md §4: the unit has something to appeal with."""
+    from kstt.reports import services as reports
+
+    report = reports.open_instance(unit=dept_justice, report_type=kstt_report, period="2021Q1",
+                                   at=datetime(2021, 3, 18, 2, 0, tzinfo=UTC), actor=tuan)  # fmt: skip
+    with pytest.raises(reports.NotReady):
+        reports.submit(instance=report, at=datetime(2021, 3, 18, 3, 0, tzinfo=UTC), actor=tuan)
+    html = vietnamese(page(client, tuan, "/compliance/lines/P17-STP/2021Q1/"))
+    shown = html[html.index('data-testid="refused-submissions"') :][:1000]
+    assert "18/03/2021 10:00" in shown and "Lê Anh Tuấn" in shown
+    assert "Báo cáo đã ký số (PDF) chưa được đính kèm." in shown
 
 
 def test_another_units_files_are_not_theirs(client, kstt_report, dept_justice, tuan, lan, minh):

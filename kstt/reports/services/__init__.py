@@ -12,7 +12,6 @@ from kstt.reports.choices import ReportStatus
 from kstt.reports.services.drafts import _open, attach_document, open_instance, save_draft
 from kstt.reports.services.errors import (
     DraftConflict,
-    ExplanationRequired,
     IdempotencyKeyReused,
     InvalidText,
     NotAllowed,
@@ -27,11 +26,10 @@ from kstt.reports.services.errors import (
 )
 from kstt.reports.services.history import SubmissionLoad, load_submissions
 from kstt.reports.services.review import accept, return_report
-from kstt.reports.services.submission import checks, submission_for_key, submit
+from kstt.reports.services.submission import Submitted, checks, flags_for, submission_for_key, submit, submit_once
 
 __all__ = [
     "DraftConflict",
-    "ExplanationRequired",
     "IdempotencyKeyReused",
     "InvalidText",
     "NotAllowed",
@@ -45,14 +43,17 @@ __all__ = [
     "StateError",
     "SubmissionError",
     "SubmissionLoad",
+    "Submitted",
     "_open",
     "accept",
     "attach_document",
     "checks",
+    "flags_for",
     "load_submissions",
     "open_instance",
     "return_report",
     "save_draft",
     "submission_for_key",
     "submit",
+    "submit_once",
 ]

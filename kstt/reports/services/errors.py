@@ -38,17 +38,10 @@ class DraftConflict(SubmissionError):
         self.revision, self.updated_by, self.updated_at = revision, updated_by, updated_at
 
 
-class ExplanationRequired(SubmissionError):
-    """The checks at submission found problems: the unit must explain to submit anyway."""
-
-    def __init__(self, *, flags: list[str], findings: list[dict[str, str]], problems: list[dict[str, str]]) -> None:
-        super().__init__(f"the report is flagged ({', '.join(flags)}): explain why you submit it as it is")
-        self.flags, self.findings, self.problems = flags, findings, problems
-
-
 class NotReady(SubmissionError):
-    """Not a submission yet: the signed document or an applicable form is missing (rules.md §4), or a
-    cell is not a figure (§5: problems of code ``figures``, naming the cells)."""
+    """Not a submission yet: the signed document or an applicable form is missing, or the PDF has no digital
+    signature while the settings require one (rules.md §4: code ``signature``), or a cell is not a figure
+    (§5: problems of code ``figures``, naming the cells)."""
 
     def __init__(self, problems: list[dict[str, str]]) -> None:
         missing = ", ".join(p.get("form") or p["code"] for p in problems if p["code"] != "figures")
@@ -58,6 +51,8 @@ class NotReady(SubmissionError):
             reasons.append(f"make every cell a whole number from 0 to the form's ceiling (not figures: {figures})")
         super().__init__(f"not submitted: {'; '.join(reasons)}")
         self.problems = problems
+        #: The RefusedSubmission that keeps the press (rules.md §4), once the submit service recorded it.
+        self.recorded: Any = None
 
 
 class InvalidText(SubmissionError):

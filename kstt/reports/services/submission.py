@@ -1,8 +1,17 @@
-"""Submitting the draft as the next version (rules.md §4–5): the checks, what blocks, the idempotency key."""
+"""Submitting the draft as the next version (rules.md §4–5): the checks, what blocks, the idempotency key.
+
+A press of *submit* is a submission when the signed narrative and every applicable form are there (§4; a
+PDF without a digital signature counts as missing only when the settings require one) and every cell is a
+figure (§5). What the checks find otherwise never blocks it: the version arrives flagged (incomplete,
+inaccurate, unsigned), explained or not. A press that is not a submission is never silent: it is recorded
+(RefusedSubmission, who, when, what was missing) and audited in a transaction of its own, so the refusal
+does not roll the record back.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -22,7 +31,7 @@ from kstt.catalogue.rules.forms import (
     parse_form_spec,
 )
 from kstt.reports import prefill, rules
-from kstt.reports.models import Draft, ReportInstance, ReportVersion
+from kstt.reports.models import Draft, RefusedSubmission, ReportInstance, ReportVersion
 from kstt.reports.services.common import (
     _actor,
     _after_commit,
@@ -33,7 +42,6 @@ from kstt.reports.services.common import (
     _window_end,
 )
 from kstt.reports.services.errors import (
-    ExplanationRequired,
     IdempotencyKeyReused,
     NotReady,
     StateError,
@@ -65,8 +73,25 @@ def _form_rows(spec: FormSpec, rows: Mapping[str, Any]) -> tuple[list[FormRow], 
     return field_rows, total
 
 
+def _signed(draft: Draft) -> bool:
+    """Whether the draft's narrative PDF carries a digital signature (kstt.reports.documents verified it)."""
+    document = draft.document if draft.document_id is not None else None
+    return document is not None and bool((document.verification or {}).get("signed"))
+
+
+def flags_for(draft: Draft, findings: list[dict[str, Any]], problems: list[rules.Problem]) -> list[str]:
+    """The flags a submission of ``draft`` arrives with (rules.md §4–5): what ``checks`` found, and
+    ``unsigned`` when its narrative PDF has no digital signature."""
+    return rules.flags(
+        findings=[(f["rule"], f["severity"]) for f in findings],
+        problems=problems,
+        unsigned=draft.document_id is not None and not _signed(draft),
+    )
+
+
 def checks(instance: ReportInstance, draft: Draft) -> tuple[list[dict[str, str]], list[rules.Problem]]:
-    """The automatic checks at submission (rules.md §5): every form rule, then completeness (§2)."""
+    """The automatic checks at submission (rules.md §5): every form rule, then completeness (§2), with the
+    digital signature the settings of the report's period may require (§4)."""
     window_end = _window_end(instance)
     forms = catalogue.forms_in_force(report_type=instance.report_type, level=instance.level, on=window_end)
     findings = []
@@ -90,6 +115,8 @@ def checks(instance: ReportInstance, draft: Draft) -> tuple[list[dict[str, str]]
     findings += _extra_findings(instance, draft)
     problems = rules.completeness(
         has_document=draft.document_id is not None,
+        signed=_signed(draft),
+        signature_required=catalogue.settings_for(instance.report_type, instance.period).digital_signature_required,
         forms=[form.code for form in forms],
         values=draft.values,
         required_cell_findings=[(f["form"], f["row"], f["column"]) for f in findings if f["rule"] == REQUIRED],
@@ -127,24 +154,19 @@ def _submit(
     run_checks: bool = True,
     source: str = "",
 ) -> ReportVersion:
+    """The next version of ``instance`` (locked here); the caller gave back what an Idempotency-Key made."""
     instance = _locked(instance)
-    if idempotency_key:
-        existing = submission_for_key(instance=instance, key=idempotency_key)
-        if existing is not None:
-            return existing
     try:
         status = rules.next_status("submit", instance.status)
     except rules.TransitionError as exc:
         raise StateError(f"the report is {instance.status}: it cannot be submitted again until it is returned") from exc
-    draft = Draft.objects.get(instance=instance)
+    draft = Draft.objects.select_related("document").get(instance=instance)
     findings, problems = checks(instance, draft) if run_checks else ([], [])
-    flags = rules.flags(findings=[(f["rule"], f["severity"]) for f in findings], problems=problems)
+    flags = flags_for(draft, findings, problems) if run_checks else []
     problem_data = [p.as_json() for p in problems]
     missing = rules.missing_for_submission(problems)
     if missing:
         raise NotReady([p.as_json() for p in missing])
-    if flags and not explanation.strip():
-        raise ExplanationRequired(flags=flags, findings=findings, problems=problem_data)
     number = (ReportVersion.objects.filter(instance=instance).aggregate(n=Max("number"))["n"] or 0) + 1
     version = ReportVersion.objects.create(
         instance=instance,
@@ -188,15 +210,82 @@ def submission_for_key(*, instance: ReportInstance, key: str) -> ReportVersion |
     raise IdempotencyKeyReused(version=version.number)
 
 
-@transaction.atomic
-def submit(
+@dataclass(frozen=True)
+class Submitted:
+    """What a press of *submit* did: the version, and whether this press made it (False: the version its
+    Idempotency-Key made before, given back)."""
+
+    version: ReportVersion
+    made: bool
+
+
+def _submit_once(
+    *, instance: ReportInstance, explanation: str, idempotency_key: str | None, at: datetime, actor: Any
+) -> Submitted:
+    locked = _locked(instance)
+    if idempotency_key:
+        existing = submission_for_key(instance=locked, key=idempotency_key)
+        if existing is not None:
+            return Submitted(existing, made=False)
+    version = _submit(instance=locked, explanation=explanation, idempotency_key=idempotency_key, at=at, actor=actor)
+    return Submitted(version, made=True)
+
+
+def _record_refusal(*, instance: ReportInstance, missing: list[dict[str, str]], at: datetime, actor: Any) -> Any:
+    """Keep a press of *submit* that was not a submission (rules.md §4): who, when, what was missing, audited.
+
+    Its own transaction, after the refused submission rolled back: the refusal never takes the record with
+    it. ``durable``: inside a caller's transaction the record would go when that one rolls back on the
+    refusal, so such a call is a programming error (RuntimeError), never a silent loss."""
+    with transaction.atomic(durable=True):
+        draft = Draft.objects.get(instance=instance)
+        refused = RefusedSubmission.objects.create(
+            instance=instance,
+            at=at,
+            by=_actor(actor),
+            missing=missing,
+            document_id=draft.document_id,
+            draft_revision=draft.revision,
+        )
+        audit.record(
+            actor=actor,
+            event="reports.submit_refused",
+            at=at,
+            target=instance,
+            data={"missing": missing, "revision": draft.revision},
+        )
+    return refused
+
+
+def submit_once(
     *, instance: ReportInstance, explanation: str = "", idempotency_key: str | None = None, at: datetime, actor: Any
-) -> ReportVersion:
-    """Submit the draft as the next version (rules.md §4–5). With the same ``idempotency_key`` a
-    repeated call returns the version already made (IdempotencyKeyReused once that version was returned);
-    without one, a second click finds the report submitted and is refused. Flagged by the checks, it needs
-    an ``explanation``."""
+) -> Submitted:
+    """Submit the draft as the next version (rules.md §4–5), flagged or not: an ``explanation`` is the unit's
+    word to the reviewer, never required. With the same ``idempotency_key`` a repeated call gives back the
+    version already made (``made`` False; IdempotencyKeyReused once that version was returned); without one,
+    a second click finds the report submitted and is refused (StateError).
+
+    NotReady when the press is not a submission (the signed document or a form missing, an unsigned PDF the
+    settings refuse, a cell that is not a figure): nothing is submitted, and the refused press is recorded
+    (RefusedSubmission, audited ``reports.submit_refused``) in a transaction of its own, so call this outside
+    any transaction. The exception carries the record (``recorded``)."""
     _require_reporter(actor, instance)
     _require_text(explanation, "explanation")
     _require_short(explanation, "explanation")
-    return _submit(instance=instance, explanation=explanation, idempotency_key=idempotency_key, at=at, actor=actor)
+    try:
+        with transaction.atomic():
+            return _submit_once(
+                instance=instance, explanation=explanation, idempotency_key=idempotency_key, at=at, actor=actor
+            )
+    except NotReady as refused:
+        refused.recorded = _record_refusal(instance=instance, missing=refused.problems, at=at, actor=actor)
+        raise
+
+
+def submit(
+    *, instance: ReportInstance, explanation: str = "", idempotency_key: str | None = None, at: datetime, actor: Any
+) -> ReportVersion:
+    """``submit_once``'s version: the one this press made, or the one its Idempotency-Key made before."""
+    return submit_once(
+        instance=instance, explanation=explanation, idempotency_key=idempotency_key, at=at, actor=actor
+    ).version

@@ -18,7 +18,10 @@ from rest_framework.test import APIClient
 
 from kstt.accounts.choices import Role
 from kstt.accounts.services import save_user
-from kstt.reports.models import NarrativeDocument, ReportInstance, ReportVersion, Review
+from kstt.audit.models import AuditEntry
+from kstt.catalogue.rules.periods import Period
+from kstt.catalogue.services import change_settings
+from kstt.reports.models import NarrativeDocument, RefusedSubmission, ReportInstance, ReportVersion, Review
 from kstt.reports.tests.test_documents import Identity, make_pdf, replace_first_page_content, sign
 from kstt.reports.tests.test_submission_services import BROKEN, GOOD, NARRATIVE, T1, TWO_LEVELS
 from kstt.tests.cast import AT
@@ -381,27 +384,52 @@ def test_an_idempotency_key_over_128_characters_is_400(filled):
     assert response.status_code == 400 and ReportVersion.objects.count() == 0
 
 
-def test_without_the_signed_document_submit_is_400_not_ready(lan, kstt_report):
+def test_without_the_signed_document_submit_is_400_not_ready_and_the_press_is_recorded(lan, kstt_report):
     client = as_(lan)
     put_draft(client, 0)
     response = client.post(url("api-report-submit"), {"explanation": "Gửi trước"}, format="json")
     assert response.status_code == 400
     body = response.json()
     assert body["code"] == "not_ready" and [p["code"] for p in body["problems"]] == ["document"]
-    assert ReportInstance.objects.get().first_submitted_at is None
+    assert ReportInstance.objects.get().first_submitted_at is None and ReportVersion.objects.count() == 0
+    refused = RefusedSubmission.objects.get()  # rules.md §4: a refused press is never silent
+    assert (refused.by, refused.at, refused.codes) == (lan, T1, ["document"])
+    assert body["refused_at"] == T1.isoformat()
+    entry = AuditEntry.objects.get(event="reports.submit_refused")
+    assert (entry.actor, entry.data["missing"]) == (lan, refused.missing)
 
 
-def test_a_failing_report_needs_an_explanation_then_arrives_flagged(filled):
+@pytest.mark.parametrize("explanation", ["", "Số liệu đang đối chiếu"], ids=["unexplained", "explained"])
+def test_a_flagged_report_is_submitted_on_the_first_press(filled, explanation):
+    """rules.md §5: the unit may explain, never must; the checks' flags travel with the version."""
     assert put_draft(filled, 1, values=BROKEN).status_code == 200
-    refused = filled.post(url("api-report-submit"), {}, format="json")
-    assert refused.status_code == 400
-    body = refused.json()
-    assert (body["code"], body["flags"]) == ("explanation_required", ["inaccurate"])
+    response = filled.post(url("api-report-submit"), {"explanation": explanation}, format="json")
+    assert response.status_code == 201
+    body = response.json()
+    assert (body["number"], body["flags"], body["explanation"]) == (1, ["inaccurate"], explanation)
     assert {f["rule"] for f in body["findings"]} >= {"R1", "R4"}
-    assert ReportVersion.objects.count() == 0
-    accepted = filled.post(url("api-report-submit"), {"explanation": "Số liệu đang đối chiếu"}, format="json")
-    assert accepted.status_code == 201
-    assert accepted.json()["flags"] == ["inaccurate"] and accepted.json()["explanation"] == "Số liệu đang đối chiếu"
+    assert not RefusedSubmission.objects.exists()
+
+
+def test_an_unsigned_pdf_is_submitted_flagged_unsigned(lan, kstt_report):
+    client = as_(lan)
+    put_draft(client, 0)
+    assert upload(client, make_pdf(b"BT ET")).status_code == 201
+    response = client.post(url("api-report-submit"), {}, format="json")
+    assert response.status_code == 201 and response.json()["flags"] == ["unsigned"]
+
+
+def test_when_the_settings_require_a_signature_an_unsigned_pdf_is_not_a_submission(lan, kstt_report, quan):
+    change_settings(report_type=kstt_report, values={"digital_signature_required": True},
+                    valid_from=Period.parse("2021Q1"), note="Quyết định số 12", at=AT, actor=quan)  # fmt: skip
+    client = as_(lan)
+    put_draft(client, 0)
+    assert upload(client, make_pdf(b"BT ET")).status_code == 201
+    response = client.post(url("api-report-submit"), {}, format="json")
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "not_ready" and [p["code"] for p in body["problems"]] == ["signature"]
+    assert ReportVersion.objects.count() == 0 and RefusedSubmission.objects.get().codes == ["signature"]
 
 
 # --- Reviewing ---------------------------------------------------------------------------------------------

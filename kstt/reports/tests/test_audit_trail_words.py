@@ -10,7 +10,8 @@ from django.urls import reverse
 from kstt.accounts.choices import Role
 from kstt.accounts.services import save_user
 from kstt.audit.models import AuditEntry
-from kstt.reports.tests.review_story import submitted
+from kstt.reports import services
+from kstt.reports.tests.review_story import SUBMITTED, submitted
 from kstt.tests.cast import AT
 from kstt.tests.test_vietnamese_walk import problems, visible_text
 
@@ -50,6 +51,23 @@ def test_an_entrys_details_are_lines_in_words(client, quan, lan, commune_yen_ngh
     assert "Các mục đề cương đã sửa: I. Kết quả đạt được; I.1. Công tác chỉ đạo, điều hành" in said
     assert '"cells"' not in html and "received_total" not in said
     assert problems(html, records=True) == []
+
+
+def test_a_refused_press_of_submit_reads_in_words(client, quan, lan, commune_yen_nghiep, kstt_report):
+    """rules.md §4: the press that was not a submission is in the trail, what was missing said in words."""
+    report = services.open_instance(unit=commune_yen_nghiep, report_type=kstt_report, period="2021Q3",
+                                    at=SUBMITTED, actor=lan)  # fmt: skip
+    with pytest.raises(services.NotReady):
+        services.submit(instance=report, at=SUBMITTED, actor=lan)
+    client.force_login(quan)
+    listing = text(client.get(LIST + "?event=reports.submit_refused").content.decode())
+    assert "Báo cáo Quý III/2021 — Ủy ban nhân dân xã Yên Nghiệp" in listing
+    html = client.get(change(AuditEntry.objects.get(event="reports.submit_refused"))).content.decode()
+    said = text(html)
+    assert "Bấm Gửi báo cáo: chưa thành lần gửi, không có gì được gửi" in said
+    assert "Còn thiếu: Báo cáo đã ký số (PDF) chưa được đính kèm." in said
+    assert "Còn thiếu: Biểu 06 chưa được nhập." in said
+    assert '"missing"' not in html and problems(html, records=True) == []
 
 
 def test_an_entry_of_another_kind_reads_in_words_too(client, quan, commune_yen_nghiep):

@@ -82,6 +82,8 @@ def test_a_clean_prefilled_report_submits_without_r8(
     report = services.open_instance(unit=commune_yen_nghiep, report_type=kstt_report, period="2021Q3", at=T1, actor=lan)
     services.save_draft(instance=report, values=report.draft.values, narrative=NARRATIVE, reasons={},
                         expected_revision=0, at=T1, actor=lan)  # fmt: skip
-    services.attach_document(instance=report, name="bc.pdf", content=b"%PDF-1.7", verification={}, at=T1, actor=lan)
+    services.attach_document(
+        instance=report, name="bc.pdf", content=b"%PDF-1.7", verification={"signed": True}, at=T1, actor=lan
+    )
     version = services.submit(instance=report, at=T1, actor=lan)
     assert (version.flags, version.findings) == ([], [])

@@ -145,14 +145,11 @@ def test_the_province_fills_attaches_and_submits_and_it_reads_as_sent(van_client
     assert 'data-testid="submitted"' in html and "Văn phòng Chính phủ" in html
 
 
-def test_the_07b_rules_are_warnings_a_report_that_breaks_one_needs_an_explanation(van_client, signed_pdf):
+def test_the_07b_rules_are_warnings_a_report_that_breaks_one_is_submitted_flagged(van_client, signed_pdf):
     post(van_client, URL, {}, action="upload", document=signed_pdf)
     broken = cells("P17-STP", ROW | {"tthc_total": 9}) | cells("D157", ROW) | cells("D156", ROW) | narrative()
     response = post(van_client, URL, broken, action="submit")
-    assert response.status_code == 400  # a warning still asks why
-    assert 'data-testid="problem-explain"' in response.content.decode()
-    response = post(van_client, URL, broken | {"explanation": "Một TTHC thực hiện ở hai cấp."}, action="submit")
-    assert response.status_code == 302
+    assert response.status_code == 302  # one press: a warning flags it, the explanation is optional
     version = ReportVersion.objects.get()
     assert {f["severity"] for f in version.findings} == {"warning"}
     assert province_report().status == "submitted"

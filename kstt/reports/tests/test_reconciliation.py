@@ -112,7 +112,9 @@ def fill(report, lan, *, values=None, reasons=None, narrative=NARRATIVE, at=T1):
         instance=report, values=report.draft.values if values is None else values, narrative=narrative,
         reasons=reasons or {}, expected_revision=report.draft.revision, at=at, actor=lan,
     )  # fmt: skip
-    services.attach_document(instance=report, name="bc.pdf", content=b"%PDF-1.7", verification={}, at=at, actor=lan)
+    services.attach_document(
+        instance=report, name="bc.pdf", content=b"%PDF-1.7", verification={"signed": True}, at=at, actor=lan
+    )
     report.refresh_from_db()
     return report
 
@@ -128,10 +130,9 @@ def changed(report, **cells):
 def test_a_changed_cell_without_a_reason_is_a_finding(dossiers, lan, commune_yen_nghiep, kstt_report):
     report = open_report(lan, commune_yen_nghiep, kstt_report)
     fill(report, lan, values=changed(report, received_online=2, received_total=4))
-    with pytest.raises(services.ExplanationRequired) as refused:
-        services.submit(instance=report, at=T2, actor=lan)
-    r8 = [f for f in refused.value.findings if f["rule"] == "R8"]
-    assert refused.value.flags == ["inaccurate"]
+    version = services.submit(instance=report, at=T2, actor=lan)  # flagged, submitted on the first press
+    r8 = [f for f in version.findings if f["rule"] == "R8"]
+    assert version.flags == ["inaccurate"]
     missing = {(f["row"], f["column"]) for f in r8 if f.get("missing") == "reason"}
     assert missing == {("HT", "received_online"), ("HT", "received_total")}
     online = next(f for f in r8 if (f["row"], f["column"]) == ("HT", "received_online") and "missing" not in f)
@@ -191,15 +192,14 @@ def test_r7_warns_when_carried_over_differs_from_the_previous_pending(lan, commu
     submit_q2(lan, commune_yen_nghiep, kstt_report, pending_total=3)  # GOOD carries over 1
     report = open_report(lan, commune_yen_nghiep, kstt_report)
     fill(report, lan, values=GOOD)
-    with pytest.raises(services.ExplanationRequired) as refused:
-        services.submit(instance=report, at=T2, actor=lan)
-    r7 = [f for f in refused.value.findings if f["rule"] == "R7"]
+    version = services.submit(instance=report, at=T2, actor=lan)
+    r7 = [f for f in version.findings if f["rule"] == "R7"]
     assert [(f["row"], f["column"], f["severity"]) for f in r7] == [
         ("HT", "carried_over", "warning"),
         ("total", "carried_over", "warning"),
     ]
     assert "cột 6 kỳ này = 1; cột 11 kỳ trước = 3" in r7[0]["message"]
-    assert refused.value.flags == ["inaccurate"]
+    assert version.flags == ["inaccurate"]
 
 
 def test_r7_is_quiet_when_carried_over_matches(lan, commune_yen_nghiep, kstt_report):
@@ -233,15 +233,12 @@ def test_no_r7_without_a_previous_report(lan, commune_yen_nghiep, kstt_report):
 def test_a_blank_required_section_makes_the_report_incomplete(lan, commune_yen_nghiep, kstt_report):
     narrative = NARRATIVE | {"feedback": "  ", "next_tasks": ""}
     report = fill(open_report(lan, commune_yen_nghiep, kstt_report), lan, values=GOOD, narrative=narrative)
-    with pytest.raises(services.ExplanationRequired) as refused:
-        services.submit(instance=report, at=T2, actor=lan)
-    assert refused.value.flags == ["incomplete"]
-    assert [(p["code"], p["detail"]) for p in refused.value.problems] == [
+    version = services.submit(instance=report, explanation="Bổ sung sau", at=T2, actor=lan)
+    assert version.flags == ["incomplete"]
+    assert [(p["code"], p["detail"]) for p in version.problems] == [
         ("section", "feedback"),
         ("section", "next_tasks"),
     ]
-    version = services.submit(instance=report, explanation="Bổ sung sau", at=T2, actor=lan)
-    assert version.flags == ["incomplete"]
 
 
 def test_optional_sections_may_stay_blank(lan, commune_yen_nghiep, kstt_report):

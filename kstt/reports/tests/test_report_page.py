@@ -20,9 +20,11 @@ from kstt.accounts.services import save_user
 from kstt.audit.models import AuditEntry
 from kstt.catalogue import selectors as catalogue
 from kstt.catalogue.rules.forms import parse_form_spec
+from kstt.catalogue.rules.periods import Period
+from kstt.catalogue.services import change_settings
 from kstt.reports import services
 from kstt.reports.forms import build_grid, parse_values, row_sources
-from kstt.reports.models import Draft, ReportInstance, ReportVersion
+from kstt.reports.models import Draft, RefusedSubmission, ReportInstance, ReportVersion
 from kstt.reports.tests.test_documents import Identity, make_pdf, sign
 from kstt.tests.cast import NOW
 from kstt.units import selectors as units
@@ -320,19 +322,34 @@ def test_a_clean_report_is_submitted_once_even_when_the_button_is_pressed_twice(
     assert 'name="v|' not in html and 'data-testid="submit"' not in html  # read-only now
 
 
-def test_a_flagged_report_asks_for_an_explanation_then_arrives_flagged(lan_client, signed_pdf):
+def test_the_checks_are_shown_before_submitting_and_one_press_submits_the_flagged_report(lan_client, signed_pdf):
+    """rules.md §5: the unit may explain, never must."""
     post(lan_client, {}, action="upload", document=signed_pdf)
     broken = cells("HT", ROW | {"received_total": 6}) | narrative()
-    response = post(lan_client, broken, action="submit")
-    assert response.status_code == 400
-    html = response.content.decode()
-    assert 'data-testid="problem-explain"' in html and 'data-testid="explanation-field"' in html
+    post(lan_client, broken)  # saved: the page now shows what the checks find
+    html = lan_client.get(URL).content.decode()
+    assert 'data-testid="checks-flags"' in html and 'data-testid="explanation-field"' in html
     assert "Tổng số hồ sơ nhận giải quyết phải bằng" in html
-    assert not ReportVersion.objects.exists()
+    response = post(lan_client, broken, action="submit")  # no explanation: submitted all the same
+    assert response.status_code == 302
+    version = ReportVersion.objects.get()
+    assert version.flags == ["inaccurate"] and version.explanation == ""
+    assert "Đã gửi phiên bản 1, có gắn cờ (Số liệu không chính xác)" in lan_client.get(response.url).content.decode()
+
+
+def test_an_explanation_goes_with_the_flagged_report_when_the_unit_gives_one(lan_client, signed_pdf):
+    post(lan_client, {}, action="upload", document=signed_pdf)
+    broken = cells("HT", ROW | {"received_total": 6}) | narrative()
     response = post(lan_client, broken | {"explanation": "Số liệu lấy từ sổ, đang đối chiếu."}, action="submit")
     assert response.status_code == 302
     version = ReportVersion.objects.get()
     assert version.flags == ["inaccurate"] and version.explanation == "Số liệu lấy từ sổ, đang đối chiếu."
+
+
+def test_a_clean_draft_says_every_check_passed(lan_client, signed_pdf):
+    post(lan_client, cells("HT", ROW) | narrative(), action="upload", document=signed_pdf)
+    html = lan_client.get(URL).content.decode()
+    assert 'data-testid="checks-passed"' in html and 'data-testid="checks-flags"' not in html
 
 
 def test_pressing_submit_without_the_document_is_not_a_submission(lan_client):
@@ -344,6 +361,35 @@ def test_pressing_submit_without_the_document_is_not_a_submission(lan_client):
     instance = report()
     assert instance.status == "draft" and instance.first_submitted_at is None
     assert Draft.objects.get(instance=instance).values[FORM]["HT"] == ROW  # the figures were saved
+    assert 'data-testid="refusal-recorded"' in html
+
+
+def test_a_refused_press_is_recorded_and_shown_on_the_report_and_its_history(lan_client, lan, minh):
+    """rules.md §4: a press of submit without the signed document is not a submission, never silent."""
+    post(lan_client, cells("HT", ROW) | narrative(), action="submit")
+    refused = RefusedSubmission.objects.get()
+    assert (refused.instance, refused.by, refused.at, refused.codes) == (report(), lan, NOW, ["document"])
+    html = lan_client.get(URL).content.decode()
+    shown = html[html.index('data-testid="refused-submissions"') :]
+    assert 'data-testid="refused-submission"' in shown and "Báo cáo đã ký số (PDF) chưa được đính kèm" in shown
+    lan_client.force_login(minh)
+    history = lan_client.get(reverse("review:history", args=["W05341", "2021Q3"])).content.decode()
+    row = history[history.index('data-testid="entry-reports.submit_refused"') :][:800]
+    assert "Báo cáo đã ký số (PDF) chưa được đính kèm" in row and "Nguyễn Thị Lan" in row
+
+
+def test_an_unsigned_pdf_is_submitted_flagged_unless_the_settings_require_a_signature(lan_client, quan, kstt_report):
+    """rules.md §4: a scan of the signed paper is accepted, flagged; a settings version may refuse it."""
+    change_settings(report_type=kstt_report, values={"digital_signature_required": True},
+                    valid_from=Period.parse("2021Q3"), note="Quyết định số 12/QĐ-UBND", at=NOW, actor=quan)  # fmt: skip
+    post(lan_client, cells("HT", ROW) | narrative(), action="upload", document=PDF)  # PDF: no digital signature
+    html = lan_client.get(URL).content.decode()
+    assert 'data-testid="document-unsigned-refused"' in html and 'data-testid="checks-missing"' in html
+    response = post(lan_client, cells("HT", ROW) | narrative(), action="submit")
+    assert response.status_code == 400
+    said = response.content.decode()
+    assert 'data-testid="problem-not_ready"' in said and "bắt buộc chữ ký số" in said
+    assert not ReportVersion.objects.exists() and RefusedSubmission.objects.get().codes == ["signature"]
 
 
 def test_a_returned_report_is_edited_again_and_submitted_as_version_2(lan_client, lan, minh, signed_pdf):
@@ -373,9 +419,9 @@ def test_a_submitted_report_cannot_be_changed_by_a_late_post(lan_client, signed_
 def test_the_page_reads_the_report_in_a_fixed_number_of_queries(lan_client, django_assert_max_num_queries):
     post(lan_client, cells("HT", ROW) | cells("CT", ROW) | cells("DD", ROW) | narrative())
     with django_assert_max_num_queries(
-        34
+        35
     ):  # a fixed budget: the checks (R7, R8, outline) and the computed values the grid carries for R8 read
-        # the catalogue and one dossier aggregate each
+        # the catalogue and one dossier aggregate each; the presses of submit that were not a submission one
         assert lan_client.get(URL).status_code == 200
 
 

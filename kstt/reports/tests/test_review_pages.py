@@ -96,6 +96,24 @@ def test_flagged_reports_come_first(client, lan, minh, commune_yen_nghiep, cast,
     assert "Số liệu không chính xác" in html[html.index("review-row-W05344") : html.index("review-row-W05341")]
 
 
+def test_an_unsigned_pdf_is_a_flag_the_reviewer_sees_first(client, lan, minh, commune_yen_nghiep, cast, kstt_report):
+    """rules.md §4: a scan of the signed paper is accepted, and `unsigned` is a flag of the submission."""
+    an_nghia = cast["W05344"]
+    nga = save_user(
+        username="nga", full_name="Hà Thị Nga", unit=an_nghia, roles={Role.REPORTER}, password="x" * 12, at=AT
+    )
+    submitted(commune_yen_nghiep, kstt_report, lan)  # W05341: clean, digitally signed
+    _report, version = submitted(an_nghia, kstt_report, nga, signed=False)  # W05344: a scan, nothing else wrong
+    assert version.flags == ["unsigned"]
+    client.force_login(minh)
+    listing = client.get(reverse("review:list") + "?period=2021Q3").content.decode()
+    assert listing.index("review-row-W05344") < listing.index("review-row-W05341")
+    assert "Chưa ký số" in listing[listing.index("review-row-W05344") : listing.index("review-row-W05341")]
+    html = client.get(reverse("review:detail", args=["W05344", "2021Q3"])).content.decode()
+    checks = html[html.index('data-testid="flags-section"') : html.index('data-testid="narrative"')]
+    assert 'data-testid="flag">Chưa ký số<' in checks and 'data-testid="no-flags"' not in checks
+
+
 def test_an_unknown_status_is_a_clear_400(client, minh, report):
     client.force_login(minh)
     response = client.get(reverse("review:list") + "?period=2021Q3&status=deleted")

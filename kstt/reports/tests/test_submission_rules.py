@@ -99,6 +99,26 @@ FILLED = {"06/VPCP/KSTT": {"HT": {"received_total": 1}}}
         ),
         pytest.param({"has_document": True, "forms": [], "values": {}}, [], id="no-form-applies"),
         pytest.param(
+            {"has_document": True, "forms": FORMS, "values": FILLED, "signed": False},
+            [],
+            id="an-unsigned-pdf-is-accepted-by-default",
+        ),
+        pytest.param(
+            {"has_document": True, "forms": FORMS, "values": FILLED, "signed": False, "signature_required": True},
+            [Problem("signature")],
+            id="an-unsigned-pdf-counts-as-missing-when-the-settings-require-a-signature",
+        ),
+        pytest.param(
+            {"has_document": True, "forms": FORMS, "values": FILLED, "signed": True, "signature_required": True},
+            [],
+            id="a-signed-pdf-when-the-settings-require-a-signature",
+        ),
+        pytest.param(
+            {"has_document": False, "forms": FORMS, "values": FILLED, "signed": False, "signature_required": True},
+            [Problem("document")],
+            id="no-pdf-at-all-is-the-document-missing-once",
+        ),
+        pytest.param(
             {
                 "has_document": True,
                 "forms": FORMS,
@@ -133,6 +153,24 @@ def test_completeness(kwargs, problems):
 )
 def test_the_flags_at_submission(findings, problems, flags):
     assert rules.flags(findings=findings, problems=problems) == flags
+
+
+@pytest.mark.parametrize(
+    ("findings", "unsigned", "flags"),
+    [
+        pytest.param([], True, ["unsigned"], id="a-scan-of-the-signed-paper-is-flagged-unsigned"),
+        pytest.param([], False, [], id="a-digitally-signed-pdf-is-not"),
+        pytest.param(
+            [("R4", "error"), ("required", "error")],
+            True,
+            ["incomplete", "inaccurate", "unsigned"],
+            id="every-flag-in-the-order-the-reviewer-reads-them",
+        ),
+    ],
+)
+def test_an_unsigned_pdf_is_a_flag_of_the_submission(findings, unsigned, flags):
+    """rules.md §4: accepted, and flagged for the reviewer; a flagged report still goes through (§5)."""
+    assert rules.flags(findings=findings, problems=[], unsigned=unsigned) == flags
 
 
 @pytest.mark.parametrize(
@@ -206,6 +244,7 @@ def test_the_shape_of_values(data, ok):
         pytest.param(["document"], ["document"], id="no-signed-document"),
         pytest.param(["form", "cells"], ["form"], id="a-form-absent"),
         pytest.param(["cells", "figures"], ["figures"], id="a-cell-that-is-not-a-figure"),
+        pytest.param(["signature", "section"], ["signature"], id="an-unsigned-pdf-the-settings-refuse"),
     ],
 )
 def test_what_keeps_a_press_of_submit_from_being_a_submission(codes, missing):

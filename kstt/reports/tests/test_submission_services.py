@@ -6,13 +6,16 @@ Every state change goes through kstt.reports.services: access, concurrency, idem
 from datetime import UTC, date, datetime
 
 import pytest
+from django.db import transaction
 
 from kstt.accounts.choices import Role
 from kstt.accounts.services import save_user
 from kstt.audit.models import AuditEntry
+from kstt.catalogue.rules.periods import Period
+from kstt.catalogue.services import change_settings
 from kstt.records import ImmutableError
 from kstt.reports import selectors, services
-from kstt.reports.models import ReportInstance, ReportVersion, Review
+from kstt.reports.models import RefusedSubmission, ReportInstance, ReportVersion, Review
 from kstt.tests.cast import AT
 from kstt.units.services import load_units
 
@@ -151,16 +154,40 @@ def test_a_second_submit_without_a_key_is_refused(report, lan):
     assert ReportVersion.objects.count() == 1
 
 
-def test_a_failing_report_needs_an_explanation_and_arrives_flagged(report, lan):
+@pytest.mark.parametrize("explanation", ["", "Số liệu đang đối chiếu"], ids=["unexplained", "explained"])
+def test_a_failing_report_is_submitted_on_the_first_press_and_arrives_flagged(report, lan, explanation):
+    """rules.md §5: the unit may explain, never must."""
     fill(report, lan, BROKEN)
-    with pytest.raises(services.ExplanationRequired) as refused:
-        services.submit(instance=report, at=T2, actor=lan)
-    assert refused.value.flags == ["inaccurate"]
-    assert {f["rule"] for f in refused.value.findings} >= {"R1", "R4"}
-    assert ReportVersion.objects.count() == 0
-    version = services.submit(instance=report, explanation="Số liệu đang đối chiếu", at=T2, actor=lan)
-    assert version.flags == ["inaccurate"]
+    version = services.submit(instance=report, explanation=explanation, at=T2, actor=lan)
+    assert (version.number, version.flags, version.explanation) == (1, ["inaccurate"], explanation)
     assert {f["rule"] for f in version.findings} >= {"R1", "R4"}
+    report.refresh_from_db()
+    assert (report.status, report.first_submitted_at) == ("submitted", T2)
+
+
+def test_an_unsigned_pdf_is_accepted_and_the_version_flagged_unsigned(report, lan):
+    fill(report, lan, document=False)
+    services.attach_document(instance=report, name="ban-scan.pdf", content=b"%PDF-1.7 scan",
+                             verification={"signed": False, "flags": ["unsigned"]}, at=T1, actor=lan)  # fmt: skip
+    version = services.submit(instance=report, at=T2, actor=lan)
+    assert version.flags == ["unsigned"] and version.document.name == "ban-scan.pdf"
+
+
+def test_a_settings_version_may_require_a_digital_signature(report, lan, quan, kstt_report):
+    """rules.md §4 (configurable): then an unsigned PDF counts as missing, and the press is recorded."""
+    change_settings(report_type=kstt_report, values={"digital_signature_required": True},
+                    valid_from=Period.parse("2021Q3"), note="Quyết định số 12/QĐ-UBND", at=T1, actor=quan)  # fmt: skip
+    fill(report, lan, document=False)
+    services.attach_document(instance=report, name="ban-scan.pdf", content=b"%PDF-1.7 scan",
+                             verification={"signed": False}, at=T1, actor=lan)  # fmt: skip
+    with pytest.raises(services.NotReady) as refused:
+        services.submit(instance=report, at=T2, actor=lan)
+    assert [p["code"] for p in refused.value.problems] == ["signature"]
+    assert ReportVersion.objects.count() == 0
+    recorded = RefusedSubmission.objects.get()
+    assert recorded.codes == ["signature"] and recorded.document.name == "ban-scan.pdf"
+    fill(report, lan)  # a digitally signed PDF instead: a submission
+    assert services.submit(instance=report, at=T3, actor=lan).flags == []
 
 
 @pytest.mark.parametrize(
@@ -182,6 +209,47 @@ def test_without_the_signed_document_and_the_forms_pressing_submit_is_not_a_subm
     assert {p["code"] for p in refused.value.problems} == missing
     report.refresh_from_db()
     assert (report.status, report.first_submitted_at, ReportVersion.objects.count()) == ("draft", None, 0)
+    # ... but the press is never silent (§4): who, when and what was missing are kept, and audited.
+    recorded = RefusedSubmission.objects.get()
+    assert (recorded.instance, recorded.by, recorded.at, set(recorded.codes)) == (report, lan, T2, missing)
+    assert refused.value.recorded == recorded
+    entry = AuditEntry.objects.get(event="reports.submit_refused")
+    assert (entry.actor, entry.at, entry.target_id, entry.data["missing"]) == (
+        lan,
+        T2,
+        str(report.pk),
+        recorded.missing,
+    )
+
+
+def test_a_refused_press_is_kept_though_the_refusal_rolls_its_submission_back(transactional_db, report, lan):
+    """Real transactions: the record is committed on its own, after the refused submission rolled back."""
+    with pytest.raises(services.NotReady):
+        services.submit(instance=report, at=T2, actor=lan)
+    with pytest.raises(services.NotReady):
+        services.submit(instance=report, at=T3, actor=lan)
+    assert list(RefusedSubmission.objects.values_list("at", flat=True)) == [T2, T3]
+    assert not ReportVersion.objects.exists()
+
+
+def test_inside_a_callers_transaction_a_refused_press_is_an_error_never_a_silent_loss(transactional_db, report, lan):
+    """The caller's rollback would take the record with it: the service refuses to be called so."""
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.submit(instance=report, at=T2, actor=lan)
+    assert not RefusedSubmission.objects.exists() and not ReportVersion.objects.exists()
+
+
+def test_a_refused_press_can_be_neither_changed_nor_deleted(report, lan):
+    with pytest.raises(services.NotReady):
+        services.submit(instance=report, at=T2, actor=lan)
+    recorded = RefusedSubmission.objects.get()
+    recorded.missing = []
+    with pytest.raises(ImmutableError):
+        recorded.save()
+    with pytest.raises(ImmutableError):
+        recorded.delete()
+    with pytest.raises(ImmutableError):
+        RefusedSubmission.objects.filter(pk=recorded.pk).update(missing=[])
 
 
 def test_returned_then_resubmitted_is_version_2_and_keeps_the_first_time(report, lan, minh):

@@ -85,3 +85,39 @@ def test_lan_fills_form_06_fixes_a_broken_rule_attaches_the_pdf_and_submits(
     assert ReportVersion.objects.count() == 1
     if os.environ.get("KSTT_KEEP_SCREENSHOTS"):
         page.screenshot(path=str(ARTIFACTS / "report-submitted-1366x768.png"), full_page=True)
+
+
+def test_a_flagged_report_goes_through_on_the_first_press_and_a_refused_press_is_kept(
+    page, live_server, lan, kstt_report, tmp_path
+):
+    """rules.md §4–5: a press without the signed PDF is not a submission but is recorded; the checks are
+    shown before submitting, and a flagged report is submitted by one press, unexplained."""
+    page.set_viewport_size({"width": 1366, "height": 768})
+    log_in(page, live_server, "lan")
+    page.get_by_test_id("owed-W05341-2021Q3").get_by_test_id("open-report").click()
+    for key, value in zip(KEYS, [6, *ROW[1:]], strict=True):  # column 3 one too many: R1 and R4 break
+        page.get_by_test_id(f"cell-06-HT-{key}").fill(str(value))
+    sections = page.locator("textarea[name^='s|']")
+    for i in range(sections.count()):
+        sections.nth(i).fill("Đã thực hiện theo kế hoạch.")
+
+    page.get_by_test_id("submit").click()  # no PDF yet: not a submission, and the page keeps the press
+    expect(page.get_by_test_id("problem-not_ready")).to_contain_text("chưa được đính kèm")
+    expect(page.get_by_test_id("refusal-recorded")).to_be_visible()
+    expect(page.get_by_test_id("refused-submission")).to_have_count(1)
+
+    pdf = tmp_path / "bao-cao-scan.pdf"
+    pdf.write_bytes(make_pdf(b"BT /F1 12 Tf 72 720 Td (Ban scan) Tj ET"))
+    page.get_by_label("Chọn tệp PDF đã ký số", exact=False).set_input_files(str(pdf))
+    page.get_by_role("button", name="Đính kèm").click()
+    checks = page.get_by_test_id("checks-flags")  # before submitting: what the checks find, in words
+    expect(checks).to_contain_text("Số liệu không chính xác")
+    expect(checks).to_contain_text("Chưa ký số")
+    expect(checks).to_contain_text("Tổng số hồ sơ nhận giải quyết phải bằng")
+    expect(page.get_by_label("Giải trình gửi người duyệt (không bắt buộc)", exact=False)).to_be_empty()
+
+    page.get_by_test_id("submit").click()  # once, without an explanation
+    expect(page.get_by_test_id("report-status")).to_have_text("Đã gửi")
+    expect(page.get_by_text("Đã gửi phiên bản 1, có gắn cờ")).to_be_visible()
+    version = ReportVersion.objects.get()
+    assert version.flags == ["inaccurate", "unsigned"] and version.explanation == ""
