@@ -105,9 +105,23 @@ def snapshot_of(closing: YearClosing) -> dict[str, Any]:
     return data
 
 
-def snapshot_units(closing: YearClosing) -> set[str]:
-    """The codes of the units a closing holds (every scored unit has a total, 0,00 included)."""
-    return set(snapshot_of(closing).get("totals", {}))
+def closed_units(*, at: datetime) -> set[tuple[str, int, str]]:
+    """(report type code, year, unit code) of every line held by a closing in force at ``at``: every scored
+    unit of a closed province's year has a total in its snapshot, 0,00 included. One query when nothing
+    was ever closed, and one more per closed province's year."""
+    found: set[tuple[str, int, str]] = set()
+    years = (
+        YearClosing.objects.filter(closed_at__lte=at)
+        .values_list("report_type__code", "year", "province_id")
+        .distinct()
+        .order_by()
+    )
+    for report, year, province_id in years:
+        qs = YearClosing.objects.filter(report_type__code=report, year=year, province_id=province_id)
+        closing = _in_force(qs, at)
+        if closing is not None:
+            found |= {(report, year, unit) for unit in snapshot_of(closing).get("totals", {})}
+    return found
 
 
 def closed_ledger(closing: YearClosing) -> Ledger:

@@ -21,17 +21,8 @@ class ComplianceWatch(LedgerImpact):
     def impact(self, change: Change, *, as_of: datetime) -> list[LineChange]:
         """The lines a change moves, without those of a closed year: a closed snapshot does not move (the
         difference shows on the ledger pages until the year is reopened), so it costs no reason."""
-        closed: dict[tuple[str, int], set[str]] = {}
-
-        def is_closed(line: LineChange) -> bool:
-            year = int(line.period[:4])
-            key = (line.report, year)
-            if key not in closed:
-                closed[key] = {
-                    unit
-                    for closing in closing_selectors.closings_in_force(report=line.report, year=year, at=as_of)
-                    for unit in closing_selectors.snapshot_units(closing)
-                }
-            return line.unit in closed[key]
-
-        return [line for line in super().impact(change, as_of=as_of) if not is_closed(line)]
+        moved = super().impact(change, as_of=as_of)
+        if not moved:
+            return moved
+        closed = closing_selectors.closed_units(at=as_of)  # one query while nothing is closed
+        return [line for line in moved if (line.report, int(line.period[:4]), line.unit) not in closed]

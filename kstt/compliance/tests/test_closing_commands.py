@@ -45,10 +45,10 @@ def run(command: str, *args: str) -> str:
     return out.getvalue()
 
 
-def load(tmp_path: Path, name: str, text: str, command: str) -> None:
+def load(tmp_path: Path, name: str, text: str, command: str, *options: str) -> None:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
-    run(command, str(path))
+    run(command, str(path), *options)
 
 
 @pytest.fixture
@@ -58,7 +58,9 @@ def p90(tmp_path, settings, kstt_report):
     load(tmp_path, "units.csv", UNITS, "load_units")
     history = "".join(line for line in SUBMISSIONS.splitlines(keepends=True) if "2024Q1" not in line)
     load(tmp_path, "submissions.csv", history, "load_submissions")
-    load(tmp_path, "incidents.csv", INCIDENTS, "load_incidents")
+    # Recorded after the lines are final (the clock is past 2021's last closing time): an open year's
+    # lines move, so the change needs a reason (issue 14 point 4).
+    load(tmp_path, "incidents.csv", INCIDENTS, "load_incidents", "--reason=Biên bản sự cố")
     return tmp_path
 
 
@@ -165,6 +167,7 @@ def test_an_open_incident_blocks_the_closing(p90, tmp_path):
         "open.csv",
         "start,end,scope,description\n2021-12-20T10:00:00+07:00,,D902,Chưa khắc phục\n",
         "load_incidents",
+        "--reason=Sự cố chưa khắc phục",  # the open year's line it holds open moves
     )
     err = io.StringIO()
     with pytest.raises(CommandError, match="1 lines"):

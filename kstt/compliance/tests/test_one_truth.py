@@ -77,7 +77,8 @@ def test_every_reader_gives_the_same_status(drawn, kstt_report, dept_justice, ho
         if drawn["incident"] is not None:
             start, length = drawn["incident"]
             record_incident(start=_at(start), end=_at(start + length) if length is not None else None,
-                            all_units=True, units=[], description="Sự cố đường truyền", at=NOW, actor=hoa)  # fmt: skip
+                            all_units=True, units=[], description="Sự cố đường truyền", at=NOW, actor=hoa,
+                            reason="Biên bản sự cố")  # back-dated: the lines it moves need a reason  # fmt: skip
         as_of = _at(drawn["as_of"])
         seen = _statuses(kstt_report, dept_justice, hoa, as_of)
         assert len(set(seen.values())) == 1, seen
