@@ -29,6 +29,7 @@ EVENTS: dict[str, Promise] = {
     "incidents.closed": _("Incident closed"),
     "incidents.loaded": _("Incidents loaded"),
     "notifications.reminder_sent": _("Reminder sent"),
+    "notifications.urged": _("Units urged to send a report"),
     "reports.opened": _("Report opened"),
     "reports.draft_saved": _("Report draft saved"),
     "reports.document_attached": _("Narrative document attached"),
