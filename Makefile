@@ -80,7 +80,10 @@ pg: install
 		echo "KSTT_REQUIRE_POSTGRES is set but DATABASE_URL is not"; exit 1; \
 	else echo "== DATABASE_URL is not set: PostgreSQL run skipped"; fi
 
-test: lint typecheck checks unit pg
+# The two engines' runs are independent (each its own test database, files and ports): run side by side on two
+# cores, each run's output printed whole when it ends; `make unit` or `make pg` alone runs one.
+test: lint typecheck checks
+	$(MAKE) --no-print-directory -j2 --output-sync=target unit pg
 
 messages: install
 	cd kstt && ../$(BIN)/kstt makemessages -l vi --no-location --no-obsolete --ignore 'tests/*' && ../$(BIN)/kstt compilemessages -l vi
