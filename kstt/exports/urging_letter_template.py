@@ -2,10 +2,11 @@
 
 The template is a Word document with Jinja tags that docxtpl fills (kstt.exports.urging_letter.context
 lists the variables): ``{{ subject }}`` in a run, ``{%p for r in recipients %}`` around a paragraph,
-``{%tr for l in lines %}`` around a table row. To change the letter, either edit this script and run it
-(it rewrites ``kstt/catalogue/catalogue_data/urging_letter.docx``), or open that file in Word or
-LibreOffice and edit it there, keeping every tag whole within one run (type a tag in one go; do not format
-half of it). Then run ``pytest kstt/exports/tests/test_urging_letter.py`` and commit the .docx.
+``{%tr for l in lines %}`` around a table row. To change the letter, edit this script and run it (it
+rewrites ``kstt/catalogue/catalogue_data/urging_letter.docx``), then run
+``pytest kstt/exports/tests/test_urging_letter.py`` (it checks the shipped file is what this script builds)
+and commit both. Each tag is written in one run, as docxtpl needs; a variable the template reads is one
+``kstt.exports.urging_letter.context`` gives.
 
 The layout follows Decree 30/2020/NĐ-CP, Appendix I: A4, margins 20 mm top and bottom, 30 mm left, 15 mm
 right; Times New Roman; the issuing body (13 pt, its upper line regular, "VĂN PHÒNG" bold) and the
