@@ -9,8 +9,8 @@ and commit both. Each tag is written in one run, as docxtpl needs; a variable th
 ``kstt.exports.urging_letter.context`` gives.
 
 The layout follows Decree 30/2020/NĐ-CP, Appendix I: A4, margins 20 mm top and bottom, 30 mm left, 15 mm
-right; Times New Roman; the issuing body (13 pt, its upper line regular, "VĂN PHÒNG" bold) and the
-national emblem line (13 pt bold) with its motto (14 pt bold) side by side; the number and subject under
+right; Times New Roman; the issuing body (12 pt, its upper line regular, "VĂN PHÒNG" bold) and the
+national emblem line (12 pt bold) with its motto (14 pt bold) side by side; the number and subject under
 the issuing body, the place and date line (14 pt italic) under the motto; the body 14 pt, justified; "Nơi
 nhận:" (12 pt bold italic, its lines 11 pt) beside the signature block (14 pt bold).
 """
@@ -24,8 +24,8 @@ from docx.document import Document as DocumentType
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
-from docx.table import _Cell
+from docx.shared import Length, Mm, Pt
+from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
 from kstt.exports.urging_letter import URGING_LETTER_TEMPLATE
@@ -65,6 +65,16 @@ def _no_borders(table: object) -> None:
         table._tbl.tblPr.remove(borders)  # type: ignore[attr-defined]
 
 
+def _widths(table: Table, *widths: Length) -> None:
+    """Fixed column widths, as Word and LibreOffice read them (the grid and every cell)."""
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = width
+
+
 def build(path: Path = URGING_LETTER_TEMPLATE) -> Path:
     """Write the template to ``path``."""
     document = Document()
@@ -81,14 +91,14 @@ def build(path: Path = URGING_LETTER_TEMPLATE) -> Path:
     head = document.add_table(rows=1, cols=2)
     head.alignment = WD_TABLE_ALIGNMENT.CENTER
     _no_borders(head)
+    _widths(head, Mm(64), Mm(101))
     left, right = head.rows[0].cells
-    left.width, right.width = Mm(65), Mm(100)
-    _paragraph(left, "{{ issuing_body }}", size=13, align=centre, first=True)
+    _paragraph(left, "{{ issuing_body }}", size=12, align=centre, first=True)
     _paragraph(left, "VĂN PHÒNG", size=13, bold=True, align=centre)
     _paragraph(left, "", size=13)
     _paragraph(left, "Số:        /VP-KSTT", size=13, align=centre)
     _paragraph(left, "{{ subject }}", size=12, align=centre)
-    _paragraph(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", size=13, bold=True, align=centre, first=True)
+    _paragraph(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", size=12, bold=True, align=centre, first=True)
     _paragraph(right, "Độc lập - Tự do - Hạnh phúc", size=14, bold=True, align=centre)
     _paragraph(right, "", size=13)
     _paragraph(right, "{{ date_line }}", size=14, italic=True, align=centre)
@@ -112,7 +122,7 @@ def build(path: Path = URGING_LETTER_TEMPLATE) -> Path:
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     headings = ["STT", "Đơn vị", "Kỳ báo cáo", "Hạn gửi", "Số ngày quá hạn"]
     for cell, text in zip(table.rows[0].cells, headings, strict=True):
-        _paragraph(cell, text, size=13, bold=True, align=centre, first=True)
+        _paragraph(cell, text, size=12, bold=True, align=centre, first=True)
     _paragraph(table.rows[1].cells[0], "{%tr for l in lines %}", size=13, first=True)
     for cell, text in zip(
         table.rows[2].cells,
@@ -122,9 +132,7 @@ def build(path: Path = URGING_LETTER_TEMPLATE) -> Path:
         _paragraph(cell, text, size=13, align=None if text == "{{ l.unit }}" else centre, first=True)
     end = table.add_row()
     _paragraph(end.cells[0], "{%tr endfor %}", size=13, first=True)
-    for row, widths in ((r, (Mm(12), Mm(62), Mm(30), Mm(38), Mm(23))) for r in table.rows):
-        for cell, width in zip(row.cells, widths, strict=True):
-            cell.width = width
+    _widths(table, Mm(14), Mm(60), Mm(30), Mm(36), Mm(25))
     _paragraph(document, "")
     _paragraph(
         document,
@@ -137,8 +145,8 @@ def build(path: Path = URGING_LETTER_TEMPLATE) -> Path:
 
     foot = document.add_table(rows=1, cols=2)
     _no_borders(foot)
+    _widths(foot, Mm(75), Mm(90))
     left, right = foot.rows[0].cells
-    left.width, right.width = Mm(80), Mm(85)
     _paragraph(left, "Nơi nhận:", size=12, bold=True, italic=True, first=True)
     _paragraph(left, "- Như trên;", size=11)
     _paragraph(left, "- Lãnh đạo Văn phòng;", size=11)
