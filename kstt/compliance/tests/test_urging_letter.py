@@ -114,3 +114,16 @@ def test_a_filter_the_dashboard_cannot_show_is_refused(client, hoa, overdue):
     assert client.post("/compliance/urging-letter/", {"year": 1990}).status_code == 400
     assert client.post("/compliance/urging-letter/", {"year": 2021, "district": "NOPE"}).status_code == 400
     assert not UrgingLetter.objects.exists()
+
+
+def test_the_administration_site_shows_letters_read_only(client, hoa, quan, overdue):
+    client.force_login(hoa)
+    client.post("/compliance/urging-letter/", {"year": 2021, "level": "department"})
+    letter = UrgingLetter.objects.get()
+    quan.is_staff = True
+    quan.save(update_fields=["is_staff"])
+    client.force_login(quan)
+    detail = client.get(f"/admin/compliance/urgingletter/{letter.pk}/change/").content.decode()
+    assert letter.sha256 in detail and ("P17-STP" in detail or "Sở Tư pháp" in detail)
+    assert client.post(f"/admin/compliance/urgingletter/{letter.pk}/delete/").status_code == 403
+    assert UrgingLetter.objects.filter(pk=letter.pk).exists()

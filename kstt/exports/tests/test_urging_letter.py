@@ -4,7 +4,11 @@ python-docx, its texts checked, never its bytes. The date line follows Decree 30
 from __future__ import annotations
 
 import io
+import os
+import shutil
+import subprocess
 from datetime import date, datetime
+from pathlib import Path
 
 import docx
 import pytest
@@ -113,3 +117,51 @@ def test_the_committed_template_is_what_the_script_builds(tmp_path):
 
     assert texts(built) == texts(shipped)
     assert any("{{ date_line }}" in text for text in texts(shipped))
+
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+
+@pytest.fixture
+def writer():
+    """LibreOffice with its Writer (the docx filter) and pdftotext; CI requires them (.ci/run installs them)."""
+    found = False
+    if SOFFICE is not None and shutil.which("pdftotext") is not None:
+        program = Path(os.path.realpath(SOFFICE)).parent
+        found = (program / "libswlo.so").exists() or (program / "swriter").exists()
+    if not found:
+        if os.environ.get("KSTT_REQUIRE_LIBREOFFICE"):
+            pytest.fail("LibreOffice Writer or pdftotext is missing: apt-get install libreoffice-writer poppler-utils")
+        pytest.skip("LibreOffice Writer or pdftotext is not installed")
+    return SOFFICE, shutil.which("pdftotext")
+
+
+def test_libreoffice_prints_the_letter_with_its_diacritics(writer, tmp_path):
+    letter = UrgingLetter(
+        province="Ủy ban nhân dân tỉnh Hòa Bình",
+        report=REPORT,
+        on=date(2021, 12, 20),
+        lines=[LetterLine("Ủy ban nhân dân xã Yên Nghiệp", "Quý III/2021", Q3, 66)],
+    )
+    soffice, pdftotext = writer
+    (tmp_path / "letter.docx").write_bytes(render_urging_letter(letter))
+    subprocess.run(  # noqa: S603 (LibreOffice on our own file)
+        [soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile", "--convert-to", "pdf",
+         "--outdir", str(tmp_path), str(tmp_path / "letter.docx")],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    text = subprocess.run(  # noqa: S603
+        [pdftotext, "-layout", str(tmp_path / "letter.pdf"), "-"], check=True, capture_output=True, timeout=60
+    ).stdout.decode()
+    words = " ".join(text.split())
+    for expected in [
+        "ỦY BAN NHÂN DÂN TỈNH",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "Hòa Bình, ngày 20 tháng 12 năm 2021",
+        "Kính gửi:",
+        "Ủy ban nhân dân xã Yên Nghiệp",
+        "Nơi nhận:",
+        "KT. CHÁNH VĂN PHÒNG",
+    ]:
+        assert expected in words, expected
