@@ -22,7 +22,8 @@ from pathlib import Path
 from docx import Document
 from docx.document import Document as DocumentType
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Length, Mm, Pt
 from docx.table import Table, _Cell
@@ -57,6 +58,21 @@ def _paragraph(
         run.font.size, run.font.bold, run.font.italic = Pt(size), bold, italic
         run.font.name = FONT
     return paragraph
+
+
+def _rule(cell: _Cell, *, indent: Length) -> None:
+    """The short solid line Decree 30 draws under the issuing body and under the motto: an empty paragraph's
+    bottom border, narrowed by equal left and right indents."""
+    paragraph = _paragraph(cell, "", size=2)
+    paragraph.paragraph_format.left_indent = paragraph.paragraph_format.right_indent = indent
+    paragraph.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    paragraph.paragraph_format.line_spacing = Pt(2)
+    border = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for name, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
+        bottom.set(qn(name), value)
+    border.append(bottom)
+    paragraph._p.get_or_add_pPr().append(border)
 
 
 def _no_borders(table: object) -> None:
@@ -95,11 +111,13 @@ def build(path: Path = URGING_LETTER_TEMPLATE) -> Path:
     left, right = head.rows[0].cells
     _paragraph(left, "{{ issuing_body }}", size=12, align=centre, first=True)
     _paragraph(left, "VĂN PHÒNG", size=13, bold=True, align=centre)
+    _rule(left, indent=Mm(22))
     _paragraph(left, "", size=13)
     _paragraph(left, "Số:        /VP-KSTT", size=13, align=centre)
     _paragraph(left, "{{ subject }}", size=12, align=centre)
     _paragraph(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", size=12, bold=True, align=centre, first=True)
     _paragraph(right, "Độc lập - Tự do - Hạnh phúc", size=14, bold=True, align=centre)
+    _rule(right, indent=Mm(20))
     _paragraph(right, "", size=13)
     _paragraph(right, "{{ date_line }}", size=14, italic=True, align=centre)
 
