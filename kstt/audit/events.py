@@ -23,6 +23,7 @@ EVENTS: dict[str, Promise] = {
     "compliance.appeal_decided": _("Appeal against a deduction decided"),
     "compliance.year_closed": _("Year's deduction ledger closed"),
     "compliance.year_reopened": _("Year's deduction ledger reopened"),
+    "compliance.urging_letter_drafted": _("Urging letter drafted for signature"),
     "dossiers.loaded": _("Dossiers loaded"),
     "incidents.recorded": _("Incident recorded"),
     "incidents.updated": _("Incident updated"),

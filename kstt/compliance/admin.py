@@ -1,10 +1,17 @@
-"""Appeals and the closings of a year in the administration site: read only. Every change goes through
-kstt.compliance.services."""
+"""Appeals, the closings of a year and the urging letters in the administration site: read only. Every
+change goes through kstt.compliance.services."""
 
 from django.contrib import admin
 from django.db import models
 
-from kstt.compliance.models import Appeal, AppealAttachment, YearClosing, YearReopening
+from kstt.compliance.models import (
+    Appeal,
+    AppealAttachment,
+    UrgingLetter,
+    UrgingLetterLine,
+    YearClosing,
+    YearReopening,
+)
 
 
 class _ReadOnly(admin.ModelAdmin):
@@ -58,3 +65,20 @@ class YearClosingAdmin(_ReadOnly):
 class YearReopeningAdmin(_ReadOnly):
     list_display = ["closing", "reopened_at", "reopened_by"]
     list_select_related = ["closing__province", "reopened_by"]
+
+
+class UrgingLetterLineInline(admin.TabularInline):
+    model = UrgingLetterLine
+    fields = readonly_fields = ["unit", "period", "deadline", "days_late"]
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(UrgingLetter)
+class UrgingLetterAdmin(_ReadOnly):
+    list_display = ["drafted_at", "drafter_name", "subject", "province"]
+    list_select_related = ["province"]
+    inlines = [UrgingLetterLineInline]

@@ -6,4 +6,5 @@ app_name = "compliance_dashboard"
 urlpatterns = [
     path("", dashboard_views.dashboard, name="dashboard"),
     path("urge/", dashboard_views.urge, name="urge"),
+    path("urging-letter/", dashboard_views.urging_letter, name="urging_letter"),
 ]

@@ -29,6 +29,7 @@ from kstt.accounts import access
 from kstt.catalogue import selectors as catalogue
 from kstt.catalogue.period_choice import period_range
 from kstt.catalogue.rules.periods import Period
+from kstt.compliance import services
 from kstt.compliance.dashboard import (
     STATUSES,
     Dashboard,
@@ -38,6 +39,7 @@ from kstt.compliance.dashboard import (
     with_verdicts,
 )
 from kstt.compliance.rules import Status
+from kstt.exports.urging_letter import LetterLine, UrgingLetter, letter_subject, render_urging_letter
 from kstt.interchange import parse_instant
 from kstt.notifications import services as notifications
 from kstt.reports import selectors as reports
@@ -80,8 +82,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     now = clock.now()
     today = clock.local_date(now)
     if not access.may_view_dashboard(user, on=today):
-        message = _("Only the provincial office and the districts' reviewers follow how units send their reports.")
-        return render(request, "bad_input.html", {"message": message, "back": "home"}, status=403)
+        return _forbidden(request)
     report_type = catalogue.report_type()
     if report_type is None:
         raise Http404("No report catalogue.")
@@ -125,6 +126,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "statuses": STATUSES,
             # Urging (đôn đốc) is about now: offered on the "overdue, not sent" filter of today's dashboard.
             "urge": board.counts[Status.OVERDUE] if filters.status is Status.OVERDUE and not filters.as_of else 0,
+            # The urging letter (công văn đôn đốc) is the provincial office's, signed by its chief.
+            "may_draft_letter": access.is_provincial_office(user, on=today),
             "level_choices": [(level, level_label(level)) for level in board.levels],
             "review_days": settings.KSTT_REVIEW_DAYS,
         },
@@ -214,18 +217,21 @@ def _bad_filter(request: HttpRequest, message: str) -> HttpResponse:
     return render(request, "bad_input.html", {"message": message, "back": "home"}, status=400)
 
 
-@require_POST
-@login_required
-def urge(request: HttpRequest) -> HttpResponse:
-    """POST /compliance/urge/ (year, level, district): urge (đôn đốc) the units of every report the dashboard
-    shows as overdue, not sent now, in one action: each unit's reporters are told in the application and by
-    e-mail, kept as evidence like the automatic reminders (kstt.notifications.services.urge)."""
+@dataclass(frozen=True)
+class Overdue:
+    """What the dashboard's "overdue, not sent" filter shows now: the filters, the report type and the
+    reports owed that are overdue, not sent, among the units the filters choose."""
+
+    filters: Filters
+    report_type: Any
+    owed: list[reports.Owed]
+
+
+def _overdue_now(request: HttpRequest, *, now: datetime) -> Overdue | HttpResponse:
+    """The overdue, not sent reports of the POSTed filters (year, level, district), as of ``now``; a 400 page
+    for a filter the dashboard cannot show."""
     user: Any = request.user
-    now = clock.now()
     today = clock.local_date(now)
-    if not access.may_view_dashboard(user, on=today):
-        message = _("Only the provincial office and the districts' reviewers follow how units send their reports.")
-        return render(request, "bad_input.html", {"message": message, "back": "home"}, status=403)
     report_type = catalogue.report_type()
     if report_type is None:
         raise Http404("No report catalogue.")
@@ -259,9 +265,31 @@ def urge(request: HttpRequest) -> HttpResponse:
         for o in reports.owed_in_period(report_type=report_type, period=period, now=now)
         if o.unit.unit_id in unit_ids
     ]
+    return Overdue(filters=filters, report_type=report_type, owed=owed)
+
+
+def _forbidden(request: HttpRequest) -> HttpResponse:
+    message = _("Only the provincial office and the districts' reviewers follow how units send their reports.")
+    return render(request, "bad_input.html", {"message": message, "back": "home"}, status=403)
+
+
+@require_POST
+@login_required
+def urge(request: HttpRequest) -> HttpResponse:
+    """POST /compliance/urge/ (year, level, district): urge (đôn đốc) the units of every report the dashboard
+    shows as overdue, not sent now, in one action: each unit's reporters are told in the application and by
+    e-mail, kept as evidence like the automatic reminders (kstt.notifications.services.urge)."""
+    user: Any = request.user
+    now = clock.now()
+    today = clock.local_date(now)
+    if not access.may_view_dashboard(user, on=today):
+        return _forbidden(request)
+    overdue = _overdue_now(request, now=now)
+    if isinstance(overdue, HttpResponse):
+        return overdue
     mine = units.unit_on(user.unit.code, today) if getattr(user, "unit", None) is not None else None
     office = mine.name if mine is not None else user.get_full_name() or user.username
-    run = notifications.urge(owed=owed, actor=user, at=now, office=office)
+    run = notifications.urge(owed=overdue.owed, actor=user, at=now, office=office)
     messages.success(
         request,
         ngettext(
@@ -272,4 +300,76 @@ def urge(request: HttpRequest) -> HttpResponse:
         % {"n": len(run.urged)}
         + (" " + _("%(n)s already urged today.") % {"n": run.already} if run.already else ""),
     )
-    return redirect(reverse("compliance_dashboard:dashboard") + "?" + filters.query(status=Status.OVERDUE.value))
+    return redirect(
+        reverse("compliance_dashboard:dashboard") + "?" + overdue.filters.query(status=Status.OVERDUE.value)
+    )
+
+
+@require_POST
+@login_required
+def urging_letter(request: HttpRequest) -> HttpResponse:
+    """POST /compliance/urging-letter/ (year, level, district): the urging letter (công văn đôn đốc) naming
+    the units of every report the dashboard shows as overdue, not sent now, as a docx in the format of Decree
+    30/2020/NĐ-CP, to number, sign and send. The provincial office's: anyone else who may see the dashboard
+    gets a 403 like those who may not. Downloading it is recorded on each unit's ledger line
+    (compliance.services.record_urging_letter)."""
+    user: Any = request.user
+    now = clock.now()
+    today = clock.local_date(now)
+    if not access.is_provincial_office(user, on=today):
+        message = _("Only the provincial office drafts urging letters.")
+        return render(request, "bad_input.html", {"message": message, "back": "home"}, status=403)
+    overdue = _overdue_now(request, now=now)
+    if isinstance(overdue, HttpResponse):
+        return overdue
+    chosen = [o for o in overdue.owed if o.effective_deadline is not None]
+    if not chosen:
+        messages.warning(request, _("No report is overdue, not sent now: there is nobody to urge."))
+        return redirect(
+            reverse("compliance_dashboard:dashboard") + "?" + overdue.filters.query(status=Status.OVERDUE.value)
+        )
+    province = units.unit_on(user.unit.code, today)
+    if province is None:  # is_provincial_office read it a moment ago
+        return _forbidden(request)
+    zone = clock.province_zone()
+    lines = [
+        services.UrgedLine(
+            unit=o.unit.unit,
+            period=o.period.code,
+            deadline=o.effective_deadline,
+            days_late=max((today - o.effective_deadline.astimezone(zone).date()).days, 1),
+        )
+        for o in chosen
+        if o.effective_deadline is not None
+    ]
+    names = {o.unit.unit_id: o.unit.name for o in chosen}
+    letter = UrgingLetter(
+        province=province.name,
+        report=overdue.report_type.name,
+        on=today,
+        lines=[
+            LetterLine(
+                unit=names[line.unit.pk],
+                period=period_label(next(o.period for o in chosen if o.period.code == line.period)),
+                deadline=line.deadline.astimezone(zone),
+                days_late=line.days_late,
+            )
+            for line in lines
+        ],
+    )
+    document = render_urging_letter(letter)
+    services.record_urging_letter(
+        report_type=overdue.report_type,
+        province=province.unit,
+        lines=lines,
+        subject=letter_subject(letter),
+        document=document,
+        actor=user,
+        at=now,
+    )
+    response = HttpResponse(
+        document, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    filename = f"cong-van-don-doc-{overdue.report_type.code}-{now.astimezone(zone):%Y%m%d-%H%M}.docx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -17,7 +17,7 @@ from kstt.catalogue import selectors as catalogue
 from kstt.catalogue.models import ReportType
 from kstt.catalogue.rules.periods import Period, periods_of_year
 from kstt.compliance.choices import AppealDecision
-from kstt.compliance.models import Appeal, AppealAttachment
+from kstt.compliance.models import Appeal, AppealAttachment, UrgingLetterLine
 from kstt.compliance.rules import ZERO
 from kstt.compliance.selectors import Judged, judged, period_settings
 from kstt.incidents import selectors as incidents
@@ -491,4 +491,13 @@ def appeal_attachment(*, appeal_id: int, pk: int) -> AppealAttachment | None:
         AppealAttachment.objects.select_related("appeal", "appeal__unit", "appeal__report_type")
         .filter(appeal_id=appeal_id, pk=pk)
         .first()
+    )
+
+
+def urging_letters_for(*, unit: Unit, report_type: ReportType, period: Period) -> list[UrgingLetterLine]:
+    """The urging letters that named this unit's report (oldest first, each with its letter): one query."""
+    return list(
+        UrgingLetterLine.objects.filter(unit=unit, period=period.code, letter__report_type=report_type)
+        .select_related("letter")
+        .order_by("letter__drafted_at", "pk")
     )

@@ -377,6 +377,7 @@ def _render_line(
             "decision_form": (decision_form or DecisionForm()) if may_decide else None,
             "pending": latest if may_decide else None,
             "reminders": _reminders_sent(unit=version.unit, report_type=report_type, period=period),
+            "urging_letters": selectors.urging_letters_for(unit=version.unit, report_type=report_type, period=period),
             "closing": record,
             "closed_line": closed_line,
             "closed_differs": closed_line is not None

@@ -208,3 +208,57 @@ class YearReopening(Immutable):
 
     def __str__(self) -> str:
         return f"{self.closing} reopened"
+
+
+class UrgingLetter(Immutable):
+    """An urging letter (công văn đôn đốc, issue 15 point 3) the provincial office drafted from the dashboard's
+    "overdue, not sent" filter and downloaded to sign: who, when, about which report; ``sha256`` of the
+    document handed out. Its units are its ``lines``, each shown on that unit's ledger line as evidence."""
+
+    report_type = models.ForeignKey(ReportType, verbose_name=_("report type"), on_delete=models.PROTECT)
+    province = models.ForeignKey(Unit, verbose_name=_("province"), on_delete=models.PROTECT, related_name="+")
+    drafted_at = models.DateTimeField(_("drafted at"))
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("drafted by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    drafter_name = models.CharField(_("drafted by (name)"), max_length=255)
+    subject = models.CharField(_("subject"), max_length=500)
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["drafted_at", "id"]
+        verbose_name = _("urging letter")
+        verbose_name_plural = _("urging letters")
+
+    def __str__(self) -> str:
+        return f"{self.drafted_at:%Y-%m-%d %H:%M} {self.subject}"
+
+
+class UrgingLetterLine(Immutable):
+    """One unit's report named in an urging letter: the evidence, on that ledger line, that it was urged."""
+
+    letter = models.ForeignKey(
+        UrgingLetter, verbose_name=_("urging letter"), on_delete=models.PROTECT, related_name="lines"
+    )
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    period = models.CharField(_("period"), max_length=8)
+    #: The effective deadline the letter printed, and how many days late the report was that day.
+    deadline = models.DateTimeField(_("deadline"))
+    days_late = models.PositiveSmallIntegerField(_("days late"))
+
+    class Meta:
+        ordering = ["letter", "id"]
+        verbose_name = _("unit named in an urging letter")
+        verbose_name_plural = _("units named in urging letters")
+        constraints = [
+            models.UniqueConstraint(fields=["letter", "unit", "period"], name="urging_letter_names_a_line_once"),
+        ]
+        indexes = [models.Index(fields=["unit", "period"], name="urging_letter_line_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.period}"

@@ -29,7 +29,14 @@ from kstt.compliance import attachments as attachment_content
 from kstt.compliance import closing, closing_selectors, rules
 from kstt.compliance import ledger_selectors as selectors
 from kstt.compliance.choices import DECISIONS, AppealDecision
-from kstt.compliance.models import Appeal, AppealAttachment, YearClosing, YearReopening
+from kstt.compliance.models import (
+    Appeal,
+    AppealAttachment,
+    UrgingLetter,
+    UrgingLetterLine,
+    YearClosing,
+    YearReopening,
+)
 from kstt.unicode_text import is_blank
 from kstt.units import selectors as units_selectors
 from kstt.units.models import Unit
@@ -471,3 +478,68 @@ def reopen_year(
         },
     )
     return reopening
+
+
+# --- The urging letter (công văn đôn đốc, issue 15 point 3) ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UrgedLine:
+    """One unit's report a letter names: the unit, the period's code, its effective deadline, days late."""
+
+    unit: Unit
+    period: str
+    deadline: datetime
+    days_late: int
+
+
+@transaction.atomic
+def record_urging_letter(
+    *,
+    report_type: ReportType,
+    province: Unit,
+    lines: Sequence[UrgedLine],
+    subject: str,
+    document: bytes,
+    actor: Any,
+    at: datetime,
+) -> UrgingLetter:
+    """Record that the office drafted (downloaded to sign) an urging letter naming these units' reports: the
+    letter with the SHA-256 of ``document``, one line per unit and period (the evidence shown on that ledger
+    line) and one audit entry per line, naming ``actor``."""
+    sha256 = hashlib.sha256(document).hexdigest()
+    name = (actor.get_full_name() or actor.username) if getattr(actor, "pk", None) else ""
+    letter = UrgingLetter.objects.create(
+        report_type=report_type,
+        province=province,
+        drafted_at=at,
+        drafted_by=actor if getattr(actor, "pk", None) else None,
+        drafter_name=name,
+        subject=subject[:500],
+        sha256=sha256,
+    )
+    made = UrgingLetterLine.objects.bulk_create(
+        [
+            UrgingLetterLine(
+                letter=letter, unit=line.unit, period=line.period, deadline=line.deadline, days_late=line.days_late
+            )
+            for line in lines
+        ]
+    )
+    for line, row in zip(lines, made, strict=True):
+        audit.record(
+            actor=actor,
+            event="compliance.urging_letter_drafted",
+            at=at,
+            target=row,
+            data={
+                "letter": letter.pk,
+                "unit": line.unit.code,
+                "report": report_type.code,
+                "period": line.period,
+                "deadline": line.deadline.isoformat(),
+                "days_late": line.days_late,
+                "sha256": sha256,
+            },
+        )
+    return letter
