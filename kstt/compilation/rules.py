@@ -1,0 +1,181 @@
+"""Compiling form 06 from the units' reports (issue 15, point 1), pure: no Django, no database.
+
+A unit that receives reports (a district in the 2021 shape, the province in both shapes) compiles the
+standing report of every unit whose figures reach it through the tree of the period:
+
+- a district: its own row (its own report, rows by procedure field) and its communes' reports;
+- the province (2021 shape): its departments' and districts' reports, and the communes' reports the
+  districts received, under their district; (two-level shape): its departments' and communes' reports.
+
+A district's report carries its own procedure fields only (its form 06 is prefilled from its own
+dossiers, kstt.reports.prefill), never its communes' rows: each unit's report is counted exactly once,
+so the grand total is the sum of the totals of the reports compiled.
+
+The standing report of a unit is its accepted version, else its latest submitted one. A unit without a
+submitted version is *missing*; a standing version without form 06 totals is *without figures*: both are
+listed and never summed as zero.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from kstt.catalogue.rules.form06 import FORM06_COLUMNS, add, zero
+
+ACCEPTED, LATEST = "accepted", "latest"  # how the standing version was chosen
+RECEIVED, MISSING, NO_FIGURES = "received", "missing", "no_figures"  # a unit's line
+LEVEL_ORDER = ("province", "department", "district", "commune")
+
+
+@dataclass(frozen=True)
+class VersionState:
+    """One submitted version of a unit's report: its number and the review's decision, if any."""
+
+    number: int
+    decision: str | None = None  # "accepted", "returned" or None (not reviewed yet)
+
+
+@dataclass(frozen=True)
+class Standing:
+    number: int
+    basis: str  # ACCEPTED or LATEST
+
+
+def standing_version(versions: Iterable[VersionState]) -> Standing | None:
+    """The version that stands for the unit: the accepted one (the latest accepted, should there be
+    several), else the latest submitted; None when nothing was submitted."""
+    versions = list(versions)
+    accepted = [v.number for v in versions if v.decision == ACCEPTED]
+    if accepted:
+        return Standing(max(accepted), ACCEPTED)
+    if versions:
+        return Standing(max(v.number for v in versions), LATEST)
+    return None
+
+
+@dataclass(frozen=True)
+class Member:
+    """A unit whose report the compilation takes, as it was in the period."""
+
+    unit_id: int
+    code: str
+    name: str
+    level: str
+    parent_id: int | None
+
+
+@dataclass(frozen=True)
+class Line:
+    """One unit's line: what it reported (its standing version's totals) beside what its dossiers say."""
+
+    member: Member
+    status: str  # RECEIVED, MISSING or NO_FIGURES
+    standing: Standing | None
+    reported: Mapping[str, int] | None  # None unless RECEIVED
+    computed: Mapping[str, int] | None  # None when the unit has no dossier in play in the window
+    differences: tuple[str, ...] = ()  # the columns where reported and computed differ
+
+
+@dataclass(frozen=True)
+class Block:
+    """The lines of one level, or of one level under one parent (the communes of a district)."""
+
+    key: str  # the level ("commune") or "<parent code>/<level>" ("D157/commune")
+    label: str
+    lines: tuple[Line, ...]
+    subtotal: Mapping[str, int]  # the sum of the received lines only
+    received: int
+    missing: int  # lines MISSING or NO_FIGURES
+    subblocks: tuple[Block, ...] = ()
+
+
+@dataclass(frozen=True)
+class Compilation:
+    blocks: tuple[Block, ...]
+    total: Mapping[str, int]  # the sum of the totals of the reports received
+    lines: tuple[Line, ...] = field(default=())
+
+    @property
+    def received(self) -> tuple[Line, ...]:
+        return tuple(line for line in self.lines if line.status == RECEIVED)
+
+    @property
+    def missing(self) -> tuple[Line, ...]:
+        return tuple(line for line in self.lines if line.status != RECEIVED)
+
+
+def differences(reported: Mapping[str, int] | None, computed: Mapping[str, int] | None) -> tuple[str, ...]:
+    """The columns where a reported figure differs from the one computed from the dossiers (none when
+    either side is absent)."""
+    if reported is None or computed is None:
+        return ()
+    return tuple(c for c in FORM06_COLUMNS if int(reported.get(c, 0)) != int(computed.get(c, 0)))
+
+
+def line_for(
+    member: Member,
+    standing: Standing | None,
+    totals: Mapping[str, int] | None,
+    computed: Mapping[str, int] | None,
+) -> Line:
+    """A unit's line from its standing version (None: missing) and that version's form 06 totals (None:
+    the version carries no total row for form 06)."""
+    if standing is None:
+        return Line(member, MISSING, None, None, computed)
+    if not totals:
+        return Line(member, NO_FIGURES, standing, None, computed)
+    reported = zero() | {c: int(v) for c, v in totals.items() if c in FORM06_COLUMNS}
+    return Line(member, RECEIVED, standing, reported, computed, differences(reported, computed))
+
+
+def _block(key: str, label: str, lines: Sequence[Line], subblocks: tuple[Block, ...] = ()) -> Block:
+    received = [line for line in lines if line.status == RECEIVED]
+    return Block(
+        key,
+        label,
+        tuple(lines),
+        add(line.reported for line in received if line.reported is not None),
+        len(received),
+        len(lines) - len(received),
+        subblocks,
+    )
+
+
+def compile_lines(
+    *,
+    root_id: int,
+    lines: Sequence[Line],
+    headings: Mapping[str, str],
+    parent_names: Mapping[int, str] | None = None,
+) -> Compilation:
+    """The lines grouped as printed: one block per level (the headings' levels in the tree's order), and
+    inside a level, one sub-block per parent when every parent is itself a line of the compilation (the
+    communes of each district on the 2021 province's form). Subtotals and the grand total add the
+    received lines only."""
+    order = {line.member.unit_id: i for i, line in enumerate(lines)}
+    parent_names = dict(parent_names or {})
+    names = {line.member.unit_id: line.member.name for line in lines}
+    codes = {line.member.unit_id: line.member.code for line in lines}
+    blocks = []
+    for level in sorted(headings, key=lambda lv: LEVEL_ORDER.index(lv) if lv in LEVEL_ORDER else 99):
+        level_lines = [line for line in lines if line.member.level == level]
+        if not level_lines:
+            continue
+        parents = [line.member.parent_id for line in level_lines]
+        subblocks: tuple[Block, ...] = ()
+        if all(p is not None and p in order and p != root_id for p in parents):
+            grouped: dict[int, list[Line]] = {}
+            for line in level_lines:
+                grouped.setdefault(line.member.parent_id, []).append(line)  # type: ignore[arg-type]
+            subblocks = tuple(
+                _block(f"{codes[p]}/{level}", f"{headings[level]} — {parent_names.get(p, names[p])}", grouped[p])
+                for p in sorted(grouped, key=order.__getitem__)
+            )
+        blocks.append(_block(level, str(headings[level]), level_lines, subblocks))
+    received = [line for block in blocks for line in block.lines if line.status == RECEIVED]
+    return Compilation(
+        tuple(blocks),
+        add(line.reported for line in received if line.reported is not None),
+        tuple(line for block in blocks for line in block.lines),
+    )

@@ -1,0 +1,114 @@
+"""The rules of compiling form 06 from the units' reports (no database): which version stands for a unit,
+which units are missing, how the lines group in each shape of the tree, and what the totals add."""
+
+import pytest
+
+from kstt.catalogue.rules.form06 import FORM06_COLUMNS, zero
+from kstt.compilation.rules import (
+    ACCEPTED,
+    LATEST,
+    MISSING,
+    NO_FIGURES,
+    RECEIVED,
+    Member,
+    Standing,
+    VersionState,
+    compile_lines,
+    differences,
+    line_for,
+    standing_version,
+)
+
+V = VersionState
+
+
+@pytest.mark.parametrize(
+    ("versions", "expected"),
+    [
+        pytest.param([], None, id="nothing-submitted-missing"),
+        pytest.param([V(1)], Standing(1, LATEST), id="submitted-not-yet-reviewed"),
+        pytest.param([V(1, "accepted")], Standing(1, ACCEPTED), id="accepted"),
+        pytest.param([V(1, "returned")], Standing(1, LATEST), id="returned-not-resubmitted-still-the-latest"),
+        pytest.param([V(1, "returned"), V(2)], Standing(2, LATEST), id="returned-then-resubmitted"),
+        pytest.param([V(1, "returned"), V(2, "accepted")], Standing(2, ACCEPTED), id="resubmitted-and-accepted"),
+        pytest.param([V(2, "accepted"), V(1, "returned")], Standing(2, ACCEPTED), id="order-does-not-matter"),
+        pytest.param([V(1, "accepted"), V(2)], Standing(1, ACCEPTED), id="an-accepted-version-beats-a-later-one"),
+    ],
+)
+def test_the_standing_version_is_the_accepted_one_else_the_latest(versions, expected):
+    assert standing_version(versions) == expected
+
+
+def counts(n: int) -> dict[str, int]:
+    return {c: n * (i + 1) for i, c in enumerate(FORM06_COLUMNS)}
+
+
+# 2021 shape: the province P, a department S, districts D1 (communes C1, C2) and D2 (commune C3).
+P, S, D1, D2, C1, C2, C3 = (
+    Member(1, "P", "Tỉnh", "province", None),
+    Member(2, "S", "Sở Tư pháp", "department", 1),
+    Member(3, "D1", "Huyện Một", "district", 1),
+    Member(4, "D2", "Huyện Hai", "district", 1),
+    Member(5, "C1", "Xã Một", "commune", 3),
+    Member(6, "C2", "Xã Hai", "commune", 3),
+    Member(7, "C3", "Xã Ba", "commune", 4),
+)
+HEADINGS = {"department": "Sở, ban, ngành", "district": "Huyện, thị xã, thành phố", "commune": "Xã, phường, thị trấn"}
+
+
+def received(member, n, number=1, basis=LATEST, computed=None):
+    return line_for(member, Standing(number, basis), counts(n), computed)
+
+
+def test_the_province_of_2021_groups_communes_under_their_district_and_lists_the_missing():
+    lines = [
+        received(S, 1),
+        received(D1, 2, basis=ACCEPTED),
+        line_for(D2, None, None, None),  # the district has not reported
+        received(C1, 3),
+        line_for(C2, Standing(1, LATEST), None, None),  # submitted without form 06 figures
+        received(C3, 4),
+    ]
+    c = compile_lines(root_id=P.unit_id, lines=lines, headings=HEADINGS)
+    assert [b.key for b in c.blocks] == ["department", "district", "commune"]
+    communes = c.blocks[2]
+    assert [s.key for s in communes.subblocks] == ["D1/commune", "D2/commune"]
+    assert [[line.member.code for line in s.lines] for s in communes.subblocks] == [["C1", "C2"], ["C3"]]
+    assert communes.subblocks[0].subtotal == counts(3) and (communes.subblocks[0].missing, communes.received) == (1, 2)
+    assert [(line.member.code, line.status) for line in c.missing] == [("D2", MISSING), ("C2", NO_FIGURES)]
+    assert c.total == counts(1 + 2 + 3 + 4)  # the missing lines add nothing, they are not zeros in disguise
+    assert c.blocks[1].subtotal == counts(2) and c.blocks[1].missing == 1
+
+
+def test_the_province_of_the_two_level_shape_lists_its_communes_flat():
+    p, s = Member(1, "P", "Tỉnh", "province", None), Member(2, "S", "Sở", "department", 1)
+    w1, w2 = Member(3, "W1", "Phường Một", "commune", 1), Member(4, "W2", "Xã Hai", "commune", 1)
+    c = compile_lines(
+        root_id=p.unit_id, lines=[received(s, 5), received(w1, 1), line_for(w2, None, None, None)], headings=HEADINGS
+    )
+    assert [b.key for b in c.blocks] == ["department", "commune"]
+    assert c.blocks[1].subblocks == ()
+    assert [line.member.code for line in c.missing] == ["W2"]
+    assert c.total == counts(6)
+
+
+def test_a_district_compiles_its_own_row_and_its_communes():
+    lines = [received(D1, 2), received(C1, 3), line_for(C2, None, None, counts(1))]
+    c = compile_lines(root_id=D1.unit_id, lines=lines, headings=HEADINGS)
+    assert [b.key for b in c.blocks] == ["district", "commune"]
+    assert c.blocks[1].subblocks == ()  # the communes' parent is the district compiling: no group
+    assert c.total == counts(5) and [line.member.code for line in c.missing] == ["C2"]
+
+
+def test_the_differences_with_the_dossiers_name_the_columns():
+    reported = counts(1)
+    computed = dict(reported, settled_late=reported["settled_late"] + 1)
+    assert differences(reported, computed) == ("settled_late",)
+    assert differences(reported, None) == () and differences(None, computed) == ()
+    line = line_for(C1, Standing(1, LATEST), reported, computed)
+    assert (line.status, line.differences) == (RECEIVED, ("settled_late",))
+
+
+def test_a_version_with_some_total_cells_counts_the_others_as_written():
+    line = line_for(C1, Standing(1, LATEST), {"received_total": 3}, None)
+    assert line.status == RECEIVED and line.reported == zero() | {"received_total": 3}
