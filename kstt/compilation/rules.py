@@ -1,19 +1,23 @@
 """Compiling form 06 from the units' reports (issue 15, point 1), pure: no Django, no database.
 
-A unit that receives reports (a district in the 2021 shape, the province in both shapes) compiles the
-standing report of every unit whose figures reach it through the tree of the period:
+A unit that receives reports (a district in the 2021 shape, the province in both shapes) compiles one
+line per unit below it in the tree of the period, grouped by level as printed:
 
-- a district: its own row (its own report, rows by procedure field) and its communes' reports;
-- the province (2021 shape): its departments' and districts' reports, and the communes' reports the
-  districts received, under their district; (two-level shape): its departments' and communes' reports.
+- a district: its own row and its communes' reports;
+- the province (2021 shape): its departments' and districts' reports; (two-level shape): its departments'
+  and communes' reports.
 
-A district's report carries its own procedure fields only (its form 06 is prefilled from its own
-dossiers, kstt.reports.prefill), never its communes' rows: each unit's report is counted exactly once,
-so the grand total is the sum of the totals of the reports compiled.
+A report's form 06 comes in two shapes: one row per procedure field (a unit's own form: its figures are
+its total row), or one row per unit (a district's compiled report: its own row and its communes' rows,
+keyed by unit code). So on the province's form a commune's line is taken **from its district's report**
+when that report carries rows per unit (the district compiled it: the commune is not counted twice), and
+from the commune's own report otherwise (the district reported its own fields only, or has not
+reported). A district's line is its own row of its report. Every figure is counted once: the grand total
+is the sum of the totals of the reports the lines come from.
 
 The standing report of a unit is its accepted version, else its latest submitted one. A unit without a
-submitted version is *missing*; a standing version without form 06 totals is *without figures*: both are
-listed and never summed as zero.
+submitted version (or not in the compiled report that should carry it) is *missing*; a standing version
+without the figures is *without figures*: both are listed and never summed as zero.
 """
 
 from __future__ import annotations
@@ -75,6 +79,7 @@ class Line:
     reported: Mapping[str, int] | None  # None unless RECEIVED
     computed: Mapping[str, int] | None  # None when the unit has no dossier in play in the window
     differences: tuple[str, ...] = ()  # the columns where reported and computed differ
+    via: str = ""  # the unit whose compiled report carried the figures ("" : the unit's own report)
 
 
 @dataclass(frozen=True)
@@ -113,20 +118,59 @@ def differences(reported: Mapping[str, int] | None, computed: Mapping[str, int] 
     return tuple(c for c in FORM06_COLUMNS if int(reported.get(c, 0)) != int(computed.get(c, 0)))
 
 
+@dataclass(frozen=True)
+class Report:
+    """A unit's standing report as the compilation reads it: its form 06 total row and its rows keyed by
+    unit code (a compiled report; empty for a report by procedure field)."""
+
+    standing: Standing
+    total: Mapping[str, int] | None
+    units: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+
+    def own(self, code: str) -> Mapping[str, int] | None:
+        """The unit's own figures: its row in a compiled report, else the total of its report by field."""
+        return self.units.get(code) if self.units else self.total
+
+
 def line_for(
     member: Member,
     standing: Standing | None,
     totals: Mapping[str, int] | None,
     computed: Mapping[str, int] | None,
+    via: str = "",
 ) -> Line:
-    """A unit's line from its standing version (None: missing) and that version's form 06 totals (None:
-    the version carries no total row for form 06)."""
+    """A unit's line from the standing version its figures come from (None: missing) and those figures
+    (None or empty: the version carries none for it). ``via``: the code of the unit whose report carried
+    them, when not the unit's own (a commune's row in its district's compiled report)."""
     if standing is None:
-        return Line(member, MISSING, None, None, computed)
+        return Line(member, MISSING, None, None, computed, via=via)
     if not totals:
-        return Line(member, NO_FIGURES, standing, None, computed)
+        return Line(member, NO_FIGURES, standing, None, computed, via=via)
     reported = zero() | {c: int(v) for c, v in totals.items() if c in FORM06_COLUMNS}
-    return Line(member, RECEIVED, standing, reported, computed, differences(reported, computed))
+    return Line(member, RECEIVED, standing, reported, computed, differences(reported, computed), via)
+
+
+def choose_line(
+    *,
+    member: Member,
+    root_id: int,
+    reports: Mapping[int, Report],
+    members: Mapping[int, Member],
+    computed: Mapping[str, int] | None,
+) -> Line:
+    """Where a unit's figures come from: its district's compiled report when the unit sits under another
+    line of the compilation whose report carries rows per unit (missing there when it is not among them),
+    else its own standing report (its own row of it)."""
+    parent = members.get(member.parent_id) if member.parent_id is not None else None
+    if parent is not None and parent.unit_id != root_id:
+        carrier = reports.get(parent.unit_id)
+        if carrier is not None and carrier.units:
+            return line_for(member, carrier.standing if member.code in carrier.units else None,
+                            carrier.units.get(member.code), computed, via=parent.code)  # fmt: skip
+    own = reports.get(member.unit_id)
+    if own is None:
+        return line_for(member, None, None, computed)
+    return line_for(member, own.standing, own.own(member.code), computed)
 
 
 def _block(key: str, label: str, lines: Sequence[Line], subblocks: tuple[Block, ...] = ()) -> Block:

@@ -23,6 +23,7 @@ def _line(line: Line) -> dict[str, Any]:
         "status": line.status,  # received | missing | no_figures
         "version": line.standing.number if line.standing else None,
         "standing": line.standing.basis if line.standing else None,  # accepted | latest
+        "via": line.via or None,  # the unit whose compiled report carried the line (its district), else null
         "reported": _counts(line.reported),
         "computed": _counts(line.computed),  # from the unit's dossiers; null without any
         "differences": list(line.differences),
@@ -51,5 +52,8 @@ def render_from_reports_json(compiled: FromReports) -> dict[str, Any]:
         "total": _counts(c.total),
         "computed_total": _counts(compiled.computed_total),
         "received": len(c.received),
-        "missing": [{"unit": line.member.code, "name": line.member.name, "status": line.status} for line in c.missing],
+        "missing": [
+            {"unit": line.member.code, "name": line.member.name, "status": line.status, "via": line.via or None}
+            for line in c.missing
+        ],
     }

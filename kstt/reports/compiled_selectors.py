@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 
 from kstt.catalogue.models import ReportType
 from kstt.catalogue.rules.form06 import FORM06_COLUMNS, add
@@ -59,30 +59,39 @@ def compile_from_reports(*, unit: Unit, period: Period, report_type: ReportType)
         if chosen is not None:
             version_id = next(pk for pk, state in versions if state.number == chosen.number)
             standing[unit_id] = (version_id, chosen)
-    totals: dict[int, dict[str, int]] = {}
-    for version_id, column, value in (
+    codes = [m.unit.code for m in s.members]
+    rows: dict[int, dict[str, dict[str, int]]] = {}
+    for version_id, row, column, value in (
         ReportFigure.objects.filter(
-            version_id__in=[pk for pk, _chosen in standing.values()], form=FORM06, row=TOTAL, column__in=FORM06_COLUMNS
+            Q(row=TOTAL) | Q(row__in=codes),
+            version_id__in=[pk for pk, _chosen in standing.values()],
+            form=FORM06,
+            column__in=FORM06_COLUMNS,
         )
-        .values("version_id", "column")
+        .values("version_id", "row", "column")
         .annotate(value=Sum("value"))
-        .values_list("version_id", "column", "value")
+        .values_list("version_id", "row", "column", "value")
         .order_by()
     ):
-        totals.setdefault(version_id, {})[column] = int(value)
+        rows.setdefault(version_id, {}).setdefault(row, {})[column] = int(value)
+    reports = {}
+    for unit_id, (version_id, chosen) in standing.items():
+        figures = rows.get(version_id, {})
+        units_rows = {code: cells for code, cells in figures.items() if code != TOTAL}
+        reports[unit_id] = rules.Report(chosen, figures.get(TOTAL), units_rows)
     computed = {
         r["unit_id"]: _counts(r)
         for r in dossiers.counts(
             unit_ids=ids, start=s.start, end=s.end, by=("unit_id",), returned_on_time=s.returned_on_time
         )
     }
-    lines = []
-    for m in s.members:
-        version_id, chosen = standing.get(m.unit_id, (None, None))
-        member = rules.Member(m.unit_id, m.unit.code, m.name, m.level, m.parent_id)
-        lines.append(
-            rules.line_for(member, chosen, totals.get(version_id) if version_id else None, computed.get(m.unit_id))
+    members = {m.unit_id: rules.Member(m.unit_id, m.unit.code, m.name, m.level, m.parent_id) for m in s.members}
+    lines = [
+        rules.choose_line(
+            member=member, root_id=s.unit.unit_id, reports=reports, members=members, computed=computed.get(uid)
         )
+        for uid, member in members.items()
+    ]
     headings = {str(k): str(v) for k, v in s.spec.layout.get("level_headings", {}).items()}
     return FromReports(
         spec=s.spec,

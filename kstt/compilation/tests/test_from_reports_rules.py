@@ -3,7 +3,7 @@ which units are missing, how the lines group in each shape of the tree, and what
 
 import pytest
 
-from kstt.catalogue.rules.form06 import FORM06_COLUMNS, zero
+from kstt.catalogue.rules.form06 import FORM06_COLUMNS, add, zero
 from kstt.compilation.rules import (
     ACCEPTED,
     LATEST,
@@ -11,8 +11,10 @@ from kstt.compilation.rules import (
     NO_FIGURES,
     RECEIVED,
     Member,
+    Report,
     Standing,
     VersionState,
+    choose_line,
     compile_lines,
     differences,
     line_for,
@@ -112,3 +114,79 @@ def test_the_differences_with_the_dossiers_name_the_columns():
 def test_a_version_with_some_total_cells_counts_the_others_as_written():
     line = line_for(C1, Standing(1, LATEST), {"received_total": 3}, None)
     assert line.status == RECEIVED and line.reported == zero() | {"received_total": 3}
+
+
+# --- Where a line's figures come from: a district's compiled report carries its communes -----------------------
+
+MEMBERS = {m.unit_id: m for m in (S, D1, D2, C1, C2, C3)}
+
+
+def compiled_report(number, rows):
+    """A district's report compiled by unit: its own row and its communes' rows, the total their sum."""
+    return Report(Standing(number, ACCEPTED), add(rows.values()), rows)
+
+
+def by_field(number, n, basis=LATEST):
+    return Report(Standing(number, basis), counts(n))
+
+
+@pytest.mark.parametrize(
+    ("reports", "expected"),
+    [
+        pytest.param(
+            {3: compiled_report(2, {"D1": counts(1), "C1": counts(2), "C2": counts(3)}), 5: by_field(1, 9)},
+            {"D1": (RECEIVED, "", 1), "C1": (RECEIVED, "D1", 2), "C2": (RECEIVED, "D1", 3)},
+            id="a-compiled-district-report-carries-its-communes-not-their-own-reports",
+        ),
+        pytest.param(
+            {3: compiled_report(2, {"D1": counts(1), "C1": counts(2)}), 6: by_field(1, 9)},
+            {"D1": (RECEIVED, "", 1), "C1": (RECEIVED, "D1", 2), "C2": (MISSING, "D1", None)},
+            id="a-commune-left-out-of-its-districts-compiled-report-is-missing-there",
+        ),
+        pytest.param(
+            {3: by_field(1, 1), 5: by_field(1, 2)},
+            {"D1": (RECEIVED, "", 1), "C1": (RECEIVED, "", 2), "C2": (MISSING, "", None)},
+            id="a-district-report-by-field-leaves-its-communes-to-their-own-reports",
+        ),
+        pytest.param(
+            {5: by_field(1, 2), 6: by_field(1, 3)},
+            {"D1": (MISSING, "", None), "C1": (RECEIVED, "", 2), "C2": (RECEIVED, "", 3)},
+            id="a-district-not-reported-its-communes-own-reports-still-count",
+        ),
+    ],
+)
+def test_a_line_comes_from_its_districts_compiled_report_else_its_own(reports, expected):
+    lines = {
+        m.code: choose_line(member=m, root_id=P.unit_id, reports=reports, members=MEMBERS, computed=None)
+        for m in (D1, C1, C2)
+    }
+    got = {
+        code: (line.status, line.via, line.reported["received_total"] if line.reported else None)
+        for code, line in lines.items()
+    }
+    assert got == expected
+
+
+def test_nothing_is_counted_twice_the_total_is_the_reports_totals():
+    reports = {
+        2: by_field(1, 5),
+        3: compiled_report(1, {"D1": counts(1), "C1": counts(2), "C2": counts(3)}),
+        4: by_field(1, 4),  # D2 reported its own fields only: C3 counts from its own report
+        5: by_field(1, 100),  # C1's own report, already in D1's: not counted again
+        7: by_field(1, 6),
+    }
+    lines = [choose_line(member=m, root_id=P.unit_id, reports=reports, members=MEMBERS, computed=None)
+             for m in MEMBERS.values()]  # fmt: skip
+    c = compile_lines(root_id=P.unit_id, lines=lines, headings=HEADINGS)
+    assert c.total == counts(5 + (1 + 2 + 3) + 4 + 6)
+    assert c.missing == ()
+
+
+def test_a_district_compiling_takes_its_own_row_of_its_compiled_report():
+    reports = {3: compiled_report(1, {"D1": counts(1), "C1": counts(50)}), 5: by_field(1, 2)}
+    members = {m.unit_id: m for m in (D1, C1, C2)}
+    lines = {m.code: choose_line(member=m, root_id=D1.unit_id, reports=reports, members=members, computed=None)
+             for m in members.values()}  # fmt: skip
+    assert lines["D1"].reported == counts(1)  # its own row, not its report's total
+    assert (lines["C1"].reported, lines["C1"].via) == (counts(2), "")  # the commune's report, received
+    assert lines["C2"].status == MISSING

@@ -118,6 +118,38 @@ def test_a_district_compiles_its_own_row_beside_its_communes(sent, kstt_report):
     assert compiled.compilation.total == row(2 + 7 + 4) and compiled.compilation.missing == ()
 
 
+def test_a_district_report_compiled_by_unit_carries_its_communes_counted_once(cast, kstt_report, hoa):
+    """Lạc Sơn sent its form compiled by unit (its own row, Yên Nghiệp's; Ân Nghĩa left out): the province
+    takes the communes from it, never from their own reports as well."""
+    send(cast["W05341"], kstt_report, "2021Q3", 50)
+    send(cast["W05344"], kstt_report, "2021Q3", 60)
+    reporter = save_user(
+        username="r-D157", full_name="Người báo cáo", unit=cast["D157"], roles={Role.REPORTER},
+        password="correct horse 2021", at=AT,
+    )  # fmt: skip
+    report = services.open_instance(unit=cast["D157"], report_type=kstt_report, period="2021Q3", at=Q3, actor=reporter)
+    report.refresh_from_db()
+    rows = {"D157": row(1), "W05341": row(2), "total": row(3)}
+    services.save_draft(
+        instance=report, values={FORM: rows}, narrative=NARRATIVE, reasons={},
+        expected_revision=report.draft.revision, at=Q3, actor=reporter,
+    )  # fmt: skip
+    services.attach_document(
+        instance=report, name="bao-cao.pdf", content=b"%PDF-1.7 signed", verification={"signed": True},
+        at=Q3, actor=reporter,
+    )  # fmt: skip
+    services.submit(instance=report, at=Q3, actor=reporter)
+    compiled = compile_from_reports(unit=cast["P17"], period=Period(2021, "Q3"), report_type=kstt_report)
+    lines = by_unit(compiled)
+    assert (lines["D157"].reported, lines["D157"].via) == (row(1), "")
+    assert (lines["W05341"].reported, lines["W05341"].via, lines["W05341"].standing.number) == (row(2), "D157", 1)
+    assert (lines["W05344"].status, lines["W05344"].via) == (MISSING, "D157")  # its own report is not added
+    assert compiled.compilation.total == row(3)  # Lạc Sơn's total, the only report received
+    # Lạc Sơn's own compilation takes its own row and its communes' reports.
+    district = compile_from_reports(unit=cast["D157"], period=Period(2021, "Q3"), report_type=kstt_report)
+    assert district.compilation.total == row(1 + 50 + 60)
+
+
 def test_a_commune_compiles_nothing(sent, kstt_report):
     with pytest.raises(CompilationError):
         compile_from_reports(unit=sent["W05341"], period=Period(2021, "Q3"), report_type=kstt_report)
