@@ -173,6 +173,16 @@ def choose_line(
     return line_for(member, own.standing, own.own(member.code), computed)
 
 
+def reports_total(
+    lines: Iterable[Line], reports: Mapping[int, Report], members: Mapping[int, Member]
+) -> dict[str, int]:
+    """The sum of the totals of the reports the received lines come from, each report once: what the grand
+    total must equal (it differs only when a compiled report's rows do not add up to its total, R6)."""
+    by_code = {m.code: uid for uid, m in members.items()}
+    sources = {by_code[line.via] if line.via else line.member.unit_id for line in lines if line.status == RECEIVED}
+    return add(reports[uid].total or zero() for uid in sorted(sources) if uid in reports)
+
+
 def _block(key: str, label: str, lines: Sequence[Line], subblocks: tuple[Block, ...] = ()) -> Block:
     received = [line for line in lines if line.status == RECEIVED]
     return Block(

@@ -51,6 +51,7 @@ def render_from_reports_json(compiled: FromReports) -> dict[str, Any]:
         },
         "total": _counts(c.total),
         "computed_total": _counts(compiled.computed_total),
+        "reports_total": _counts(compiled.reports_total),
         "received": len(c.received),
         "missing": [
             {"unit": line.member.code, "name": line.member.name, "status": line.status, "via": line.via or None}

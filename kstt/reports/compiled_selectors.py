@@ -38,6 +38,7 @@ class FromReports:
     window: tuple[date, date]
     compilation: rules.Compilation
     computed_total: dict[str, int]  # the dossiers of the units that have some, for comparison
+    reports_total: dict[str, int]  # the sum of the totals of the reports the lines come from
 
 
 def compile_from_reports(*, unit: Unit, period: Period, report_type: ReportType) -> FromReports:
@@ -103,4 +104,5 @@ def compile_from_reports(*, unit: Unit, period: Period, report_type: ReportType)
         window=(s.start, s.end),
         compilation=rules.compile_lines(root_id=s.unit.unit_id, lines=lines, headings=headings),
         computed_total=add(computed.values()),
+        reports_total=rules.reports_total(lines, reports, members),
     )

@@ -18,6 +18,7 @@ from kstt.compilation.rules import (
     compile_lines,
     differences,
     line_for,
+    reports_total,
     standing_version,
 )
 
@@ -190,3 +191,19 @@ def test_a_district_compiling_takes_its_own_row_of_its_compiled_report():
     assert lines["D1"].reported == counts(1)  # its own row, not its report's total
     assert (lines["C1"].reported, lines["C1"].via) == (counts(2), "")  # the commune's report, received
     assert lines["C2"].status == MISSING
+
+
+def test_the_reports_total_counts_each_report_once_and_shows_a_report_that_does_not_add_up():
+    good = {3: compiled_report(1, {"D1": counts(1), "C1": counts(2), "C2": counts(3)}), 2: by_field(1, 5)}
+    lines = [choose_line(member=m, root_id=P.unit_id, reports=good, members=MEMBERS, computed=None)
+             for m in MEMBERS.values()]  # fmt: skip
+    assert (
+        reports_total(lines, good, MEMBERS)
+        == counts(11)
+        == compile_lines(root_id=P.unit_id, lines=lines, headings=HEADINGS).total
+    )
+    bad = {3: Report(Standing(1, ACCEPTED), counts(7), {"D1": counts(1), "C1": counts(2)})}  # rows add up to 3
+    lines = [choose_line(member=m, root_id=P.unit_id, reports=bad, members=MEMBERS, computed=None)
+             for m in MEMBERS.values()]  # fmt: skip
+    assert reports_total(lines, bad, MEMBERS) == counts(7)
+    assert compile_lines(root_id=P.unit_id, lines=lines, headings=HEADINGS).total == counts(3)
