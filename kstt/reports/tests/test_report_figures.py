@@ -8,6 +8,8 @@ from decimal import Decimal
 
 import pytest
 from django.apps import apps
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
 from kstt.records import ImmutableError
 from kstt.reports import services
@@ -78,3 +80,24 @@ def test_the_backfill_gives_older_versions_their_figures_once(report, lan):
     assert stored == sorted(figure_cells(ReportVersion.objects.get(pk=version.pk).values))
     backfill(apps, None)  # again: nothing added
     assert ReportFigure.objects.filter(version=version).count() == len(stored)
+
+
+BEFORE = [("reports", "0004_refused_submissions")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migrating_a_database_of_the_old_schema_backfills_its_versions(lan, commune_yen_nghiep, kstt_report):
+    report = services.open_instance(unit=commune_yen_nghiep, report_type=kstt_report, period="2021Q3", at=T1, actor=lan)
+    fill(report, lan)
+    version = services.submit(instance=report, at=T2, actor=lan)
+    executor = MigrationExecutor(connection)
+    latest = executor.loader.graph.leaf_nodes()
+    try:
+        executor.migrate(BEFORE)  # the figures' table is gone: the version has its values only
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(latest)
+    finally:
+        MigrationExecutor(connection).migrate(latest)
+    stored = sorted(ReportFigure.objects.filter(version=version).values_list("form", "row", "column", "value"))
+    assert stored == sorted(figure_cells(GOOD))
