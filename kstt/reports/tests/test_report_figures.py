@@ -39,6 +39,11 @@ def _media(settings, tmp_path):
         pytest.param({"F": {"r": {"c": True}}}, [], id="a-boolean-is-no-figure"),
         pytest.param({"F": {"r": {"c": 2**63}}}, [], id="beyond-64-bits-is-no-figure"),
         pytest.param({"F": {"r": "x"}, "G": "y"}, [], id="not-a-grid"),
+        pytest.param({"F" * 33: {"r": {"c": 1}}}, [], id="a-form-key-longer-than-stored"),
+        pytest.param({"F": {"r" * 65: {"c": 1}, "s": {"c" * 65: 1}}}, [], id="a-row-or-column-key-longer-than-stored"),
+        pytest.param(
+            {"F" * 32: {"r" * 64: {"c" * 64: 1}}}, [("F" * 32, "r" * 64, "c" * 64, 1)], id="keys-at-the-limit"
+        ),
         pytest.param(
             {"F": {"r": {"a": 1, "b": 2}, "t": {"a": 3}}},
             [("F", "r", "a", 1), ("F", "r", "b", 2), ("F", "t", "a", 3)],
