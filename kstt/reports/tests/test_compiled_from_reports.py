@@ -247,6 +247,8 @@ def test_the_province_page_shows_the_missing_and_the_differences(client, sent, h
     assert "row=W05341&amp;column=received_total" in html
     total = html.split('data-testid="total"')[1].split("</tr>")[0]
     assert f"<td>{3 * 16}</td>" in total
+    computed = html.split('data-testid="computed-total"')[1].split("</tr>")[0]
+    assert 'class="table-danger"' in computed and "row=total&amp;column=received_total" in computed
     assert "phiên bản 2 gửi gần nhất" in html.split('data-testid="standing-W05341"')[1].split("</span>")[0]
 
 
@@ -255,6 +257,12 @@ def test_figures_are_written_with_each_version(sent):
     assert (
         ReportFigure.objects.filter(version=version, form=FORM, row="total", column="received_total").get().value == 21
     )
+
+
+def test_the_unit_page_offers_the_compilation_to_reviewers_only(client, sent, minh, lan):
+    client.force_login(minh)
+    assert 'data-testid="form06-reports-link"' in client.get(reverse("units:detail", args=["D157"])).content.decode()
+    assert 'data-testid="form06-reports-link"' not in client.get(reverse("units:detail", args=["W05341"])).content.decode()
 
 
 def test_the_page_queries_do_not_grow_with_units(client, sent, hoa, django_assert_max_num_queries):
