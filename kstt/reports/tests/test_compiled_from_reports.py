@@ -262,7 +262,9 @@ def test_figures_are_written_with_each_version(sent):
 def test_the_unit_page_offers_the_compilation_to_reviewers_only(client, sent, minh, lan):
     client.force_login(minh)
     assert 'data-testid="form06-reports-link"' in client.get(reverse("units:detail", args=["D157"])).content.decode()
-    assert 'data-testid="form06-reports-link"' not in client.get(reverse("units:detail", args=["W05341"])).content.decode()
+    assert (
+        'data-testid="form06-reports-link"' not in client.get(reverse("units:detail", args=["W05341"])).content.decode()
+    )
 
 
 def test_the_page_queries_do_not_grow_with_units(client, sent, hoa, django_assert_max_num_queries):
