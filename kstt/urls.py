@@ -11,6 +11,7 @@ from kstt.compilation import api as compilation_api
 from kstt.compliance import api as compliance_api
 from kstt.dossiers import api as dossiers_api
 from kstt.reports import api as reports_api
+from kstt.reports import compiled_views as reports_compiled
 from kstt.reports import views as report_views
 
 admin.site.site_header = admin.site.site_title = _("KSTT administration")
@@ -34,6 +35,7 @@ urlpatterns = [
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("units/", include("kstt.accounts.unit_urls")),
     path("units/", include("kstt.compilation.urls")),
+    path("units/", include("kstt.reports.compiled_urls")),
     path("catalogue/", include("kstt.catalogue.urls")),
     path("incidents/", include("kstt.incidents.urls")),
     path("notifications/", include("kstt.notifications.urls")),
@@ -50,6 +52,7 @@ urlpatterns = [
     path("api/deductions/", compliance_api.Deductions.as_view(), name="api-deductions"),
     path("api/compliance/", compliance_api.Compliance.as_view(), name="api-compliance"),
     path("api/form06/cell/", compilation_api.Form06Cell.as_view(), name="api-form06-cell"),
+    path("api/form06/reports/", reports_compiled.Form06Reports.as_view(), name="api-form06-reports"),
     # Reports (issue 8, point 8): kstt/reports/api.py.
     path("api/reports/", reports_api.ReportList.as_view(), name="api-reports"),
     path("api/reports/<str:unit>/<str:period>/", reports_api.ReportDetail.as_view(), name="api-report"),

@@ -212,3 +212,28 @@ class Review(Immutable):
 
     def __str__(self) -> str:
         return f"{self.version} · {self.get_decision_display()}"
+
+
+class ReportFigure(Immutable):
+    """One whole-number cell of a submitted version, normalized so that SQL sums them (issue 15): one row
+    per (version, form, row, column). Written with the version, in the same transaction, by the submit
+    service (``rules.figure_cells`` of the version's values); never changed nor deleted. Empty cells and
+    texts that are not whole numbers are not figures and have no row."""
+
+    version = models.ForeignKey(ReportVersion, on_delete=models.PROTECT, related_name="figures")
+    form = models.CharField(_("form"), max_length=32)
+    row = models.CharField(_("row"), max_length=64)
+    column = models.CharField(_("column"), max_length=64)
+    value = models.BigIntegerField(_("value"))
+
+    class Meta:
+        ordering = ["version", "form", "row", "column"]
+        verbose_name = _("report figure")
+        verbose_name_plural = _("report figures")
+        constraints = [
+            models.UniqueConstraint(fields=["version", "form", "row", "column"], name="report_figure_once"),
+        ]
+        indexes = [models.Index(fields=["form", "row", "version"], name="report_figure_form_row_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.version} {self.form} {self.row} {self.column}={self.value}"

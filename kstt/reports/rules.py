@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from kstt.catalogue.rules.forms import is_whole
 from kstt.catalogue.rules.periods import Period, PeriodError
 from kstt.interchange import missing_columns, parse_instant
 
@@ -314,3 +315,32 @@ def parse_submission_rows(
                 raise SubmissionFileError(line, problem)
         rows.append(SubmissionRow(line, values["unit_code"], values["report"], period, event, at, reasons))
     return rows
+
+
+# --- Figures: the cells of a version as rows SQL can sum (issue 15) ------------------------------------------
+
+#: The range of a stored figure (a 64-bit integer column) and the longest form, row and column keys stored
+#: (ReportFigure's columns): no form has longer ones, and a cell under a longer key is no figure to sum.
+FIGURE_RANGE = range(-(2**63), 2**63)
+FORM_KEY_MAX, CELL_KEY_MAX = 32, 64
+
+
+def figure_cells(values: Mapping[str, Any]) -> list[tuple[str, str, str, int]]:
+    """(form, row, column, value) of every whole-number cell of ``values`` ({form: {row: {column: value}}}),
+    in order: what ``ReportFigure`` holds for a version. Empty cells, texts that are not whole numbers and
+    anything not shaped as a grid or keyed longer than the table's columns are not figures and are left out
+    (the version's JSON keeps them)."""
+    cells = []
+    for form, rows in (values or {}).items():
+        if not isinstance(rows, Mapping) or len(str(form)) > FORM_KEY_MAX:
+            continue
+        for row, columns in rows.items():
+            if not isinstance(columns, Mapping) or len(str(row)) > CELL_KEY_MAX:
+                continue
+            for column, value in columns.items():
+                if len(str(column)) > CELL_KEY_MAX or value is None or not is_whole(value):
+                    continue
+                number = int(value.strip()) if isinstance(value, str) else int(value)
+                if number in FIGURE_RANGE:
+                    cells.append((str(form), str(row), str(column), number))
+    return cells

@@ -31,7 +31,7 @@ from kstt.catalogue.rules.forms import (
     parse_form_spec,
 )
 from kstt.reports import prefill, rules
-from kstt.reports.models import Draft, RefusedSubmission, ReportInstance, ReportVersion
+from kstt.reports.models import Draft, RefusedSubmission, ReportFigure, ReportInstance, ReportVersion
 from kstt.reports.services.common import (
     _actor,
     _after_commit,
@@ -184,6 +184,7 @@ def _submit(
         idempotency_key=idempotency_key or "",
         draft_revision=draft.revision,
     )
+    write_figures(version)
     instance.status = status
     if instance.first_submitted_at is None:
         instance.first_submitted_at = at
@@ -194,6 +195,14 @@ def _submit(
     audit.record(actor=actor, event="reports.submitted", at=at, target=instance, data=data)
     _after_commit("submitted", instance, version, source=source)
     return version
+
+
+def write_figures(version: ReportVersion) -> None:
+    """The version's whole-number cells as ``ReportFigure`` rows, in the caller's transaction (issue 15)."""
+    ReportFigure.objects.bulk_create(
+        ReportFigure(version=version, form=form, row=row, column=column, value=value)
+        for form, row, column, value in rules.figure_cells(version.values)
+    )
 
 
 def submission_for_key(*, instance: ReportInstance, key: str) -> ReportVersion | None:

@@ -1,0 +1,209 @@
+"""The rules of compiling form 06 from the units' reports (no database): which version stands for a unit,
+which units are missing, how the lines group in each shape of the tree, and what the totals add."""
+
+import pytest
+
+from kstt.catalogue.rules.form06 import FORM06_COLUMNS, add, zero
+from kstt.compilation.rules import (
+    ACCEPTED,
+    LATEST,
+    MISSING,
+    NO_FIGURES,
+    RECEIVED,
+    Member,
+    Report,
+    Standing,
+    VersionState,
+    choose_line,
+    compile_lines,
+    differences,
+    line_for,
+    reports_total,
+    standing_version,
+)
+
+V = VersionState
+
+
+@pytest.mark.parametrize(
+    ("versions", "expected"),
+    [
+        pytest.param([], None, id="nothing-submitted-missing"),
+        pytest.param([V(1)], Standing(1, LATEST), id="submitted-not-yet-reviewed"),
+        pytest.param([V(1, "accepted")], Standing(1, ACCEPTED), id="accepted"),
+        pytest.param([V(1, "returned")], Standing(1, LATEST), id="returned-not-resubmitted-still-the-latest"),
+        pytest.param([V(1, "returned"), V(2)], Standing(2, LATEST), id="returned-then-resubmitted"),
+        pytest.param([V(1, "returned"), V(2, "accepted")], Standing(2, ACCEPTED), id="resubmitted-and-accepted"),
+        pytest.param([V(2, "accepted"), V(1, "returned")], Standing(2, ACCEPTED), id="order-does-not-matter"),
+        pytest.param([V(1, "accepted"), V(2)], Standing(1, ACCEPTED), id="an-accepted-version-beats-a-later-one"),
+    ],
+)
+def test_the_standing_version_is_the_accepted_one_else_the_latest(versions, expected):
+    assert standing_version(versions) == expected
+
+
+def counts(n: int) -> dict[str, int]:
+    return {c: n * (i + 1) for i, c in enumerate(FORM06_COLUMNS)}
+
+
+# 2021 shape: the province P, a department S, districts D1 (communes C1, C2) and D2 (commune C3).
+P, S, D1, D2, C1, C2, C3 = (
+    Member(1, "P", "Tỉnh", "province", None),
+    Member(2, "S", "Sở Tư pháp", "department", 1),
+    Member(3, "D1", "Huyện Một", "district", 1),
+    Member(4, "D2", "Huyện Hai", "district", 1),
+    Member(5, "C1", "Xã Một", "commune", 3),
+    Member(6, "C2", "Xã Hai", "commune", 3),
+    Member(7, "C3", "Xã Ba", "commune", 4),
+)
+HEADINGS = {"department": "Sở, ban, ngành", "district": "Huyện, thị xã, thành phố", "commune": "Xã, phường, thị trấn"}
+
+
+def received(member, n, number=1, basis=LATEST, computed=None):
+    return line_for(member, Standing(number, basis), counts(n), computed)
+
+
+def test_the_province_of_2021_groups_communes_under_their_district_and_lists_the_missing():
+    lines = [
+        received(S, 1),
+        received(D1, 2, basis=ACCEPTED),
+        line_for(D2, None, None, None),  # the district has not reported
+        received(C1, 3),
+        line_for(C2, Standing(1, LATEST), None, None),  # submitted without form 06 figures
+        received(C3, 4),
+    ]
+    c = compile_lines(root_id=P.unit_id, lines=lines, headings=HEADINGS)
+    assert [b.key for b in c.blocks] == ["department", "district", "commune"]
+    communes = c.blocks[2]
+    assert [s.key for s in communes.subblocks] == ["D1/commune", "D2/commune"]
+    assert [[line.member.code for line in s.lines] for s in communes.subblocks] == [["C1", "C2"], ["C3"]]
+    assert communes.subblocks[0].subtotal == counts(3) and (communes.subblocks[0].missing, communes.received) == (1, 2)
+    assert [(line.member.code, line.status) for line in c.missing] == [("D2", MISSING), ("C2", NO_FIGURES)]
+    assert c.total == counts(1 + 2 + 3 + 4)  # the missing lines add nothing, they are not zeros in disguise
+    assert c.blocks[1].subtotal == counts(2) and c.blocks[1].missing == 1
+
+
+def test_the_province_of_the_two_level_shape_lists_its_communes_flat():
+    p, s = Member(1, "P", "Tỉnh", "province", None), Member(2, "S", "Sở", "department", 1)
+    w1, w2 = Member(3, "W1", "Phường Một", "commune", 1), Member(4, "W2", "Xã Hai", "commune", 1)
+    c = compile_lines(
+        root_id=p.unit_id, lines=[received(s, 5), received(w1, 1), line_for(w2, None, None, None)], headings=HEADINGS
+    )
+    assert [b.key for b in c.blocks] == ["department", "commune"]
+    assert c.blocks[1].subblocks == ()
+    assert [line.member.code for line in c.missing] == ["W2"]
+    assert c.total == counts(6)
+
+
+def test_a_district_compiles_its_own_row_and_its_communes():
+    lines = [received(D1, 2), received(C1, 3), line_for(C2, None, None, counts(1))]
+    c = compile_lines(root_id=D1.unit_id, lines=lines, headings=HEADINGS)
+    assert [b.key for b in c.blocks] == ["district", "commune"]
+    assert c.blocks[1].subblocks == ()  # the communes' parent is the district compiling: no group
+    assert c.total == counts(5) and [line.member.code for line in c.missing] == ["C2"]
+
+
+def test_the_differences_with_the_dossiers_name_the_columns():
+    reported = counts(1)
+    computed = dict(reported, settled_late=reported["settled_late"] + 1)
+    assert differences(reported, computed) == ("settled_late",)
+    assert differences(reported, None) == () and differences(None, computed) == ()
+    line = line_for(C1, Standing(1, LATEST), reported, computed)
+    assert (line.status, line.differences) == (RECEIVED, ("settled_late",))
+
+
+def test_a_version_with_some_total_cells_counts_the_others_as_written():
+    line = line_for(C1, Standing(1, LATEST), {"received_total": 3}, None)
+    assert line.status == RECEIVED and line.reported == zero() | {"received_total": 3}
+
+
+# --- Where a line's figures come from: a district's compiled report carries its communes -----------------------
+
+MEMBERS = {m.unit_id: m for m in (S, D1, D2, C1, C2, C3)}
+
+
+def compiled_report(number, rows):
+    """A district's report compiled by unit: its own row and its communes' rows, the total their sum."""
+    return Report(Standing(number, ACCEPTED), add(rows.values()), rows)
+
+
+def by_field(number, n, basis=LATEST):
+    return Report(Standing(number, basis), counts(n))
+
+
+@pytest.mark.parametrize(
+    ("reports", "expected"),
+    [
+        pytest.param(
+            {3: compiled_report(2, {"D1": counts(1), "C1": counts(2), "C2": counts(3)}), 5: by_field(1, 9)},
+            {"D1": (RECEIVED, "", 1), "C1": (RECEIVED, "D1", 2), "C2": (RECEIVED, "D1", 3)},
+            id="a-compiled-district-report-carries-its-communes-not-their-own-reports",
+        ),
+        pytest.param(
+            {3: compiled_report(2, {"D1": counts(1), "C1": counts(2)}), 6: by_field(1, 9)},
+            {"D1": (RECEIVED, "", 1), "C1": (RECEIVED, "D1", 2), "C2": (MISSING, "D1", None)},
+            id="a-commune-left-out-of-its-districts-compiled-report-is-missing-there",
+        ),
+        pytest.param(
+            {3: by_field(1, 1), 5: by_field(1, 2)},
+            {"D1": (RECEIVED, "", 1), "C1": (RECEIVED, "", 2), "C2": (MISSING, "", None)},
+            id="a-district-report-by-field-leaves-its-communes-to-their-own-reports",
+        ),
+        pytest.param(
+            {5: by_field(1, 2), 6: by_field(1, 3)},
+            {"D1": (MISSING, "", None), "C1": (RECEIVED, "", 2), "C2": (RECEIVED, "", 3)},
+            id="a-district-not-reported-its-communes-own-reports-still-count",
+        ),
+    ],
+)
+def test_a_line_comes_from_its_districts_compiled_report_else_its_own(reports, expected):
+    lines = {
+        m.code: choose_line(member=m, root_id=P.unit_id, reports=reports, members=MEMBERS, computed=None)
+        for m in (D1, C1, C2)
+    }
+    got = {
+        code: (line.status, line.via, line.reported["received_total"] if line.reported else None)
+        for code, line in lines.items()
+    }
+    assert got == expected
+
+
+def test_nothing_is_counted_twice_the_total_is_the_reports_totals():
+    reports = {
+        2: by_field(1, 5),
+        3: compiled_report(1, {"D1": counts(1), "C1": counts(2), "C2": counts(3)}),
+        4: by_field(1, 4),  # D2 reported its own fields only: C3 counts from its own report
+        5: by_field(1, 100),  # C1's own report, already in D1's: not counted again
+        7: by_field(1, 6),
+    }
+    lines = [choose_line(member=m, root_id=P.unit_id, reports=reports, members=MEMBERS, computed=None)
+             for m in MEMBERS.values()]  # fmt: skip
+    c = compile_lines(root_id=P.unit_id, lines=lines, headings=HEADINGS)
+    assert c.total == counts(5 + (1 + 2 + 3) + 4 + 6)
+    assert c.missing == ()
+
+
+def test_a_district_compiling_takes_its_own_row_of_its_compiled_report():
+    reports = {3: compiled_report(1, {"D1": counts(1), "C1": counts(50)}), 5: by_field(1, 2)}
+    members = {m.unit_id: m for m in (D1, C1, C2)}
+    lines = {m.code: choose_line(member=m, root_id=D1.unit_id, reports=reports, members=members, computed=None)
+             for m in members.values()}  # fmt: skip
+    assert lines["D1"].reported == counts(1)  # its own row, not its report's total
+    assert (lines["C1"].reported, lines["C1"].via) == (counts(2), "")  # the commune's report, received
+    assert lines["C2"].status == MISSING
+
+
+def test_the_reports_total_counts_each_report_once_and_shows_a_report_that_does_not_add_up():
+    good = {3: compiled_report(1, {"D1": counts(1), "C1": counts(2), "C2": counts(3)}), 2: by_field(1, 5)}
+    lines = [choose_line(member=m, root_id=P.unit_id, reports=good, members=MEMBERS, computed=None)
+             for m in MEMBERS.values()]  # fmt: skip
+    assert (
+        reports_total(lines, good, MEMBERS)
+        == counts(11)
+        == compile_lines(root_id=P.unit_id, lines=lines, headings=HEADINGS).total
+    )
+    bad = {3: Report(Standing(1, ACCEPTED), counts(7), {"D1": counts(1), "C1": counts(2)})}  # rows add up to 3
+    lines = [choose_line(member=m, root_id=P.unit_id, reports=bad, members=MEMBERS, computed=None)
+             for m in MEMBERS.values()]  # fmt: skip
+    assert reports_total(lines, bad, MEMBERS) == counts(7)
+    assert compile_lines(root_id=P.unit_id, lines=lines, headings=HEADINGS).total == counts(3)

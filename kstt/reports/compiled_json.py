@@ -1,0 +1,60 @@
+"""Form 06 compiled from the units' reports as JSON (``kstt form06-reports``, ``/api/form06/reports/``).
+A renderer: it never queries."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from kstt.catalogue.rules.form06 import FORM06_COLUMNS
+from kstt.compilation.rules import Block, Line
+from kstt.reports.compiled_selectors import FromReports
+
+
+def _counts(counts: Mapping[str, int] | None) -> dict[str, int] | None:
+    return None if counts is None else {key: int(counts[key]) for key in FORM06_COLUMNS}
+
+
+def _line(line: Line) -> dict[str, Any]:
+    return {
+        "unit": line.member.code,
+        "name": line.member.name,
+        "level": line.member.level,
+        "status": line.status,  # received | missing | no_figures
+        "version": line.standing.number if line.standing else None,
+        "standing": line.standing.basis if line.standing else None,  # accepted | latest
+        "via": line.via or None,  # the unit whose compiled report carried the line (its district), else null
+        "reported": _counts(line.reported),
+        "computed": _counts(line.computed),  # from the unit's dossiers; null without any
+        "differences": list(line.differences),
+    }
+
+
+def _subtotal(block: Block) -> dict[str, Any]:
+    return {"received": block.received, "missing": block.missing, **(_counts(block.subtotal) or {})}
+
+
+def render_from_reports_json(compiled: FromReports) -> dict[str, Any]:
+    """Every unit's line in the printed order, the subtotals per level (and per parent where the form
+    groups them), the grand total of the reports received, and the units missing."""
+    start, end = compiled.window
+    c = compiled.compilation
+    return {
+        "unit": compiled.unit_code,
+        "period": compiled.period,
+        "window": [start.isoformat(), end.isoformat()],
+        "source": "reports",
+        "rows": [_line(line) for line in c.lines],
+        "subtotals": {
+            **{block.key: _subtotal(block) for block in c.blocks},
+            **{sub.key: _subtotal(sub) for block in c.blocks for sub in block.subblocks},
+        },
+        "total": _counts(c.total),
+        "computed_total": _counts(compiled.computed_total),
+        "reports_total": _counts(compiled.reports_total),
+        "received": len(c.received),
+        "missing": [
+            {"unit": line.member.code, "name": line.member.name, "status": line.status, "via": line.via or None}
+            for line in c.missing
+        ],
+    }
