@@ -6,4 +6,5 @@ app_name = "reports_excel"
 urlpatterns = [
     path("<str:unit>/<str:period>/excel/", excel_views.download, name="download"),
     path("<str:unit>/<str:period>/excel/upload/", excel_views.upload, name="upload"),
+    path("<str:unit>/<str:period>/form07b.<str:kind>", excel_views.form07b, name="form07b"),
 ]

@@ -24,7 +24,10 @@ from kstt.catalogue.rules.forms import TOTAL
 from kstt.catalogue.rules.periods import PeriodError
 from kstt.exports.form06_import import MAX_BYTES, FormImportError, Problem, read_form06_workbook
 from kstt.exports.form06_xlsx import render_form06_xlsx
+from kstt.exports.form07b_xlsx import render_form07b_xlsx
+from kstt.exports.libreoffice import ConversionError, to_pdf
 from kstt.reports import prefill, services
+from kstt.reports.form07b_export import NoForm07b, draft_form07b
 from kstt.reports.forms import column_sums
 from kstt.reports.models import Draft, ReportInstance
 from kstt.reports.rules import EDITABLE
@@ -69,6 +72,33 @@ def download(request: HttpRequest, unit: str, period: str) -> HttpResponse:
     response = HttpResponse(render_form06_xlsx(compiled), content_type=XLSX)
     name = f"bieu-06-{instance.unit.code}-{instance.period}{'-trong' if blank else ''}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@require_GET
+@login_required
+def form07b(request: HttpRequest, unit: str, period: str, kind: str) -> HttpResponse:
+    """The province's form 07b with the draft's figures: the official workbook, or it printed to PDF by
+    LibreOffice (503 with the reason when it cannot be)."""
+    if kind not in ("xlsx", "pdf"):
+        raise Http404("Not found.")
+    instance, draft = _report(request, unit, period)
+    try:
+        workbook = render_form07b_xlsx(draft_form07b(instance, draft.values))
+    except NoForm07b:
+        raise Http404("Not found.") from None
+    content, content_type = workbook, XLSX
+    if kind == "pdf":
+        try:
+            content, content_type = to_pdf(workbook), "application/pdf"
+        except ConversionError as exc:
+            return HttpResponse(
+                _("The server could not print the form to PDF: %(reason)s") % {"reason": exc},
+                status=503,
+                content_type="text/plain; charset=utf-8",
+            )
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="bieu-07b-{instance.unit.code}-{instance.period}.{kind}"'
     return response
 
 
