@@ -11,6 +11,7 @@ import io
 import os
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -143,3 +144,55 @@ def test_the_converted_file_is_what_libreoffice_wrote(tmp_path, monkeypatch):
     # The fake copies the document to <outdir>/document.pdf: the bytes come back unchanged.
     fake_soffice(tmp_path, monkeypatch, 'mkdir -p "$7" && cp "$8" "$7/document.pdf"')  # --outdir OUT SOURCE
     assert libreoffice.to_pdf(b"%PDF-1.7 ...") == b"%PDF-1.7 ..."
+
+
+# --- A Word document (the narrative, the urging letter) -----------------------------------------------------
+
+DOCUMENT_XML = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>
+<w:p><w:r><w:t>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</w:t></w:r></w:p>
+<w:p><w:r><w:t>Độc lập - Tự do - Hạnh phúc</w:t></w:r></w:p>
+<w:p><w:r><w:t>BÁO CÁO kết quả công tác kiểm soát thủ tục hành chính quý III năm 2021</w:t></w:r></w:p>
+</w:body></w:document>"""
+
+
+def minimal_docx() -> bytes:
+    """The smallest Word document LibreOffice opens: three paragraphs of Vietnamese."""
+    parts = {
+        "[Content_Types].xml": (
+            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+            'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+            'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/'
+            'document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main'
+            '+xml"/></Types>'
+        ),
+        "_rels/.rels": (
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
+            '2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+            'relationships/officeDocument" Target="word/document.xml"/></Relationships>'
+        ),
+        "word/document.xml": DOCUMENT_XML,
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, text in parts.items():
+            archive.writestr(name, text)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def writer(pdftotext):
+    """LibreOffice Writer (the docx filter): ``libreoffice-writer``, which .ci/run installs beside Calc."""
+    found = subprocess.run(["dpkg", "-s", "libreoffice-writer"], capture_output=True, check=False).returncode == 0  # noqa: S607
+    if not found:
+        if os.environ.get("KSTT_REQUIRE_LIBREOFFICE"):
+            pytest.fail("libreoffice-writer is missing and KSTT_REQUIRE_LIBREOFFICE is set")
+        pytest.skip("libreoffice-writer is not installed")
+    return pdftotext
+
+
+def test_a_word_document_prints_to_pdf_with_its_diacritics(writer):
+    text = " ".join(pdf_text(writer, libreoffice.to_pdf(minimal_docx(), suffix=".docx")).split())
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
+    assert "Độc lập - Tự do - Hạnh phúc" in text
+    assert "kiểm soát thủ tục hành chính quý III năm 2021" in text
