@@ -77,6 +77,33 @@ def download(request: HttpRequest, unit: str, period: str) -> HttpResponse:
 
 @require_GET
 @login_required
+def download_pdf(request: HttpRequest, unit: str, period: str) -> HttpResponse:
+    """The unit's form 06 with the draft's figures, the official workbook printed to PDF by LibreOffice."""
+    instance, draft = _report(request, unit, period)
+    try:
+        compiled = prefill.draft_form06(instance, draft.values)
+    except prefill.NoForm06:
+        raise Http404("Not found.") from None
+    return _pdf(render_form06_xlsx(compiled), f"bieu-06-{instance.unit.code}-{instance.period}.pdf")
+
+
+def _pdf(workbook: bytes, name: str) -> HttpResponse:
+    """The workbook as PDF, or 503 saying why LibreOffice could not print it."""
+    try:
+        pdf = to_pdf(workbook)
+    except ConversionError as exc:
+        return HttpResponse(
+            _("The server could not print the form to PDF: %(reason)s") % {"reason": exc},
+            status=503,
+            content_type="text/plain; charset=utf-8",
+        )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@require_GET
+@login_required
 def form07b(request: HttpRequest, unit: str, period: str, kind: str) -> HttpResponse:
     """The province's form 07b with the draft's figures: the official workbook, or it printed to PDF by
     LibreOffice (503 with the reason when it cannot be)."""
@@ -87,18 +114,11 @@ def form07b(request: HttpRequest, unit: str, period: str, kind: str) -> HttpResp
         workbook = render_form07b_xlsx(draft_form07b(instance, draft.values))
     except NoForm07b:
         raise Http404("Not found.") from None
-    content, content_type = workbook, XLSX
+    name = f"bieu-07b-{instance.unit.code}-{instance.period}.{kind}"
     if kind == "pdf":
-        try:
-            content, content_type = to_pdf(workbook), "application/pdf"
-        except ConversionError as exc:
-            return HttpResponse(
-                _("The server could not print the form to PDF: %(reason)s") % {"reason": exc},
-                status=503,
-                content_type="text/plain; charset=utf-8",
-            )
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="bieu-07b-{instance.unit.code}-{instance.period}.{kind}"'
+        return _pdf(workbook, name)
+    response = HttpResponse(workbook, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 

@@ -1,5 +1,6 @@
 """Vân, the province's reporter, downloads her form 07b as the official workbook and as PDF from the
-report page: the units below the province as rows, her figures, the total as formulas, Vietnamese intact."""
+report page: the units below the province as rows, her figures, the total as formulas, Vietnamese intact.
+Lan, a commune's reporter, downloads her form 06 as PDF beside its workbook."""
 
 import io
 import subprocess
@@ -91,3 +92,32 @@ def test_a_district_reviewer_gets_no_07b_of_the_province(client, minh, filled):
 def test_a_commune_has_no_form_07b(client, lan, filled):
     client.force_login(lan)
     assert client.get(reverse("reports_excel:form07b", args=["W05341", "2021Q3", "xlsx"])).status_code == 404
+
+
+# --- Lan's own form 06 as PDF, beside its workbook --------------------------------------------------------
+
+
+def test_lan_downloads_her_form_06_as_pdf_with_the_figures_of_her_draft(client, lan, pdftotext):  # noqa: F811
+    from kstt.reports.tests.test_excel_round_trip import DOSSIERS, push_dossiers
+    from kstt.tests.cast import AT
+
+    push_dossiers(records=DOSSIERS, at=AT, actor=None)
+    client.force_login(lan)
+    page = client.get("/reports/W05341/2021Q3/").content.decode()
+    pdf_url = reverse("reports_excel:download_pdf", args=["W05341", "2021Q3"])
+    assert f'href="{pdf_url}"' in page and "Tải biểu 06 (PDF)" in page
+    answer = client.get(pdf_url)
+    assert (
+        answer.status_code == 200
+        and answer["Content-Disposition"] == 'attachment; filename="bieu-06-W05341-2021Q3.pdf"'
+    )
+    printed = subprocess.run([pdftotext, "-layout", "-", "-"], input=answer.content, capture_output=True, check=True)  # noqa: S603
+    text = printed.stdout.decode()
+    assert "Đơn vị báo cáo: Ủy ban nhân dân xã Yên Nghiệp" in text and "Hộ tịch" in text
+    [ho_tich] = [line for line in text.splitlines() if "Hộ tịch" in line]
+    assert ho_tich.split("Hộ tịch")[1].split()[0] == "3"  # received, from her dossiers (as in the workbook)
+
+
+def test_someone_else_gets_no_pdf_of_lans_form(client, minh, lan, kstt_report):
+    client.force_login(minh)
+    assert client.get(reverse("reports_excel:download_pdf", args=["W05341", "2021Q3"])).status_code == 404
