@@ -7,7 +7,8 @@ column-number row 1 … 14), one row per unit (1 … n) with its counts as numbe
 empty), the total row "Tổng cộng" as ``=SUM(…)`` formulas over the unit rows, and the signature block.
 The hidden ``_kstt`` sheet says where the data is, with the keys of form 06's (``sheet``, ``form_key``,
 ``form_code``, ``form_version``, ``unit_code``, ``period``, ``first_data_row``, ``total_row``,
-``column:<key>``, ``row:<unit code>``); ``compiled`` is "units".
+``column:<key>``, ``row:<unit code>``); ``compiled`` is "no": the province types these figures itself, so
+a filled-in copy reads back through ``form06_import.read_form06_workbook`` given form 07b's definition.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ def render_form07b_xlsx(form: CompiledForm07b) -> bytes:
         ("form_version", spec.version),
         ("unit_code", form.unit_code),
         ("period", form.period),
-        ("compiled", "units"),
+        ("compiled", "no"),  # the province's own figures, one row per unit: readable by the importer
         ("first_data_row", printed.first_data_row),
         ("total_row", total_row),
         *((f"column:{c.key}", get_column_letter(c.number)) for c in body.columns),

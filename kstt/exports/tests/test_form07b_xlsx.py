@@ -15,6 +15,7 @@ import pytest
 
 from kstt.catalogue.rules.form07b import FORM07B_COLUMNS, CompiledForm07b, Form07bRow, column_sums
 from kstt.catalogue.rules.forms import parse_form_spec
+from kstt.exports.form06_import import FormImportError, read_form06_workbook
 from kstt.exports.form07b_xlsx import render_form07b_xlsx
 from kstt.exports.tests.test_form06_xlsx import merged_range
 
@@ -165,3 +166,27 @@ def test_a_form_without_units_prints_a_total_of_zeros_not_a_formula():
     ws = sheet(empty)
     assert ws["B11"].value == "Tổng cộng"
     assert row_values(ws, 11) == dict.fromkeys(FORM07B_COLUMNS, 0)
+
+
+def test_a_filled_in_copy_reads_back_through_the_importer():
+    """forms.md: an exported workbook, filled in and uploaded again, imports cleanly. Hoa types Mai Châu's
+    workflows into the empty cells; the importer, given form 07b's definition, reads every unit's row."""
+    book = workbook()
+    ws = book["Biểu 07b"]
+    for letter, value in zip("KLMN", (117, 0, 93, 24), strict=True):
+        ws[f"{letter}13"] = value
+    saved = io.BytesIO()
+    book.save(saved)
+    read = read_form06_workbook(
+        saved.getvalue(), spec=FORM_07B, unit_code="P17", period_code="2021Q3", row_keys=["S01", "D157", "D156"]
+    )
+    workflows = {"workflow_total": 117, "workflow_province": 0, "workflow_district": 93, "workflow_commune": 24}
+    assert read.values == {"S01": TU_PHAP, "D157": LAC_SON, "D156": MAI_CHAU | workflows}
+    assert read.cells[("D156", "workflow_commune")] == "N13"
+    assert [f for f in read.findings if f.severity == "error"] == []
+
+
+def test_the_importer_refuses_the_workbook_of_another_unit():
+    with pytest.raises(FormImportError, match="không phải của đơn vị P99"):
+        read_form06_workbook(render_form07b_xlsx(HOA), spec=FORM_07B, unit_code="P99", period_code="2021Q3",
+                             row_keys=["S01", "D157", "D156"])  # fmt: skip
