@@ -14,8 +14,10 @@ from kstt.catalogue.rules.form06 import CompiledForm06
 from kstt.catalogue.rules.periods import Period
 from kstt.compilation.selectors import CellError, CompilationError, cell_evidence, compile_form06, scope
 from kstt.exports.form06_xlsx import render_form06_xlsx
+from kstt.exports.libreoffice import ConversionError, to_pdf
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PDF = "application/pdf"
 
 
 class BadInput(Exception):
@@ -85,6 +87,22 @@ def form06_xlsx(request: HttpRequest, code: str) -> HttpResponse:
     compiled = _compiled(version, period, report_type)
     response = HttpResponse(render_form06_xlsx(compiled), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="bieu-06-{version.unit.code}-{period.code}.xlsx"'
+    return response
+
+
+@require_GET
+@login_required
+@answers_bad_input
+def form06_pdf(request: HttpRequest, code: str) -> HttpResponse:
+    """The workbook printed to PDF by LibreOffice; 503 with the reason when it cannot be (not installed)."""
+    version, period, report_type, _ = _context(request, code)
+    compiled = _compiled(version, period, report_type)
+    try:
+        pdf = to_pdf(render_form06_xlsx(compiled))
+    except ConversionError as exc:
+        return render(request, "compilation/no_pdf.html", {"reason": str(exc)}, status=503)
+    response = HttpResponse(pdf, content_type=PDF)
+    response["Content-Disposition"] = f'attachment; filename="bieu-06-{version.unit.code}-{period.code}.pdf"'
     return response
 
 

@@ -24,7 +24,10 @@ from kstt.catalogue.rules.forms import TOTAL
 from kstt.catalogue.rules.periods import PeriodError
 from kstt.exports.form06_import import MAX_BYTES, FormImportError, Problem, read_form06_workbook
 from kstt.exports.form06_xlsx import render_form06_xlsx
+from kstt.exports.form07b_xlsx import render_form07b_xlsx
+from kstt.exports.libreoffice import ConversionError, to_pdf
 from kstt.reports import prefill, services
+from kstt.reports.form07b_export import NoForm07b, draft_form07b
 from kstt.reports.forms import column_sums
 from kstt.reports.models import Draft, ReportInstance
 from kstt.reports.rules import EDITABLE
@@ -68,6 +71,53 @@ def download(request: HttpRequest, unit: str, period: str) -> HttpResponse:
         raise Http404("Not found.") from None
     response = HttpResponse(render_form06_xlsx(compiled), content_type=XLSX)
     name = f"bieu-06-{instance.unit.code}-{instance.period}{'-trong' if blank else ''}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@require_GET
+@login_required
+def download_pdf(request: HttpRequest, unit: str, period: str) -> HttpResponse:
+    """The unit's form 06 with the draft's figures, the official workbook printed to PDF by LibreOffice."""
+    instance, draft = _report(request, unit, period)
+    try:
+        compiled = prefill.draft_form06(instance, draft.values)
+    except prefill.NoForm06:
+        raise Http404("Not found.") from None
+    return _pdf(render_form06_xlsx(compiled), f"bieu-06-{instance.unit.code}-{instance.period}.pdf")
+
+
+def _pdf(workbook: bytes, name: str) -> HttpResponse:
+    """The workbook as PDF, or 503 saying why LibreOffice could not print it."""
+    try:
+        pdf = to_pdf(workbook)
+    except ConversionError as exc:
+        return HttpResponse(
+            _("The server could not print the form to PDF: %(reason)s") % {"reason": exc},
+            status=503,
+            content_type="text/plain; charset=utf-8",
+        )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@require_GET
+@login_required
+def form07b(request: HttpRequest, unit: str, period: str, kind: str) -> HttpResponse:
+    """The province's form 07b with the draft's figures: the official workbook, or it printed to PDF by
+    LibreOffice (503 with the reason when it cannot be)."""
+    if kind not in ("xlsx", "pdf"):
+        raise Http404("Not found.")
+    instance, draft = _report(request, unit, period)
+    try:
+        workbook = render_form07b_xlsx(draft_form07b(instance, draft.values))
+    except NoForm07b:
+        raise Http404("Not found.") from None
+    name = f"bieu-07b-{instance.unit.code}-{instance.period}.{kind}"
+    if kind == "pdf":
+        return _pdf(workbook, name)
+    response = HttpResponse(workbook, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 

@@ -6,6 +6,7 @@ and Mai Châu, then the communes Yên Nghiệp, Ân Nghĩa and Mai Châu. No dat
 are built by hand over the real definition file, and the renderer never queries.
 """
 
+import dataclasses
 import io
 import tomllib
 from datetime import date
@@ -15,7 +16,15 @@ import openpyxl
 import pytest
 from openpyxl.cell.cell import MergedCell
 
-from kstt.catalogue.rules.form06 import FORM06_COLUMNS, CompiledForm06, Form06Group, Form06Row, add, zero
+from kstt.catalogue.rules.form06 import (
+    FORM06_COLUMNS,
+    CompiledForm06,
+    Form06Group,
+    Form06Row,
+    Form06Subgroup,
+    add,
+    zero,
+)
 from kstt.catalogue.rules.forms import parse_form_spec
 from kstt.exports.form06_xlsx import render_form06_xlsx
 
@@ -403,3 +412,55 @@ def test_a_filled_in_copy_reads_back_through_the_kstt_sheet():
         "06/VPCP/KSTT", 1, "W05341", "2021Q3"
     )  # fmt: skip
     assert not isinstance(ws["C8"], MergedCell) and isinstance(ws["D8"], MergedCell)
+
+
+# --- The 2021 province's form: the communes under their districts ----------------------------------------
+
+LAC_SON_COMMUNES = Form06Subgroup(
+    "D157/commune", "D157", "Ủy ban nhân dân huyện Lạc Sơn", COMMUNES.rows[:2], add(r.counts for r in COMMUNES.rows[:2])
+)
+MAI_CHAU_COMMUNES = Form06Subgroup(
+    "D156/commune",
+    "D156",
+    "Ủy ban nhân dân huyện Mai Châu",
+    COMMUNES.rows[2:],
+    add(r.counts for r in COMMUNES.rows[2:]),
+)
+UNDER_DISTRICTS = Form06Group(
+    "commune", COMMUNES.heading, COMMUNES.rows, COMMUNES.subtotal, (LAC_SON_COMMUNES, MAI_CHAU_COMMUNES)
+)
+HOA_2021 = dataclasses.replace(HOA, groups=(DISTRICTS, UNDER_DISTRICTS))
+
+
+@pytest.mark.parametrize(
+    ("row", "stt", "label", "values", "bold", "italic"),
+    [
+        pytest.param(15, None, "Cộng Huyện, thị xã, thành phố", DISTRICTS.subtotal, True, False, id="districts-sum"),
+        pytest.param(16, "II", "Xã, phường, thị trấn", None, True, False, id="II-communes-heading"),
+        pytest.param(17, 1, "Ủy ban nhân dân huyện Lạc Sơn", add([YEN_NGHIEP, AN_NGHIA]), True, True, id="1-lac-son"),
+        pytest.param(18, "1.1", "Ủy ban nhân dân xã Yên Nghiệp", YEN_NGHIEP, False, False, id="1.1-yen-nghiep"),
+        pytest.param(19, "1.2", "Ủy ban nhân dân xã Ân Nghĩa", AN_NGHIA, False, False, id="1.2-an-nghia"),
+        pytest.param(20, 2, "Ủy ban nhân dân huyện Mai Châu", TT_MAI_CHAU, True, True, id="2-mai-chau"),
+        pytest.param(21, "2.1", "Ủy ban nhân dân thị trấn Mai Châu", TT_MAI_CHAU, False, False, id="2.1-tt-mai-chau"),
+        pytest.param(22, None, "Cộng Xã, phường, thị trấn", COMMUNES_SUM, True, False, id="communes-sum"),
+        pytest.param(23, None, "Tổng cộng", GRAND_TOTAL, True, False, id="grand-total"),
+    ],
+)
+def test_the_2021_provinces_form_prints_the_communes_under_their_districts(row, stt, label, values, bold, italic):
+    ws = sheet(HOA_2021)
+    assert (ws[f"A{row}"].value, ws[f"B{row}"].value) == (stt, label)
+    formula = bold and values is not None
+    assert (summed(ws, row) if formula else counts(ws, row)) == (values or dict.fromkeys(FORM06_COLUMNS))
+    assert all(bool(cell.font.b) == bold and bool(cell.font.i) == italic for cell in ws[row])
+
+
+def test_a_districts_row_sums_its_communes_and_the_level_subtotal_sums_the_districts_rows():
+    ws = sheet(HOA_2021)
+    assert formulas(ws, 17)["received_total"] == "=SUM(C18:C19)"  # Yên Nghiệp, Ân Nghĩa
+    assert formulas(ws, 20)["received_total"] == "=SUM(C21:C21)"  # thị trấn Mai Châu
+    assert formulas(ws, 22)["received_total"] == "=SUM(C17,C20)"  # the two districts' rows, not the communes again
+    assert formulas(ws, 23)["received_total"] == "=SUM(C15,C22)"
+    assert ws["A25"].value == "NGƯỜI LẬP BIỂU"
+    where = meta(workbook(HOA_2021))
+    assert (where["subgroup:D157/commune"], where["row:W05344"], where["subgroup:D156/commune"]) == (17, 19, 20)
+    assert (where["subtotal:commune"], where["total_row"]) == (22, 23)

@@ -1,4 +1,4 @@
-"""`kstt form06`: form 06 computed from dossiers, as JSON or the official workbook, or a cell's dossiers."""
+"""`kstt form06`: form 06 computed from dossiers, as JSON, the official workbook or its PDF, or a cell's dossiers."""
 
 import json
 from pathlib import Path
@@ -18,8 +18,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--unit", required=True, help="unit code")
         parser.add_argument("--period", required=True, help="period code, e.g. 2021Q3")
-        parser.add_argument("--format", choices=["json", "xlsx"], default="json")
-        parser.add_argument("--output", type=Path, help="write to this file (required for xlsx)")
+        parser.add_argument("--format", choices=["json", "xlsx", "pdf"], default="json")
+        parser.add_argument("--output", type=Path, help="write to this file (required for xlsx and pdf)")
         parser.add_argument(
             "--cell",
             metavar="ROW:COLUMN",
@@ -55,10 +55,18 @@ class Command(BaseCommand):
             self._emit(json.dumps(render_form06_json(compiled), ensure_ascii=False) + "\n", output)
             return
         if output is None:
-            raise CommandError("--format xlsx needs --output FILE")
+            raise CommandError(f"--format {format} needs --output FILE")
         from kstt.exports.form06_xlsx import render_form06_xlsx
 
-        output.write_bytes(render_form06_xlsx(compiled))
+        workbook = render_form06_xlsx(compiled)
+        if format == "pdf":  # the workbook as LibreOffice prints it, its totals recalculated
+            from kstt.exports.libreoffice import ConversionError, to_pdf
+
+            try:
+                workbook = to_pdf(workbook)
+            except ConversionError as exc:
+                raise CommandError(str(exc)) from None
+        output.write_bytes(workbook)
         self.stderr.write(f"wrote {output}")
 
     def _emit(self, text: str, output: Path | None) -> None:
