@@ -375,67 +375,73 @@ def close_year(
 
     if not _may_close(actor, province, at):
         raise ClosingError("not_allowed")
-    current = closing_selectors.closing_in_force(report_type=report_type, year=year, province=province, at=at)
-    if current is not None:
-        raise ClosingError("closed", year=year, closing=closing_selectors.describe(current))
-    state = closing_selectors.judgement(report_type=report_type, year=year, province=province, as_of=at)
-    if state.blocks:
-        raise ClosingError("blocked", year=year, count=len(state.blocks))
-    if not state.expected:
-        raise ClosingError("empty", year=year)
-    zone = clock.province_zone()
-    version = units_selectors.unit_on(province.code, date(year, 12, 31))
-    data = closing.snapshot(
-        ledger=state.ledger,
-        report=report_type.code,
-        province=(province.code, version.name if version is not None else province.code),
-        settings=closing_selectors.settings_used(report_type, year),
-        incidents=closing_selectors.incidents_used(state.ledger),
-        zone=zone,
-    )
-    text = closing.canonical(data)
-    closed = closing.ledger_of(data)
-    workbook = render_deductions_xlsx(
-        closed, zone, incidents={i["id"]: i["description"] for i in data["evidence"]["incidents"]}
-    )
-    previous = YearClosing.objects.filter(report_type=report_type, year=year, province=province).order_by("-revision")
-    latest = previous.first()
-    revision = latest.revision + 1 if latest is not None else 1
-    record = YearClosing(
-        report_type=report_type,
-        year=year,
-        province=province,
-        revision=revision,
-        closed_at=at,
-        closed_by=actor if getattr(actor, "pk", None) else None,
-        note=note.strip(),
-        snapshot=text,
-        sha256=closing.digest(text),
-    )
-    record.workbook.save(
-        f"{report_type.code}-{province.code}-{year}-r{revision}.xlsx", ContentFile(workbook), save=False
-    )
-    try:
-        with transaction.atomic():
-            record.save()
-    except IntegrityError:  # another closing of the same year a moment ago: it is the one kept
-        raise ClosingError("closed_now", year=year) from None
-    audit.record(
-        actor=actor,
-        event="compliance.year_closed",
-        at=at,
-        target=record,
-        data={
-            "report": report_type.code,
-            "year": year,
-            "province": province.code,
-            "revision": revision,
-            "sha256": record.sha256,
-            "lines": len(data["lines"]),
-            "not_reviewed": data["evidence"]["not_reviewed"],
-            "note": record.note,
-        },
-    )
+    with transaction.atomic():
+        # One closing (and one settings change, catalogue.services) at a time per report type: a second
+        # closing of the same year waits here, then finds the year closed instead of making revision 2.
+        ReportType.objects.select_for_update().get(pk=report_type.pk)
+        current = closing_selectors.closing_in_force(report_type=report_type, year=year, province=province, at=at)
+        if current is not None:
+            raise ClosingError("closed", year=year, closing=closing_selectors.describe(current))
+        state = closing_selectors.judgement(report_type=report_type, year=year, province=province, as_of=at)
+        if state.blocks:
+            raise ClosingError("blocked", year=year, count=len(state.blocks))
+        if not state.expected:
+            raise ClosingError("empty", year=year)
+        zone = clock.province_zone()
+        version = units_selectors.unit_on(province.code, date(year, 12, 31))
+        data = closing.snapshot(
+            ledger=state.ledger,
+            report=report_type.code,
+            province=(province.code, version.name if version is not None else province.code),
+            settings=closing_selectors.settings_used(report_type, year),
+            incidents=closing_selectors.incidents_used(state.ledger),
+            zone=zone,
+        )
+        text = closing.canonical(data)
+        closed = closing.ledger_of(data)
+        workbook = render_deductions_xlsx(
+            closed, zone, incidents={i["id"]: i["description"] for i in data["evidence"]["incidents"]}
+        )
+        previous = YearClosing.objects.filter(report_type=report_type, year=year, province=province).order_by(
+            "-revision"
+        )
+        latest = previous.first()
+        revision = latest.revision + 1 if latest is not None else 1
+        record = YearClosing(
+            report_type=report_type,
+            year=year,
+            province=province,
+            revision=revision,
+            closed_at=at,
+            closed_by=actor if getattr(actor, "pk", None) else None,
+            note=note.strip(),
+            snapshot=text,
+            sha256=closing.digest(text),
+        )
+        record.workbook.save(
+            f"{report_type.code}-{province.code}-{year}-r{revision}.xlsx", ContentFile(workbook), save=False
+        )
+        try:
+            with transaction.atomic():
+                record.save()
+        except IntegrityError:  # another closing of the same year a moment ago: it is the one kept
+            raise ClosingError("closed_now", year=year) from None
+        audit.record(
+            actor=actor,
+            event="compliance.year_closed",
+            at=at,
+            target=record,
+            data={
+                "report": report_type.code,
+                "year": year,
+                "province": province.code,
+                "revision": revision,
+                "sha256": record.sha256,
+                "lines": len(data["lines"]),
+                "not_reviewed": data["evidence"]["not_reviewed"],
+                "note": record.note,
+            },
+        )
     return record
 
 
@@ -447,6 +453,7 @@ def reopen_year(
     next revision), and the ledger is judged from the facts again until then. ``actor`` None: the system."""
     if not _may_close(actor, province, at):
         raise ClosingError("not_allowed")
+    ReportType.objects.select_for_update().get(pk=report_type.pk)  # as close_year: one at a time
     reason = reason.strip()
     if is_blank(reason):
         raise ClosingError("reason")
