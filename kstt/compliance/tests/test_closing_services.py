@@ -184,6 +184,44 @@ def test_two_closings_at_once_make_one_revision(kstt, province, hoa):
     assert YearClosing.objects.count() == 1
 
 
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="two connections at once need PostgreSQL")
+def test_a_closing_made_while_another_judges_the_year_waits_for_it(kstt, province, hoa, monkeypatch):
+    """The interleaving that made two revisions: the first closing has found the year open and judges it
+    (slowly); the second one runs meanwhile. It must wait for the first and find the year closed."""
+    judged_once = threading.Event()
+    real = closing_selectors.judgement
+    outcomes: dict[str, str] = {}
+
+    def slow_first(**kwargs):
+        found = real(**kwargs)
+        if not judged_once.is_set():
+            judged_once.set()
+            threading.Event().wait(1.5)  # the second closing runs now, if nothing holds it back
+        return found
+
+    monkeypatch.setattr(closing_selectors, "judgement", slow_first)
+
+    def attempt(name: str) -> None:
+        try:
+            close(kstt, province, hoa)
+            outcomes[name] = "ok"
+        except services.ClosingError as exc:
+            outcomes[name] = exc.code
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=attempt, args=("first",))
+    first.start()
+    assert judged_once.wait(timeout=30)
+    second = threading.Thread(target=attempt, args=("second",))
+    second.start()
+    first.join()
+    second.join()
+    assert outcomes == {"first": "ok", "second": "closed"}
+    assert list(YearClosing.objects.values_list("revision", flat=True)) == [1]
+
+
 # --- GET /api/deductions/ -------------------------------------------------------------------------------
 
 
