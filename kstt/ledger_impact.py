@@ -168,7 +168,8 @@ def settle(change: Change, *, at: datetime, reason: str, seen: Sequence[LineChan
     changes = lines_moved(change, at=at)
     if seen is not None and tuple(seen) != changes:
         raise CostChanged(changes)
-    if changes and unicode_text.is_blank(reason):
+    # A reason that cannot be stored (a NUL, a lone surrogate) or is over 5,000 characters is no reason either.
+    if changes and (unicode_text.is_blank(reason) or unicode_text.error(reason) is not None or len(reason) > 5000):
         raise ReasonRequired(changes)
     return changes
 

@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from kstt import clock
+from kstt import clock, unicode_text
 from kstt.accounts import access
 from kstt.audit import services as audit
 from kstt.catalogue.models import ReportType
@@ -37,6 +37,7 @@ from kstt.compliance.models import (
     YearClosing,
     YearReopening,
 )
+from kstt.reports.rules import MAX_NOTE_CHARS
 from kstt.unicode_text import is_blank
 from kstt.units import selectors as units_selectors
 from kstt.units.models import Unit
@@ -342,6 +343,10 @@ CLOSING_MESSAGES: dict[str, Promise] = {
     "blocked": _("%(year)s cannot be closed yet: %(count)s lines are not final (see what still blocks)."),
     "empty": _("%(year)s has no report to close: no scored unit owed one."),
     "reason": _("Give the reason for reopening."),
+    "text": _(
+        "The reason or note cannot be kept: it holds a character text cannot hold (e.g. NUL)"
+        " or is longer than %(limit)s characters."
+    ),
     "before_closed": _("A year cannot be reopened before it was closed."),
 }
 
@@ -357,6 +362,13 @@ class ClosingError(ValueError):
     def message(self) -> str:
         text = str(CLOSING_MESSAGES[self.code])
         return text % self.params if self.params else text
+
+
+def _storable(text: str) -> None:
+    """A closing's note or a reopening's reason is stored as it was typed: refused (nothing changed) when
+    it cannot be (rules of every text people send, kstt.unicode_text) or is over the notes' limit."""
+    if unicode_text.error(text) is not None or len(text) > MAX_NOTE_CHARS:
+        raise ClosingError("text", limit=MAX_NOTE_CHARS)
 
 
 def _may_close(actor: Any, province: Unit, at: datetime) -> bool:
@@ -375,6 +387,7 @@ def close_year(
 
     if not _may_close(actor, province, at):
         raise ClosingError("not_allowed")
+    _storable(note)
     with transaction.atomic():
         # One closing (and one settings change, catalogue.services) at a time per report type: a second
         # closing of the same year waits here, then finds the year closed instead of making revision 2.
@@ -457,6 +470,7 @@ def reopen_year(
     reason = reason.strip()
     if is_blank(reason):
         raise ClosingError("reason")
+    _storable(reason)
     current = closing_selectors.closing_in_force(report_type=report_type, year=year, province=province, at=at)
     if current is None:
         raise ClosingError("not_closed", year=year)

@@ -253,6 +253,12 @@ def test_an_invisible_reason_is_no_reason(hoa):
         outage(hoa, end=None, reason="\u200b \u00a0")
 
 
+@pytest.mark.parametrize("reason", ["Biên bản\x00", "x" * 5001], ids=["nul", "too-long"])
+def test_a_reason_that_cannot_be_kept_is_no_reason(hoa, reason):
+    with pytest.raises(ReasonRequired):
+        outage(hoa, end=None, reason=reason)
+
+
 def test_the_audit_trail_reads_the_lines_in_words(hoa):
     outage(hoa, end=datetime(2021, 9, 21, 8, tzinfo=HN), reason=WHY)
     told = describe([audited("incidents.recorded")])

@@ -110,3 +110,13 @@ def test_the_administration_site_shows_closings_read_only(office, client, quan):
     detail = client.get(f"/admin/compliance/yearclosing/{record.pk}/change/")
     assert detail.status_code == 200 and record.snapshot[:40] not in detail.content.decode()
     assert client.post(f"/admin/compliance/yearclosing/{record.pk}/delete/").status_code == 403
+
+
+@pytest.mark.parametrize("reason", ["Lý do\x00", "x" * 5001], ids=["nul", "too-long"])
+def test_a_reopening_reason_that_cannot_be_kept_is_refused_clearly(office, settings, reason):
+    office.post("/compliance/deductions/2021/closing/close/")
+    settings.KSTT_CLOCK = datetime(2022, 2, 16, 9, 0, tzinfo=HN)
+    answer = office.post("/compliance/deductions/2021/closing/reopen/", {"reason": reason}, follow=True)
+    assert answer.status_code == 200
+    assert "Không lưu được lý do hoặc ghi chú" in answer.content.decode()
+    assert not YearClosing.objects.filter(reopening__isnull=False).exists()
