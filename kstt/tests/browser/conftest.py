@@ -31,7 +31,11 @@ def browser():
         pytest.skip(f"{CHROMIUM} is not installed")
     # Playwright's sync API runs an event loop in this thread; Django's ORM calls in the test body are safe.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    # Assertions wait as long as actions do: on CI's two cores the SQLite and PostgreSQL runs go side by side,
+    # and a page that computes the ledger can take longer than Playwright's default 5 s to arrive.
+    expect.set_options(timeout=10_000)
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(

@@ -101,6 +101,10 @@ def test_file_fields_speak_vietnamese_and_stay_usable(page, live_server, lan, ks
     expect(document).to_contain_text("bao-cao-quy-3.pdf")
 
     # From the keyboard: Tab reaches it, its focus is shown on our button, Space opens the chooser.
+    # A listener first: Playwright turns the chooser's interception on without waiting for chromium to confirm,
+    # so a key pressed right after `expect_file_chooser` could open the (headless, unseen) dialog instead.
+    choosers = []
+    page.on("filechooser", lambda chooser: choosers.append(chooser))
     page.get_by_test_id("excel-download-blank").focus()
     page.keyboard.press("Tab")
     expect(native).to_be_focused()
@@ -109,6 +113,7 @@ def test_file_fields_speak_vietnamese_and_stay_usable(page, live_server, lan, ks
     with page.expect_file_chooser() as chooser:
         page.keyboard.press("Space")
     chooser.value.set_files(str(pdf))
+    assert len(choosers) == 1  # one dialog, one press
     expect(workbook).to_contain_text("bao-cao-quy-3.pdf")
     assert message(page, "#excel-workbook") == ""
     assert_no_browser_english(page)
