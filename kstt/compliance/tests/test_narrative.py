@@ -5,7 +5,8 @@ download and ``kstt narrative``. Q3/2021 in Hòa Bình, as kstt.reports.tests.te
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime
+import subprocess
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import docx
@@ -17,11 +18,14 @@ from kstt.accounts.choices import Role
 from kstt.accounts.services import save_user
 from kstt.catalogue.rules.periods import Period
 from kstt.compliance.narrative_selectors import NarrativeError, narrative_docx, narrative_of
+from kstt.exports.tests.test_libreoffice import soffice  # noqa: F401 (a fixture)
+from kstt.exports.tests.test_pdf import pdftotext  # noqa: F401 (a fixture)
 from kstt.reports import services
-from kstt.reports.tests.test_compiled_from_reports import FORM, row
+from kstt.reports.tests.test_compiled_from_reports import FORM, PHU_THO_2025, row
 from kstt.reports.tests.test_submission_services import NARRATIVE
 from kstt.tests.cast import AT, NOW
 from kstt.units.models import Unit
+from kstt.units.services import load_units
 
 SENT = NOW  # 15 September 2021, before every Q3 deadline
 LATE = datetime(2021, 10, 2, 2, 0, tzinfo=UTC)
@@ -35,13 +39,13 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
 
-def send(unit: Unit, report_type, n: int, *, texts: dict[str, str], at: datetime, field: str = "HT"):
+def send(unit: Unit, report_type, n: int, *, texts: dict[str, str], at: datetime, field="HT", period="2021Q3"):
     """The unit's reporter writes ``texts`` over the required sections, fills form 06 with ``row(n)`` and submits."""
     reporter = save_user(
         username=f"r-{unit.code}-{n}", full_name="Người báo cáo", unit=unit, roles={Role.REPORTER},
         password="correct horse 2021", at=AT,
     )  # fmt: skip
-    report = services.open_instance(unit=unit, report_type=report_type, period="2021Q3", at=at, actor=reporter)
+    report = services.open_instance(unit=unit, report_type=report_type, period=period, at=at, actor=reporter)
     report.refresh_from_db()
     services.save_draft(
         instance=report, values={FORM: {field: row(n), "total": row(n)}}, narrative=NARRATIVE | texts, reasons={},
@@ -293,3 +297,62 @@ def test_an_overturned_appeal_takes_the_deduction_off_as_in_the_ledger(sent, kst
     after = {line.unit: line.deduction for line in _province(sent, kstt_report).regime}
     assert before["Ủy ban nhân dân huyện Lạc Sơn"] > 0 and after["Ủy ban nhân dân huyện Lạc Sơn"] == 0
     assert after["Ủy ban nhân dân huyện Mai Châu"] == before["Ủy ban nhân dân huyện Mai Châu"] > 0
+
+
+def test_the_two_level_province_gathers_its_departments_and_communes(cast, kstt_report):
+    """From 1 July 2025 Phú Thọ has no districts: its communes send to the province, and their texts are its."""
+    load_units(data=PHU_THO_2025.encode(), effective_from=date(2025, 7, 1), at=AT, source="test")
+    units = {u.code: u for u in Unit.objects.filter(code__in=["P25", "P25-STP", "W09001", "W09002"])}
+    at = datetime(2026, 1, 3, 2, 0, tzinfo=UTC)
+    send(units["P25-STP"], kstt_report, 5, field="TP", at=at, texts={"direction": "Sở đã kiểm tra."}, period="2025Q4")
+    send(units["W09001"], kstt_report, 6, at=at, texts={"direction": "Phường đã niêm yết."}, period="2025Q4")
+    narrative = narrative_of(unit=units["P25"], period=Period(2025, "Q4"), report_type=kstt_report, as_of=at)
+    direction = next(s for s in narrative.sections if s.key == "direction")
+    assert [(t.unit, t.text) for t in direction.texts] == [
+        ("Sở Tư pháp tỉnh Phú Thọ", "Sở đã kiểm tra."),
+        ("Ủy ban nhân dân phường Hòa Bình", "Phường đã niêm yết."),
+    ]
+    assert direction.unsent == ["Ủy ban nhân dân xã Tân Lạc"]
+    assert [line.unit for line in narrative.regime] == [
+        "Sở Tư pháp tỉnh Phú Thọ",
+        "Ủy ban nhân dân phường Hòa Bình",
+        "Ủy ban nhân dân xã Tân Lạc",
+    ]
+    figures = next(s for s in narrative.sections if s.key == "settlement").figures
+    assert figures is not None and figures.total == row(11)
+
+
+MORE_DEPARTMENTS = "code,name,level,kind,parent_code\n" + "".join(
+    f'P17-S{n:02d},Sở số {n},department,"sở, ban, ngành",P17\n' for n in range(1, 6)
+)
+
+
+def test_the_number_of_queries_does_not_grow_with_the_units(sent, kstt_report, django_assert_max_num_queries):
+    """A fixed number of queries: the tree, the verdicts, the versions, the figures, the dossiers, however
+    many units send to the province and write."""
+    with django_assert_max_num_queries(30) as few:
+        narrative_of(unit=sent["P17"], period=Q3, report_type=kstt_report, as_of=AS_OF)
+    load_units(data=MORE_DEPARTMENTS.encode(), effective_from=None, at=AT, source="test")
+    for n, department in enumerate(Unit.objects.filter(code__startswith="P17-S0"), start=1):
+        send(department, kstt_report, n, field="TP", at=SENT, texts={"direction": f"Sở số {n} đã thực hiện."})
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        narrative = narrative_of(unit=sent["P17"], period=Q3, report_type=kstt_report, as_of=AS_OF)
+    assert len(narrative.regime) == 3 + 5
+
+
+def test_kstt_narrative_prints_the_pdf_with_its_diacritics(sent, tmp_path, pdftotext):  # noqa: F811 (a fixture)
+    out = tmp_path / "bao-cao.pdf"
+    call_command("narrative", "--unit", "D157", "--period", "2021Q3", "--output", str(out), "--format", "pdf")
+    assert out.read_bytes().startswith(b"%PDF-")
+    text = subprocess.run([pdftotext, str(out), "-"], capture_output=True, check=True, timeout=60).stdout  # noqa: S603
+    words = " ".join(text.decode("utf-8").split())
+    for expected in [
+        "ỦY BAN NHÂN DÂN HUYỆN LẠC SƠN",
+        "BÁO CÁO",
+        "quý III năm 2021",
+        "Ủy ban nhân dân xã Yên Nghiệp:",
+        "Xã đã niêm yết công khai 120 TTHC.",
+        "TÌNH HÌNH THỰC HIỆN CHẾ ĐỘ BÁO CÁO",
+        "Ủy ban nhân dân xã Ân Nghĩa",
+    ]:
+        assert expected in words, expected
