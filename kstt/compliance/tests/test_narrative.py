@@ -256,6 +256,9 @@ def test_the_report_page_of_a_receiving_unit_offers_the_draft_and_a_communes_doe
     client.force_login(hoa)
     page = client.get(reverse("reports:report", args=["D157", "2021Q3"])).content.decode()
     assert 'data-testid="narrative-docx"' in page and _url("D157") in page
+    # Mai Châu has not started its report: its page says so, and offers the draft all the same.
+    page = client.get(reverse("reports:report", args=["D156", "2021Q3"])).content.decode()
+    assert 'data-testid="report-missing"' in page and _url("D156") in page
     client.force_login(minh)
     page = client.get(reverse("reports:report", args=["W05341", "2021Q3"])).content.decode()
     assert 'data-testid="narrative-docx"' not in page
