@@ -170,7 +170,6 @@ def narrative_of(*, unit: Unit, period: Period, report_type: ReportType, as_of: 
         legal_basis=spec.legal_basis,
         sections=sections,
         regime=_regime(owed, as_of=as_of),
-        senders=[line.name for line in owed],
         **extra,
     )
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -119,7 +119,6 @@ class Narrative:
     legal_basis: str
     sections: Sequence[NarrativeSection]
     regime: Sequence[RegimeLine]
-    senders: Sequence[str] = field(default=())  # the units that owe it the report, in the document's order
     recipient: str = "Văn phòng Chính phủ (Cục Kiểm soát thủ tục hành chính)"
 
 
