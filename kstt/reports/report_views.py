@@ -59,8 +59,9 @@ def _resolve(request: HttpRequest, unit_code: str, period_code: str) -> _Context
     return _Context(version=version, period=period, report_type=report_type, editor=editor)
 
 
-def _missing(request: HttpRequest, ctx: _Context, message: str, *, status: int) -> HttpResponse:
-    context = {"ctx": ctx, "unit": ctx.version, "message": message}
+def _missing(request: HttpRequest, ctx: _Context, message: str, *, status: int, started: bool = True) -> HttpResponse:
+    # A receiving unit's report not started yet: its narrative report can be drafted all the same.
+    context = {"ctx": ctx, "unit": ctx.version, "message": message, "may_draft": not started}
     return render(request, "reports/report_missing.html", context, status=status)
 
 
@@ -90,7 +91,7 @@ def report_page(request: HttpRequest, unit_code: str, period: str) -> HttpRespon
             .first()
         )
         if found is None:
-            return _missing(request, ctx, _("The unit has not started this report yet."), status=200)
+            return _missing(request, ctx, _("The unit has not started this report yet."), status=200, started=False)
         instance = found
     instance.report_type = ctx.report_type  # the same row, already read: its settings are read once
     if request.method == "POST":
