@@ -255,3 +255,15 @@ def test_a_reader_sees_no_prefill_block_and_a_commune_none(son_client, client, h
     client.force_login(lan)
     assert 'data-testid="compiled-from"' not in client.get("/reports/W05341/2021Q3/").content.decode()
     assert client.post(URL, {"revision": "0", "action": "refill"}).status_code == 404
+
+
+def test_the_district_page_reads_its_compilation_in_a_fixed_number_of_queries(
+    son_client, cast, kstt_report, django_assert_max_num_queries
+):
+    push_dossiers(records=DOSSIERS, at=AT, actor=None)
+    send(cast["W05344"], kstt_report, "2021Q3", 2)
+    son_client.get(URL)
+    # 36 today: the commune page's reads and the compilation's (a fixed number whatever the number of
+    # communes), the compilation read once for the grid and the checks.
+    with django_assert_max_num_queries(40):
+        assert son_client.get(URL).status_code == 200
