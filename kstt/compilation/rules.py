@@ -26,6 +26,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from kstt.catalogue.rules.form06 import FORM06_COLUMNS, add, zero
+from kstt.catalogue.rules.forms import TOTAL
 
 ACCEPTED, LATEST = "accepted", "latest"  # how the standing version was chosen
 RECEIVED, MISSING, NO_FIGURES = "received", "missing", "no_figures"  # a unit's line
@@ -233,3 +234,49 @@ def compile_lines(
         add(line.reported for line in received if line.reported is not None),
         tuple(line for block in blocks for line in block.lines),
     )
+
+
+# --- A receiving unit's own report starts from its compilation (issue 15, point 1) --------------------------
+
+
+@dataclass(frozen=True)
+class Prefill:
+    """What a district's or the province's own form 06 starts from: one row per unit keyed by unit code (a
+    report compiled by unit, as the province's compilation reads it), then the total row."""
+
+    rows: Mapping[str, Mapping[str, int]]  # unit code -> counts, then TOTAL (absent when no row)
+    reports: int  # how many reports the rows come from, each counted once
+    missing: tuple[Line, ...]  # the units whose figures are not there: left out, never zeros
+    own_from_dossiers: bool  # the receiving unit's own row is the one computed from its dossiers
+
+
+def prefill(compilation: Compilation, *, root_code: str, own: Mapping[str, int] | None) -> Prefill:
+    """The rows of the receiving unit's own form 06 from its compilation: its own row from ``own`` (its
+    dossiers; left for the unit to type when None: its own earlier report is no source of itself), every
+    received line's reported figures, and nothing for a missing line or one without figures (listed in
+    ``missing``). A commune that came through its district's compiled report counts with that report. The
+    total row is the sum of the rows, so it equals the sum of the reports' figures the rows come from."""
+    rows: dict[str, Mapping[str, int]] = {}
+    sources: set[str] = set()
+    missing = []
+    for line in compilation.lines:
+        code = line.member.code
+        if code == root_code:
+            if own is not None:
+                rows[code] = zero() | {c: int(v) for c, v in own.items() if c in FORM06_COLUMNS}
+            continue
+        if line.status == RECEIVED and line.reported is not None:
+            rows[code] = dict(line.reported)
+            sources.add(line.via or code)
+        else:
+            missing.append(line)
+    if rows:
+        rows[TOTAL] = add(rows.values())
+    return Prefill(rows, len(sources), tuple(missing), root_code in rows)
+
+
+def by_unit(rows: Iterable[str], unit_codes: Iterable[str]) -> bool:
+    """Whether a form 06 keyed by ``rows`` is (or can start as) a report compiled by unit: every row other
+    than the total is one of ``unit_codes`` (an empty form is). A form keyed by procedure field (a
+    district's report typed before it could start from its compilation) stays by field."""
+    return not (set(rows) - {TOTAL} - set(unit_codes))

@@ -64,6 +64,7 @@ class GridCell:
             "link": first.get("link") or self.link,
             "reason": first.get("reason", ""),
             "missing": "1" if any(f.get("missing") == "reason" for f in self.r8) else "",
+            "source": first.get("source") or "dossiers",
         }
 
     @property
@@ -110,6 +111,7 @@ class Grid:
     rows: list[GridRow]
     total: GridRow | None
     other_findings: list[dict[str, str]]  # findings that point at no cell of the grid
+    source: str = "dossiers"  # what the computed figures come from: "dossiers", or "reports" (a compilation)
 
     @property
     def code(self) -> str:
@@ -180,11 +182,14 @@ def build_grid(
     findings: Sequence[Mapping[str, str]],
     computed: Mapping[str, Mapping[str, int]] | None = None,
     links: Mapping[str, str] | None = None,
+    source: str = "dossiers",
 ) -> Grid:
     """The grid of one form: a row per source (then any row the values hold beyond them), and the total.
     ``computed`` ({row: {column: count}} from the dossiers, {} without) and ``links`` (row -> the page of
     the dossiers behind it, "{column}" in it) let the browser show the computed value beside a cell the
-    reporter changes; the R8 findings put it beside the cells that differ (reconciliation)."""
+    reporter changes; the R8 findings put it beside the cells that differ (reconciliation). ``source``:
+    "dossiers", or "reports" for a district's or the province's form by unit reconciled with its
+    compilation, where a row the compilation lacks (a unit that has not reported) has no computed value."""
     spec = parse_form_spec(definition.definition)
     by_cell: dict[tuple[str, str], list[dict[str, str]]] = {}
     r8_by_cell: dict[tuple[str, str], list[dict[str, str]]] = {}
@@ -205,6 +210,8 @@ def build_grid(
             placed.add((key, column.key))
             where = (key, column.key)
             counted = int((computed.get(key) or {}).get(column.key, 0)) if computed else None
+            if source == "reports" and key not in computed:
+                counted = None  # nothing compiled for this unit: nothing to compare with
             link = links.get(key, "").replace("{column}", column.key)
             out.append(
                 GridCell(
@@ -219,7 +226,7 @@ def build_grid(
         label = str(spec.layout.get("total_label") or "Tổng cộng")
         total = row(TOTAL, label, "", values.get(TOTAL) or column_sums(spec, values))
     other = [dict(f) for f in findings if (f["row"], f["column"]) not in placed]  # R8 ones included
-    return Grid(definition, spec, rows, total, other)
+    return Grid(definition, spec, rows, total, other, source)
 
 
 def column_sums(spec: FormSpec, values: Mapping[str, Mapping[str, Any]]) -> dict[str, int]:

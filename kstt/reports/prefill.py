@@ -14,6 +14,14 @@ dossier in play in that window, nothing is computed: no prefill, no R8.
 - ``previous_findings(instance, values)``: R7 against the latest submitted version of the unit's
   previous period, when it exists.
 - ``form06_rows(...)``: the rows (procedure fields) of the unit's form 06, in order, with their names.
+
+A district (2021 shape) and the province receive reports: their own form 06 starts **from their compilation**
+(issue 15, point 1; ``from_compilation``): one row per unit keyed by unit code, its own row from its
+dossiers and every other unit's row from the standing report it came from (``compiled_selectors``), the
+missing units left out and listed, never zeros. While the draft's form 06 is by unit (``compiled_mode``),
+the page shows the compiled figure beside a changed cell and R8 compares each row with the compilation
+(its own row with its dossiers, the others with the reports), as a unit's grid does with its dossiers. A
+district's draft typed by procedure field before stays by field and is checked against its dossiers.
 """
 
 from __future__ import annotations
@@ -32,7 +40,9 @@ from kstt.catalogue.models import ProcedureField
 from kstt.catalogue.rules.form06 import FORM06_COLUMNS, CompiledForm06, Form06Row
 from kstt.catalogue.rules.forms import TOTAL, FormRow, check_previous, is_whole, parse_form_spec
 from kstt.catalogue.rules.periods import Period, previous_period
+from kstt.compilation import rules as compiling
 from kstt.compilation import selectors as compilation
+from kstt.reports.compiled_selectors import FromReports, compile_from_reports
 from kstt.reports.models import ReportInstance, ReportVersion
 
 FORM06 = compilation.FORM06
@@ -96,17 +106,30 @@ def reconcile(
     return found
 
 
+FROM_DOSSIERS, FROM_REPORTS = "dossiers", "reports"  # what a cell is reconciled with
+_SOURCE_TEXT = {FROM_DOSSIERS: "số tính từ hồ sơ", FROM_REPORTS: "số tổng hợp từ báo cáo của đơn vị"}
+
+
 def difference_findings(
-    differences: Sequence[Difference], *, form: str, column_numbers: Mapping[str, int], links: Mapping[str, str]
+    differences: Sequence[Difference],
+    *,
+    form: str,
+    column_numbers: Mapping[str, int],
+    links: Mapping[str, str],
+    sources: Mapping[str, str] | None = None,
 ) -> list[dict[str, str]]:
     """The findings of R8: a warning per differing cell, naming both values (and the reason given),
     and a second one for a field cell changed without a reason (the total row follows its fields and
-    needs none). ``links``: row -> the address of the dossiers behind the row's cells, "{column}" in it."""
+    needs none). ``links``: row -> the address of the dossiers behind the row's cells, "{column}" in it.
+    ``sources``: row -> FROM_REPORTS where the row is compared with the reports compiled (a district's or
+    the province's form by unit), FROM_DOSSIERS (the default) where with the dossiers."""
     findings = []
+    sources = sources or {}
     for d in differences:
         shown = "trống" if _empty(d.value) else str(d.value)
         number = column_numbers.get(d.column, d.column)
-        message = f"Cột {number}: số nhập {shown} khác số tính từ hồ sơ {d.computed}"
+        source = sources.get(d.row, FROM_DOSSIERS)
+        message = f"Cột {number}: số nhập {shown} khác {_SOURCE_TEXT[source]} {d.computed}"
         base = {
             "form": form,
             "rule": R8,
@@ -116,6 +139,7 @@ def difference_findings(
             "computed": str(d.computed),
             "reason": d.reason,
             "link": links.get(d.row, "").replace("{column}", d.column),
+            "source": source,
         }
         findings.append(
             base | {"severity": "warning", "message": message + (f" (lý do: {d.reason})" if d.reason else "")}
@@ -165,7 +189,12 @@ def computed_values(instance: ReportInstance) -> dict[str, dict[str, int]]:
 
 
 def prefill_values(instance: ReportInstance) -> dict[str, Any]:
-    """The values a new draft starts from: {"06/VPCP/KSTT": computed rows} where dossiers exist, else {}."""
+    """The values a new draft starts from: for a district or the province, {"06/VPCP/KSTT": its rows by
+    unit from its compilation} (``from_compilation``); for another unit, {"06/VPCP/KSTT": computed rows}
+    where dossiers exist; {} when there is nothing to start from."""
+    found = from_compilation(instance)
+    if found is not None:
+        return {FORM06: {row: dict(cells) for row, cells in found.prefill.rows.items()}} if found.prefill.rows else {}
     computed = computed_values(instance)
     return {FORM06: computed} if computed else {}
 
@@ -183,7 +212,11 @@ def cell_links(instance: ReportInstance, rows: Sequence[str]) -> dict[str, str]:
 def reconciliation_findings(
     instance: ReportInstance, values: Mapping[str, Any], reasons: Mapping[str, Any]
 ) -> list[dict[str, str]]:
-    """R8 at submission: every cell of form 06 that differs from the dossiers (none without dossiers)."""
+    """R8 at submission: every cell of form 06 that differs from the dossiers (none without dossiers), or,
+    on a district's or the province's form by unit, from its compilation (``compiled_findings``)."""
+    found = compiled_mode(instance, values)
+    if found is not None:
+        return compiled_findings(instance, found, values, reasons)
     compiled = computed_form06(instance)
     typed = values.get(FORM06) or {}
     if compiled is None or not typed:
@@ -194,6 +227,95 @@ def reconciliation_findings(
         form=FORM06,
         column_numbers={c.key: c.number for c in compiled.spec.columns},
         links=cell_links(instance, sorted({d.row for d in differences})),
+    )
+
+
+# --- A district's or the province's own form 06 from its compilation (issue 15, point 1) ---------------------
+
+
+@dataclass(frozen=True)
+class FromCompilation:
+    """What the receiving unit's own form 06 starts from and is reconciled with."""
+
+    prefill: compiling.Prefill
+    compiled: FromReports
+    units: tuple[tuple[str, str], ...]  # (code, name) of the form's rows: the compilation's lines, in order
+
+    @property
+    def values(self) -> dict[str, dict[str, int]]:
+        """{row: {column: figure}} of the compilation, the total row included ({} when nothing came)."""
+        return {row: {c: int(v) for c, v in cells.items()} for row, cells in self.prefill.rows.items()}
+
+
+def from_compilation(instance: ReportInstance) -> FromCompilation | None:
+    """The compilation of the reports the unit receives (``compile_from_reports``), its own row from its
+    dossiers: None for a unit that receives no reports in the period (a commune, a department), or whose
+    level does not fill form 06. Read once per instance object (a page asks for it twice)."""
+    if hasattr(instance, "_kstt_from_compilation"):
+        cached: FromCompilation | None = instance._kstt_from_compilation
+        return cached
+    found = None
+    if instance.level in compilation.COMPILED_LEVELS and _form06_applies(instance):
+        try:
+            compiled = compile_from_reports(
+                unit=instance.unit, period=Period.parse(instance.period), report_type=instance.report_type
+            )
+        except compilation.CompilationError:
+            compiled = None
+        if compiled is not None:
+            own = computed_form06(instance)
+            found = FromCompilation(
+                compiling.prefill(
+                    compiled.compilation, root_code=instance.unit.code, own=own.total if own is not None else None
+                ),
+                compiled,
+                tuple((line.member.code, line.member.name) for line in compiled.compilation.lines),
+            )
+    instance._kstt_from_compilation = found  # type: ignore[attr-defined]
+    return found
+
+
+def compiled_mode(instance: ReportInstance, values: Mapping[str, Any]) -> FromCompilation | None:
+    """The compilation the unit's form 06 is reconciled with, while the form is by unit (empty included);
+    None for a unit that receives no reports, or a form typed by procedure field."""
+    found = from_compilation(instance)
+    if found is None:
+        return None
+    typed = values.get(FORM06) or {}
+    return found if compiling.by_unit(typed, (code for code, _name in found.units)) else None
+
+
+def compiled_links(instance: ReportInstance, found: FromCompilation) -> dict[str, str]:
+    """row -> where its compiled figures come from: the unit's own dossiers behind a cell for its own row,
+    the page of the compiled reports (each line's report and dossiers) for the others."""
+    period = urlencode({"period": instance.period})
+    reports = f"{reverse('compiled:form06_reports', args=[instance.unit.code])}?{period}"
+    cell = reverse("compilation:form06_cell", args=[instance.unit.code])
+    own = f"{cell}?{urlencode({'period': instance.period, 'row': instance.unit.code})}&column={{column}}"
+    return {code: own if code == instance.unit.code else reports for code, _name in found.units}
+
+
+def compiled_findings(
+    instance: ReportInstance, found: FromCompilation, values: Mapping[str, Any], reasons: Mapping[str, Any]
+) -> list[dict[str, str]]:
+    """R8 on a form by unit: each row the compilation has (the unit's own row from its dossiers, a received
+    unit's row from its report) against the typed one. A row the compilation lacks (a missing unit, typed by
+    hand) has nothing to be compared with; the total follows its rows and is not compared on its own."""
+    typed = values.get(FORM06) or {}
+    expected = {row: cells for row, cells in found.values.items() if row != TOTAL}
+    if not typed or not expected:
+        return []
+    differences = reconcile(
+        values={row: cells for row, cells in typed.items() if row in expected},
+        computed=expected,
+        reasons=reasons.get(FORM06) or {},
+    )
+    return difference_findings(
+        differences,
+        form=FORM06,
+        column_numbers={c.key: c.number for c in found.compiled.spec.columns},
+        links=compiled_links(instance, found),
+        sources={code: FROM_REPORTS for code in expected if code != instance.unit.code},
     )
 
 

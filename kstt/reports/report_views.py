@@ -18,6 +18,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -27,6 +28,7 @@ from kstt.catalogue import selectors as catalogue
 from kstt.catalogue.models import FormDefinition, ReportType
 from kstt.catalogue.rules.forms import FormSpec, parse_form_spec
 from kstt.catalogue.rules.periods import Period, PeriodError
+from kstt.compilation import rules as compiling
 from kstt.reports import documents, prefill, rules, selectors, services
 from kstt.reports.choices import Flag as ReportFlag
 from kstt.reports.choices import ReportStatus, ReturnReason
@@ -141,16 +143,32 @@ def _render(
     children = list(units.children_on(ctx.version.unit, ctx.window[1]).select_related("unit"))
     # Form 06 from the dossiers (R8): the browser shows the computed value beside a cell as soon as it is
     # changed; a read-only page shows it beside the cells that differed, from the version's findings.
-    computed = prefill.computed_values(instance) if editable and any(f.code == prefill.FORM06 for f in forms) else {}
-    links = prefill.cell_links(instance, list(computed)) if computed else {}
+    # A district's or the province's form by unit: one row per unit, reconciled with its compilation.
+    fills06 = any(f.code == prefill.FORM06 for f in forms)
+    found = prefill.from_compilation(instance) if fills06 else None
+    by_unit = prefill.compiled_mode(instance, shown.values) if found is not None else None
+    source = "reports" if by_unit is not None else "dossiers"
+    if by_unit is not None:
+        computed = by_unit.values if editable else {}
+        links = prefill.compiled_links(instance, by_unit) if editable else {}
+    else:
+        computed = prefill.computed_values(instance) if editable and fills06 else {}
+        links = prefill.cell_links(instance, list(computed)) if computed else {}
+
+    def sources(form: FormDefinition) -> list[tuple[str, str]]:
+        if form.code == prefill.FORM06 and by_unit is not None:
+            return list(by_unit.units)
+        return row_sources(_spec(form), level=instance.level, children=children)
+
     grids = [
         build_grid(
             form,
-            sources=row_sources(_spec(form), level=instance.level, children=children),
+            sources=sources(form),
             values=shown.values.get(form.code) or {},
             findings=[f for f in findings if f.get("form") == form.code],
             computed=computed if form.code == prefill.FORM06 else None,
             links=links if form.code == prefill.FORM06 else None,
+            source=source if form.code == prefill.FORM06 else "dossiers",
         )
         for form in forms
     ]  # fmt: skip
@@ -187,6 +205,7 @@ def _render(
         "verification": _verification(document.verification if document else None),
         "flags": [ReportFlag(f).label for f in flags if f in ReportFlag.values],
         "differences": _differences(findings, words),
+        "compiled_from": _compiled_from(instance, found, by_unit is not None) if editable and found else None,
         "problems": words.problems(problems),
         # What the checks found, before submitting (rules.md §5): said in words; none of it blocks a submission
         # except what rules.NOT_A_SUBMISSION names, which the page says as missing.
@@ -231,9 +250,51 @@ def _differences(findings: list[dict[str, Any]], words: ReportWords) -> list[dic
                 "reason": f.get("reason", ""),
                 "link": f.get("link", ""),
                 "missing": missing,
+                "source": f.get("source") or "dossiers",
             }
         )
     return out
+
+
+def _compiled_from(instance: ReportInstance, found: prefill.FromCompilation, by_unit: bool) -> dict[str, Any]:
+    """What the page says of where a district's or the province's form 06 comes from: how many reports it
+    compiles, whether its own row comes from its dossiers, and the units missing (not counted as zero)."""
+    missing = [
+        {"code": line.member.code, "name": line.member.name, "no_figures": line.status == compiling.NO_FIGURES,
+         "via": line.via}
+        for line in found.prefill.missing
+    ]  # fmt: skip
+    return {
+        "reports": found.prefill.reports,
+        "own_from_dossiers": found.prefill.own_from_dossiers,
+        "missing": missing,
+        "by_unit": by_unit,
+        "link": f"{reverse('compiled:form06_reports', args=[instance.unit.code])}?period={instance.period}",
+    }
+
+
+def _refill(request: HttpRequest, instance: ReportInstance) -> HttpResponse:
+    """Form 06 filled again from the compilation, at the reporter's request (services.refill_form06)."""
+    try:
+        revision = int(str(request.POST.get("revision") or ""))
+    except ValueError:
+        revision = -1  # no revision read: refused as a conflict, nothing changed
+    try:
+        services.refill_form06(instance=instance, expected_revision=revision, at=clock.now(), actor=request.user)
+    except services.DraftConflict:
+        messages.warning(
+            request,
+            _(
+                "The draft was saved after this page was opened: nothing was changed. Check the saved figures, "
+                "then fill form 06 from the reports received again if you still want to."
+            ),
+        )
+        return redirect(request.path)
+    except services.StateError:
+        messages.warning(request, _("This report has been submitted: it can be changed only once it is returned."))
+        return redirect(request.path)
+    messages.success(request, _("Form 06 is filled again from the reports received."))
+    return redirect(request.path)
 
 
 def _refused(refusals: Any, words: ReportWords) -> list[dict[str, Any]]:
@@ -333,6 +394,8 @@ def _post(request: HttpRequest, ctx: _Context, instance: ReportInstance) -> Http
     if not _editable(ctx, instance):
         messages.warning(request, _("This report has been submitted: it can be changed only once it is returned."))
         return redirect(here)
+    if action == "refill":
+        return _refill(request, instance)
     draft = Draft.objects.get(instance=instance)
     forms = catalogue.forms_in_force(report_type=ctx.report_type, level=instance.level, on=ctx.window[1])
     specs = {form.code: _spec(form) for form in forms}

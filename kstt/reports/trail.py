@@ -66,9 +66,10 @@ def tell(event: str, data: Any, words: ReportWords) -> Told:
     version = _number(data.get("version"))
     if event == "reports.opened":
         what = _("Opened the report")
-        lines += [
-            _("%(form)s prefilled from the dossiers") % {"form": words.form(f)} for f in _codes(data.get("prefilled"))
-        ]
+        said = _("%(form)s prefilled from the dossiers")
+        if data.get("prefilled_from") == "reports":  # a district's or the province's own report
+            said = _("%(form)s prefilled from the reports received")
+        lines += [said % {"form": words.form(f)} for f in _codes(data.get("prefilled"))]
     elif event == "reports.draft_saved":
         what = _("Saved the draft (save %(n)s)") % {"n": _number(data.get("revision"))}
         lines += _changes(words, data.get("cells"))

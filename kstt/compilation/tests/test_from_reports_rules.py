@@ -14,10 +14,12 @@ from kstt.compilation.rules import (
     Report,
     Standing,
     VersionState,
+    by_unit,
     choose_line,
     compile_lines,
     differences,
     line_for,
+    prefill,
     reports_total,
     standing_version,
 )
@@ -207,3 +209,94 @@ def test_the_reports_total_counts_each_report_once_and_shows_a_report_that_does_
              for m in MEMBERS.values()]  # fmt: skip
     assert reports_total(lines, bad, MEMBERS) == counts(7)
     assert compile_lines(root_id=P.unit_id, lines=lines, headings=HEADINGS).total == counts(3)
+
+
+# --- A receiving unit's own form 06 starts from its compilation ----------------------------------------------
+
+
+def _compiled(root, members, reports, computed=None):
+    """The compilation of ``root`` over ``members`` (as compile_from_reports builds it), for prefill."""
+    by_id = {m.unit_id: m for m in members}
+    lines = [
+        choose_line(
+            member=m, root_id=root.unit_id, reports=reports, members=by_id, computed=(computed or {}).get(m.code)
+        )
+        for m in members
+    ]
+    return compile_lines(root_id=root.unit_id, lines=lines, headings=HEADINGS)
+
+
+@pytest.mark.parametrize(
+    ("root", "members", "reports", "own", "rows", "total", "sources", "missing"),
+    [
+        pytest.param(
+            D1, (D1, C1, C2), {5: by_field(1, 2), 6: by_field(2, 3)}, counts(1),
+            {"D1": 1, "C1": 2, "C2": 3}, 6, 2, [],
+            id="a-district-sums-its-own-dossiers-and-its-communes-reports",
+        ),
+        pytest.param(
+            D1, (D1, C1, C2), {5: by_field(1, 2)}, counts(1),
+            {"D1": 1, "C1": 2}, 3, 1, ["C2"],
+            id="a-commune-that-has-not-reported-is-left-out-and-listed-never-a-zero",
+        ),
+        pytest.param(
+            D1, (D1, C1, C2), {5: by_field(1, 2), 6: Report(Standing(1, LATEST), None)}, None,
+            {"C1": 2}, 2, 1, ["C2"],
+            id="without-dossiers-the-own-row-is-left-to-type-and-a-report-without-figures-is-missing",
+        ),
+        pytest.param(
+            D1, (D1, C1, C2), {3: compiled_report(1, {"D1": counts(40)}), 5: by_field(1, 2)}, None,
+            {"C1": 2}, 2, 1, ["C2"],
+            id="a-districts-own-earlier-report-is-no-source-of-itself",
+        ),
+        pytest.param(
+            P, (S, D1, D2, C1, C2, C3),
+            {2: by_field(1, 5), 3: compiled_report(1, {"D1": counts(1), "C1": counts(2), "C2": counts(3)}),
+             5: by_field(1, 100), 4: by_field(1, 4), 7: by_field(1, 6)},
+            None,
+            {"S": 5, "D1": 1, "D2": 4, "C1": 2, "C2": 3, "C3": 6}, 5 + 1 + 2 + 3 + 4 + 6, 4, [],
+            id="the-province-takes-a-districts-communes-from-its-compiled-report-once",
+        ),
+        pytest.param(
+            P, (S, D1, D2, C1, C2, C3),
+            {3: compiled_report(1, {"D1": counts(1), "C1": counts(2)}), 6: by_field(1, 9), 7: by_field(1, 6)},
+            None,
+            {"D1": 1, "C1": 2, "C3": 6}, 1 + 2 + 6, 2, ["S", "D2", "C2"],
+            id="the-province-a-commune-left-out-of-its-districts-report-is-missing-not-taken-twice",
+        ),
+        pytest.param(
+            P, (S, Member(8, "W1", "Phường Một", "commune", 1), Member(9, "W2", "Xã Hai", "commune", 1)),
+            {2: by_field(1, 5), 8: by_field(1, 1)}, None,
+            {"S": 5, "W1": 1}, 6, 2, ["W2"],
+            id="the-two-level-province-sums-its-departments-and-communes",
+        ),
+    ],
+)  # fmt: skip
+def test_a_receiving_units_form_starts_from_its_compilation(root, members, reports, own, rows, total, sources, missing):
+    got = prefill(_compiled(root, members, reports), root_code=root.code, own=own)
+    assert {code: cells["received_total"] for code, cells in got.rows.items() if code != "total"} == {
+        code: counts(n)["received_total"] for code, n in rows.items()
+    }
+    assert got.rows["total"] == add(counts(n) for n in rows.values()) == counts(total)
+    assert got.reports == sources
+    assert [line.member.code for line in got.missing] == missing
+    assert got.own_from_dossiers is (own is not None)
+
+
+def test_nothing_received_and_no_dossiers_starts_an_empty_form():
+    got = prefill(_compiled(D1, (D1, C1), {}), root_code="D1", own=None)
+    assert (got.rows, got.reports, [line.member.code for line in got.missing]) == ({}, 0, ["C1"])
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        pytest.param([], True, id="an-empty-form-starts-by-unit"),
+        pytest.param(["D1", "C1", "total"], True, id="rows-by-unit"),
+        pytest.param(["C9"], False, id="a-unit-not-below-is-no-row-of-the-compilation"),
+        pytest.param(["HT", "total"], False, id="rows-by-procedure-field-stay-by-field"),
+        pytest.param(["D1", "HT"], False, id="a-mixed-form-stays-as-typed"),
+    ],
+)
+def test_a_form_is_by_unit_when_every_row_is_a_unit_of_the_compilation(rows, expected):
+    assert by_unit(rows, ["D1", "C1", "C2"]) is expected

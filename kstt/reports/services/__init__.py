@@ -9,7 +9,7 @@ The public functions check the actor's access (kstt.accounts.access); the loader
 from __future__ import annotations
 
 from kstt.reports.choices import ReportStatus
-from kstt.reports.services.drafts import _open, attach_document, open_instance, save_draft
+from kstt.reports.services.drafts import _open, attach_document, open_instance, refill_form06, save_draft
 from kstt.reports.services.errors import (
     DraftConflict,
     IdempotencyKeyReused,
@@ -51,6 +51,7 @@ __all__ = [
     "flags_for",
     "load_submissions",
     "open_instance",
+    "refill_form06",
     "return_report",
     "save_draft",
     "submission_for_key",

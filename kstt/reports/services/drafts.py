@@ -81,6 +81,8 @@ def _open(
     }
     if values:
         data["prefilled"] = sorted(values)  # the forms that start from the dossiers (forms.md R8)
+        if prefill.from_compilation(instance) is not None:
+            data["prefilled_from"] = "reports"  # a district's or the province's: from its compilation
     audit.record(actor=actor, event="reports.opened", at=at, target=instance, data=data)
     return instance
 
@@ -101,6 +103,26 @@ def open_instance(
 
 
 # --- The draft --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def refill_form06(*, instance: ReportInstance, expected_revision: int, at: datetime, actor: Any) -> Draft:
+    """Form 06 of the draft replaced, at the reporter's request, by the figures a new draft starts from
+    (``prefill.prefill_values``: a district's or the province's compilation of the reports received so far,
+    else the unit's dossiers): a draft opened before the units below reported catches up with them. Never
+    done silently: only this explicit request overwrites typed figures, and it is a save like any other
+    (DraftConflict when someone saved since ``expected_revision``; the audit entry lists the cells changed).
+    The narrative, the reasons and the other forms stay as they are."""
+    _require_reporter(actor, instance)
+    instance = _locked(instance)
+    _require_editable(instance)
+    draft = Draft.objects.get(instance=instance)
+    values = {form: rows for form, rows in draft.values.items() if form != prefill.FORM06}
+    values |= prefill.prefill_values(instance)
+    return save_draft(
+        instance=instance, values=values, narrative=draft.narrative, reasons=draft.reasons,
+        expected_revision=expected_revision, at=at, actor=actor,
+    )  # fmt: skip
 
 
 @transaction.atomic

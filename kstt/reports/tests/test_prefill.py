@@ -56,16 +56,17 @@ def test_another_units_dossiers_do_not_prefill(dossiers, commune_mai_chau, kstt_
     assert report.draft.values[FORM]["HT"]["received_online"] == 1
 
 
-def test_a_district_prefills_its_own_fields_not_its_communes(dossiers, district_lac_son, kstt_report):
+def test_a_district_prefills_its_own_row_from_its_dossiers_by_unit(dossiers, district_lac_son, kstt_report):
+    """Its communes come from their reports (test_compiled_prefill): none has reported, its own row is all."""
     from kstt.accounts.choices import Role
     from kstt.accounts.services import save_user
 
     son = save_user(username="son", full_name="Hoàng Văn Sơn", unit=district_lac_son, roles={Role.REPORTER},
                     password="correct horse 2021", at=AT)  # fmt: skip
     report = services.open_instance(unit=district_lac_son, report_type=kstt_report, period="2021Q3", at=T1, actor=son)
-    assert set(report.draft.values[FORM]) == {"DD", "total"}
+    assert set(report.draft.values[FORM]) == {"D157", "total"}
     assert report.draft.values[FORM]["total"]["settled_on_time"] == 1
-    assert set(report.draft.values[FORM]["DD"]) == set(FORM06_COLUMNS)
+    assert set(report.draft.values[FORM]["D157"]) == set(FORM06_COLUMNS)
 
 
 def test_the_history_loader_does_not_prefill(dossiers, commune_yen_nghiep, kstt_report):
