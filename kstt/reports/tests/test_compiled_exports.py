@@ -18,15 +18,20 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl.cell.cell import MergedCell
 
+from kstt.accounts.choices import Role
+from kstt.accounts.services import save_user
 from kstt.catalogue.rules.form06 import FORM06_COLUMNS, zero
 from kstt.catalogue.rules.periods import Period
 from kstt.exports import libreoffice
 from kstt.exports.tests.test_libreoffice import soffice  # noqa: F401 (a fixture)
 from kstt.exports.tests.test_pdf import numbers, pdf_text, pdftotext, recalculated  # noqa: F401 (a fixture)
+from kstt.reports import services
 from kstt.reports.compiled_selectors import compile_from_reports
 from kstt.reports.compiled_xlsx import render_from_reports_xlsx
 from kstt.reports.tests import test_compiled_from_reports as story
 from kstt.reports.tests.test_compiled_from_reports import row
+from kstt.reports.tests.test_submission_services import NARRATIVE
+from kstt.tests.cast import AT
 
 sent, _media = story.sent, story._media  # the story's fixtures
 
@@ -232,3 +237,33 @@ def test_a_bad_period_is_said(client, sent, hoa):
     client.force_login(hoa)
     answer = client.get(reverse("compiled:form06_reports_xlsx", args=["P17"]) + "?period=2021Q9")
     assert answer.status_code == 400
+
+
+def test_a_commune_carried_by_its_districts_compiled_report_says_so(cast, kstt_report):
+    """Lạc Sơn sent its form compiled by unit, with Yên Nghiệp's row and without Ân Nghĩa's: the province's
+    workbook takes Yên Nghiệp from it and shows Ân Nghĩa as not reported, its own report not added."""
+    story.send(cast["W05341"], kstt_report, "2021Q3", 50)
+    story.send(cast["W05344"], kstt_report, "2021Q3", 60)
+    reporter = save_user(
+        username="r-D157", full_name="Người báo cáo", unit=cast["D157"], roles={Role.REPORTER},
+        password="correct horse 2021", at=AT,
+    )  # fmt: skip
+    report = services.open_instance(
+        unit=cast["D157"], report_type=kstt_report, period="2021Q3", at=story.Q3, actor=reporter
+    )
+    report.refresh_from_db()
+    services.save_draft(
+        instance=report, values={story.FORM: {"D157": row(1), "W05341": row(2), "total": row(3)}},
+        narrative=NARRATIVE, reasons={}, expected_revision=report.draft.revision, at=story.Q3, actor=reporter,
+    )  # fmt: skip
+    services.attach_document(
+        instance=report, name="bao-cao.pdf", content=b"%PDF-1.7 signed", verification={"signed": True},
+        at=story.Q3, actor=reporter,
+    )  # fmt: skip
+    services.submit(instance=report, at=story.Q3, actor=reporter)
+    ws, where = open_book(render_from_reports_xlsx(compiled(cast, kstt_report)))
+    yen_nghiep, an_nghia = where["row:W05341"], where["row:W05344"]
+    assert figures(ws, yen_nghiep) == counts(row(2))
+    assert ws[f"N{yen_nghiep}"].value == f"Theo báo cáo của {LAC_SON}: phiên bản 1 gửi gần nhất, chưa tiếp nhận"
+    assert ws[f"C{an_nghia}"].value == "Chưa báo cáo"
+    assert ws[f"N{an_nghia}"].value == f"Không có trong báo cáo của {LAC_SON}"
