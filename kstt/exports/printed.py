@@ -51,7 +51,7 @@ DEFAULT_LABEL_COLUMNS = ({"number": 1, "heading": "STT"}, {"number": 2, "heading
 
 BODY_SIZE = 12
 TITLE_SIZE = 13
-STT_WIDTH, LABEL_WIDTH, DATA_WIDTH, NOTE_WIDTH = 6, 38, 11, 24
+STT_WIDTH, LABEL_WIDTH, DATA_WIDTH, NOTE_WIDTH = 6, 38, 11, 40
 HEADER_HEIGHTS = {"top": 32.0, "middle": 22.0, "last": 50.0}
 HEADER_TOP = 8  # the first header row: rows 1-7 hold the texts above the table
 NUMBER_FORMAT = "#,##0"
