@@ -16,6 +16,12 @@ The data sheet reproduces the printed form:
 - the body, written by the renderer; total rows are ``=SUM(…)`` formulas over the rows they add up;
 - under the table, the signature block (``layout.signature``), left and right.
 
+A form may carry a note column right of its last data column (``PrintedForm.open(…, note="Ghi chú")``):
+its heading merged down the header rows, no printed number (the form's columns keep theirs), a text per
+body row (the version a compiled line comes from). A body row may also say why it has no figures
+(``Body.line(…, gap="Chưa báo cáo")``): that text merged across the data columns, the row summed by no
+total.
+
 Printed column number n is sheet column n (STT is A, the label column B, column 3 is C …).
 """
 
@@ -45,7 +51,7 @@ DEFAULT_LABEL_COLUMNS = ({"number": 1, "heading": "STT"}, {"number": 2, "heading
 
 BODY_SIZE = 12
 TITLE_SIZE = 13
-STT_WIDTH, LABEL_WIDTH, DATA_WIDTH = 6, 38, 11
+STT_WIDTH, LABEL_WIDTH, DATA_WIDTH, NOTE_WIDTH = 6, 38, 11, 40
 HEADER_HEIGHTS = {"top": 32.0, "middle": 22.0, "last": 50.0}
 HEADER_TOP = 8  # the first header row: rows 1-7 hold the texts above the table
 NUMBER_FORMAT = "#,##0"
@@ -107,6 +113,7 @@ class Body:
     label_col: int
     last_col: int
     next_row: int
+    note_col: int | None = None  # the note column right of the data columns, if the form has one
 
     def line(
         self,
@@ -117,18 +124,32 @@ class Body:
         bold: bool = False,
         italic: bool = False,
         summed: Sequence[int] = (),
+        note: str = "",
+        gap: str = "",
     ) -> int:
         """One body row: its STT, its label and its figures; with ``summed``, each figure is the formula
-        adding up those sheet rows instead. A figure left empty (None, or no ``values``) stays empty."""
+        adding up those sheet rows instead. A figure left empty (None, or no ``values``) stays empty.
+        ``note``: the text of the note column; ``gap``: instead of figures, this text merged across the
+        data columns (a unit that has not reported)."""
         row, self.next_row = self.next_row, self.next_row + 1
-        cells: dict[int, object] = dict.fromkeys(range(1, self.last_col + 1))
+        cells: dict[int, object] = dict.fromkeys(range(1, (self.note_col or self.last_col) + 1))
         cells[self.stt_col], cells[self.label_col] = stt, label
         if values is not None:
             cells |= {c.number: _figure(values.get(c.key)) for c in self.columns}
         if summed:
             cells |= {c.number: sum_formula(get_column_letter(c.number), summed) for c in self.columns}
+        if self.note_col is not None:
+            cells[self.note_col] = note or None
+        numbers = [c.number for c in self.columns]
+        if gap:
+            for number in numbers[1:]:
+                del cells[number]
+            cells[numbers[0]] = gap
         for col, value in cells.items():
-            align = "center" if col == self.stt_col else "left" if col == self.label_col else "right"
+            align = "center" if col == self.stt_col else "left" if col in (self.label_col, self.note_col) else "right"
+            if gap and col == numbers[0]:
+                self.out.put(row, col, value, to_col=numbers[-1], italic=True, align="center", border=True)
+                continue
             self.out.put(row, col, value, bold=bold, italic=italic, align=align, border=True)
         return row
 
@@ -160,19 +181,23 @@ class PrintedForm:
     numbers_row: int
 
     @classmethod
-    def open(cls, spec: FormSpec, heading: Heading) -> PrintedForm:
+    def open(cls, spec: FormSpec, heading: Heading, *, note: str = "") -> PrintedForm:
+        """The workbook with the texts above the table and its header; ``note``: the heading of a note
+        column right of the data columns ("": none)."""
         layout = spec.layout
         columns = sorted(spec.columns, key=lambda c: c.number)
         labels = sorted(layout.get("label_columns", DEFAULT_LABEL_COLUMNS), key=lambda c: c["number"])
         stt_col, label_col = labels[0]["number"], labels[-1]["number"]
         last_col = max(columns[-1].number, label_col)
+        note_col = last_col + 1 if note else None
         workbook = Workbook()
         ws = workbook.active
         ws.title = _SHEET_NAME_FORBIDDEN.sub("-", f"Biểu {spec.key}")[:31]
         out = _Writer(ws, layout.get("font", DEFAULT_FONT))
-        _write_top(out, spec, heading, last_col)
-        numbers_row = _write_header(out, layout, labels, columns, HEADER_TOP)
-        body = Body(out, columns, stt_col, label_col, last_col, next_row=numbers_row + 1)
+        _write_top(out, spec, heading, note_col or last_col)
+        notes = {note_col: note} if note_col is not None else {}
+        numbers_row = _write_header(out, layout, labels, columns, HEADER_TOP, notes)
+        body = Body(out, columns, stt_col, label_col, last_col, next_row=numbers_row + 1, note_col=note_col)
         return cls(spec, workbook, ws, body, numbers_row)
 
     @property
@@ -183,8 +208,11 @@ class PrintedForm:
         """The signature block under ``total_row``, the page set-up, the hidden ``_kstt`` sheet holding
         ``meta`` (one key per row under a "key" / "value" header); the workbook's bytes."""
         body = self.body
-        _write_signature(body.out, self.spec.layout.get("signature", {}), total_row + 2, body.label_col, body.last_col)
+        width = body.note_col or body.last_col
+        _write_signature(body.out, self.spec.layout.get("signature", {}), total_row + 2, body.label_col, width)
         _set_up_page(self.ws, body.columns, body.stt_col, body.label_col, HEADER_TOP, self.numbers_row)
+        if body.note_col is not None:
+            self.ws.column_dimensions[get_column_letter(body.note_col)].width = NOTE_WIDTH
         _write_meta(self.workbook.create_sheet(META_SHEET), meta)
         buffer = io.BytesIO()
         self.workbook.save(buffer)
@@ -220,9 +248,15 @@ def _window_text(template: str, start: date, end: date) -> str:
 
 
 def _write_header(
-    out: _Writer, layout: Mapping[str, Any], labels: Sequence[Mapping[str, Any]], columns: Sequence[Column], top: int
+    out: _Writer,
+    layout: Mapping[str, Any],
+    labels: Sequence[Mapping[str, Any]],
+    columns: Sequence[Column],
+    top: int,
+    notes: Mapping[int, str] | None = None,
 ) -> int:
     """The header rows from ``top`` and the column-number row under them; returns the latter's row.
+    ``notes``: columns added right of the form's (by sheet column, their heading), printed unnumbered.
 
     Each column prints a stack of texts, top down: its group, its subgroup, its heading (a label column
     only a heading). The last text of a stack stretches down to the header's last row; the same group or
@@ -232,6 +266,8 @@ def _write_header(
     stacks = {label["number"]: [label["heading"]] for label in labels}
     for c in columns:
         stacks[c.number] = [text for text in (c.group, subgroups.get(c.number, "")) if text] + [c.heading]
+    notes = dict(notes or {})
+    stacks |= {number: [heading] for number, heading in notes.items()}
     depth = max(len(stack) for stack in stacks.values())
     last = top + depth - 1
 
@@ -254,7 +290,7 @@ def _write_header(
         out.ws.row_dimensions[row].height = HEADER_HEIGHTS[kind]
 
     for number in sorted(stacks):
-        out.put(last + 1, number, number, italic=True, border=True)
+        out.put(last + 1, number, None if number in notes else number, italic=True, border=True)
     return last + 1
 
 

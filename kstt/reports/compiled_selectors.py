@@ -18,7 +18,7 @@ from kstt.catalogue.rules.form06 import FORM06_COLUMNS, add
 from kstt.catalogue.rules.forms import FormSpec
 from kstt.catalogue.rules.periods import Period
 from kstt.compilation import rules
-from kstt.compilation.selectors import FORM06, TOTAL, CompilationError, _counts, _period_label, scope
+from kstt.compilation.selectors import FORM06, TOTAL, CompilationError, _counts, _period_label, _recipient, scope
 from kstt.dossiers import selectors as dossiers
 from kstt.reports.models import ReportFigure, ReportVersion
 from kstt.units.models import Unit
@@ -33,6 +33,7 @@ class FromReports:
     unit_code: str
     unit_name: str
     unit_level: str
+    recipient_name: str  # the unit that receives the compiled report ("Văn phòng Chính phủ" for the province)
     period: str
     period_label: str
     window: tuple[date, date]
@@ -99,6 +100,7 @@ def compile_from_reports(*, unit: Unit, period: Period, report_type: ReportType)
         unit_code=s.unit.unit.code,
         unit_name=s.unit.name,
         unit_level=s.unit.level,
+        recipient_name=_recipient(s.unit, s.end),
         period=period.code,
         period_label=_period_label(period),
         window=(s.start, s.end),

@@ -29,6 +29,8 @@ from kstt.catalogue.models import FormDefinition, ReportType
 from kstt.catalogue.rules.forms import FormSpec, parse_form_spec
 from kstt.catalogue.rules.periods import Period, PeriodError
 from kstt.compilation import rules as compiling
+from kstt.compilation.access import may_compile_reports
+from kstt.compilation.selectors import COMPILED_LEVELS
 from kstt.reports import documents, prefill, rules, selectors, services
 from kstt.reports.choices import Flag as ReportFlag
 from kstt.reports.choices import ReportStatus, ReturnReason
@@ -218,6 +220,8 @@ def _render(
         "signature_required": catalogue.settings_for(ctx.report_type, ctx.period).digital_signature_required,
         "versions": versions,
         "latest": latest,
+        # The receiving unit's reviewers take the package for the national system from here (issue 15).
+        "package_offered": ctx.version.level in COMPILED_LEVELS and may_compile_reports(request.user),
         "review": review,
         "review_reasons": [ReturnReason(r).label for r in (review.reasons if review else []) if r in ReturnReason],
         "revision": draft.revision if revision is None else revision,

@@ -1,4 +1,5 @@
-"""`kstt form06-reports`: form 06 of a district or the province compiled from the units' reports, as JSON."""
+"""`kstt form06-reports`: form 06 of a district or the province compiled from the units' reports, as JSON,
+the official workbook or its PDF."""
 
 import json
 from pathlib import Path
@@ -8,8 +9,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from kstt.catalogue import selectors as catalogue
 from kstt.catalogue.rules.periods import Period, PeriodError
 from kstt.compilation.selectors import CompilationError
+from kstt.exports.libreoffice import ConversionError, to_pdf
 from kstt.reports.compiled_json import render_from_reports_json
 from kstt.reports.compiled_selectors import compile_from_reports
+from kstt.reports.compiled_xlsx import render_from_reports_xlsx
 from kstt.units.models import Unit
 
 
@@ -17,15 +20,17 @@ class Command(BaseCommand):
     help = (
         "Form 06 of a district or the province compiled from the standing report (accepted, else latest "
         "submitted) of every unit below it in the tree of the period, as JSON: the missing units listed, "
-        "the dossiers' figures beside the reported ones."
+        "the dossiers' figures beside the reported ones; or the official workbook (--format xlsx) or its PDF "
+        "(--format pdf, printed by LibreOffice), the missing units shown as 'Chưa báo cáo', the totals as formulas."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--unit", required=True, help="code of the receiving unit (a district or the province)")
         parser.add_argument("--period", required=True, help="period code, e.g. 2021Q3")
-        parser.add_argument("--output", type=Path, help="write the JSON to this file")
+        parser.add_argument("--format", choices=["json", "xlsx", "pdf"], default="json")
+        parser.add_argument("--output", type=Path, help="write to this file (required for xlsx and pdf)")
 
-    def handle(self, *args, unit: str, period: str, output: Path | None, **options) -> None:
+    def handle(self, *args, unit: str, period: str, format: str, output: Path | None, **options) -> None:
         try:
             the_period = Period.parse(period)
         except PeriodError as exc:
@@ -40,8 +45,20 @@ class Command(BaseCommand):
             compiled = compile_from_reports(unit=the_unit, period=the_period, report_type=report_type)
         except CompilationError as exc:
             raise CommandError(str(exc)) from None
-        text = json.dumps(render_from_reports_json(compiled), ensure_ascii=False) + "\n"
+        if format == "json":
+            text = json.dumps(render_from_reports_json(compiled), ensure_ascii=False) + "\n"
+            if output is None:
+                self.stdout.write(text, ending="")
+            else:
+                output.write_text(text, encoding="utf-8")
+            return
         if output is None:
-            self.stdout.write(text, ending="")
-        else:
-            output.write_text(text, encoding="utf-8")
+            raise CommandError(f"--format {format} needs --output FILE")
+        document = render_from_reports_xlsx(compiled)
+        if format == "pdf":  # the workbook as LibreOffice prints it, its totals recalculated
+            try:
+                document = to_pdf(document)
+            except ConversionError as exc:
+                raise CommandError(str(exc)) from None
+        output.write_bytes(document)
+        self.stderr.write(f"wrote {output}")

@@ -1,0 +1,48 @@
+"""The package for the national system from the receiving unit's report page (issue 15, point 5).
+
+/reports/<unit>/<period>/package/ — for whoever reads the report page (``access.unit_for_user``: 404 for
+anyone else) and compiles the unit's reports (``may_compile_reports``: its reviewers and those above,
+administrators). The zip is ``kstt.reports.package``'s; a package that cannot be made (the unit's own
+report not submitted with its signed PDF, a unit that receives nothing) is a page that says why (409).
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from kstt import clock
+from kstt.accounts import access
+from kstt.catalogue import selectors as catalogue
+from kstt.catalogue.rules.periods import Period, PeriodError
+from kstt.compilation.access import may_compile_reports
+from kstt.reports.package import PackageError, file_name, make_package
+
+ZIP = "application/zip"
+
+
+@require_GET
+@login_required
+def package(request: HttpRequest, unit_code: str, period: str) -> HttpResponse:
+    report_type = catalogue.report_type()
+    if report_type is None:
+        raise Http404("No report type.")
+    try:
+        the_period = Period.parse(period)
+    except PeriodError:
+        raise Http404("No such period.") from None
+    version, _access = access.unit_for_user(
+        user=request.user, code=unit_code, on=catalogue.window(report_type, the_period)[1]
+    )
+    if not may_compile_reports(request.user):
+        raise Http404("Only the unit's reviewers make its package.")
+    try:
+        data = make_package(unit=version.unit, period=the_period, report_type=report_type, at=clock.now())
+    except PackageError as exc:
+        context = {"unit": version, "period": the_period, "message": exc.message()}
+        return render(request, "reports/package_refused.html", context, status=409)
+    response = HttpResponse(data, content_type=ZIP)
+    response["Content-Disposition"] = f'attachment; filename="{file_name(version.unit.code, the_period.code)}"'
+    return response
