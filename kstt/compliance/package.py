@@ -6,6 +6,7 @@ form 06 compiled from the reports it receives (``compile_from_reports``):
 
 =================  ======================================================================================
 ``narrative.pdf``  the signed narrative PDF attached to the unit's standing version, byte for byte
+``narrative.docx`` the narrative KSTT drafts for the unit (``narrative_selectors``), as things stood then
 ``form06.xlsx``    form 06 compiled from the units' reports (``compiled_xlsx``): missing units shown
 ``form07b.xlsx``   the unit's own form 07b with the standing version's figures (the province only)
 ``form06.json``    the compiled form 06 as ``kstt form06-reports`` gives it (``compiled_json``)
@@ -47,6 +48,7 @@ from kstt.catalogue.rules.form07b import CompiledForm07b
 from kstt.catalogue.rules.periods import Period
 from kstt.compilation import rules
 from kstt.compilation.selectors import COMPILED_LEVELS, CompilationError
+from kstt.compliance.narrative_selectors import NarrativeError, narrative_docx
 from kstt.exports.form07b_xlsx import render_form07b_xlsx
 from kstt.reports.compiled_json import render_from_reports_json
 from kstt.reports.compiled_selectors import FromReports, compile_from_reports
@@ -86,6 +88,7 @@ ALTERED = gettext_noop(
     "differs): no package is made."
 )
 NOT_COMPILED = gettext_noop("Form 06 of %(unit)s for %(period)s cannot be compiled: %(reason)s")
+NOT_DRAFTED = gettext_noop("The narrative of %(unit)s for %(period)s cannot be drafted: %(reason)s")
 
 
 @dataclass(frozen=True)
@@ -98,12 +101,17 @@ class Sources:
     version: ReportVersion  # its standing version (values, narrative, document)
     standing: rules.Standing
     narrative_pdf: bytes  # the signed PDF of that version
+    narrative_docx: bytes  # the narrative KSTT drafts for the unit (the writer's starting point)
     compiled: FromReports  # form 06 compiled from the reports the unit receives
     form07b: CompiledForm07b | None  # the unit's own form 07b (None: its level has none)
 
 
 def _narrative_pdf(s: Sources) -> bytes:
     return s.narrative_pdf
+
+
+def _narrative_docx(s: Sources) -> bytes:
+    return s.narrative_docx
 
 
 def _form06_xlsx(s: Sources) -> bytes:
@@ -123,13 +131,14 @@ Part = tuple[str, Callable[[Sources], bytes | None]]
 #: The members of the zip, in order (the manifest comes last). One line per part.
 PARTS: tuple[Part, ...] = (
     ("narrative.pdf", _narrative_pdf),
+    ("narrative.docx", _narrative_docx),
     ("form06.xlsx", _form06_xlsx),
     ("form07b.xlsx", _form07b_xlsx),
     ("form06.json", _form06_json),
 )
 
 
-def package_sources(*, unit: Unit, period: Period, report_type: ReportType) -> Sources:
+def package_sources(*, unit: Unit, period: Period, report_type: ReportType, at: datetime) -> Sources:
     """The unit's own standing version with its signed PDF, and the compiled form 06; ``PackageError``
     when the unit receives no reports or its own report is not submitted with its signed PDF."""
     names = {"unit": unit.code, "period": period.code}
@@ -165,10 +174,14 @@ def package_sources(*, unit: Unit, period: Period, report_type: ReportType) -> S
     except CompilationError as exc:
         raise PackageError(NOT_COMPILED, reason=str(exc), **names) from None
     try:
+        docx = narrative_docx(unit=unit, period=period, as_of=at, report_type=report_type)
+    except NarrativeError as exc:
+        raise PackageError(NOT_DRAFTED, reason=str(exc), **names) from None
+    try:
         form07b: CompiledForm07b | None = draft_form07b(instance, version.values)
     except NoForm07b:
         form07b = None
-    return Sources(unit.code, period.code, instance, version, standing, pdf, compiled, form07b)
+    return Sources(unit.code, period.code, instance, version, standing, pdf, docx, compiled, form07b)
 
 
 def _decision(version: ReportVersion) -> str | None:
@@ -215,7 +228,7 @@ def build_package(s: Sources, *, at: datetime, parts: Sequence[Part] = PARTS) ->
 
 def make_package(*, unit: Unit, period: Period, report_type: ReportType, at: datetime) -> bytes:
     """The package of ``unit`` for ``period``; ``PackageError`` when none can be made."""
-    return build_package(package_sources(unit=unit, period=period, report_type=report_type), at=at)
+    return build_package(package_sources(unit=unit, period=period, report_type=report_type, at=at), at=at)
 
 
 def file_name(unit_code: str, period: str) -> str:

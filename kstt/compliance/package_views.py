@@ -1,8 +1,8 @@
 """The package for the national system from the receiving unit's report page (issue 15, point 5).
 
-/reports/<unit>/<period>/package/ — for whoever reads the report page (``access.unit_for_user``: 404 for
+/compliance/package/<unit>/<period>/ — for whoever reads the report page (``access.unit_for_user``: 404 for
 anyone else) and compiles the unit's reports (``may_compile_reports``: its reviewers and those above,
-administrators). The zip is ``kstt.reports.package``'s; a package that cannot be made (the unit's own
+administrators). The zip is ``kstt.compliance.package``'s; a package that cannot be made (the unit's own
 report not submitted with its signed PDF, a unit that receives nothing) is a page that says why (409).
 """
 
@@ -18,7 +18,7 @@ from kstt.accounts import access
 from kstt.catalogue import selectors as catalogue
 from kstt.catalogue.rules.periods import Period, PeriodError
 from kstt.compilation.access import may_compile_reports
-from kstt.reports.package import PackageError, file_name, make_package
+from kstt.compliance.package import PackageError, file_name, make_package
 
 ZIP = "application/zip"
 
@@ -42,7 +42,7 @@ def package(request: HttpRequest, unit_code: str, period: str) -> HttpResponse:
         data = make_package(unit=version.unit, period=the_period, report_type=report_type, at=clock.now())
     except PackageError as exc:
         context = {"unit": version, "period": the_period, "message": exc.message()}
-        return render(request, "reports/package_refused.html", context, status=409)
+        return render(request, "compliance/package_refused.html", context, status=409)
     response = HttpResponse(data, content_type=ZIP)
     response["Content-Disposition"] = f'attachment; filename="{file_name(version.unit.code, the_period.code)}"'
     return response

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from kstt import clock
 from kstt.catalogue import selectors as catalogue
 from kstt.catalogue.rules.periods import Period, PeriodError
-from kstt.reports.package import PackageError, make_package
+from kstt.compliance.package import PackageError, make_package
 from kstt.units.models import Unit
 
 

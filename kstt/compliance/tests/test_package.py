@@ -1,8 +1,9 @@
 """Hoa, the province's reviewer, takes the Q3/2021 package for the national system (issue 15, point 5): one zip
-with Vân's signed narrative PDF, form 06 compiled from the units' reports (xlsx and JSON), the province's
-form 07b, and manifest.json naming each file's SHA-256, the units included with the version used and the
-units missing. Minh takes Lạc Sơn's. The zip is reopened with zipfile, every document with openpyxl and
-LibreOffice, never compared as bytes (but the signed PDF, which must be the very file Vân signed).
+with Vân's signed narrative PDF, the narrative KSTT drafted (docx), form 06 compiled from the units' reports
+(xlsx and JSON), the province's form 07b, and manifest.json naming each file's SHA-256, the units included
+with the version used and the units missing. Minh takes Lạc Sơn's. The zip is reopened with zipfile, every
+document with openpyxl, python-docx and LibreOffice, never compared as bytes (but the signed PDF, which must
+be the very file Vân signed).
 
 The members' story is ``sent`` of test_compiled_from_reports: the department (3), Lạc Sơn (2, accepted),
 Ân Nghĩa (4, accepted), Yên Nghiệp (version 2 of 7, waiting); Mai Châu and its commune sent nothing.
@@ -16,6 +17,7 @@ import json
 import zipfile
 from datetime import UTC, datetime
 
+import docx
 import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
@@ -25,11 +27,11 @@ from kstt.accounts.choices import Role
 from kstt.accounts.services import save_user
 from kstt.catalogue.rules.form07b import FORM07B_COLUMNS
 from kstt.catalogue.rules.periods import Period
+from kstt.compliance.package import PARTS, build_package, package_sources
 from kstt.exports.tests.test_libreoffice import soffice  # noqa: F401 (a fixture)
 from kstt.exports.tests.test_pdf import numbers, recalculated
 from kstt.reports import services
 from kstt.reports.models import NarrativeDocument
-from kstt.reports.package import PARTS, build_package, package_sources
 from kstt.reports.services.history import load_submissions
 from kstt.reports.tests import test_compiled_from_reports as story
 from kstt.reports.tests.test_compiled_from_reports import Q3, row
@@ -40,7 +42,7 @@ sent, _media = story.sent, story._media  # the story's fixtures
 
 FORM07B = "II.07b/VPCP/KSTT"
 SIGNED = b"%PDF-1.7\n% the province's report, signed by its chairman\n%%EOF\n"
-PARTS_IN_ORDER = ["narrative.pdf", "form06.xlsx", "form07b.xlsx", "form06.json"]
+PARTS_IN_ORDER = ["narrative.pdf", "narrative.docx", "form06.xlsx", "form07b.xlsx", "form06.json"]
 
 
 @pytest.fixture
@@ -148,12 +150,23 @@ def test_libreoffice_recalculates_each_workbook_to_the_compiled_numbers(province
     assert numbers(form07b["", "Tổng cộng"], 12) == [3 * ROW[c] for c in FORM07B_COLUMNS]
 
 
+def test_the_narrative_docx_is_the_draft_kstt_writes_for_the_province(province_sent, tmp_path):
+    archive = package(tmp_path)
+    document = docx.Document(io.BytesIO(archive.read("narrative.docx")))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "BÁO CÁO" in text and "quý III năm 2021" in text
+    assert "CHẾ ĐỘ BÁO CÁO" in text  # the reporting regime, from the ledger
+    name = "narrative.docx"
+    digest = hashlib.sha256(archive.read(name)).hexdigest()
+    assert {"name": name, "sha256": digest} in manifest_of(archive)["files"]
+
+
 def test_another_part_is_one_more_line_of_the_list(province_sent, kstt_report, sent):
-    sources = package_sources(unit=sent["P17"], period=Period(2021, "Q3"), report_type=kstt_report)
-    extra = (*PARTS, ("narrative.docx", lambda s: s.version.narrative["direction"].encode()))
+    sources = package_sources(unit=sent["P17"], period=Period(2021, "Q3"), report_type=kstt_report, at=Q3)
+    extra = (*PARTS, ("notes.txt", lambda s: s.version.narrative["direction"].encode()))
     archive = zipfile.ZipFile(io.BytesIO(build_package(sources, at=Q3, parts=extra)))
-    assert archive.namelist() == [*PARTS_IN_ORDER, "narrative.docx", "manifest.json"]
-    assert manifest_of(archive)["files"][-1]["name"] == "narrative.docx"
+    assert archive.namelist() == [*PARTS_IN_ORDER, "notes.txt", "manifest.json"]
+    assert manifest_of(archive)["files"][-1]["name"] == "notes.txt"
     assert archive.getinfo("manifest.json").date_time == (2021, 10, 2, 9, 0, 0)  # Q3, in Hà Nội
 
 
@@ -162,7 +175,7 @@ def test_another_part_is_one_more_line_of_the_list(province_sent, kstt_report, s
 
 def test_lạc_sơns_package_has_its_communes_and_no_form_07b(sent, tmp_path):
     archive = package(tmp_path, "D157")
-    assert archive.namelist() == ["narrative.pdf", "form06.xlsx", "form06.json", "manifest.json"]
+    assert archive.namelist() == ["narrative.pdf", "narrative.docx", "form06.xlsx", "form06.json", "manifest.json"]
     manifest = manifest_of(archive)
     assert manifest["report"] == {"unit": "D157", "version": 1, "standing": "accepted"}
     assert [(i["unit"], i["version"], i["standing"]) for i in manifest["included"]] == [
@@ -219,7 +232,7 @@ def report_url(code: str) -> str:
 
 
 def package_url(code: str) -> str:
-    return reverse("reports:package", args=[code, "2021Q3"])
+    return reverse("package:package", args=[code, "2021Q3"])
 
 
 def test_the_provinces_reviewer_downloads_the_package_from_the_report_page(client, province_sent, hoa):
