@@ -15,7 +15,7 @@ loader leaves the lines already loaded alone.
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -52,6 +52,19 @@ PINNED: dict[tuple[str, str], Case] = {
     ("W05341", "2021Q4"): Case.NOT_SENT,
     ("P17-STP", "2021Q3"): Case.ON_TIME,
     ("D157", "2021Q3"): Case.RETURNED,
+}
+
+#: The 2026 demo (Phú Thọ, communes reporting to the province): Thu's phường Hòa Bình was returned in Q2,
+#: excused in Q3 by the incident of 16/09/2026, and has not sent Q4 by the demo's day (on the chase list);
+#: Sở Tư pháp was late in Q1 (appealed, upheld) and phường Tân Hòa in Q2 (appealed, overturned).
+PINNED_2026: dict[tuple[str, str], Case] = {
+    ("W04795", "2026Q1"): Case.ON_TIME,
+    ("W04795", "2026Q2"): Case.RETURNED,
+    ("W04795", "2026Q3"): Case.EXCUSED,
+    ("W04795", "2026Q4"): Case.NOT_SENT,
+    ("P25-STP", "2026Q1"): Case.LATE,
+    ("P25-STP", "2026Q3"): Case.ON_TIME,
+    ("W04792", "2026Q2"): Case.LATE,
 }
 
 #: Family, middle and given names for the units' reporters (who saved each draft).
@@ -97,13 +110,16 @@ def dues(report_type: ReportType, *, year: int, now: datetime) -> list[Due]:
     return found
 
 
-def load_history(*, now: datetime, year: int = 2021, seed: int = SEED) -> HistoryLoad:
-    """Plan the year's history up to ``now`` and load it: all or nothing."""
+def load_history(
+    *, now: datetime, year: int = 2021, seed: int = SEED, pinned: Mapping[tuple[str, str], Case] | None = None
+) -> HistoryLoad:
+    """Plan the year's history up to ``now`` and load it: all or nothing. ``pinned``: the cases told on
+    purpose (the 2021 demo's unless given). Loading again with a later ``now`` adds only what happened since."""
     report_type = catalogue.report_type("kstt")
     result = HistoryLoad()
     if report_type is None:
         return result
-    plans = plan(dues(report_type, year=year, now=now), now=now, seed=seed, pinned=PINNED)
+    plans = plan(dues(report_type, year=year, now=now), now=now, seed=seed, pinned=PINNED if pinned is None else pinned)
     result.reports = sum(1 for p in plans if p.steps)
     with transaction.atomic():
         loader = _Loader(report_type, plans, now=now, seed=seed)
@@ -170,8 +186,9 @@ class _Loader:
         if instance is not None:
             instance.refresh_from_db()
             count = instance.versions.count()
-            if count >= version or (version == 1 and Draft.objects.get(instance=instance).revision > 0):
-                return 0
+            current = Draft.objects.get(instance=instance)
+            if count >= version or (version == 1 and current.revision > 0) or current.updated_at >= at:
+                return 0  # already past it, or this draft was saved by an earlier load (up to an earlier clock)
         unit = self.units[p.due.unit_code]
         reporter = self.reporter(unit)
         period = Period.parse(p.due.period)
