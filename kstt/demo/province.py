@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 
 from kstt.accounts.models import User
@@ -27,7 +26,8 @@ from kstt.catalogue.rules.form07b import column_sums
 from kstt.catalogue.rules.periods import Period
 from kstt.compilation.selectors import FORM06, TOTAL
 from kstt.demo import content
-from kstt.reports import documents, services
+from kstt.demo.submissions import attach_narrative
+from kstt.reports import services
 from kstt.reports.compiled_selectors import compile_from_reports
 from kstt.reports.form07b_export import FORM07B
 from kstt.reports.models import Draft, ReportInstance
@@ -106,18 +106,7 @@ def load_province_report(*, unit_code: str, period: str, at: datetime, seed: int
         if sections:
             narrative[sections[0]] = SUMMARY[0]
             narrative[sections[-1]] = SUMMARY[2].format(**figures)
-        version = units.unit_on(unit.code, end)
-        name = version.name if version is not None else unit.code
-        pdf = content.narrative_pdf([f"BAO CAO KSTT {period} - {name}", *(line.format(**figures) for line in SUMMARY)])
-        check = documents.check_document(pdf, max_bytes=settings.KSTT_MAX_DOCUMENT_BYTES, at=opened)
-        services.attach_document(
-            instance=instance,
-            name=f"bao-cao-kstt-{period.lower()}-{unit.code.lower()}.pdf",
-            content=pdf,
-            verification=check.to_json(),
-            at=opened,
-            actor=reporter,
-        )
+        attach_narrative(instance, [line.format(**figures) for line in SUMMARY], on=end, at=opened, actor=reporter)
         services.save_draft(
             instance=instance,
             values=values,

@@ -17,7 +17,7 @@ from __future__ import annotations
 import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -242,20 +242,26 @@ class _Loader:
     def attach(
         self, instance: ReportInstance, unit: Unit, period: Period, text: dict[str, str], *, at: datetime, actor: User
     ) -> None:
-        version = units.unit_on(unit.code, catalogue.window(self.report_type, period)[1])
-        name = version.name if version is not None else unit.code
         lines = [
-            f"BAO CAO KSTT {period.code} - {name}",
             f"Bao cao tinh hinh, ket qua thuc hien kiem soat TTHC ky {period.code}",
             *(t for t in text.values() if t),
         ]
-        data = content.narrative_pdf(lines)
-        check = documents.check_document(data, max_bytes=settings.KSTT_MAX_DOCUMENT_BYTES, at=at)
-        services.attach_document(
-            instance=instance,
-            name=f"bao-cao-kstt-{period.code.lower()}-{unit.code.lower()}.pdf",
-            content=data,
-            verification=check.to_json(),
-            at=at,
-            actor=actor,
-        )
+        attach_narrative(instance, lines, on=catalogue.window(self.report_type, period)[1], at=at, actor=actor)
+
+
+def attach_narrative(instance: ReportInstance, lines: Sequence[str], *, on: date, at: datetime, actor: User) -> None:
+    """Attach the report's narrative: a one-page unsigned PDF titled with the period and the unit's name on
+    ``on`` (the end of the period's window), these lines under the title, checked as the page checks it."""
+    unit = instance.unit
+    version = units.unit_on(unit.code, on)
+    name = version.name if version is not None else unit.code
+    data = content.narrative_pdf([f"BAO CAO KSTT {instance.period} - {name}", *lines])
+    check = documents.check_document(data, max_bytes=settings.KSTT_MAX_DOCUMENT_BYTES, at=at)
+    services.attach_document(
+        instance=instance,
+        name=f"bao-cao-kstt-{instance.period.lower()}-{unit.code.lower()}.pdf",
+        content=data,
+        verification=check.to_json(),
+        at=at,
+        actor=actor,
+    )

@@ -30,7 +30,7 @@ from kstt.incidents.services import load_incidents
 from kstt.units import selectors as units_selectors
 from kstt.units.models import Unit
 from kstt.units.rules import UnitFileError
-from kstt.units.services import close_units, load_units
+from kstt.units.services import LoadResult, close_units, load_units
 
 #: The demo logins' e-mail addresses: lan@kstt-demo.invalid, … (never deliverable).
 DEMO_MAIL_DOMAIN = "kstt-demo.invalid"
@@ -132,25 +132,38 @@ class Command(BaseCommand):
 
     def _units(self, scenario: Scenario, now: datetime) -> None:
         """Load the scenario's unit files in order, then close on ``closing_on`` the units of the files in force
-        "always" that the files from that day do not list (those still in force then: safe to run again)."""
+        "always" that the files from that day do not list (those still in force then: safe to run again).
+
+        With a change of shape, the tree before it (an undated file) is loaded once: its units already there are
+        left alone, since a file without a date corrects the latest version in place, and the latest version of a
+        unit the change carries on is the one from that day (a commune renamed, now under the province)."""
         kept: set[str] = set()
         earlier: list[str] = []
         for unit_file in scenario.unit_files:
             path = settings.KSTT_SHARED_DATA / unit_file.name if unit_file.name else None
+            source = str(path or unit_file.label)
             try:
                 data = path.read_bytes() if path is not None else unit_file.data() if unit_file.data else b""
-                result = load_units(
-                    data=data, effective_from=unit_file.effective_from, at=now, source=str(path or unit_file.label)
-                )
             except OSError as exc:
                 raise CommandError(f"{path}: {exc.strerror} (set KSTT_SHARED_DATA to the shared data folder)") from None
-            except UnitFileError as exc:
-                raise CommandError(f"{path or unit_file.label}: {exc}") from None
+            rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+            codes = [row["code"] for row in rows]
+            there: set[str] = set()
+            if unit_file.effective_from is None and scenario.closing_on is not None:
+                there = set(Unit.objects.filter(code__in=codes).values_list("code", flat=True))
+            result = LoadResult(unchanged=len(there))
+            if len(there) < len(rows):
+                try:
+                    result = load_units(
+                        data=_without(rows, there), effective_from=unit_file.effective_from, at=now, source=source
+                    )
+                except UnitFileError as exc:
+                    raise CommandError(f"{source}: {exc}") from None
+                result.unchanged += len(there)
             self.stdout.write(
                 f"Units of {unit_file.label}: {result.created} new, {result.changed} changed, "
                 f"{result.unchanged} already there."
             )
-            codes = [row["code"] for row in csv.DictReader(io.StringIO(data.decode("utf-8-sig")))]
             if unit_file.effective_from is None:
                 earlier += codes
             elif unit_file.effective_from == scenario.closing_on:
@@ -241,6 +254,15 @@ class Command(BaseCommand):
             total.updated += result.updated
             total.unchanged += result.unchanged
         return total
+
+
+def _without(rows: list[dict[str, str]], codes: set[str]) -> bytes:
+    """A unit file of these rows but those of ``codes``."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=["code", "name", "level", "kind", "parent_code"], lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(row for row in rows if row["code"] not in codes)
+    return out.getvalue().encode()
 
 
 def _root_code(scenario: Scenario) -> str:
