@@ -17,7 +17,7 @@ from kstt.catalogue import selectors as catalogue
 from kstt.compilation.selectors import FORM06, TOTAL
 from kstt.compliance.models import Appeal
 from kstt.compliance.selectors import judged
-from kstt.demo.scenarios import PHU_THO_2026
+from kstt.demo.scenarios import HOA_BINH_2021, PHU_THO_2026
 from kstt.dossiers.models import Dossier
 from kstt.notifications.models import Reminder
 from kstt.reports import selectors as reports
@@ -201,11 +201,13 @@ def test_make_run_demo_2026_loads_phu_tho_on_its_day_in_its_own_database():
         assert "KSTT_MEDIA_ROOT='" in part and "media-2026'" in part, part
         assert "KSTT_CLOCK='2026-12-17T09:00:00+07:00' .venv/bin/kstt" in part, part
     assert ".venv/bin/kstt load-demo --year 2026" in commands
+    assert f"KSTT_CLOCK='{PHU_THO_2026.clock.isoformat()}'" in commands  # the day the scenario is written for
 
 
 def test_make_run_stays_the_2021_demo_in_the_default_database():
     commands = make_run()
     assert "KSTT_CLOCK='2021-12-20T09:00:00+07:00' .venv/bin/kstt load-demo\n" in commands
+    assert HOA_BINH_2021.clock.isoformat() == "2021-12-20T09:00:00+07:00"
     kstt = [part for line in commands.splitlines() for part in line.split(";") if ".venv/bin/kstt " in part]
     assert len(kstt) >= 4
     assert not [part for part in kstt if "DATABASE_URL" in part or "MEDIA_ROOT" in part or "2026" in part]
