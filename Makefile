@@ -16,6 +16,7 @@ PROD_ENV := KSTT_ENV=production ALLOWED_HOSTS=kstt.example.invalid \
 
 help:
 	@echo "make run    install, migrate, load the demo province and serve on http://$(HOST):$(PORT) (with the worker)"
+	@echo "make run DEMO=2026   the same for Phú Thọ after the 2025 reform, seen on 17/12/2026 (its own database)"
 	@echo "make test   lint, type checks, migrations and deploy checks, the whole test suite"
 	@echo "make fmt    format and auto-fix the code"
 	@echo "make messages  refresh and compile the Vietnamese interface texts"
@@ -31,8 +32,20 @@ $(STAMP): pyproject.toml package.json package-lock.json
 
 install: $(STAMP)
 
-# The demo is seen on one day of its year (Q4 2021 open, Q1-Q3 closed): `make run KSTT_CLOCK=` for the real time.
-DEMO_CLOCK := 2021-12-20T09:00:00+07:00
+# The demo is seen on one day of its year (Q4 open, Q1-Q3 closed): `make run KSTT_CLOCK=` for the real time.
+# DEMO=2021 (default): Hòa Bình, three levels, on 20/12/2021, in db.sqlite3 (or DATABASE_URL).
+# DEMO=2026: Phú Thọ after the 2025 reform (two levels), on 17/12/2026, in its own database and media folder
+# (DEMO_2026_DATABASE_URL, DEMO_2026_MEDIA_ROOT), so the two demos never mix.
+DEMO ?= 2021
+DEMO_2026_DATABASE_URL ?= sqlite:///$(CURDIR)/db-2026.sqlite3
+DEMO_2026_MEDIA_ROOT ?= $(CURDIR)/media-2026
+DEMO_CLOCK_2021 := 2021-12-20T09:00:00+07:00
+DEMO_CLOCK_2026 := 2026-12-17T09:00:00+07:00
+DEMO_ENV_2026 := DATABASE_URL='$(DEMO_2026_DATABASE_URL)' KSTT_MEDIA_ROOT='$(DEMO_2026_MEDIA_ROOT)' #
+DEMO_ARGS_2026 := --year 2026
+DEMO_CLOCK := $(DEMO_CLOCK_$(DEMO))
+DEMO_ENV := $(DEMO_ENV_$(DEMO))
+DEMO_ARGS := $(DEMO_ARGS_$(DEMO))
 KSTT_CLOCK ?= $(DEMO_CLOCK)
 # The demo answers as production does: KSTT's Vietnamese error pages, not Django's debug page that lists every
 # address (WhiteNoise still serves the assets from the finders). `make run KSTT_DEBUG=true` for the debug pages.
@@ -41,16 +54,17 @@ KSTT_DEBUG ?= false
 # Every command of the demo runs on its clock, migrate too: it loads the shipped catalogue, whose settings
 # versions are recorded at the clock's instant (the catalogue page shows it beside the fixed clock).
 run: install
-	KSTT_CLOCK='$(KSTT_CLOCK)' $(BIN)/kstt migrate --no-input
-	KSTT_CLOCK='$(KSTT_CLOCK)' $(BIN)/kstt load-demo
+	@test -n '$(DEMO_CLOCK)' || { echo "DEMO is 2021 (the default) or 2026, not '$(DEMO)'"; exit 1; }
+	$(DEMO_ENV)KSTT_CLOCK='$(KSTT_CLOCK)' $(BIN)/kstt migrate --no-input
+	$(DEMO_ENV)KSTT_CLOCK='$(KSTT_CLOCK)' $(BIN)/kstt load-demo$(if $(DEMO_ARGS), $(DEMO_ARGS))
 	@echo
 	@if [ -n '$(KSTT_CLOCK)' ]; then \
 		echo "The clock is fixed at $(KSTT_CLOCK) (demo): every page says so. 'make run KSTT_CLOCK=' for the real time."; \
 	else echo "The clock is the real time."; fi
 	@echo "KSTT is at http://$(HOST):$(PORT)/ (Ctrl-C to stop); the background worker (kstt worker) runs beside it."
-	@KSTT_CLOCK='$(KSTT_CLOCK)' $(BIN)/kstt worker & worker=$$!; \
+	@$(DEMO_ENV)KSTT_CLOCK='$(KSTT_CLOCK)' $(BIN)/kstt worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
-	KSTT_DEBUG='$(KSTT_DEBUG)' KSTT_CLOCK='$(KSTT_CLOCK)' $(BIN)/kstt runserver $(HOST):$(PORT)
+	$(DEMO_ENV)KSTT_DEBUG='$(KSTT_DEBUG)' KSTT_CLOCK='$(KSTT_CLOCK)' $(BIN)/kstt runserver $(HOST):$(PORT)
 
 lint: install
 	$(BIN)/ruff format --check .

@@ -15,6 +15,7 @@ deduction in the history (the seed changed) is skipped and said so.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -85,6 +86,51 @@ APPEALS = (
 )
 
 
+#: The appeals of the 2026 demo (Phú Thọ, two-level shape), decided by the provincial officer:
+#: Sở Tư pháp's late Q1 report, pleading a move of offices: **upheld**; phường Tân Hòa's late Q2 report,
+#: whose reporter's account was not re-issued after the reform (the province's own fault): **overturned**.
+APPEALS_2026 = (
+    DemoAppeal(
+        unit="P25-STP",
+        period="2026Q1",
+        reason=(
+            "Quý I/2026 Sở đang chuyển trụ sở làm việc sau khi sắp xếp bộ máy, hạ tầng mạng chưa ổn định nên "
+            "báo cáo gửi chậm so với thời hạn. Đề nghị không trừ điểm."
+        ),
+        filed_at=datetime(2026, 4, 22, 9, 30, tzinfo=HCM),
+        decision=AppealDecision.UPHELD,
+        decision_reason=(
+            "Hệ thống báo cáo hoạt động bình thường trong 24 giờ trước hạn, không ghi nhận sự cố nào; việc chuyển "
+            "trụ sở của đơn vị không là căn cứ gia hạn. Giữ nguyên điểm trừ."
+        ),
+        decided_at=datetime(2026, 5, 6, 15, 0, tzinfo=HCM),
+    ),
+    DemoAppeal(
+        unit="W04792",
+        period="2026Q2",
+        reason=(
+            "Tài khoản báo cáo của phường chưa được Văn phòng UBND tỉnh cấp lại sau khi sắp xếp đơn vị hành chính "
+            "cấp xã, nên phường chỉ gửi được báo cáo sau hạn. Phường gửi kèm văn bản đề nghị cấp tài khoản."
+        ),
+        filed_at=datetime(2026, 7, 22, 10, 0, tzinfo=HCM),
+        decision=AppealDecision.OVERTURNED,
+        decision_reason=(
+            "Đã đối chiếu: đề nghị cấp tài khoản của phường gửi trước hạn nhưng chưa được xử lý. Chấp nhận kiến "
+            "nghị; dòng điểm trừ được giữ lại để đối chiếu nhưng không tính điểm."
+        ),
+        decided_at=datetime(2026, 8, 5, 16, 0, tzinfo=HCM),
+        attachment=(
+            "de-nghi-cap-tai-khoan.pdf",
+            [
+                "DE NGHI CAP TAI KHOAN BAO CAO",
+                "UBND phuong Tan Hoa - he thong bao cao KSTT",
+                "De nghi Van phong UBND tinh cap tai khoan bao cao cho cong chuc phu trach KSTT cua phuong.",
+            ],
+        ),
+    ),
+)
+
+
 @dataclass
 class AppealsLoad:
     filed: int = 0
@@ -93,14 +139,14 @@ class AppealsLoad:
     skipped: int = 0
 
 
-def load_appeals(*, now: datetime, officer: str = "hoa") -> AppealsLoad:
-    """File and decide the demo's appeals that happened by ``now``; safe to run again."""
+def load_appeals(*, now: datetime, officer: str = "hoa", appeals: Sequence[DemoAppeal] = APPEALS) -> AppealsLoad:
+    """File and decide the demo's appeals (of 2021 unless told) that happened by ``now``; safe to run again."""
     result = AppealsLoad()
     report_type = catalogue.report_type("kstt")
     deciding = User.objects.filter(username=officer).first()
     if report_type is None or deciding is None:
         return result
-    for demo in APPEALS:
+    for demo in appeals:
         if demo.filed_at > now:
             continue
         unit = Unit.objects.filter(code=demo.unit).first()

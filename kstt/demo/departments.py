@@ -118,3 +118,50 @@ def department_fields_csv() -> bytes:
     """The extra department-level fields in the format of ``kstt load-procedure-fields``."""
     lines = ["level,code,name", *(f'department,{code},"{name}"' for code, name in DEPARTMENT_FIELD_NAMES.items())]
     return ("\n".join(lines) + "\n").encode()
+
+
+#: The departments of Phú Thọ after the 2025 reform (``phu_tho_2025.csv`` lists the province and its communes
+#: only): the merged departments of 2025 (Nội vụ took labour and war invalids, Tài chính planning and
+#: investment, Xây dựng transport, Nông nghiệp và Môi trường natural resources, Khoa học và Công nghệ posts,
+#: Dân tộc và Tôn giáo ethnic affairs and religion), as a ``kstt load-units`` file the demo loads from 1 July 2025.
+PHU_THO_DEPARTMENTS: dict[str, str] = {
+    "P25-SNV": "Sở Nội vụ",
+    "P25-STP": "Sở Tư pháp",
+    "P25-STC": "Sở Tài chính",
+    "P25-SCT": "Sở Công Thương",
+    "P25-SXD": "Sở Xây dựng",
+    "P25-SNNMT": "Sở Nông nghiệp và Môi trường",
+    "P25-SKHCN": "Sở Khoa học và Công nghệ",
+    "P25-SGDDT": "Sở Giáo dục và Đào tạo",
+    "P25-SYT": "Sở Y tế",
+    "P25-SVHTTDL": "Sở Văn hóa, Thể thao và Du lịch",
+    "P25-SDTTG": "Sở Dân tộc và Tôn giáo",
+    "P25-TTT": "Thanh tra tỉnh",
+    "P25-VPUBND": "Văn phòng UBND tỉnh",
+    "P25-BQLKCN": "Ban Quản lý các khu công nghiệp tỉnh",
+}
+
+#: Department code → the fields it settles, Phú Thọ after the 2025 reform (the fields of the merged departments).
+PHU_THO_DEPARTMENT_FIELDS: dict[str, tuple[str, ...]] = {
+    "P25-SNV": ("CCVC", "TDKT", "VTLT", "LDVL", "NCC", "GDNN", "ATLD"),
+    "P25-STP": ("TP", "CC", "QT", "HT", "LS", "TGPL", "DGTS"),
+    "P25-STC": ("QLCS", "GIA", "DN", "DT", "HTX"),
+    "P25-SCT": ("LTHH", "DIEN", "HC", "ATTP", "XTTM"),
+    "P25-SXD": ("XD", "NO", "KDBDS", "QHKT", "GT", "DTND"),
+    "P25-SNNMT": ("TT", "TY", "LN", "TL", "DDT", "MT", "TNN", "KS", "DDBD"),
+    "P25-SKHCN": ("KHCN", "TDC", "ATBX", "SHTT", "BC"),
+    "P25-SGDDT": ("GD", "VBCC", "TS"),
+    "P25-SYT": ("YT", "DUOC", "ATTP", "YDP", "BTXH"),
+    "P25-SVHTTDL": ("VHCS", "LH", "TDTT", "DSVH", "BCHI", "XB"),
+    "P25-SDTTG": ("CTDT", "TG"),
+    "P25-TTT": ("KN", "TCAO", "TCD"),
+    "P25-VPUBND": ("NGV",),
+    "P25-BQLKCN": ("DT", "XD", "LDVL"),
+}
+
+
+def phu_tho_departments_csv() -> bytes:
+    """Phú Thọ's departments as a ``kstt load-units`` file (under the province, P25)."""
+    lines = ["code,name,level,kind,parent_code"]
+    lines += [f'{code},"{name}",department,"sở, ban, ngành",P25' for code, name in PHU_THO_DEPARTMENTS.items()]
+    return ("\n".join(lines) + "\n").encode()
