@@ -81,12 +81,20 @@ HOA_BINH_2021 = Scenario(
         ("lan", "Nguyễn Thị Lan", "W05341", frozenset({Role.REPORTER}), "commune reporter, xã Yên Nghiệp"),
         ("minh", "Trần Văn Minh", "D157", frozenset({Role.REVIEWER}), "district reviewer, huyện Lạc Sơn"),
         ("tuan", "Lê Anh Tuấn", "P17-STP", frozenset({Role.REPORTER}), "department reporter, Sở Tư pháp"),
-        ("hoa", "Phạm Thị Hoa", "P17", frozenset({Role.REVIEWER}), "provincial KSTT officer (Văn phòng UBND tỉnh)"),
+        (
+            "hoa",
+            "Phạm Thị Hoa",
+            "P17",
+            frozenset({Role.REVIEWER, Role.REPORTER}),
+            "provincial KSTT officer (Văn phòng UBND tỉnh): reviews, compiles and sends the province's report",
+        ),
         ("quantri", "Đỗ Quản Trị", "P17", frozenset({Role.ADMIN}), "administrator"),
     ),
     department_fields=DEPARTMENT_FIELDS,
     pinned=PINNED,
     appeals=APPEALS,
+    # The province's deadline for Q3 (E + 6 = Monday 20/09/2021): it compiles and sends that morning.
+    province_report=("2021Q3", datetime(2021, 9, 20, 10, 30, tzinfo=HCM)),
 )
 
 

@@ -32,7 +32,7 @@ def test_the_demo_loads_hoa_binh_and_one_login_per_role_and_prints_them():
         "lan": ("W05341", ["reporter"]),
         "minh": ("D157", ["reviewer"]),
         "tuan": ("P17-STP", ["reporter"]),
-        "hoa": ("P17", ["reviewer"]),
+        "hoa": ("P17", ["reporter", "reviewer"]),  # she also writes the province's own report
         "quantri": ("P17", ["admin"]),
     }
     assert User.objects.get(username="lan").check_password("kstt-demo-2021")
