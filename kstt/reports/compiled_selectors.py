@@ -1,27 +1,47 @@
-"""Form 06 of a district or the province compiled from the reports it receives (issue 15, point 1).
+"""Form 06 of a district, a province or the whole country compiled from the reports received (issue 15,
+points 1 and 6).
 
-Queries only: the tree of the period and the members' dossiers through kstt.compilation (scope, counts),
-the versions of the members' reports, and one GROUP BY over the standing versions' figures
-(``ReportFigure``). The choice of the standing version, the missing units and the grouping are the pure
-rules of kstt.compilation.rules. The JSON renderer is kstt.reports.compiled_json.
+One code path for a district, a province and the country: the country is every province at once, each
+compiled as it would be alone and grouped by province. Queries only, a fixed number whatever the size of
+the tree: the window and the form (kstt.compilation.selectors.frame), the roots, the units below them, the
+versions of their reports, one GROUP BY over their figures (``ReportFigure``, the columns summed in SQL)
+and one over their dossiers (kstt.dossiers.selectors.counts). The units are selected by one subquery (the
+tree below the roots), never by a list of ids. The choice of the standing version, where each line's
+figures come from, the missing units and the grouping are the pure rules of kstt.compilation.rules. The
+JSON renderer is kstt.reports.compiled_json.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from django.db.models import Q, Sum
+from django.db import connection
+from django.db.models import BigIntegerField, Q, QuerySet, Sum
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast
 
 from kstt.catalogue.models import ReportType
 from kstt.catalogue.rules.form06 import FORM06_COLUMNS, add
 from kstt.catalogue.rules.forms import FormSpec
 from kstt.catalogue.rules.periods import Period
 from kstt.compilation import rules
-from kstt.compilation.selectors import FORM06, TOTAL, CompilationError, _counts, _period_label, scope
+from kstt.compilation.selectors import (
+    COMPILED_LEVELS,
+    FORM06,
+    TOTAL,
+    CompilationError,
+    Frame,
+    _counts,
+    _period_label,
+    frame,
+)
 from kstt.dossiers import selectors as dossiers
 from kstt.reports.models import ReportFigure, ReportVersion
-from kstt.units.models import Unit
+from kstt.units import selectors as units
+from kstt.units.models import Unit, UnitVersion
+from kstt.units.rules import LEVELS
 
 
 @dataclass(frozen=True)
@@ -42,39 +62,122 @@ class FromReports:
 
 
 def compile_from_reports(*, unit: Unit, period: Period, report_type: ReportType) -> FromReports:
-    """The compiled form 06 of a district or the province from the reports it receives, following the
-    tree of the period. Three queries whatever the size of the tree: the versions of the members'
-    reports, one GROUP BY over their standing versions' figures, one GROUP BY over their dossiers."""
-    s = scope(unit=unit, period=period, report_type=report_type)
-    if not s.compiled:
+    """The compiled form 06 of a district or a province from the reports it receives, following the tree
+    of the period: the same queries as the country's, for one root."""
+    f = frame(period=period, report_type=report_type)
+    version = units.unit_on(unit.code, f.end)
+    if version is None:
+        raise CompilationError(f"unit {unit.code} did not exist on {f.end.isoformat()}, the end of {period.code}")
+    if version.level not in COMPILED_LEVELS:
         raise CompilationError(f"unit {unit.code} receives no reports: only a district or the province compiles")
-    ids = [m.unit_id for m in s.members]
+    tree = units.descendant_ids(unit, on=f.end, include_self=True)
+    return _compile(f, roots=[version], tree=tree, period=period, report_type=report_type)[0]
+
+
+@dataclass(frozen=True)
+class CountryFromReports:
+    """Form 06 of the whole country compiled from the reports: every province's compilation (as
+    ``compile_from_reports`` gives it for that province alone), in code order, and their sums."""
+
+    spec: FormSpec
+    period: str
+    period_label: str
+    window: tuple[date, date]
+    provinces: tuple[FromReports, ...]
+    total: dict[str, int]  # the sum of the provinces' grand totals
+    reports_total: dict[str, int]
+    computed_total: dict[str, int]
+
+
+def compile_country_from_reports(*, period: Period, report_type: ReportType) -> CountryFromReports:
+    """Form 06 of the country from the reports: all the provinces in force at the end of the period, in
+    the same queries as one province."""
+    f = frame(period=period, report_type=report_type)
+    roots = list(units.roots_on(f.end).filter(level="province"))
+    provinces = _compile(f, roots=roots, tree=units.forest_ids(on=f.end), period=period, report_type=report_type)
+    return CountryFromReports(
+        spec=f.spec,
+        period=period.code,
+        period_label=_period_label(period),
+        window=(f.start, f.end),
+        provinces=tuple(provinces),
+        total=rules.country_total(p.compilation for p in provinces),
+        reports_total=add(p.reports_total for p in provinces),
+        computed_total=add(p.computed_total for p in provinces),
+    )
+
+
+#: One column per form 06 column: its figure (the one row of the group's cell) as a whole number.
+PIVOT = {column: Cast(Sum("value", filter=Q(column=column)), BigIntegerField()) for column in FORM06_COLUMNS}
+
+
+def _fetch(queryset: QuerySet[Any]) -> list[tuple[Any, ...]]:
+    """The rows of ``queryset``'s SQL as the driver gives them: the values are already whole numbers and
+    codes, and Django's per-value converters would cost more than the query on the country's figures."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _compile(
+    f: Frame, *, roots: list[UnitVersion], tree: RawSQL, period: Period, report_type: ReportType
+) -> list[FromReports]:
+    """The compilation of each of ``roots`` (districts or provinces), ``tree`` the subquery of the units
+    below them. Six queries whatever the number of roots and units."""
+    headings = {str(k): str(v) for k, v in f.spec.layout.get("level_headings", {}).items()}
+    members = {
+        uid: rules.Member(uid, code, name, level, parent_id)
+        for uid, code, name, level, parent_id in sorted(
+            UnitVersion.objects.filter(units.in_force(f.end), unit_id__in=tree, level__in=list(headings))
+            .values_list("unit_id", "unit__code", "name", "level", "parent_id")
+            .order_by(),
+            key=lambda m: (LEVELS.index(m[3]), m[1]),
+        )
+    }
+    root_of = rules.roots_of(members, [r.unit_id for r in roots])
+    in_period = {"instance__report_type": report_type, "instance__period": period.code}
     states: dict[int, list[tuple[int, rules.VersionState]]] = {}
-    for version_id, number, unit_id, decision in ReportVersion.objects.filter(
-        instance__unit_id__in=ids, instance__report_type=report_type, instance__period=period.code
-    ).values_list("pk", "number", "instance__unit_id", "review__decision"):
-        states.setdefault(unit_id, []).append((version_id, rules.VersionState(number, decision)))
+    for version_id, number, unit_id, decision in (
+        ReportVersion.objects.filter(instance__unit_id__in=tree, **in_period)
+        .values_list("pk", "number", "instance__unit_id", "review__decision")
+        .order_by()
+    ):
+        if unit_id in root_of:
+            states.setdefault(unit_id, []).append((version_id, rules.VersionState(number, decision)))
     standing: dict[int, tuple[int, rules.Standing]] = {}
     for unit_id, versions in states.items():
         chosen = rules.standing_version(state for _pk, state in versions)
         if chosen is not None:
             version_id = next(pk for pk, state in versions if state.number == chosen.number)
             standing[unit_id] = (version_id, chosen)
-    codes = [m.unit.code for m in s.members]
+    # Two GROUP BY (version, row), the columns summed in SQL, each read from the figures' covering index
+    # (version, form, row, column, value): the total rows of the versions of the period below the roots,
+    # and the rows per unit of the versions of the units with units below them (a district's report
+    # compiled by unit). The standing versions' rows are kept.
+    standing_ids = {pk for pk, _chosen in standing.values()}
+    of_period = {f"version__{key}": value for key, value in in_period.items()} | {
+        "version__instance__unit_id__in": tree
+    }
+    unit_rows = Q(
+        row__in=Unit.objects.filter(pk__in=tree).values("code"),
+        version__instance__unit_id__in=UnitVersion.objects.filter(
+            units.in_force(f.end), unit_id__in=tree, level__in=list(headings), parent_id__isnull=False
+        ).values("parent_id"),
+    )
     rows: dict[int, dict[str, dict[str, int]]] = {}
-    for version_id, row, column, value in (
-        ReportFigure.objects.filter(
-            Q(row=TOTAL) | Q(row__in=codes),
-            version_id__in=[pk for pk, _chosen in standing.values()],
-            form=FORM06,
-            column__in=FORM06_COLUMNS,
+    for selection in (Q(row=TOTAL), unit_rows):
+        pivot = (
+            ReportFigure.objects.filter(selection, form=FORM06, column__in=FORM06_COLUMNS, **of_period)
+            .values("version_id", "row")
+            .annotate(**PIVOT)
+            .values_list("version_id", "row", *FORM06_COLUMNS)
+            .order_by()
         )
-        .values("version_id", "row", "column")
-        .annotate(value=Sum("value"))
-        .values_list("version_id", "row", "column", "value")
-        .order_by()
-    ):
-        rows.setdefault(version_id, {}).setdefault(row, {})[column] = int(value)
+        for version_id, row, *values in _fetch(pivot):
+            if version_id in standing_ids:
+                cells = {c: v for c, v in zip(FORM06_COLUMNS, values, strict=True) if v is not None}
+                rows.setdefault(version_id, {})[row] = cells
     reports = {}
     for unit_id, (version_id, chosen) in standing.items():
         figures = rows.get(version_id, {})
@@ -83,26 +186,33 @@ def compile_from_reports(*, unit: Unit, period: Period, report_type: ReportType)
     computed = {
         r["unit_id"]: _counts(r)
         for r in dossiers.counts(
-            unit_ids=ids, start=s.start, end=s.end, by=("unit_id",), returned_on_time=s.returned_on_time
+            unit_ids=tree, start=f.start, end=f.end, by=("unit_id",), returned_on_time=f.returned_on_time
         )
+        if r["unit_id"] in root_of
     }
-    members = {m.unit_id: rules.Member(m.unit_id, m.unit.code, m.name, m.level, m.parent_id) for m in s.members}
-    lines = [
-        rules.choose_line(
-            member=member, root_id=s.unit.unit_id, reports=reports, members=members, computed=computed.get(uid)
+    lines: dict[int, list[rules.Line]] = {r.unit_id: [] for r in roots}
+    for uid, member in members.items():
+        root_id = root_of.get(uid)
+        if root_id is not None:
+            lines[root_id].append(
+                rules.choose_line(
+                    member=member, root_id=root_id, reports=reports, members=members, computed=computed.get(uid)
+                )
+            )
+    return [
+        FromReports(
+            spec=f.spec,
+            unit_code=root.unit.code,
+            unit_name=root.name,
+            unit_level=root.level,
+            period=period.code,
+            period_label=_period_label(period),
+            window=(f.start, f.end),
+            compilation=rules.compile_lines(root_id=root.unit_id, lines=lines[root.unit_id], headings=headings),
+            computed_total=add(
+                computed[line.member.unit_id] for line in lines[root.unit_id] if line.member.unit_id in computed
+            ),
+            reports_total=rules.reports_total(lines[root.unit_id], reports, members),
         )
-        for uid, member in members.items()
+        for root in roots
     ]
-    headings = {str(k): str(v) for k, v in s.spec.layout.get("level_headings", {}).items()}
-    return FromReports(
-        spec=s.spec,
-        unit_code=s.unit.unit.code,
-        unit_name=s.unit.name,
-        unit_level=s.unit.level,
-        period=period.code,
-        period_label=_period_label(period),
-        window=(s.start, s.end),
-        compilation=rules.compile_lines(root_id=s.unit.unit_id, lines=lines, headings=headings),
-        computed_total=add(computed.values()),
-        reports_total=rules.reports_total(lines, reports, members),
-    )
