@@ -177,7 +177,7 @@ def main() -> None:
     django.setup()
     from django.conf import settings
     from django.core.management import call_command
-    from django.db import connection
+    from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
 
     from kstt.catalogue.models import ReportType
@@ -188,8 +188,12 @@ def main() -> None:
     from kstt.units.models import Unit
     from kstt.units.services import load_units
 
-    call_command("migrate", verbosity=0)
     postgres = connection.vendor == "postgresql"
+    if not postgres:  # a throw-away file: no wait for the disk at each commit while loading
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA synchronous = OFF")
+            cursor.execute("PRAGMA journal_mode = MEMORY")
+    call_command("migrate", verbosity=0)
     started = time.perf_counter()
     reuse = args.reuse and Unit.objects.exists() and ReportInstance.objects.exists()
     if not reuse:
@@ -202,7 +206,8 @@ def main() -> None:
     report_type = ReportType.objects.get(code="kstt")
     quarters = [p for p in periods_of_year(2021, report_type.periods) if p.kind.startswith("Q")]
     if not reuse:
-        history(report_type, quarters, args.seed)
+        with transaction.atomic():
+            history(report_type, quarters, args.seed)
         if postgres:  # as a database in service would be: statistics, visibility map
             with connection.cursor() as cursor:
                 cursor.execute("VACUUM ANALYZE")

@@ -153,20 +153,22 @@ def _compile(
             standing[unit_id] = (version_id, chosen)
     # Two GROUP BY (version, row), the columns summed in SQL, each read from the figures' covering index
     # (version, form, row, column, value): the total rows of the versions of the period below the roots,
-    # and the rows per unit of the versions of the units with units below them (a district's report
-    # compiled by unit). The standing versions' rows are kept.
+    # and every other row of the versions of the units with units below them (a district's report: by
+    # field, or compiled by unit, its rows keyed by unit code). The standing versions' rows are kept, and
+    # of the second query the rows of units of the tree.
     standing_ids = {pk for pk, _chosen in standing.values()}
     of_period = {f"version__{key}": value for key, value in in_period.items()} | {
         "version__instance__unit_id__in": tree
     }
-    unit_rows = Q(
-        row__in=Unit.objects.filter(pk__in=tree).values("code"),
-        version__instance__unit_id__in=UnitVersion.objects.filter(
-            units.in_force(f.end), unit_id__in=tree, level__in=list(headings), parent_id__isnull=False
-        ).values("parent_id"),
-    )
+    parents = UnitVersion.objects.filter(
+        units.in_force(f.end), unit_id__in=tree, level__in=list(headings), parent_id__isnull=False
+    ).values("parent_id")
+    codes = {m.code for m in members.values()}
     rows: dict[int, dict[str, dict[str, int]]] = {}
-    for selection in (Q(row=TOTAL), unit_rows):
+    for selection, keep in (
+        (Q(row=TOTAL), {TOTAL}),
+        (Q(version__instance__unit_id__in=parents) & ~Q(row=TOTAL), codes),
+    ):
         pivot = (
             ReportFigure.objects.filter(selection, form=FORM06, column__in=FORM06_COLUMNS, **of_period)
             .values("version_id", "row")
@@ -175,7 +177,7 @@ def _compile(
             .order_by()
         )
         for version_id, row, *values in _fetch(pivot):
-            if version_id in standing_ids:
+            if version_id in standing_ids and row in keep:
                 cells = {c: v for c, v in zip(FORM06_COLUMNS, values, strict=True) if v is not None}
                 rows.setdefault(version_id, {})[row] = cells
     reports = {}
