@@ -4,9 +4,9 @@ points 1 and 6).
 One code path for a district, a province and the country: the country is every province at once, each
 compiled as it would be alone and grouped by province. Queries only, a fixed number whatever the size of
 the tree: the window and the form (kstt.compilation.selectors.frame), the roots, the units below them, the
-versions of their reports, one GROUP BY over their figures (``ReportFigure``, the columns summed in SQL)
-and one over their dossiers (kstt.dossiers.selectors.counts). The units are selected by one subquery (the
-tree below the roots), never by a list of ids. The choice of the standing version, where each line's
+versions of their reports, two GROUP BY over their figures (``ReportFigure``, the columns pivoted and
+summed in SQL) and one over their dossiers (kstt.dossiers.selectors.counts). The units are selected by
+one subquery (the tree below the roots), never by a list of ids. The choice of the standing version, where each line's
 figures come from, the missing units and the grouping are the pure rules of kstt.compilation.rules. The
 JSON renderer is kstt.reports.compiled_json.
 """
@@ -18,9 +18,8 @@ from datetime import date
 from typing import Any
 
 from django.db import connection
-from django.db.models import BigIntegerField, Q, QuerySet, Sum
+from django.db.models import Max, Q, QuerySet
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Cast
 
 from kstt.catalogue.models import ReportType
 from kstt.catalogue.rules.form06 import FORM06_COLUMNS, add
@@ -107,8 +106,10 @@ def compile_country_from_reports(*, period: Period, report_type: ReportType) -> 
     )
 
 
-#: One column per form 06 column: its figure (the one row of the group's cell) as a whole number.
-PIVOT = {column: Cast(Sum("value", filter=Q(column=column)), BigIntegerField()) for column in FORM06_COLUMNS}
+#: One column per form 06 column: the group's cell. A version has one figure per (form, row, column)
+#: (``report_figure_once``), so the pivot takes it with MAX: PostgreSQL keeps MAX's state in place, where
+#: SUM's is a numeric per group and per column (the country's 11,000 versions then spill to disk).
+PIVOT = {column: Max("value", filter=Q(column=column)) for column in FORM06_COLUMNS}
 
 
 def _fetch(queryset: QuerySet[Any]) -> list[tuple[Any, ...]]:
@@ -124,7 +125,8 @@ def _compile(
     f: Frame, *, roots: list[UnitVersion], tree: RawSQL, period: Period, report_type: ReportType
 ) -> list[FromReports]:
     """The compilation of each of ``roots`` (districts or provinces), ``tree`` the subquery of the units
-    below them. Six queries whatever the number of roots and units."""
+    below them. Five queries whatever the number of roots and units: the units, their versions, two
+    GROUP BY over the figures, one over the dossiers."""
     headings = {str(k): str(v) for k, v in f.spec.layout.get("level_headings", {}).items()}
     members = {
         uid: rules.Member(uid, code, name, level, parent_id)
@@ -165,21 +167,23 @@ def _compile(
     ).values("parent_id")
     codes = {m.code for m in members.values()}
     rows: dict[int, dict[str, dict[str, int]]] = {}
-    for selection, keep in (
-        (Q(row=TOTAL), {TOTAL}),
-        (Q(version__instance__unit_id__in=parents) & ~Q(row=TOTAL), codes),
-    ):
-        pivot = (
-            ReportFigure.objects.filter(selection, form=FORM06, column__in=FORM06_COLUMNS, **of_period)
-            .values("version_id", "row")
-            .annotate(**PIVOT)
-            .values_list("version_id", "row", *FORM06_COLUMNS)
-            .order_by()
-        )
-        for version_id, row, *values in _fetch(pivot):
-            if version_id in standing_ids and row in keep:
-                cells = {c: v for c, v in zip(FORM06_COLUMNS, values, strict=True) if v is not None}
-                rows.setdefault(version_id, {})[row] = cells
+    figures = ReportFigure.objects.filter(form=FORM06, column__in=FORM06_COLUMNS, **of_period)
+    totals = figures.filter(row=TOTAL).values("version_id").annotate(**PIVOT)  # grouped by version alone
+    for version_id, *values in _fetch(totals.values_list("version_id", *FORM06_COLUMNS).order_by()):
+        if version_id in standing_ids:
+            rows[version_id] = {TOTAL: {c: v for c, v in zip(FORM06_COLUMNS, values, strict=True) if v is not None}}
+    by_unit = (
+        figures.filter(version__instance__unit_id__in=parents)
+        .exclude(row=TOTAL)
+        .values("version_id", "row")
+        .annotate(**PIVOT)
+        .values_list("version_id", "row", *FORM06_COLUMNS)
+        .order_by()
+    )
+    for version_id, row, *values in _fetch(by_unit):
+        if version_id in standing_ids and row in codes:
+            cells = {c: v for c, v in zip(FORM06_COLUMNS, values, strict=True) if v is not None}
+            rows.setdefault(version_id, {})[row] = cells
     reports = {}
     for unit_id, (version_id, chosen) in standing.items():
         figures = rows.get(version_id, {})
