@@ -18,7 +18,7 @@ from datetime import date
 from typing import Any
 
 from django.db import connection
-from django.db.models import Max, Q, QuerySet
+from django.db.models import FilteredRelation, Max, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from kstt.catalogue.models import ReportType
@@ -139,39 +139,45 @@ def _compile(
     }
     root_of = rules.roots_of(members, [r.unit_id for r in roots])
     in_period = {"instance__report_type": report_type, "instance__period": period.code}
-    states: dict[int, list[tuple[int, rules.VersionState]]] = {}
-    for version_id, number, unit_id, decision in (
+    # One GROUP BY per version of the period below the roots: its number, its review's decision, and its
+    # total row pivoted (one figure per column), read from the figures' covering index (version, form,
+    # row, column, value) by the join's own condition; a version without figures has NULLs.
+    total_row = FilteredRelation("figures", condition=Q(figures__form=FORM06, figures__row=TOTAL))
+    versions = (
         ReportVersion.objects.filter(instance__unit_id__in=tree, **in_period)
-        .values_list("pk", "number", "instance__unit_id", "review__decision")
+        .annotate(total_row=total_row)
+        .values("pk", "number", "instance__unit_id", "review__decision")
+        .annotate(**{c: Max("total_row__value", filter=Q(total_row__column=c)) for c in FORM06_COLUMNS})
+        .values_list("pk", "number", "instance__unit_id", "review__decision", *FORM06_COLUMNS)
         .order_by()
-    ):
+    )
+    states: dict[int, list[tuple[int, rules.VersionState]]] = {}
+    totals: dict[int, dict[str, int]] = {}
+    for version_id, number, unit_id, decision, *values in _fetch(versions):
         if unit_id in root_of:
             states.setdefault(unit_id, []).append((version_id, rules.VersionState(number, decision)))
+            totals[version_id] = {c: v for c, v in zip(FORM06_COLUMNS, values, strict=True) if v is not None}
     standing: dict[int, tuple[int, rules.Standing]] = {}
-    for unit_id, versions in states.items():
-        chosen = rules.standing_version(state for _pk, state in versions)
+    for unit_id, versions_of in states.items():
+        chosen = rules.standing_version(state for _pk, state in versions_of)
         if chosen is not None:
-            version_id = next(pk for pk, state in versions if state.number == chosen.number)
+            version_id = next(pk for pk, state in versions_of if state.number == chosen.number)
             standing[unit_id] = (version_id, chosen)
-    # Two GROUP BY (version, row), the columns summed in SQL, each read from the figures' covering index
-    # (version, form, row, column, value): the total rows of the versions of the period below the roots,
-    # and every other row of the versions of the units with units below them (a district's report: by
-    # field, or compiled by unit, its rows keyed by unit code). The standing versions' rows are kept, and
-    # of the second query the rows of units of the tree.
+    # A second GROUP BY (version, row): every other row of the versions of the units with units below
+    # them (a district's report: by field, or compiled by unit, its rows keyed by unit code); the
+    # standing versions' rows of units of the tree are kept.
     standing_ids = {pk for pk, _chosen in standing.values()}
-    of_period = {f"version__{key}": value for key, value in in_period.items()} | {
-        "version__instance__unit_id__in": tree
-    }
+    rows: dict[int, dict[str, dict[str, int]]] = {pk: {TOTAL: totals[pk]} for pk in standing_ids if totals[pk]}
     parents = UnitVersion.objects.filter(
         units.in_force(f.end), unit_id__in=tree, level__in=list(headings), parent_id__isnull=False
     ).values("parent_id")
     codes = {m.code for m in members.values()}
-    rows: dict[int, dict[str, dict[str, int]]] = {}
-    figures = ReportFigure.objects.filter(form=FORM06, column__in=FORM06_COLUMNS, **of_period)
-    totals = figures.filter(row=TOTAL).values("version_id").annotate(**PIVOT)  # grouped by version alone
-    for version_id, *values in _fetch(totals.values_list("version_id", *FORM06_COLUMNS).order_by()):
-        if version_id in standing_ids:
-            rows[version_id] = {TOTAL: {c: v for c, v in zip(FORM06_COLUMNS, values, strict=True) if v is not None}}
+    figures = ReportFigure.objects.filter(
+        form=FORM06,
+        column__in=FORM06_COLUMNS,
+        version__instance__unit_id__in=tree,
+        **{f"version__{key}": value for key, value in in_period.items()},
+    )
     by_unit = (
         figures.filter(version__instance__unit_id__in=parents)
         .exclude(row=TOTAL)
