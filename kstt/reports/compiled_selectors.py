@@ -3,9 +3,10 @@ points 1 and 6).
 
 One code path for a district, a province and the country: the country is every province at once, each
 compiled as it would be alone and grouped by province. Queries only, a fixed number whatever the size of
-the tree: the window and the form (kstt.compilation.selectors.frame), the roots, the units below them, the
-versions of their reports, two GROUP BY over their figures (``ReportFigure``, the columns pivoted and
-summed in SQL) and one over their dossiers (kstt.dossiers.selectors.counts). The units are selected by
+the tree: the window and the form (kstt.compilation.selectors.frame), the roots, the units below them,
+one GROUP BY over the versions of their reports with each one's total row (``ReportFigure``, the columns
+pivoted in SQL), one over the other rows of the districts' versions, and one over their dossiers
+(kstt.dossiers.selectors.counts). The units are selected by
 one subquery (the tree below the roots), never by a list of ids. The choice of the standing version, where each line's
 figures come from, the missing units and the grouping are the pure rules of kstt.compilation.rules. The
 JSON renderer is kstt.reports.compiled_json.
@@ -125,8 +126,8 @@ def _compile(
     f: Frame, *, roots: list[UnitVersion], tree: RawSQL, period: Period, report_type: ReportType
 ) -> list[FromReports]:
     """The compilation of each of ``roots`` (districts or provinces), ``tree`` the subquery of the units
-    below them. Five queries whatever the number of roots and units: the units, their versions, two
-    GROUP BY over the figures, one over the dossiers."""
+    below them. Four queries whatever the number of roots and units: the units, their versions with their
+    total rows, the districts' other rows, the dossiers."""
     headings = {str(k): str(v) for k, v in f.spec.layout.get("level_headings", {}).items()}
     members = {
         uid: rules.Member(uid, code, name, level, parent_id)
