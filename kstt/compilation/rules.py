@@ -179,7 +179,10 @@ def reports_total(
 ) -> dict[str, int]:
     """The sum of the totals of the reports the received lines come from, each report once: what the grand
     total must equal (it differs only when a compiled report's rows do not add up to its total, R6)."""
-    by_code = {m.code: uid for uid, m in members.items()}
+    by_code = {line.member.code: line.member.unit_id for line in lines}  # the carrier is a line too
+    elsewhere = {line.via for line in lines if line.via and line.via not in by_code}
+    if elsewhere:
+        by_code |= {m.code: uid for uid, m in members.items() if m.code in elsewhere}
     sources = {by_code[line.via] if line.via else line.member.unit_id for line in lines if line.status == RECEIVED}
     return add(reports[uid].total or zero() for uid in sorted(sources) if uid in reports)
 
@@ -280,3 +283,37 @@ def by_unit(rows: Iterable[str], unit_codes: Iterable[str]) -> bool:
     than the total is one of ``unit_codes`` (an empty form is). A form keyed by procedure field (a
     district's report typed before it could start from its compilation) stays by field."""
     return not (set(rows) - {TOTAL} - set(unit_codes))
+
+
+def roots_of(members: Mapping[int, Member], root_ids: Iterable[int]) -> dict[int, int]:
+    """unit id → the root whose compilation takes the unit: the nearest of ``root_ids`` at or above it,
+    climbing through the members' parents (a commune → its district → the province). The country is
+    compiled as all its provinces at once, each member under its own province; a member under no root is
+    left out."""
+    roots = set(root_ids)
+    found: dict[int, int | None] = {}
+
+    def climb(unit_id: int) -> int | None:
+        path: list[int] = []
+        current: int | None = unit_id
+        root: int | None = None
+        while current is not None:
+            if current in found:
+                root = found[current]
+                break
+            path.append(current)
+            if current in roots:
+                root = current
+                break
+            member = members.get(current)
+            current = member.parent_id if member is not None else None
+        for seen in path:
+            found[seen] = root
+        return root
+
+    return {uid: root for uid in members if (root := climb(uid)) is not None}
+
+
+def country_total(compilations: Iterable[Compilation]) -> dict[str, int]:
+    """The country's grand total: the sum of its provinces' compilations' grand totals, each province once."""
+    return add(c.total for c in compilations)

@@ -85,16 +85,34 @@ class Scope:
     returned_on_time: bool
 
 
-def scope(*, unit: Unit, period: Period, report_type: ReportType) -> Scope:
+@dataclass(frozen=True)
+class Frame:
+    """What any form 06 of a period is computed in: the window, the form in force at its end, and how
+    returned dossiers count."""
+
+    start: date
+    end: date
+    spec: FormSpec
+    returned_on_time: bool
+
+
+def frame(*, period: Period, report_type: ReportType) -> Frame:
+    """The window of ``period`` and form 06 as in force at its end (two queries). CompilationError when no
+    form 06 is in force then."""
     settings = catalogue.settings_for(report_type, period)  # the window and the counting of that period
     start, end = settings.window(period)
-    version = units.unit_on(unit.code, end)
-    if version is None:
-        raise CompilationError(f"unit {unit.code} did not exist on {end.isoformat()}, the end of {period.code}")
     definition = catalogue.form_in_force(code=FORM06, on=end)
     if definition is None:
         raise CompilationError(f"no form {FORM06} is in force on {end.isoformat()} (kstt load-catalogue)")
-    spec = parse_form_spec(definition.definition)
+    return Frame(start, end, parse_form_spec(definition.definition), settings.returned_on_time)
+
+
+def scope(*, unit: Unit, period: Period, report_type: ReportType) -> Scope:
+    f = frame(period=period, report_type=report_type)
+    start, end, spec = f.start, f.end, f.spec
+    version = units.unit_on(unit.code, end)
+    if version is None:
+        raise CompilationError(f"unit {unit.code} did not exist on {end.isoformat()}, the end of {period.code}")
     compiled = version.level in COMPILED_LEVELS
     if compiled:
         headings = dict(spec.layout.get("level_headings", {}))
@@ -104,7 +122,7 @@ def scope(*, unit: Unit, period: Period, report_type: ReportType) -> Scope:
         members = tuple(sorted(below, key=lambda v: (LEVELS.index(v.level), v.unit.code)))
     else:
         members = (version,)
-    return Scope(version, period, start, end, spec, compiled, members, settings.returned_on_time)
+    return Scope(version, period, start, end, spec, compiled, members, f.returned_on_time)
 
 
 def compile_form06(*, unit: Unit, period: Period, report_type: ReportType) -> CompiledForm06:

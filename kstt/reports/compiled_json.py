@@ -1,5 +1,5 @@
-"""Form 06 compiled from the units' reports as JSON (``kstt form06-reports``, ``/api/form06/reports/``).
-A renderer: it never queries."""
+"""Form 06 compiled from the units' reports as JSON (``kstt form06-reports``, ``/api/form06/reports/``), for
+a district, a province or the country. A renderer: it never queries."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 
 from kstt.catalogue.rules.form06 import FORM06_COLUMNS
 from kstt.compilation.rules import Block, Line
-from kstt.reports.compiled_selectors import FromReports
+from kstt.reports.compiled_selectors import CountryFromReports, FromReports
 
 
 def _counts(counts: Mapping[str, int] | None) -> dict[str, int] | None:
@@ -57,4 +57,24 @@ def render_from_reports_json(compiled: FromReports) -> dict[str, Any]:
             {"unit": line.member.code, "name": line.member.name, "status": line.status, "via": line.via or None}
             for line in c.missing
         ],
+    }
+
+
+def render_country_json(country: CountryFromReports) -> dict[str, Any]:
+    """The country: each province's compilation as ``render_from_reports_json`` gives it, in code order,
+    the country's grand total (the sum of the provinces'), and how many lines were received or missing."""
+    start, end = country.window
+    provinces = [render_from_reports_json(p) for p in country.provinces]
+    return {
+        "unit": None,
+        "country": True,
+        "period": country.period,
+        "window": [start.isoformat(), end.isoformat()],
+        "source": "reports",
+        "provinces": provinces,
+        "total": _counts(country.total),
+        "computed_total": _counts(country.computed_total),
+        "reports_total": _counts(country.reports_total),
+        "received": sum(p["received"] for p in provinces),
+        "missing": sum(len(p["missing"]) for p in provinces),
     }

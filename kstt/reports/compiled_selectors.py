@@ -1,27 +1,48 @@
-"""Form 06 of a district or the province compiled from the reports it receives (issue 15, point 1).
+"""Form 06 of a district, a province or the whole country compiled from the reports received (issue 15,
+points 1 and 6).
 
-Queries only: the tree of the period and the members' dossiers through kstt.compilation (scope, counts),
-the versions of the members' reports, and one GROUP BY over the standing versions' figures
-(``ReportFigure``). The choice of the standing version, the missing units and the grouping are the pure
-rules of kstt.compilation.rules. The JSON renderer is kstt.reports.compiled_json.
+One code path for a district, a province and the country: the country is every province at once, each
+compiled as it would be alone and grouped by province. Queries only, a fixed number whatever the size of
+the tree: the window and the form (kstt.compilation.selectors.frame), the roots, the units below them,
+one GROUP BY over the versions of their reports with each one's total row (``ReportFigure``, the columns
+pivoted in SQL), one over the other rows of the districts' versions, and one over their dossiers
+(kstt.dossiers.selectors.counts). The units are selected by
+one subquery (the tree below the roots), never by a list of ids. The choice of the standing version, where each line's
+figures come from, the missing units and the grouping are the pure rules of kstt.compilation.rules. The
+JSON renderer is kstt.reports.compiled_json.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from django.db.models import Q, Sum
+from django.db import connection
+from django.db.models import FilteredRelation, Max, Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from kstt.catalogue.models import ReportType
 from kstt.catalogue.rules.form06 import FORM06_COLUMNS, add
 from kstt.catalogue.rules.forms import FormSpec
 from kstt.catalogue.rules.periods import Period
 from kstt.compilation import rules
-from kstt.compilation.selectors import FORM06, TOTAL, CompilationError, _counts, _period_label, _recipient, scope
+from kstt.compilation.selectors import (
+    COMPILED_LEVELS,
+    FORM06,
+    TOTAL,
+    CompilationError,
+    Frame,
+    _counts,
+    _period_label,
+    _recipient,
+    frame,
+)
 from kstt.dossiers import selectors as dossiers
 from kstt.reports.models import ReportFigure, ReportVersion
-from kstt.units.models import Unit
+from kstt.units import selectors as units
+from kstt.units.models import Unit, UnitVersion
+from kstt.units.rules import LEVELS
 
 
 @dataclass(frozen=True)
@@ -43,68 +64,171 @@ class FromReports:
 
 
 def compile_from_reports(*, unit: Unit, period: Period, report_type: ReportType) -> FromReports:
-    """The compiled form 06 of a district or the province from the reports it receives, following the
-    tree of the period. Three queries whatever the size of the tree: the versions of the members'
-    reports, one GROUP BY over their standing versions' figures, one GROUP BY over their dossiers."""
-    s = scope(unit=unit, period=period, report_type=report_type)
-    if not s.compiled:
+    """The compiled form 06 of a district or a province from the reports it receives, following the tree
+    of the period: the same queries as the country's, for one root."""
+    f = frame(period=period, report_type=report_type)
+    version = units.unit_on(unit.code, f.end)
+    if version is None:
+        raise CompilationError(f"unit {unit.code} did not exist on {f.end.isoformat()}, the end of {period.code}")
+    if version.level not in COMPILED_LEVELS:
         raise CompilationError(f"unit {unit.code} receives no reports: only a district or the province compiles")
-    ids = [m.unit_id for m in s.members]
-    states: dict[int, list[tuple[int, rules.VersionState]]] = {}
-    for version_id, number, unit_id, decision in ReportVersion.objects.filter(
-        instance__unit_id__in=ids, instance__report_type=report_type, instance__period=period.code
-    ).values_list("pk", "number", "instance__unit_id", "review__decision"):
-        states.setdefault(unit_id, []).append((version_id, rules.VersionState(number, decision)))
-    standing: dict[int, tuple[int, rules.Standing]] = {}
-    for unit_id, versions in states.items():
-        chosen = rules.standing_version(state for _pk, state in versions)
-        if chosen is not None:
-            version_id = next(pk for pk, state in versions if state.number == chosen.number)
-            standing[unit_id] = (version_id, chosen)
-    codes = [m.unit.code for m in s.members]
-    rows: dict[int, dict[str, dict[str, int]]] = {}
-    for version_id, row, column, value in (
-        ReportFigure.objects.filter(
-            Q(row=TOTAL) | Q(row__in=codes),
-            version_id__in=[pk for pk, _chosen in standing.values()],
-            form=FORM06,
-            column__in=FORM06_COLUMNS,
+    tree = units.descendant_ids(unit, on=f.end, include_self=True)
+    return _compile(f, roots=[version], tree=tree, period=period, report_type=report_type)[0]
+
+
+@dataclass(frozen=True)
+class CountryFromReports:
+    """Form 06 of the whole country compiled from the reports: every province's compilation (as
+    ``compile_from_reports`` gives it for that province alone), in code order, and their sums."""
+
+    spec: FormSpec
+    period: str
+    period_label: str
+    window: tuple[date, date]
+    provinces: tuple[FromReports, ...]
+    total: dict[str, int]  # the sum of the provinces' grand totals
+    reports_total: dict[str, int]
+    computed_total: dict[str, int]
+
+
+def compile_country_from_reports(*, period: Period, report_type: ReportType) -> CountryFromReports:
+    """Form 06 of the country from the reports: all the provinces in force at the end of the period, in
+    the same queries as one province."""
+    f = frame(period=period, report_type=report_type)
+    roots = list(units.roots_on(f.end).filter(level="province"))
+    provinces = _compile(f, roots=roots, tree=units.forest_ids(on=f.end), period=period, report_type=report_type)
+    return CountryFromReports(
+        spec=f.spec,
+        period=period.code,
+        period_label=_period_label(period),
+        window=(f.start, f.end),
+        provinces=tuple(provinces),
+        total=rules.country_total(p.compilation for p in provinces),
+        reports_total=add(p.reports_total for p in provinces),
+        computed_total=add(p.computed_total for p in provinces),
+    )
+
+
+#: One column per form 06 column: the group's cell. A version has one figure per (form, row, column)
+#: (``report_figure_once``), so the pivot takes it with MAX: PostgreSQL keeps MAX's state in place, where
+#: SUM's is a numeric per group and per column (the country's 11,000 versions then spill to disk).
+PIVOT = {column: Max("value", filter=Q(column=column)) for column in FORM06_COLUMNS}
+
+
+def _fetch(queryset: QuerySet[Any]) -> list[tuple[Any, ...]]:
+    """The rows of ``queryset``'s SQL as the driver gives them: the values are already whole numbers and
+    codes, and Django's per-value converters would cost more than the query on the country's figures."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _compile(
+    f: Frame, *, roots: list[UnitVersion], tree: RawSQL, period: Period, report_type: ReportType
+) -> list[FromReports]:
+    """The compilation of each of ``roots`` (districts or provinces), ``tree`` the subquery of the units
+    below them. Four queries whatever the number of roots and units: the units, their versions with their
+    total rows, the districts' other rows, the dossiers."""
+    headings = {str(k): str(v) for k, v in f.spec.layout.get("level_headings", {}).items()}
+    members = {
+        uid: rules.Member(uid, code, name, level, parent_id)
+        for uid, code, name, level, parent_id in sorted(
+            UnitVersion.objects.filter(units.in_force(f.end), unit_id__in=tree, level__in=list(headings))
+            .values_list("unit_id", "unit__code", "name", "level", "parent_id")
+            .order_by(),
+            key=lambda m: (LEVELS.index(m[3]), m[1]),
         )
-        .values("version_id", "row", "column")
-        .annotate(value=Sum("value"))
-        .values_list("version_id", "row", "column", "value")
+    }
+    root_of = rules.roots_of(members, [r.unit_id for r in roots])
+    in_period = {"instance__report_type": report_type, "instance__period": period.code}
+    # One GROUP BY per version of the period below the roots: its number, its review's decision, and its
+    # total row pivoted (one figure per column), read from the figures' covering index (version, form,
+    # row, column, value) by the join's own condition; a version without figures has NULLs.
+    total_row = FilteredRelation("figures", condition=Q(figures__form=FORM06, figures__row=TOTAL))
+    versions = (
+        ReportVersion.objects.filter(instance__unit_id__in=tree, **in_period)
+        .annotate(total_row=total_row)
+        .values("pk", "number", "instance__unit_id", "review__decision")
+        .annotate(**{c: Max("total_row__value", filter=Q(total_row__column=c)) for c in FORM06_COLUMNS})
+        .values_list("pk", "number", "instance__unit_id", "review__decision", *FORM06_COLUMNS)
         .order_by()
-    ):
-        rows.setdefault(version_id, {}).setdefault(row, {})[column] = int(value)
+    )
+    states: dict[int, list[tuple[int, rules.VersionState]]] = {}
+    totals: dict[int, dict[str, int]] = {}
+    for version_id, number, unit_id, decision, *values in _fetch(versions):
+        if unit_id in root_of:
+            states.setdefault(unit_id, []).append((version_id, rules.VersionState(number, decision)))
+            totals[version_id] = {c: v for c, v in zip(FORM06_COLUMNS, values, strict=True) if v is not None}
+    standing: dict[int, tuple[int, rules.Standing]] = {}
+    for unit_id, versions_of in states.items():
+        chosen = rules.standing_version(state for _pk, state in versions_of)
+        if chosen is not None:
+            version_id = next(pk for pk, state in versions_of if state.number == chosen.number)
+            standing[unit_id] = (version_id, chosen)
+    # A second GROUP BY (version, row): every other row of the versions of the units with units below
+    # them (a district's report: by field, or compiled by unit, its rows keyed by unit code); the
+    # standing versions' rows of units of the tree are kept.
+    standing_ids = {pk for pk, _chosen in standing.values()}
+    rows: dict[int, dict[str, dict[str, int]]] = {pk: {TOTAL: totals[pk]} for pk in standing_ids if totals[pk]}
+    parents = UnitVersion.objects.filter(
+        units.in_force(f.end), unit_id__in=tree, level__in=list(headings), parent_id__isnull=False
+    ).values("parent_id")
+    codes = {m.code for m in members.values()}
+    figures = ReportFigure.objects.filter(
+        form=FORM06,
+        column__in=FORM06_COLUMNS,
+        version__instance__unit_id__in=tree,
+        **{f"version__{key}": value for key, value in in_period.items()},
+    )
+    by_unit = (
+        figures.filter(version__instance__unit_id__in=parents)
+        .exclude(row=TOTAL)
+        .values("version_id", "row")
+        .annotate(**PIVOT)
+        .values_list("version_id", "row", *FORM06_COLUMNS)
+        .order_by()
+    )
+    for version_id, row, *values in _fetch(by_unit):
+        if version_id in standing_ids and row in codes:
+            cells = {c: v for c, v in zip(FORM06_COLUMNS, values, strict=True) if v is not None}
+            rows.setdefault(version_id, {})[row] = cells
     reports = {}
     for unit_id, (version_id, chosen) in standing.items():
-        figures = rows.get(version_id, {})
-        units_rows = {code: cells for code, cells in figures.items() if code != TOTAL}
-        reports[unit_id] = rules.Report(chosen, figures.get(TOTAL), units_rows)
+        version_rows = rows.get(version_id, {})
+        units_rows = {code: cells for code, cells in version_rows.items() if code != TOTAL}
+        reports[unit_id] = rules.Report(chosen, version_rows.get(TOTAL), units_rows)
     computed = {
         r["unit_id"]: _counts(r)
         for r in dossiers.counts(
-            unit_ids=ids, start=s.start, end=s.end, by=("unit_id",), returned_on_time=s.returned_on_time
+            unit_ids=tree, start=f.start, end=f.end, by=("unit_id",), returned_on_time=f.returned_on_time
         )
+        if r["unit_id"] in root_of
     }
-    members = {m.unit_id: rules.Member(m.unit_id, m.unit.code, m.name, m.level, m.parent_id) for m in s.members}
-    lines = [
-        rules.choose_line(
-            member=member, root_id=s.unit.unit_id, reports=reports, members=members, computed=computed.get(uid)
+    lines: dict[int, list[rules.Line]] = {r.unit_id: [] for r in roots}
+    for uid, member in members.items():
+        root_id = root_of.get(uid)
+        if root_id is not None:
+            lines[root_id].append(
+                rules.choose_line(
+                    member=member, root_id=root_id, reports=reports, members=members, computed=computed.get(uid)
+                )
+            )
+    return [
+        FromReports(
+            spec=f.spec,
+            unit_code=root.unit.code,
+            unit_name=root.name,
+            unit_level=root.level,
+            recipient_name=_recipient(root, f.end),
+            period=period.code,
+            period_label=_period_label(period),
+            window=(f.start, f.end),
+            compilation=rules.compile_lines(root_id=root.unit_id, lines=lines[root.unit_id], headings=headings),
+            computed_total=add(
+                computed[line.member.unit_id] for line in lines[root.unit_id] if line.member.unit_id in computed
+            ),
+            reports_total=rules.reports_total(lines[root.unit_id], reports, members),
         )
-        for uid, member in members.items()
+        for root in roots
     ]
-    headings = {str(k): str(v) for k, v in s.spec.layout.get("level_headings", {}).items()}
-    return FromReports(
-        spec=s.spec,
-        unit_code=s.unit.unit.code,
-        unit_name=s.unit.name,
-        unit_level=s.unit.level,
-        recipient_name=_recipient(s.unit, s.end),
-        period=period.code,
-        period_label=_period_label(period),
-        window=(s.start, s.end),
-        compilation=rules.compile_lines(root_id=s.unit.unit_id, lines=lines, headings=headings),
-        computed_total=add(computed.values()),
-        reports_total=rules.reports_total(lines, reports, members),
-    )

@@ -233,7 +233,9 @@ class ReportFigure(Immutable):
         constraints = [
             models.UniqueConstraint(fields=["version", "form", "row", "column"], name="report_figure_once"),
         ]
-        indexes = [models.Index(fields=["form", "row", "version"], name="report_figure_form_row_idx")]
+        # Covering: a compilation reads a version's row (its total, a unit's) from the index alone, never
+        # visiting the table, whose rows of one period lie among every other period's (issue 15, point 6).
+        indexes = [models.Index(fields=["version", "form", "row", "column", "value"], name="report_figure_cells_idx")]
 
     def __str__(self) -> str:
         return f"{self.version} {self.form} {self.row} {self.column}={self.value}"

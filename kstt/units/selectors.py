@@ -66,6 +66,13 @@ def descendant_ids(unit: Unit, *, on: date, include_self: bool = False) -> RawSQ
     return RawSQL(sql, params)
 
 
+def forest_ids(*, on: date) -> RawSQL:
+    """Ids of every unit in force on ``on`` (every root and everything below them), as one SQL subquery:
+    what ``descendant_ids`` gives for one root, for all of them at once (the country)."""
+    table = UnitVersion._meta.db_table
+    return RawSQL(f"SELECT v.unit_id FROM {table} v WHERE {_IN_FORCE_SQL}", [on, on])
+
+
 def ancestor_ids(unit: Unit, *, on: date) -> list[int]:
     """Ids of the units above ``unit`` on ``on``, nearest first (one query)."""
     table = UnitVersion._meta.db_table

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from operator import itemgetter
 
 from kstt.catalogue.rules.forms import FormSpec
 
@@ -37,11 +38,9 @@ def zero() -> dict[str, int]:
 
 
 def add(rows: Iterable[Mapping[str, int]]) -> dict[str, int]:
-    total = zero()
-    for row in rows:
-        for key in FORM06_COLUMNS:
-            total[key] += row[key]
-    return total
+    """The column-wise sum of form 06 rows (zeros for none)."""
+    rows = list(rows)
+    return {key: sum(map(itemgetter(key), rows)) for key in FORM06_COLUMNS}
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from kstt.compilation.rules import (
     MISSING,
     NO_FIGURES,
     RECEIVED,
+    Compilation,
     Member,
     Report,
     Standing,
@@ -17,10 +18,12 @@ from kstt.compilation.rules import (
     by_unit,
     choose_line,
     compile_lines,
+    country_total,
     differences,
     line_for,
     prefill,
     reports_total,
+    roots_of,
     standing_version,
 )
 
@@ -300,3 +303,66 @@ def test_nothing_received_and_no_dossiers_starts_an_empty_form():
 )
 def test_a_form_is_by_unit_when_every_row_is_a_unit_of_the_compilation(rows, expected):
     assert by_unit(rows, ["D1", "C1", "C2"]) is expected
+
+
+# Two provinces of the 2021 shape (the country): P (S, D1 with C1 and C2, D2 with C3) as above, and Q with
+# its district E1 (commune K1) and a department T; K9's district is not in force (its parent is unknown).
+Q_, T, E1, K1, K9 = (
+    Member(11, "Q", "Tỉnh Hai", "province", None),
+    Member(12, "T", "Sở Hai", "department", 11),
+    Member(13, "E1", "Huyện Ba", "district", 11),
+    Member(14, "K1", "Xã Bốn", "commune", 13),
+    Member(15, "K9", "Xã Lạc", "commune", 99),
+)
+TWO = {m.unit_id: m for m in (S, D1, D2, C1, C2, C3, T, E1, K1, K9)}  # the provinces are roots, not lines
+
+
+@pytest.mark.parametrize(
+    ("roots", "expected"),
+    [
+        pytest.param([1, 11], {2: 1, 3: 1, 4: 1, 5: 1, 6: 1, 7: 1, 12: 11, 13: 11, 14: 11}, id="the-country"),
+        pytest.param([1], {2: 1, 3: 1, 4: 1, 5: 1, 6: 1, 7: 1}, id="one-province-takes-only-its-own"),
+        pytest.param([3], {3: 3, 5: 3, 6: 3}, id="a-district-is-its-own-root-over-its-communes"),
+        pytest.param([1, 3], {2: 1, 3: 3, 4: 1, 5: 3, 6: 3, 7: 1}, id="the-nearest-root-wins"),
+        pytest.param([], {}, id="no-root-no-line"),
+    ],
+)
+def test_each_unit_is_compiled_under_its_nearest_root(roots, expected):
+    assert roots_of(TWO, roots) == expected
+
+
+@pytest.mark.parametrize(
+    ("totals", "expected"),
+    [
+        pytest.param([], zero(), id="no-province"),
+        pytest.param([counts(1)], counts(1), id="one-province"),
+        pytest.param([counts(1), counts(2), zero()], counts(3), id="each-province-once"),
+    ],
+)
+def test_the_countrys_total_is_the_sum_of_its_provinces_totals(totals, expected):
+    assert country_total(Compilation((), total) for total in totals) == expected
+
+
+def test_the_country_of_two_provinces_counts_a_districts_communes_once():
+    """P's district D1 compiled by unit (C1 only), C1 and C2 also sent their own reports; Q's communes
+    report by field: the country's total is the sum of the provinces', each report's total once."""
+    reports = {
+        3: compiled_report(1, {"D1": counts(1), "C1": counts(2)}),
+        5: by_field(1, 50),
+        6: by_field(1, 60),
+        2: by_field(1, 4),
+        13: by_field(1, 5),
+        14: by_field(1, 6),
+    }
+    root_of = roots_of(TWO, [1, 11])
+    lines = {1: [], 11: []}
+    for uid, member in TWO.items():
+        if uid in root_of:
+            line = choose_line(member=member, root_id=root_of[uid], reports=reports, members=TWO, computed=None)
+            lines[root_of[uid]].append(line)
+    provinces = [compile_lines(root_id=root, lines=lines[root], headings=HEADINGS) for root in (1, 11)]
+    assert [p.total for p in provinces] == [counts(4 + 3), counts(5 + 6)]
+    assert [reports_total(lines[root], reports, TWO) for root in (1, 11)] == [p.total for p in provinces]
+    assert country_total(provinces) == counts(4 + 3 + 5 + 6)  # C1's and C2's own 50 and 60: never
+    by_code = {line.member.code: line for line in lines[1]}
+    assert (by_code["C1"].via, by_code["C2"].status) == ("D1", MISSING)
