@@ -1,4 +1,5 @@
-"""/compliance/narrative/<unit>/<period>/: the narrative report KSTT drafts for a receiving unit, as a docx.
+"""/compliance/narrative/<unit>/<period>/: the narrative report KSTT drafts for a receiving unit, as a docx
+(``?format=pdf``: the same printed by LibreOffice, 503 saying why when it cannot be).
 
 Thin: the same access as the unit's report page (kstt.accounts.access.unit_for_user: the unit's own people,
 the reviewers above it and administrators; 404 for anyone else, so existence does not leak); the value is
@@ -19,6 +20,7 @@ from kstt.accounts import access
 from kstt.catalogue import selectors as catalogue
 from kstt.catalogue.rules.periods import Period, PeriodError
 from kstt.compliance.narrative_selectors import NarrativeError, narrative_docx
+from kstt.exports.libreoffice import ConversionError, to_pdf
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -45,7 +47,14 @@ def narrative(request: HttpRequest, unit_code: str, period: str) -> HttpResponse
             "and a period with an outline in force."
         )
         return render(request, "bad_input.html", {"message": message, "back": "home"}, status=404)
-    response = HttpResponse(document, content_type=DOCX)
-    filename = f"bao-cao-kstt-{version.unit.code}-{the_period.code}.docx"
+    name, content_type = f"bao-cao-kstt-{version.unit.code}-{the_period.code}", DOCX
+    if request.GET.get("format") == "pdf":
+        try:
+            document, content_type = to_pdf(document, suffix=".docx"), "application/pdf"
+        except ConversionError as exc:
+            message = _("The server could not print the document to PDF: %(reason)s") % {"reason": exc}
+            return render(request, "bad_input.html", {"message": message, "back": "home"}, status=503)
+    response = HttpResponse(document, content_type=content_type)
+    filename = f"{name}.{'pdf' if content_type == 'application/pdf' else 'docx'}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

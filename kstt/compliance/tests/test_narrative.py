@@ -343,6 +343,32 @@ def test_the_number_of_queries_does_not_grow_with_the_units(sent, kstt_report, d
     assert len(narrative.regime) == 3 + 5
 
 
+def test_the_page_offers_the_draft_as_pdf_too(client, sent, hoa, pdftotext, tmp_path):  # noqa: F811 (a fixture)
+    client.force_login(hoa)
+    page = client.get(reverse("reports:report", args=["D157", "2021Q3"])).content.decode()
+    assert f'data-testid="narrative-pdf" href="{_url("D157")}?format=pdf"' in page
+    answer = client.get(_url("D157") + "?format=pdf")
+    assert answer.status_code == 200 and answer["Content-Type"] == "application/pdf"
+    assert 'filename="bao-cao-kstt-D157-2021Q3.pdf"' in answer["Content-Disposition"]
+    out = tmp_path / "tai-ve.pdf"
+    out.write_bytes(answer.content)
+    text = subprocess.run([pdftotext, str(out), "-"], capture_output=True, check=True, timeout=60).stdout  # noqa: S603
+    assert "ỦY BAN NHÂN DÂN HUYỆN LẠC SƠN" in " ".join(text.decode("utf-8").split())
+
+
+def test_without_libreoffice_the_pdf_is_a_page_saying_why(client, sent, hoa, monkeypatch):
+    from kstt.compliance import narrative_views
+    from kstt.exports.libreoffice import ConversionError
+
+    def missing(*args, **kwargs):
+        raise ConversionError("LibreOffice (soffice) is not installed")
+
+    monkeypatch.setattr(narrative_views, "to_pdf", missing)
+    client.force_login(hoa)
+    answer = client.get(_url("D157") + "?format=pdf")
+    assert answer.status_code == 503 and "LibreOffice (soffice) is not installed" in answer.content.decode()
+
+
 def test_kstt_narrative_prints_the_pdf_with_its_diacritics(sent, tmp_path, pdftotext):  # noqa: F811 (a fixture)
     out = tmp_path / "bao-cao.pdf"
     call_command("narrative", "--unit", "D157", "--period", "2021Q3", "--output", str(out), "--format", "pdf")
