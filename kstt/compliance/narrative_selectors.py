@@ -139,7 +139,7 @@ def narrative_of(*, unit: Unit, period: Period, report_type: ReportType, as_of: 
     figures = None
     if any(s.key in FIGURE_SECTIONS for s in spec.sections):
         try:
-            figures = _figures(compile_from_reports(unit=unit, period=period, report_type=report_type))
+            figures = _figures(compile_from_reports(unit=unit, period=period, report_type=report_type, as_of=as_of))
         except CompilationError as exc:
             raise NarrativeError(str(exc)) from None
     unsent = [line.name for line in owed if line.unit_id not in texts]

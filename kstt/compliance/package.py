@@ -2,11 +2,12 @@
 
 One zip per receiving unit (the province; a district in the 2021 shape) and period, made from the unit's
 own standing report (its accepted version, else its latest submitted one: ``compilation.rules``) and the
-form 06 compiled from the reports it receives (``compile_from_reports``):
+form 06 compiled from the reports it receives (``compile_from_reports``), both as they stood when that
+version was submitted (a unit's report that came in later is not in the package the province sent):
 
 =================  ======================================================================================
 ``narrative.pdf``  the signed narrative PDF attached to the unit's standing version, byte for byte
-``narrative.docx`` the narrative KSTT drafts for the unit (``narrative_selectors``), as things stood then
+``narrative.docx`` the narrative KSTT drafts for the unit (``narrative_selectors``) at that instant
 ``form06.xlsx``    form 06 compiled from the units' reports (``compiled_xlsx``): missing units shown
 ``form07b.xlsx``   the unit's own form 07b with the standing version's figures (the province only)
 ``form06.json``    the compiled form 06 as ``kstt form06-reports`` gives it (``compiled_json``)
@@ -138,7 +139,7 @@ PARTS: tuple[Part, ...] = (
 )
 
 
-def package_sources(*, unit: Unit, period: Period, report_type: ReportType, at: datetime) -> Sources:
+def package_sources(*, unit: Unit, period: Period, report_type: ReportType) -> Sources:
     """The unit's own standing version with its signed PDF, and the compiled form 06; ``PackageError``
     when the unit receives no reports or its own report is not submitted with its signed PDF."""
     names = {"unit": unit.code, "period": period.code}
@@ -169,12 +170,15 @@ def package_sources(*, unit: Unit, period: Period, report_type: ReportType, at: 
         pdf = file.read()
     if hashlib.sha256(pdf).hexdigest() != document.sha256:
         raise PackageError(ALTERED, number=version.number, **names)
+    # The forms and the draft go with the signed report: the units' reports as they stood when it was sent (a
+    # report that came in later is in the next package of the period, once the province sends again).
+    sent_at = version.submitted_at
     try:
-        compiled = compile_from_reports(unit=unit, period=period, report_type=report_type)
+        compiled = compile_from_reports(unit=unit, period=period, report_type=report_type, as_of=sent_at)
     except CompilationError as exc:
         raise PackageError(NOT_COMPILED, reason=str(exc), **names) from None
     try:
-        docx = narrative_docx(unit=unit, period=period, as_of=at, report_type=report_type)
+        docx = narrative_docx(unit=unit, period=period, as_of=sent_at, report_type=report_type)
     except NarrativeError as exc:
         raise PackageError(NOT_DRAFTED, reason=str(exc), **names) from None
     try:
@@ -228,7 +232,7 @@ def build_package(s: Sources, *, at: datetime, parts: Sequence[Part] = PARTS) ->
 
 def make_package(*, unit: Unit, period: Period, report_type: ReportType, at: datetime) -> bytes:
     """The package of ``unit`` for ``period``; ``PackageError`` when none can be made."""
-    return build_package(package_sources(unit=unit, period=period, report_type=report_type, at=at), at=at)
+    return build_package(package_sources(unit=unit, period=period, report_type=report_type), at=at)
 
 
 def file_name(unit_code: str, period: str) -> str:

@@ -15,11 +15,11 @@ JSON renderer is kstt.reports.compiled_json.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.db import connection
-from django.db.models import FilteredRelation, Max, Q, QuerySet
+from django.db.models import Case, F, FilteredRelation, Max, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 
 from kstt.catalogue.models import ReportType
@@ -63,7 +63,9 @@ class FromReports:
     reports_total: dict[str, int]  # the sum of the totals of the reports the lines come from
 
 
-def compile_from_reports(*, unit: Unit, period: Period, report_type: ReportType) -> FromReports:
+def compile_from_reports(
+    *, unit: Unit, period: Period, report_type: ReportType, as_of: datetime | None = None
+) -> FromReports:
     """The compiled form 06 of a district or a province from the reports it receives, following the tree
     of the period: the same queries as the country's, for one root."""
     f = frame(period=period, report_type=report_type)
@@ -73,7 +75,7 @@ def compile_from_reports(*, unit: Unit, period: Period, report_type: ReportType)
     if version.level not in COMPILED_LEVELS:
         raise CompilationError(f"unit {unit.code} receives no reports: only a district or the province compiles")
     tree = units.descendant_ids(unit, on=f.end, include_self=True)
-    return _compile(f, roots=[version], tree=tree, period=period, report_type=report_type)[0]
+    return _compile(f, roots=[version], tree=tree, period=period, report_type=report_type, as_of=as_of)[0]
 
 
 @dataclass(frozen=True)
@@ -125,7 +127,13 @@ def _fetch(queryset: QuerySet[Any]) -> list[tuple[Any, ...]]:
 
 
 def _compile(
-    f: Frame, *, roots: list[UnitVersion], tree: RawSQL, period: Period, report_type: ReportType
+    f: Frame,
+    *,
+    roots: list[UnitVersion],
+    tree: RawSQL,
+    period: Period,
+    report_type: ReportType,
+    as_of: datetime | None = None,
 ) -> list[FromReports]:
     """The compilation of each of ``roots`` (districts or provinces), ``tree`` the subquery of the units
     below them. Four queries whatever the number of roots and units: the units, their versions with their
@@ -145,13 +153,18 @@ def _compile(
     # One GROUP BY per version of the period below the roots: its number, its review's decision, and its
     # total row pivoted (one figure per column), read from the figures' covering index (version, form,
     # row, column, value) by the join's own condition; a version without figures has NULLs.
+    # ``as_of``: the reports as they stood then (the versions submitted by then, a review only once made).
     total_row = FilteredRelation("figures", condition=Q(figures__form=FORM06, figures__row=TOTAL))
+    submitted = ReportVersion.objects.filter(instance__unit_id__in=tree, **in_period)
+    decided: Any = F("review__decision")
+    if as_of is not None:
+        submitted = submitted.filter(submitted_at__lte=as_of)
+        decided = Case(When(review__at__lte=as_of, then=F("review__decision")), default=Value(None))
     versions = (
-        ReportVersion.objects.filter(instance__unit_id__in=tree, **in_period)
-        .annotate(total_row=total_row)
-        .values("pk", "number", "instance__unit_id", "review__decision")
+        submitted.annotate(total_row=total_row, decided=decided)
+        .values("pk", "number", "instance__unit_id", "decided")
         .annotate(**{c: Max("total_row__value", filter=Q(total_row__column=c)) for c in FORM06_COLUMNS})
-        .values_list("pk", "number", "instance__unit_id", "review__decision", *FORM06_COLUMNS)
+        .values_list("pk", "number", "instance__unit_id", "decided", *FORM06_COLUMNS)
         .order_by()
     )
     states: dict[int, list[tuple[int, rules.VersionState]]] = {}

@@ -31,6 +31,7 @@ from kstt.compliance.package import PARTS, build_package, package_sources
 from kstt.exports.tests.test_libreoffice import soffice  # noqa: F401 (a fixture)
 from kstt.exports.tests.test_pdf import numbers, recalculated
 from kstt.reports import services
+from kstt.reports.compiled_selectors import compile_from_reports
 from kstt.reports.models import NarrativeDocument
 from kstt.reports.services.history import load_submissions
 from kstt.reports.tests import test_compiled_from_reports as story
@@ -161,8 +162,27 @@ def test_the_narrative_docx_is_the_draft_kstt_writes_for_the_province(province_s
     assert {"name": name, "sha256": digest} in manifest_of(archive)["files"]
 
 
+def test_the_package_holds_the_reports_as_they_stood_when_the_province_sent_its_own(
+    province_sent, sent, kstt_report, minh, tmp_path
+):
+    """Mai Châu sends its report the day after the province sent its own, and Hoa accepts Yên Nghiệp's: the
+    package still shows what the province compiled then (Mai Châu missing, Yên Nghiệp not yet accepted), the
+    live compilation what is there now."""
+    later = datetime(2021, 10, 3, 2, 0, tzinfo=UTC)
+    story.send(sent["D156"], kstt_report, "2021Q3", 5, at=later)
+    yen_nghiep = sent["W05341"].reports.get().versions.get(number=2)
+    services.accept(version=yen_nghiep, at=later, actor=minh)
+    manifest = manifest_of(package(tmp_path))
+    assert manifest["missing"] == ["D156", "W05200"]
+    assert {"unit": "W05341", "version": 2, "standing": "latest", "via": None} in manifest["included"]
+    figures = json.loads(package(tmp_path).read("form06.json"))
+    assert figures["total"] == row(16)
+    live = compile_from_reports(unit=sent["P17"], period=Period(2021, "Q3"), report_type=kstt_report)
+    assert [line.member.code for line in live.compilation.missing] == ["W05200"]  # and Mai Châu is in now
+
+
 def test_another_part_is_one_more_line_of_the_list(province_sent, kstt_report, sent):
-    sources = package_sources(unit=sent["P17"], period=Period(2021, "Q3"), report_type=kstt_report, at=Q3)
+    sources = package_sources(unit=sent["P17"], period=Period(2021, "Q3"), report_type=kstt_report)
     extra = (*PARTS, ("notes.txt", lambda s: s.version.narrative["direction"].encode()))
     archive = zipfile.ZipFile(io.BytesIO(build_package(sources, at=Q3, parts=extra)))
     assert archive.namelist() == [*PARTS_IN_ORDER, "notes.txt", "manifest.json"]
