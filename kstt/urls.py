@@ -9,6 +9,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from kstt.accounts import unit_api as units_api
 from kstt.compilation import api as compilation_api
 from kstt.compliance import api as compliance_api
+from kstt.compliance import package_views
 from kstt.dossiers import api as dossiers_api
 from kstt.reports import api as reports_api
 from kstt.reports import compiled_views as reports_compiled
@@ -53,6 +54,7 @@ urlpatterns = [
     path("api/compliance/", compliance_api.Compliance.as_view(), name="api-compliance"),
     path("api/form06/cell/", compilation_api.Form06Cell.as_view(), name="api-form06-cell"),
     path("api/form06/reports/", reports_compiled.Form06Reports.as_view(), name="api-form06-reports"),
+    path("api/package/", package_views.Package.as_view(), name="api-package"),
     # Reports (issue 8, point 8): kstt/reports/api.py.
     path("api/reports/", reports_api.ReportList.as_view(), name="api-reports"),
     path("api/reports/<str:unit>/<str:period>/", reports_api.ReportDetail.as_view(), name="api-report"),

@@ -1,6 +1,6 @@
 """The package for the national system from the receiving unit's report page (issue 15, point 5).
 
-/compliance/package/<unit>/<period>/ — for whoever reads the report page (``access.unit_for_user``: 404 for
+/compliance/package/<unit>/<period>/ (and GET /api/package/?unit=&period= for scripts) — for whoever reads the report page (``access.unit_for_user``: 404 for
 anyone else) and compiles the unit's reports (``may_compile_reports``: its reviewers and those above,
 administrators). The zip is ``kstt.compliance.package``'s; a package that cannot be made (the unit's own
 report not submitted with its signed PDF, a unit that receives nothing) is a page that says why (409).
@@ -12,12 +12,18 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework.exceptions import APIException, NotFound
+from rest_framework.request import Request
+from rest_framework.views import APIView
 
 from kstt import clock
 from kstt.accounts import access
 from kstt.catalogue import selectors as catalogue
 from kstt.catalogue.rules.periods import Period, PeriodError
 from kstt.compilation.access import may_compile_reports
+from kstt.compilation.api import PERIOD, UNIT, _unit_and_period
 from kstt.compliance.package import PackageError, file_name, make_package
 
 ZIP = "application/zip"
@@ -46,3 +52,28 @@ def package(request: HttpRequest, unit_code: str, period: str) -> HttpResponse:
     response = HttpResponse(data, content_type=ZIP)
     response["Content-Disposition"] = f'attachment; filename="{file_name(version.unit.code, the_period.code)}"'
     return response
+
+
+class PackageRefused(APIException):
+    status_code = 409
+    default_code = "package_refused"
+
+
+class Package(APIView):
+    """The package for the national system of a receiving unit and period, as the zip of ``kstt package``
+    (interchange.md), for the unit's reviewers, the reviewers above it and administrators; 404 for anyone
+    else, 409 with the reason when no package can be made (the unit's own report not submitted with its
+    signed PDF, a unit that receives nothing)."""
+
+    @extend_schema(parameters=[UNIT, PERIOD], responses={(200, ZIP): OpenApiTypes.BINARY})
+    def get(self, request: Request) -> HttpResponse:
+        unit, period, report_type = _unit_and_period(request)
+        if not may_compile_reports(request.user):
+            raise NotFound()
+        try:
+            data = make_package(unit=unit, period=period, report_type=report_type, at=clock.now())
+        except PackageError as exc:
+            raise PackageRefused(exc.message()) from None
+        response = HttpResponse(data, content_type=ZIP)
+        response["Content-Disposition"] = f'attachment; filename="{file_name(unit.code, period.code)}"'
+        return response

@@ -22,6 +22,7 @@ import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from kstt.accounts.choices import Role
 from kstt.accounts.services import save_user
@@ -301,3 +302,37 @@ def test_a_commune_has_no_package_button(client, sent, minh):
     client.force_login(minh)
     assert 'data-testid="package"' not in client.get(report_url("W05341")).content.decode()
     assert client.get(package_url("W05341")).status_code == 409  # it receives nothing: said, not a zip
+
+
+# --- Through the API (scripts of the national system) ---------------------------------------------------------
+
+
+def test_the_api_gives_the_same_zip_to_the_units_reviewers(province_sent, hoa, lan):
+    api = APIClient()
+    api.force_authenticate(hoa)
+    answer = api.get("/api/package/", {"unit": "P17", "period": "2021Q3"})
+    assert answer.status_code == 200 and answer["Content-Type"] == "application/zip"
+    assert answer["Content-Disposition"] == 'attachment; filename="goi-bao-cao-P17-2021Q3.zip"'
+    archive = zipfile.ZipFile(io.BytesIO(answer.content))
+    assert archive.namelist() == [*PARTS_IN_ORDER, "manifest.json"]
+    assert manifest_of(archive)["missing"] == ["D156", "W05200"]
+    api.force_authenticate(lan)  # a commune's reporter: not hers to see
+    assert api.get("/api/package/", {"unit": "P17", "period": "2021Q3"}).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("query", "status"),
+    [
+        pytest.param({"unit": "D156", "period": "2021Q3"}, 409, id="its-own-report-not-submitted"),
+        pytest.param({"unit": "W05341", "period": "2021Q3"}, 409, id="a-commune-receives-nothing"),
+        pytest.param({"unit": "P17", "period": "2021Q9"}, 400, id="not-a-period"),
+        pytest.param({"unit": "P99", "period": "2021Q3"}, 404, id="no-such-unit"),
+        pytest.param({"unit": "P17"}, 400, id="no-period"),
+    ],
+)
+def test_the_api_says_why_there_is_no_package(sent, hoa, query, status):
+    api = APIClient()
+    api.force_authenticate(hoa)
+    answer = api.get("/api/package/", query)
+    assert answer.status_code == status
+    assert answer.json()  # an error body, never a zip
