@@ -1,9 +1,10 @@
 """The package for the national system from the receiving unit's report page (issue 15, point 5).
 
-/compliance/package/<unit>/<period>/ (and GET /api/package/?unit=&period= for scripts) — for whoever reads the report page (``access.unit_for_user``: 404 for
-anyone else) and compiles the unit's reports (``may_compile_reports``: its reviewers and those above,
-administrators). The zip is ``kstt.compliance.package``'s; a package that cannot be made (the unit's own
-report not submitted with its signed PDF, a unit that receives nothing) is a page that says why (409).
+/compliance/package/<unit>/<period>/, and GET /api/package/?unit=&period= for scripts: for whoever reads the
+report page (``access.unit_for_user``: 404 for anyone else) and compiles the unit's reports
+(``may_compile_reports``: its reviewers and those above, administrators). The zip is
+``kstt.compliance.package``'s; a package that cannot be made (the unit's own report not submitted with its
+signed PDF, a unit that receives nothing) is a page (or a JSON error) that says why (409).
 """
 
 from __future__ import annotations
