@@ -3,9 +3,10 @@
 On the instant the scenario gives (the province's deadline day), with the history loaded up to that instant,
 the provincial officer (a reporter of the province) opens the province's report of the period, attaches the
 narrative PDF, fills form 07b (one row per unit below the province: the numbers of procedures, one-stop
-procedures and internal workflows each settles, seeded) and form 06 compiled from the units' reports as they
-stand then (``compile_from_reports``: a line per unit received, keyed by unit code, and the grand total, the
-layout of a district's compiled report), and submits it with the checks of the data-entry page. The province
+procedures and internal workflows each settles, seeded) and the narrative, whose figures are form 06 compiled
+from the units' reports as they stand then (``compile_from_reports``), and submits it with the checks of the
+data-entry page. Form 06 is not the province's to fill (catalogue): its compiled form is computed, as of the
+report's submission, wherever it is shown (the package, the narrative draft). The province
 reports to the Government Office, outside KSTT: nobody here reviews it.
 
 Loading again changes nothing: a report already submitted is left alone.
@@ -16,7 +17,6 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.db import transaction
 
@@ -24,7 +24,7 @@ from kstt.accounts.models import User
 from kstt.catalogue import selectors as catalogue
 from kstt.catalogue.rules.form07b import column_sums
 from kstt.catalogue.rules.periods import Period
-from kstt.compilation.selectors import FORM06, TOTAL
+from kstt.compilation.selectors import TOTAL
 from kstt.demo import content
 from kstt.demo.submissions import attach_narrative
 from kstt.reports import services
@@ -87,14 +87,12 @@ def load_province_report(*, unit_code: str, period: str, at: datetime, seed: int
     with transaction.atomic():
         compiled = compile_from_reports(unit=unit, period=the_period, report_type=report_type)
         lines = [line for line in compiled.compilation.lines if line.reported is not None]
-        form06: dict[str, Any] = {line.member.code: dict(line.reported or {}) for line in lines}
-        form06[TOTAL] = dict(compiled.compilation.total)
         result.lines, result.missing = len(lines), len(compiled.compilation.lines) - len(lines)
         end = catalogue.window(report_type, the_period)[1]
         children = sorted(
             (v.unit.code, v.level) for v in units.versions_on(end).filter(parent_id=unit.pk).select_related("unit")
         )
-        values = {FORM07B: form07b_rows(children, seed=seed), FORM06: form06}
+        values = {FORM07B: form07b_rows(children, seed=seed)}
         figures = {**compiled.compilation.total, "missing": result.missing}
         opened = at - timedelta(hours=2)
         instance = instance or services.open_instance(

@@ -14,6 +14,7 @@ from django.urls import reverse
 from kstt.accounts.models import User
 from kstt.audit.models import AuditEntry
 from kstt.catalogue import selectors as catalogue
+from kstt.catalogue.rules.periods import Period
 from kstt.compilation.selectors import FORM06, TOTAL
 from kstt.compliance.models import Appeal
 from kstt.compliance.selectors import judged
@@ -21,6 +22,7 @@ from kstt.demo.scenarios import HOA_BINH_2021, PHU_THO_2026
 from kstt.dossiers.models import Dossier
 from kstt.notifications.models import Reminder
 from kstt.reports import selectors as reports
+from kstt.reports.compiled_selectors import compile_from_reports
 from kstt.reports.form07b_export import FORM07B
 from kstt.reports.models import Draft, ReportInstance, ReportVersion
 from kstt.tests.test_demo import make_run
@@ -122,16 +124,20 @@ def each_appeal_is_decided():
 
 
 def the_province_sent_its_q3_report_compiled_from_the_reports_it_had():
-    """Form 06 of the province holds a line per unit whose Q3 report had a version by the time it was sent (the
-    standing one then: accepted by then, else the latest sent), and none for a unit that had sent nothing yet;
-    the total is the sum of the lines. Form 07b and the narrative PDF are there."""
+    """Form 06 compiled as of the province's report holds a line per unit whose Q3 report had a version by the
+    time it was sent (the standing one then: accepted by then, else the latest sent), and none for a unit that
+    had sent nothing yet; the total is the sum of the lines. Form 07b and the narrative PDF are there."""
     (version,) = ReportVersion.objects.filter(instance__unit__code="P25", instance__period="2026Q3")
     assert version.submitted_at == SENT_AT
     assert version.instance.level == "province" and version.instance.recipient is None
     assert version.document_id is not None
     assert version.problems == []
-    form06 = version.values[FORM06]
-    lines = {code: cells for code, cells in form06.items() if code != TOTAL}
+    assert FORM06 not in version.values  # not the province's to fill: compiled wherever it is shown
+    compiled = compile_from_reports(
+        unit=version.instance.unit, period=Period.parse("2026Q3"), report_type=version.instance.report_type,
+        as_of=version.submitted_at,
+    )  # fmt: skip
+    lines = {line.member.code: dict(line.reported) for line in compiled.compilation.lines if line.reported}
     sent_before = {}
     for v in ReportVersion.objects.filter(
         instance__period="2026Q3", instance__level__in=["department", "commune"], submitted_at__lte=SENT_AT
@@ -144,7 +150,8 @@ def the_province_sent_its_q3_report_compiled_from_the_reports_it_had():
     assert later.exists()  # the late ones came after the province had sent its report: not in it
     for code, cells in lines.items():
         assert cells == max(sent_before[code])[2], code
-    assert form06[TOTAL] == {k: sum(cells[k] for cells in lines.values()) for k in form06[TOTAL]}
+    total = compiled.compilation.total
+    assert total == {k: sum(cells[k] for cells in lines.values()) for k in total}
     form07b = version.values[FORM07B]
     assert len(form07b) == 14 + 148 + 1
     assert form07b[TOTAL]["tthc_total"] == sum(row["tthc_total"] for key, row in form07b.items() if key != TOTAL)
