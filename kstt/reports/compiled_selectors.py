@@ -299,9 +299,10 @@ WITH t AS (
   FROM n JOIN {version} v ON v.instance_id = n.instance_id AND v.number = n.number
 ), cr AS (
   SELECT f.version_id, f."row", {cells}
-  FROM s
-  JOIN {figure} f ON f.version_id = s.version_id AND f.form = %s AND f."row" <> %s AND f."column" IN ({columns})
-  WHERE s.unit_id IN (SELECT carrier_id FROM t WHERE carrier_id IS NOT NULL) AND f."row" IN (SELECT code FROM t)
+  FROM {figure} f
+  WHERE f.version_id IN (SELECT version_id FROM s WHERE unit_id IN (SELECT carrier_id FROM t))
+    AND f.form = %s AND f."row" <> %s AND f."column" IN ({columns})
+    AND f."row" || '' IN (SELECT code FROM t)  -- || '': a filter, not an index probe per code (SQLite)
   GROUP BY f.version_id, f."row"
 ), c AS (
   SELECT s.unit_id, s.version_id
