@@ -10,6 +10,10 @@ pivoted in SQL), one over the other rows of the districts' versions, and one ove
 one subquery (the tree below the roots), never by a list of ids. The choice of the standing version, where each line's
 figures come from, the missing units and the grouping are the pure rules of kstt.compilation.rules. The
 JSON renderer is kstt.reports.compiled_json.
+
+The country's form as the national level prints it (``compile_national_form``: one line per province,
+its grand total and its units received and missing) is summed by SQL in one query with the same rules,
+never through the provinces' compilations (issue 15, point 6; bench/rollup.py).
 """
 
 from __future__ import annotations
