@@ -10,18 +10,20 @@ rows the submit service writes: `COPY` on PostgreSQL): loading is not what is me
 
 Then, several times each, alternating, in the same run, for ``--period`` (default 2021Q4):
 
-- national: ``compile_country_from_reports`` — every province's compilation (one line per unit below
-            it, the standing version of each unit's report, subtotals per level and per district) and
-            the country's grand total; the same code path and queries as one province;
+- national: ``compile_national_form`` — the country's form 06 as the national level prints it: one
+            line per province (its grand total from its units' standing reports, its units received and
+            missing) and the country's grand total, summed in SQL (GROUP BY province, one query);
 - province: ``compile_from_reports`` for the largest province, Hà Nội (P01);
 - floor:    one hand-written SQL ``GROUP BY``: the standing version of each unit's report (accepted,
             else the latest submitted) of every department, district and commune (the lines of the
             provinces' forms) and its total row's eleven columns, summed per unit, fetched into Python.
             No rule, no structure, nothing else.
 
-It checks that the floor's sum over every unit equals the national grand total, prints the times and
-the national compilation's query count, and ends with one line
-`RESULT ours_s=<s> floor_s=<s> ratio=<x> units=<n>` (ours: the national compilation, median).
+Also timed, for information: ``detail``, ``compile_country_from_reports`` (every province's full
+compilation, what ``--country --detail`` prints). It checks that the floor's sum over every unit equals
+the national grand total and that every province's line equals its full compilation's total and counts,
+prints the times and the query counts, and ends with one line
+`RESULT ours_s=<s> floor_s=<s> ratio=<x> units=<n>` (ours: the national form, median).
 
     .venv/bin/python bench/rollup.py [--repeat 5] [--period 2021Q4]          # SQLite, a fresh temporary file
     DATABASE_URL=postgres://…/scratch .venv/bin/python bench/rollup.py     # EMPTIES that database
@@ -183,7 +185,11 @@ def main() -> None:
     from kstt.catalogue.models import ReportType
     from kstt.catalogue.rules.periods import Period, periods_of_year
     from kstt.catalogue.services import load_catalogue
-    from kstt.reports.compiled_selectors import compile_country_from_reports, compile_from_reports
+    from kstt.reports.compiled_selectors import (
+        compile_country_from_reports,
+        compile_from_reports,
+        compile_national_form,
+    )
     from kstt.reports.models import ReportFigure, ReportInstance
     from kstt.units.models import Unit
     from kstt.units.services import load_units
@@ -220,6 +226,9 @@ def main() -> None:
     counts = (ReportInstance.objects.count(), ReportFigure.objects.count())
 
     def national() -> Any:
+        return compile_national_form(period=period, report_type=report_type)
+
+    def detail() -> Any:
         return compile_country_from_reports(period=period, report_type=report_type)
 
     def province() -> Any:
@@ -232,7 +241,7 @@ def main() -> None:
             cursor.execute(floor_sql, [period.code, report_type.pk, FORM])
             return cursor.fetchall()
 
-    runs = {"national": national, "province": province, "floor": floor}
+    runs = {"national": national, "province": province, "floor": floor, "detail": detail}
     results = {name: run() for name, run in runs.items()}  # warm up: imports, the database's caches
     timings: dict[str, list[float]] = {name: [] for name in runs}
     for _ in range(args.repeat):
@@ -242,18 +251,23 @@ def main() -> None:
             timings[name].append(time.perf_counter() - started)
     median = {name: statistics.median(values) for name, values in timings.items()}
     country, hanoi_form, rows = results["national"], results["province"], results["floor"]
+    full = results["detail"]
     floor_total = {c: sum(int(r[i + 1] or 0) for r in rows) for i, c in enumerate(COLUMNS)}
     if floor_total != dict(country.total):
         raise SystemExit(f"the floor's sum {floor_total} is not the national total {dict(country.total)}")
-    p01 = next(p for p in country.provinces if p.unit_code == "P01")
-    if p01.compilation.total != hanoi_form.compilation.total:
-        raise SystemExit("Hà Nội's compilation differs alone and in the country")
+    compiled = {p.unit_code: p.compilation for p in full.provinces}
+    for line in country.provinces:
+        c = compiled[line.code]
+        if (dict(line.total), line.received, line.missing) != (dict(c.total), len(c.received), len(c.missing)):
+            raise SystemExit(f"{line.code}'s line differs from its compilation")
+    p01 = next(p for p in country.provinces if p.code == "P01")
+    if p01.total != hanoi_form.compilation.total:
+        raise SystemExit("Hà Nội's line differs from its compilation alone")
     with CaptureQueriesContext(connection) as national_queries:
         national()
     with CaptureQueriesContext(connection) as province_queries:
         province()
-    lines = sum(len(p.compilation.lines) for p in country.provinces)
-    received = sum(len(p.compilation.received) for p in country.provinces)
+    lines, received = country.received + country.missing, country.received
     unit_count = Unit.objects.count()
 
     def each(name: str) -> str:
@@ -267,9 +281,10 @@ def main() -> None:
         f"{args.period}: {lines:,} lines in {len(country.provinces)} provinces, {received:,} received; "
         f"Hà Nội: {len(hanoi_form.compilation.lines):,} lines; floor: {len(rows):,} units' totals"
     )
-    print(f"national  compile_country_from_reports  {median['national']:.3f} s (median of {each('national')})")
+    print(f"national  compile_national_form         {median['national']:.3f} s (median of {each('national')})")
     print(f"province  compile_from_reports(P01)     {median['province']:.3f} s (median of {each('province')})")
     print(f"floor     one hand-written GROUP BY     {median['floor']:.3f} s (median of {each('floor')})")
+    print(f"detail    compile_country_from_reports  {median['detail']:.3f} s (median of {each('detail')})")
     print(f"queries: national {len(national_queries)}, province {len(province_queries)}")
     print(f"PROVINCE province_s={median['province']:.3f}")
     print(

@@ -317,3 +317,34 @@ def roots_of(members: Mapping[int, Member], root_ids: Iterable[int]) -> dict[int
 def country_total(compilations: Iterable[Compilation]) -> dict[str, int]:
     """The country's grand total: the sum of its provinces' compilations' grand totals, each province once."""
     return add(c.total for c in compilations)
+
+
+# --- The country's form as the national level prints it: one line per province (issue 15, point 6) -------
+
+
+@dataclass(frozen=True)
+class ProvinceLine:
+    """One province on the country's form 06: its grand total (the sum of its received lines, as its own
+    compilation gives it) and how many of its units' lines were received or missing (or without figures).
+    The sums come from SQL (kstt.reports.compiled_selectors.compile_national_form), which applies
+    ``choose_line``'s rule: a commune's line from its district's report when that report is compiled by
+    unit, else from its own; the standing version; missing lines never summed."""
+
+    code: str
+    name: str
+    total: Mapping[str, int]
+    received: int
+    missing: int
+
+
+def province_line(code: str, name: str, *, lines: int, received: int, sums: Sequence[int | None]) -> ProvinceLine:
+    """A province's line from its SQL sums (one per form 06 column, in order; None where no line was
+    received) and its counts of lines and of received lines."""
+    return ProvinceLine(
+        code, name, {c: int(v or 0) for c, v in zip(FORM06_COLUMNS, sums, strict=True)}, received, lines - received
+    )
+
+
+def national_total(provinces: Iterable[ProvinceLine]) -> dict[str, int]:
+    """The country's grand total: the sum of its provinces' lines, each province once."""
+    return add(p.total for p in provinces)

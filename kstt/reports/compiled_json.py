@@ -8,7 +8,7 @@ from typing import Any
 
 from kstt.catalogue.rules.form06 import FORM06_COLUMNS
 from kstt.compilation.rules import Block, Line
-from kstt.reports.compiled_selectors import CountryFromReports, FromReports
+from kstt.reports.compiled_selectors import CountryFromReports, FromReports, NationalForm
 
 
 def _counts(counts: Mapping[str, int] | None) -> dict[str, int] | None:
@@ -60,14 +60,37 @@ def render_from_reports_json(compiled: FromReports) -> dict[str, Any]:
     }
 
 
-def render_country_json(country: CountryFromReports) -> dict[str, Any]:
-    """The country: each province's compilation as ``render_from_reports_json`` gives it, in code order,
-    the country's grand total (the sum of the provinces'), and how many lines were received or missing."""
+def render_country_json(national: NationalForm) -> dict[str, Any]:
+    """The country's form 06 as the national level prints it: one line per province in code order (its
+    grand total compiled from its units' standing reports, its units received and missing), and the
+    country's grand total (the sum of the provinces')."""
+    start, end = national.window
+    return {
+        "unit": None,
+        "country": True,
+        "period": national.period,
+        "window": [start.isoformat(), end.isoformat()],
+        "source": "reports",
+        "provinces": [
+            {"unit": p.code, "name": p.name, "total": _counts(p.total), "received": p.received, "missing": p.missing}
+            for p in national.provinces
+        ],
+        "total": _counts(national.total),
+        "received": national.received,
+        "missing": national.missing,
+    }
+
+
+def render_country_detail_json(country: CountryFromReports) -> dict[str, Any]:
+    """The country in detail (``--country --detail``): each province's whole compilation as
+    ``render_from_reports_json`` gives it, in code order, the country's grand total (the sum of the
+    provinces'), and how many lines were received or missing."""
     start, end = country.window
     provinces = [render_from_reports_json(p) for p in country.provinces]
     return {
         "unit": None,
         "country": True,
+        "detail": True,
         "period": country.period,
         "window": [start.isoformat(), end.isoformat()],
         "source": "reports",

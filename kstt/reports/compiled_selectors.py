@@ -10,6 +10,10 @@ pivoted in SQL), one over the other rows of the districts' versions, and one ove
 one subquery (the tree below the roots), never by a list of ids. The choice of the standing version, where each line's
 figures come from, the missing units and the grouping are the pure rules of kstt.compilation.rules. The
 JSON renderer is kstt.reports.compiled_json.
+
+The country's form as the national level prints it (``compile_national_form``: one line per province,
+its grand total and its units received and missing) is summed by SQL in one query with the same rules,
+never through the provinces' compilations (issue 15, point 6; bench/rollup.py).
 """
 
 from __future__ import annotations
@@ -39,7 +43,7 @@ from kstt.compilation.selectors import (
     frame,
 )
 from kstt.dossiers import selectors as dossiers
-from kstt.reports.models import ReportFigure, ReportVersion
+from kstt.reports.models import ReportFigure, ReportInstance, ReportVersion, Review
 from kstt.units import selectors as units
 from kstt.units.models import Unit, UnitVersion
 from kstt.units.rules import LEVELS
@@ -245,3 +249,170 @@ def _compile(
         )
         for root in roots
     ]
+
+
+# --- The country's form 06 as the national level prints it: one line per province (issue 15, point 6) ----
+
+
+@dataclass(frozen=True)
+class NationalForm:
+    """Form 06 of the whole country from the reports, as the national level prints it: one line per
+    province in force at the end of the period (its grand total, as ``compile_from_reports`` gives it for
+    that province, and how many of its units' lines were received or missing), in code order, and the
+    country's grand total."""
+
+    spec: FormSpec
+    period: str
+    period_label: str
+    window: tuple[date, date]
+    provinces: tuple[rules.ProvinceLine, ...]
+    total: dict[str, int]  # the sum of the provinces' lines
+
+    @property
+    def received(self) -> int:
+        return sum(p.received for p in self.provinces)
+
+    @property
+    def missing(self) -> int:
+        return sum(p.missing for p in self.provinces)
+
+
+#: The country's form in one query: the rules of ``rules.choose_line`` in SQL, grouped by province.
+#: t: the units whose lines the provinces compile (the levels of the form's headings, in force at the end
+#: of the period) whose parent is a province (a root) or such a unit under a province (the tree's levels:
+#: province > department | district > commune), each with its province and, in the second case, that
+#: parent: its "carrier" (a commune's district). n, s: the standing version of each unit's report of the
+#: period (the accepted one, else the latest submitted). cr: the carriers' standing versions' rows keyed
+#: by a unit code, pivoted; c: the carriers compiled by unit (a row keyed by the code of a unit of the
+#: same province). A line's figures: its carrier's row for it when the carrier is compiled by unit
+#: (missing when absent: its own report is not added), else its own report's: its own row when it is
+#: itself compiled by unit, else its total row. One figure per cell (MAX); a line is received when it has
+#: any; missing lines are never summed; then the sums per province, beside its count of lines. The CTEs
+#: join base tables by their keys wherever they can, so that the planner's estimates stay near the truth
+#: (a CTE joined on another CTE's column was estimated at 10^10 rows: a full scan of the figures, and JIT).
+_IN_FORCE_SQL = "(v.valid_from IS NULL OR v.valid_from <= %s) AND (v.valid_until IS NULL OR v.valid_until > %s)"
+_NATIONAL_SQL = """
+WITH t AS (
+  SELECT v.unit_id, u.code,
+         CASE WHEN p.level = 'province' THEN p.unit_id ELSE g.unit_id END AS root_id,
+         CASE WHEN p.level = 'province' THEN NULL ELSE p.unit_id END AS carrier_id
+  FROM {unit_version} v
+  JOIN {unit} u ON u.id = v.unit_id
+  JOIN {unit_version} p ON p.unit_id = v.parent_id AND {in_force_p}
+  LEFT JOIN {unit_version} g
+    ON g.unit_id = p.parent_id AND {in_force_g} AND g.level = 'province' AND g.parent_id IS NULL
+  WHERE {in_force_v} AND v.level IN ({levels})
+    AND ((p.level = 'province' AND p.parent_id IS NULL) OR (p.level IN ({levels}) AND g.unit_id IS NOT NULL))
+), n AS (
+  SELECT v.instance_id, i.unit_id,
+         COALESCE(MAX(CASE WHEN w.decision = 'accepted' THEN v.number END), MAX(v.number)) AS number
+  FROM {version} v
+  JOIN {instance} i ON i.id = v.instance_id
+  LEFT JOIN {review} w ON w.version_id = v.id
+  WHERE i.period = %s AND i.report_type_id = %s
+  GROUP BY v.instance_id, i.unit_id
+), s AS (
+  SELECT n.unit_id, v.id AS version_id
+  FROM n JOIN {version} v ON v.instance_id = n.instance_id AND v.number = n.number
+), cr AS (
+  SELECT f.version_id, f."row", {cells}
+  FROM {figure} f
+  WHERE f.version_id IN (SELECT version_id FROM s WHERE unit_id IN (SELECT carrier_id FROM t))
+    AND f.form = %s AND f."row" <> %s AND f."column" IN ({columns})
+    AND f."row" || '' IN (SELECT code FROM t)  -- || '': a filter, not an index probe per code (SQLite)
+  GROUP BY f.version_id, f."row"
+), c AS (
+  SELECT s.unit_id, s.version_id
+  FROM s
+  JOIN t ct ON ct.unit_id = s.unit_id
+  WHERE (s.version_id, ct.root_id) IN (
+    SELECT cr.version_id, k.root_id FROM cr JOIN t k ON k.code = cr."row" GROUP BY cr.version_id, k.root_id
+  )
+), lines AS (
+  SELECT t.root_id, t.unit_id, {cells}
+  FROM t
+  JOIN s ON s.unit_id = t.unit_id
+  JOIN {figure} f ON f.version_id = s.version_id AND f.form = %s AND f."row" = %s AND f."column" IN ({columns})
+  WHERE NOT EXISTS (SELECT 1 FROM c WHERE c.unit_id = t.carrier_id)
+    AND NOT EXISTS (SELECT 1 FROM c WHERE c.unit_id = t.unit_id)
+  GROUP BY t.root_id, t.unit_id
+  UNION ALL
+  SELECT t.root_id, t.unit_id, {carried}
+  FROM t
+  JOIN c ON c.unit_id = t.carrier_id
+  JOIN cr ON cr.version_id = c.version_id AND cr."row" = t.code
+  UNION ALL
+  SELECT t.root_id, t.unit_id, {carried}
+  FROM t
+  JOIN c ON c.unit_id = t.unit_id
+  JOIN cr ON cr.version_id = c.version_id AND cr."row" = t.code
+  WHERE NOT EXISTS (SELECT 1 FROM c cp WHERE cp.unit_id = t.carrier_id)
+), per_root AS (
+  SELECT root_id, COUNT(*) AS received, {sums}
+  FROM lines
+  GROUP BY root_id
+), counted AS (
+  SELECT root_id, COUNT(*) AS lines FROM t GROUP BY root_id
+)
+SELECT u.code, r.name, COALESCE(counted.lines, 0), COALESCE(per_root.received, 0), {per_root}
+FROM {unit_version} r
+JOIN {unit} u ON u.id = r.unit_id
+LEFT JOIN counted ON counted.root_id = r.unit_id
+LEFT JOIN per_root ON per_root.root_id = r.unit_id
+WHERE {in_force_r} AND r.level = 'province' AND r.parent_id IS NULL
+ORDER BY u.code
+"""
+
+
+def _national_sql(levels: list[str]) -> str:
+    def quoted(value: str) -> str:  # the form's own keys, never user input; still checked
+        if not value.replace("_", "").isalnum():
+            raise ValueError(f"unexpected key {value!r}")
+        return f"'{value}'"
+
+    return _NATIONAL_SQL.format(
+        unit_version=UnitVersion._meta.db_table,
+        unit=Unit._meta.db_table,
+        instance=ReportInstance._meta.db_table,
+        version=ReportVersion._meta.db_table,
+        review=Review._meta.db_table,
+        figure=ReportFigure._meta.db_table,
+        **{f"in_force_{alias}": _IN_FORCE_SQL.replace("v.", f"{alias}.") for alias in "vpgr"},
+        levels=", ".join(quoted(level) for level in levels),
+        columns=", ".join(quoted(c) for c in FORM06_COLUMNS),
+        cells=", ".join(
+            f'MAX(CASE WHEN f."column" = {quoted(c)} THEN f.value END) AS c{i}' for i, c in enumerate(FORM06_COLUMNS)
+        ),
+        carried=", ".join(f"cr.c{i}" for i in range(len(FORM06_COLUMNS))),
+        sums=", ".join(f"SUM(c{i}) AS c{i}" for i in range(len(FORM06_COLUMNS))),
+        per_root=", ".join(f"per_root.c{i}" for i in range(len(FORM06_COLUMNS))),
+    )
+
+
+def _national_query(f: Frame, *, period: Period, report_type: ReportType) -> tuple[str, list[Any]]:
+    levels = [str(level) for level in f.spec.layout.get("level_headings", {})]
+    on = [f.end, f.end]
+    params = [*on, *on, *on, period.code, report_type.pk, FORM06, TOTAL, FORM06, TOTAL, *on]
+    return _national_sql(levels), params
+
+
+def compile_national_form(*, period: Period, report_type: ReportType) -> NationalForm:
+    """The country's form 06 from the reports: one line per province, summed in SQL (one query, beside
+    the frame's), with the same rules as each province's compilation (``rules.choose_line``)."""
+    f = frame(period=period, report_type=report_type)
+    sql, params = _national_query(f, period=period, report_type=report_type)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    provinces = tuple(
+        rules.province_line(code, name, lines=lines, received=received, sums=values)
+        for code, name, lines, received, *values in rows
+    )
+    return NationalForm(
+        spec=f.spec,
+        period=period.code,
+        period_label=_period_label(period),
+        window=(f.start, f.end),
+        provinces=provinces,
+        total=rules.national_total(provinces),
+    )

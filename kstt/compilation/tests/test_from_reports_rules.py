@@ -21,7 +21,9 @@ from kstt.compilation.rules import (
     country_total,
     differences,
     line_for,
+    national_total,
     prefill,
+    province_line,
     reports_total,
     roots_of,
     standing_version,
@@ -366,3 +368,33 @@ def test_the_country_of_two_provinces_counts_a_districts_communes_once():
     assert country_total(provinces) == counts(4 + 3 + 5 + 6)  # C1's and C2's own 50 and 60: never
     by_code = {line.member.code: line for line in lines[1]}
     assert (by_code["C1"].via, by_code["C2"].status) == ("D1", MISSING)
+
+
+# --- The national form: one line per province from SQL's sums ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lines", "received", "sums", "total", "missing"),
+    [
+        (
+            3,
+            2,
+            [5, None, 0, 1, 2, 3, 4, 5, 6, 7, 8],
+            dict(zip(FORM06_COLUMNS, [5, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8], strict=True)),
+            1,
+        ),
+        (4, 0, [None] * 11, zero(), 4),  # nothing received: zeros, never a missing line summed
+        (0, 0, [None] * 11, zero(), 0),  # a province without units below it
+    ],
+)
+def test_a_provinces_line_from_its_sums(lines, received, sums, total, missing):
+    line = province_line("P17", "Hòa Bình", lines=lines, received=received, sums=sums)
+    assert (dict(line.total), line.received, line.missing) == (total, received, missing)
+
+
+def test_the_national_total_adds_each_province_once():
+    one = province_line("P14", "Sơn La", lines=3, received=2, sums=[1] * 11)
+    two = province_line("P17", "Hòa Bình", lines=6, received=3, sums=[2] * 11)
+    assert national_total([one, two]) == dict.fromkeys(FORM06_COLUMNS, 3) == add([one.total, two.total])
+    with pytest.raises(ValueError):
+        province_line("P01", "Hà Nội", lines=1, received=1, sums=[1] * 10)  # a column short

@@ -6,6 +6,7 @@ twice; `kstt form06-reports --country`."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, date, datetime
 from io import StringIO
 
 import pytest
@@ -19,14 +20,17 @@ from kstt.catalogue.rules.form06 import add
 from kstt.catalogue.rules.periods import Period
 from kstt.compilation.rules import MISSING, RECEIVED
 from kstt.reports import services
-from kstt.reports.compiled_selectors import compile_country_from_reports, compile_from_reports
-from kstt.reports.tests.test_compiled_from_reports import FORM, Q3, row, send
+from kstt.reports.compiled_selectors import compile_country_from_reports, compile_from_reports, compile_national_form
+from kstt.reports.models import ReportFigure, ReportVersion
+from kstt.reports.tests import test_compiled_from_reports
+from kstt.reports.tests.test_compiled_from_reports import FORM, PHU_THO_2025, Q3, row, send
 from kstt.reports.tests.test_submission_services import NARRATIVE
 from kstt.tests.cast import AT
 from kstt.units.models import Unit
 from kstt.units.services import load_units
 
 Q3_2021 = Period(2021, "Q3")
+sent = test_compiled_from_reports.sent  # the fixture: Q3/2021 in Hòa Bình, accepted, returned and sent again
 
 #: A second province of the 2021 shape beside the cast's Hòa Bình (P17).
 SON_LA = """code,name,level,kind,parent_code
@@ -130,11 +134,28 @@ def test_the_country_costs_the_same_queries_however_large_the_tree(two, kstt_rep
     assert len(province) <= len(small) + 1  # the same queries, and the unit as it was
 
 
-def test_the_command_gives_the_country_as_json(two, kstt_report):
+def test_the_command_gives_the_countrys_form_one_line_per_province(two, kstt_report):
     out = StringIO()
     call_command("form06_reports", country=True, period="2021Q3", stdout=out)
     data = json.loads(out.getvalue())
     assert (data["country"], data["unit"], data["source"]) == (True, None, "reports")
+    assert data["provinces"] == [
+        {"unit": "P14", "name": "Ủy ban nhân dân tỉnh Sơn La", "total": row(18), "received": 2, "missing": 1},
+        {"unit": "P17", "name": "Ủy ban nhân dân tỉnh Hòa Bình", "total": row(10), "received": 3, "missing": 3},
+    ]
+    assert data["total"] == row(28) == add(p["total"] for p in data["provinces"])
+    assert (data["received"], data["missing"]) == (2 + 3, 1 + 3)
+    with pytest.raises(CommandError):
+        call_command("form06_reports", "--country", "--unit", "P17", "--period", "2021Q3")
+    with pytest.raises(CommandError):
+        call_command("form06_reports", "--unit", "P17", "--detail", "--period", "2021Q3")
+
+
+def test_the_command_gives_every_provinces_compilation_in_detail(two, kstt_report):
+    out = StringIO()
+    call_command("form06_reports", country=True, detail=True, period="2021Q3", stdout=out)
+    data = json.loads(out.getvalue())
+    assert (data["country"], data["detail"], data["unit"], data["source"]) == (True, True, None, "reports")
     assert [p["unit"] for p in data["provinces"]] == ["P14", "P17"]
     assert data["total"] == data["reports_total"] == row(28)
     assert data["total"] == add(p["total"] for p in data["provinces"])
@@ -142,5 +163,82 @@ def test_the_command_gives_the_country_as_json(two, kstt_report):
     alone = StringIO()
     call_command("form06_reports", unit="P17", period="2021Q3", stdout=alone)
     assert data["provinces"][1] == json.loads(alone.getvalue())
-    with pytest.raises(CommandError):
-        call_command("form06_reports", "--country", "--unit", "P17", "--period", "2021Q3")
+
+
+# --- The national form: one line per province, summed in SQL --------------------------------------------------
+
+
+def assert_lines_are_the_provinces_compilations(national, period, kstt_report):
+    for line in national.provinces:
+        alone = compile_from_reports(unit=Unit.objects.get(code=line.code), period=period, report_type=kstt_report)
+        assert (line.code, dict(line.total)) == (line.code, dict(alone.compilation.total))
+        assert (line.received, line.missing) == (len(alone.compilation.received), len(alone.compilation.missing))
+    assert national.total == add(line.total for line in national.provinces)
+
+
+def test_the_national_form_has_one_line_per_province_its_compilations_total(two, kstt_report):
+    national = compile_national_form(period=Q3_2021, report_type=kstt_report)
+    assert [(p.code, p.name) for p in national.provinces] == [
+        ("P14", "Ủy ban nhân dân tỉnh Sơn La"), ("P17", "Ủy ban nhân dân tỉnh Hòa Bình"),
+    ]  # fmt: skip
+    assert_lines_are_the_provinces_compilations(national, Q3_2021, kstt_report)
+    assert [dict(p.total) for p in national.provinces] == [row(7 + 11), row(3 + 2 + 5)]
+    assert [(p.received, p.missing) for p in national.provinces] == [(2, 1), (3, 3)]
+    assert national.total == row(28) == compile_country_from_reports(period=Q3_2021, report_type=kstt_report).total
+    assert (national.received, national.missing) == (5, 4)
+
+
+def test_the_national_form_counts_a_districts_communes_once(two, kstt_report):
+    """Lạc Sơn's report compiled by unit carries Yên Nghiệp (5) and not Ân Nghĩa: their own reports (50,
+    60) are never added, and Ân Nghĩa is missing; Sơn La's city reported by field, so Chiềng Lề's own
+    report (11) counts."""
+    national = compile_national_form(period=Q3_2021, report_type=kstt_report)
+    hoa_binh = next(p for p in national.provinces if p.code == "P17")
+    assert hoa_binh.total["received_total"] == row(10)["received_total"] == 30  # 3 + 2 + 5, not + 50 + 60
+    son_la = next(p for p in national.provinces if p.code == "P14")
+    assert son_la.total == row(18)
+
+
+def test_the_national_form_takes_the_standing_versions(sent, kstt_report):
+    """Ân Nghĩa accepted (4) with a later version 2 (40) not reviewed: the accepted one stands; Yên
+    Nghiệp returned (1) then sent again (7): the latest counts."""
+    accepted = ReportVersion.objects.get(instance__unit=sent["W05344"], number=1)
+    later = ReportVersion.objects.create(instance=accepted.instance, number=2, submitted_at=Q3)
+    ReportFigure.objects.bulk_create(
+        ReportFigure(version=later, form=FORM, row=key, column=c, value=v)
+        for key in ("HT", "total")
+        for c, v in row(40).items()
+    )
+    national = compile_national_form(period=Q3_2021, report_type=kstt_report)
+    assert_lines_are_the_provinces_compilations(national, Q3_2021, kstt_report)
+    (hoa_binh,) = national.provinces
+    assert (dict(hoa_binh.total), hoa_binh.received, hoa_binh.missing) == (row(3 + 2 + 4 + 7), 4, 2)
+
+
+def test_the_national_form_of_two_level_provinces(cast, kstt_report):
+    load_units(data=PHU_THO_2025.encode(), effective_from=date(2025, 7, 1), at=AT, source="test")
+    units = {u.code: u for u in Unit.objects.filter(code__in=["P25", "P25-STP", "W09001", "W09002"])}
+    at = datetime(2026, 1, 3, 2, 0, tzinfo=UTC)
+    send(units["P25-STP"], kstt_report, "2025Q4", 5, field="TP", at=at)
+    send(units["W09001"], kstt_report, "2025Q4", 6, at=at)
+    q4 = Period(2025, "Q4")
+    national = compile_national_form(period=q4, report_type=kstt_report)
+    assert_lines_are_the_provinces_compilations(national, q4, kstt_report)
+    phu_tho = next(p for p in national.provinces if p.code == "P25")
+    assert (dict(phu_tho.total), phu_tho.received, phu_tho.missing) == (row(11), 2, 1)
+
+
+def test_the_national_form_costs_the_same_queries_however_large_the_tree(two, kstt_report):
+    compile_national_form(period=Q3_2021, report_type=kstt_report)  # caches (the form, the settings)
+    with CaptureQueriesContext(connection) as small:
+        compile_national_form(period=Q3_2021, report_type=kstt_report)
+    load_units(data=grown(12).encode(), effective_from=None, at=AT, source="test")
+    for unit in Unit.objects.filter(code__startswith="W9")[:20]:
+        send(unit, kstt_report, "2021Q3", 1)
+    send_by_unit(Unit.objects.get(code="D900"), kstt_report, {"D900": row(1), "W9000": row(2)})
+    with CaptureQueriesContext(connection) as large:
+        national = compile_national_form(period=Q3_2021, report_type=kstt_report)
+    assert len(large) == len(small) <= 3
+    assert [p.code for p in national.provinces] == ["P14", "P17", "P99"]
+    assert_lines_are_the_provinces_compilations(national, Q3_2021, kstt_report)
+    assert national.provinces[2].received + national.provinces[2].missing == 48
