@@ -39,6 +39,7 @@ from kstt.compliance.dashboard import (
     with_verdicts,
 )
 from kstt.compliance.rules import Status
+from kstt.exports.libreoffice import ConversionError, to_pdf
 from kstt.exports.urging_letter import LetterLine, UrgingLetter, letter_subject, render_urging_letter
 from kstt.interchange import parse_instant
 from kstt.notifications import services as notifications
@@ -49,6 +50,8 @@ from kstt.units import selectors as units
 from kstt.units.choices import Level
 
 ROWS_PER_PAGE = 100
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 class BadFilter(ValueError):
@@ -358,6 +361,13 @@ def urging_letter(request: HttpRequest) -> HttpResponse:
         ],
     )
     document = render_urging_letter(letter)
+    download, content_type, extension = document, DOCX, "docx"
+    if request.POST.get("format") == "pdf":  # printed by LibreOffice; the docx is what is kept either way
+        try:
+            download, content_type, extension = to_pdf(document, suffix=".docx"), "application/pdf", "pdf"
+        except ConversionError as exc:
+            message = _("The server could not print the document to PDF: %(reason)s") % {"reason": exc}
+            return render(request, "bad_input.html", {"message": message, "back": "home"}, status=503)
     services.record_urging_letter(
         report_type=overdue.report_type,
         province=province.unit,
@@ -367,9 +377,7 @@ def urging_letter(request: HttpRequest) -> HttpResponse:
         actor=user,
         at=now,
     )
-    response = HttpResponse(
-        document, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    )
-    filename = f"cong-van-don-doc-{overdue.report_type.code}-{now.astimezone(zone):%Y%m%d-%H%M}.docx"
+    response = HttpResponse(download, content_type=content_type)
+    filename = f"cong-van-don-doc-{overdue.report_type.code}-{now.astimezone(zone):%Y%m%d-%H%M}.{extension}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -6,6 +6,7 @@ page and audited with Hoa's name. Minh (a district's reviewer) and Tuấn (a rep
 from __future__ import annotations
 
 import io
+import subprocess
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -14,6 +15,8 @@ import pytest
 
 from kstt.audit.models import AuditEntry
 from kstt.compliance.models import UrgingLetter, UrgingLetterLine
+from kstt.exports.tests.test_libreoffice import soffice  # noqa: F401 (a fixture)
+from kstt.exports.tests.test_pdf import pdftotext  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
 HN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -66,6 +69,36 @@ def test_hoa_downloads_the_letter_naming_the_overdue_department(client, hoa, ove
     evidence = client.get("/compliance/lines/P17-STP/2021Q3/").content.decode()
     assert 'data-testid="urging-letter"' in evidence and "25/09/2021" in evidence
     assert "đã soạn công văn để ký" in evidence and "5 ngày quá hạn" in evidence
+
+
+def test_the_letter_as_pdf_keeps_its_diacritics_and_is_recorded_too(client, hoa, overdue, pdftotext, tmp_path):  # noqa: F811
+    client.force_login(hoa)
+    page = client.get("/compliance/", {"year": 2021, "status": "overdue", "level": "department"}).content.decode()
+    assert 'data-testid="urging-letter-pdf"' in page
+    response = client.post("/compliance/urging-letter/", {"year": 2021, "level": "department", "format": "pdf"})
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert ".pdf" in response["Content-Disposition"]
+    out = tmp_path / "cong-van.pdf"
+    out.write_bytes(response.content)
+    text = subprocess.run([pdftotext, str(out), "-"], capture_output=True, check=True, timeout=60).stdout  # noqa: S603
+    words = " ".join(text.decode("utf-8").split())
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in words and "Sở Tư pháp" in words
+    line = UrgingLetterLine.objects.get()  # the evidence, as for the docx
+    assert (line.unit.code, line.period) == ("P17-STP", "2021Q3")
+
+
+def test_without_libreoffice_the_pdf_letter_is_refused_and_nothing_recorded(client, hoa, overdue, monkeypatch):
+    from kstt.compliance import dashboard_views
+    from kstt.exports.libreoffice import ConversionError
+
+    def missing(*args, **kwargs):
+        raise ConversionError("LibreOffice (soffice) is not installed")
+
+    monkeypatch.setattr(dashboard_views, "to_pdf", missing)
+    client.force_login(hoa)
+    response = client.post("/compliance/urging-letter/", {"year": 2021, "level": "department", "format": "pdf"})
+    assert response.status_code == 503 and "LibreOffice (soffice) is not installed" in response.content.decode()
+    assert not UrgingLetter.objects.exists()
 
 
 def test_without_a_filter_the_letter_names_every_overdue_unit(client, hoa, overdue, commune_yen_nghiep):
