@@ -7,9 +7,11 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
+from kstt import clock
 from kstt.audit.models import AuditEntry
 from kstt.units import selectors
 from kstt.units.models import Unit, UnitVersion
+from kstt.units.services import UnitsError, load_units
 
 DATA = settings.KSTT_SHARED_DATA
 HOA_BINH = DATA / "hoa_binh_2021.csv"
@@ -230,3 +232,9 @@ def test_close_absent_that_would_orphan_a_listed_unit_loads_nothing(tmp_path):
         load(file, "--from", "2025-07-01", "--close-absent")
     assert snapshot() == before
     assert AuditEntry.objects.count() == audits
+
+
+def test_the_service_refuses_close_absent_without_a_date():
+    with pytest.raises(UnitsError, match="needs the date"):
+        load_units(data=PHU_THO.read_bytes(), effective_from=None, at=clock.now(), close_absent=True)
+    assert not UnitVersion.objects.exists()
