@@ -104,3 +104,27 @@ def parse_unit_rows(
         if parent_level not in allowed:
             raise UnitFileError(row.line, f"a {row.level} cannot be under a {parent_level} ({row.parent_code})")
     return rows
+
+
+def _root(code: str, *trees: Mapping[str, str]) -> str:
+    """The root reached from ``code`` by following parents, looked up in each tree in turn."""
+    seen = {code}
+    while True:
+        parent = next((tree[code] for tree in trees if code in tree), "")
+        if not parent or parent in seen:
+            return code
+        seen.add(parent)
+        code = parent
+
+
+def absent_codes(file_parents: Mapping[str, str], before: Mapping[str, str]) -> list[str]:
+    """Codes of the units of the file's province(s) in force before the file's date that the file no longer lists.
+
+    ``file_parents`` maps each code of the file to its parent code ("" for a root); ``before`` does the same for
+    the units in force the day before the file's date. The file's provinces are the roots its rows belong to, as
+    the file has it and as the tree was the day before (a province absorbed by another is one of them). Units of
+    any other province are never named. Sorted by code.
+    """
+    provinces = {_root(code, file_parents, before) for code in file_parents}
+    provinces |= {_root(code, before) for code in file_parents if code in before}
+    return sorted(code for code in before if code not in file_parents and _root(code, before) in provinces)

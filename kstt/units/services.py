@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -24,6 +24,7 @@ class LoadResult:
     changed: int = 0
     unchanged: int = 0
     codes_changed: list[str] = field(default_factory=list)
+    codes_closed: list[str] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -63,15 +64,25 @@ def _reference_version(versions: list[UnitVersion], on: date | None) -> UnitVers
 
 @transaction.atomic
 def load_units(
-    *, data: bytes, effective_from: date | None, at: datetime, actor: Any = None, source: str = ""
+    *,
+    data: bytes,
+    effective_from: date | None,
+    at: datetime,
+    actor: Any = None,
+    source: str = "",
+    close_absent: bool = False,
 ) -> LoadResult:
     """Load a unit file (interchange.md "Units"): all or nothing, idempotent.
 
     With ``effective_from`` a changed unit gets a new version from that date and its previous
     version ends the day before; without it the file describes the tree as it has always been, so
     new units have no start date and changes correct the latest version in place.
-    Units absent from the file are left as they are.
+    Units absent from the file are left as they are, unless ``close_absent``: then the units of the file's
+    province(s) in force the day before ``effective_from`` that the file no longer lists close from that date
+    (``rules.absent_codes``; audited as ``close_units`` does), in the same transaction.
     """
+    if close_absent and effective_from is None:
+        raise UnitsError("closing the units absent from the file needs the date the file takes effect")
     header, records = read_unit_file(data)
     rows = rules.parse_unit_rows(header, records, known_levels=selectors.levels_on(effective_from))
 
@@ -142,6 +153,14 @@ def load_units(
                 "unchanged": result.unchanged,
             },
         )
+    if close_absent and effective_from is not None:
+        eve = effective_from - timedelta(days=1)
+        before = dict(selectors.versions_on(eve).values_list("unit__code", "parent__code"))
+        absent = rules.absent_codes({r.code: r.parent_code for r in rows}, {k: v or "" for k, v in before.items()})
+        still_open = selectors.units_on(absent, effective_from)  # closed by an earlier load: nothing to do
+        result.codes_closed = [code for code in absent if code in still_open]
+        if result.codes_closed:
+            close_units(codes=result.codes_closed, on=effective_from, at=at, actor=actor)
     return result
 
 

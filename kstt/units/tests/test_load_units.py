@@ -7,9 +7,11 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
+from kstt import clock
 from kstt.audit.models import AuditEntry
 from kstt.units import selectors
 from kstt.units.models import Unit, UnitVersion
+from kstt.units.services import UnitsError, load_units
 
 DATA = settings.KSTT_SHARED_DATA
 HOA_BINH = DATA / "hoa_binh_2021.csv"
@@ -115,13 +117,18 @@ class TestTheReformOf2025:
 
     REFORM = date(2025, 7, 1)
 
-    @pytest.fixture
-    def reshaped(self):
+    @pytest.fixture(params=["a hand-made list", "--close-absent"])
+    def reshaped(self, request):
         load(HOA_BINH)
+        if request.param == "--close-absent":
+            load(PHU_THO, "--from", self.REFORM.isoformat(), "--close-absent")
+            return
         load(PHU_THO, "--from", self.REFORM.isoformat())
+        call_command("close_units", *self.gone(), "--on", self.REFORM.isoformat(), stdout=StringIO())
+
+    def gone(self):
         in_2025 = {line.split(",")[0] for line in PHU_THO.read_text(encoding="utf-8").splitlines()[1:]}
-        gone = [code for code in Unit.objects.values_list("code", flat=True) if code not in in_2025]
-        call_command("close_units", *gone, "--on", self.REFORM.isoformat(), stdout=StringIO())
+        return sorted(code for code in Unit.objects.values_list("code", flat=True) if code not in in_2025)
 
     def test_a_reused_code_is_one_unit_in_2021_and_another_in_2025(self, reshaped):
         in_2021 = selectors.unit_on("W04795", date(2021, 9, 1))
@@ -149,6 +156,39 @@ class TestTheReformOf2025:
         assert "0 new, 0 changed, 149 unchanged" in load(PHU_THO, "--from", self.REFORM.isoformat())
         assert snapshot() == before
 
+    def test_close_absent_closes_what_the_hand_made_list_closes_and_audits_it(self):
+        load(HOA_BINH)
+        gone = self.gone()
+        out = load(PHU_THO, "--from", self.REFORM.isoformat(), "--close-absent")
+        assert f"{len(gone)} units absent from the file closed from 2025-07-01: {', '.join(gone[:10])} and " in out
+        assert (
+            sorted(c for c in Unit.objects.values_list("code", flat=True) if not selectors.unit_on(c, date(2025, 9, 1)))
+            == gone
+        )
+        entry = AuditEntry.objects.get(event="units.closed")
+        assert entry.data == {"on": "2025-07-01", "codes": gone}
+
+    def test_reloading_with_close_absent_changes_nothing(self, reshaped):
+        before, audits = snapshot(), AuditEntry.objects.count()
+        out = load(PHU_THO, "--from", self.REFORM.isoformat(), "--close-absent")
+        assert "0 new, 0 changed, 149 unchanged" in out
+        assert "0 units absent from the file closed from 2025-07-01\n" in out
+        assert snapshot() == before
+        assert AuditEntry.objects.count() == audits
+
+    def test_close_absent_leaves_the_other_provinces_alone(self, tmp_path):
+        load(HOA_BINH)
+        son_la = tmp_path / "son_la.csv"
+        son_la.write_text(
+            "code,name,level,kind,parent_code\nP14,Tỉnh Sơn La,province,tỉnh,\nW03646,Xã Chiềng Cơi,commune,xã,P14\n",
+            encoding="utf-8",
+        )
+        load(son_la)
+        load(PHU_THO, "--from", self.REFORM.isoformat(), "--close-absent")
+        assert selectors.unit_on("P14", date(2025, 9, 1)) is not None
+        assert selectors.unit_on("W03646", date(2025, 9, 1)) is not None
+        assert selectors.unit_on("P17", date(2025, 9, 1)) is None
+
 
 def test_closing_a_unit_that_still_has_units_below_it_is_refused():
     load(HOA_BINH)
@@ -167,3 +207,34 @@ def test_closing_an_unknown_unit_is_refused():
 def test_all_of_vietnam_2021_loads():
     assert "11366 units: 11366 new" in load(DATA / "vn_units_2021.csv")
     assert UnitVersion.objects.filter(level="commune").count() == 10598
+
+
+def test_close_absent_without_a_date_is_refused():
+    load(HOA_BINH)
+    before = snapshot()
+    with pytest.raises(CommandError, match="--close-absent needs --from"):
+        load(PHU_THO, "--close-absent")
+    assert snapshot() == before
+
+
+def test_close_absent_that_would_orphan_a_listed_unit_loads_nothing(tmp_path):
+    load(HOA_BINH)
+    before, audits = snapshot(), AuditEntry.objects.count()
+    file = tmp_path / "half.csv"
+    file.write_text(
+        "code,name,level,kind,parent_code\nP17,Tỉnh Hòa Bình,province,tỉnh,\n"
+        "W05341,Ủy ban nhân dân xã Yên Nghiệp mới,commune,xã,D157\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(
+        CommandError, match=r"left without a parent on 2025-07-01: W05341 \(under D157\); nothing was loaded"
+    ):
+        load(file, "--from", "2025-07-01", "--close-absent")
+    assert snapshot() == before
+    assert AuditEntry.objects.count() == audits
+
+
+def test_the_service_refuses_close_absent_without_a_date():
+    with pytest.raises(UnitsError, match="needs the date"):
+        load_units(data=PHU_THO.read_bytes(), effective_from=None, at=clock.now(), close_absent=True)
+    assert not UnitVersion.objects.exists()

@@ -2,7 +2,7 @@
 
 import pytest
 
-from kstt.units.rules import UnitFileError, fold, parse_unit_rows
+from kstt.units.rules import UnitFileError, absent_codes, fold, parse_unit_rows
 
 HEADER = ["code", "name", "level", "kind", "parent_code"]
 
@@ -115,3 +115,49 @@ def test_names_are_normalised_to_nfc():
 )
 def test_fold_drops_diacritics_case_and_extra_space(text, folded):
     assert fold(text) == folded
+
+
+# The tree the day before: Hòa Bình (P17, three levels) and Sơn La (P14), code → parent code.
+BEFORE = {
+    "P17": "",
+    "P17-STP": "P17",
+    "D148": "P17",
+    "W04795": "D148",
+    "W04798": "D148",
+    "P14": "",
+    "D116": "P14",
+    "W03646": "D116",
+}
+
+
+@pytest.mark.parametrize(
+    ("file_parents", "expected"),
+    [
+        pytest.param(dict(BEFORE), [], id="the same tree: nothing absent"),
+        pytest.param(
+            {"P17": "", "P17-STP": "P17", "D148": "P17", "W04795": "D148"}, ["W04798"], id="one commune dropped"
+        ),
+        pytest.param(
+            {"P17": "", "P17-STP": "P17", "W04795": "P17", "W04798": "P17"},
+            ["D148"],
+            id="2025 shape: communes under the province, the district is absent",
+        ),
+        pytest.param(
+            {"P25": "", "W04795": "P25"},
+            ["D148", "P17", "P17-STP", "W04798"],
+            id="a province absorbed: its units the file does not carry on close, the other province stays",
+        ),
+        pytest.param({"P17": ""}, ["D148", "P17-STP", "W04795", "W04798"], id="only the root: all below it"),
+        pytest.param(
+            {"W09999": "D148"}, ["D148", "P17", "P17-STP", "W04795", "W04798"], id="province found through the tree"
+        ),
+        pytest.param({"P99": "", "W1": "P99"}, [], id="a new province: nothing of the others"),
+        pytest.param({}, [], id="an empty file closes nothing"),
+    ],
+)
+def test_absent_codes_are_the_units_of_the_files_provinces_it_no_longer_lists(file_parents, expected):
+    assert absent_codes(file_parents, BEFORE) == expected
+
+
+def test_absent_codes_survive_a_cycle_in_the_parents():
+    assert absent_codes({"X": "B"}, {"B": "C", "C": "B"}) == ["B"]
