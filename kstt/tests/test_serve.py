@@ -1,8 +1,9 @@
 """`kstt serve`: gunicorn with production settings on loopback, walked over real HTTP.
 
 The server is a subprocess, so it cannot see pytest's test database: the test migrates a temporary SQLite
-file, collects the static files (production serves them hashed, through WhiteNoise), creates an
-administrator, starts `kstt serve`, then logs in, opens the home page and downloads files.
+file, collects the static files (production serves them hashed, through WhiteNoise), creates the cast's unit
+tree and the province's administrator, starts `kstt serve`, then logs in, opens the home page and downloads a
+stylesheet, the province's deductions workbook and the API's description. No upload yet.
 
 Production cookies are Secure and production redirects plain HTTP to HTTPS. The test speaks to gunicorn as
 the TLS proxy in front of it would (README, "Production"): it sends ``X-Forwarded-Proto: https``, which
@@ -12,6 +13,7 @@ a plain-HTTP address). No setting is relaxed for the test.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -25,6 +27,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from kstt import serve
@@ -32,6 +35,18 @@ from kstt import serve
 ROOT = Path(__file__).resolve().parents[2]
 KSTT = str(Path(sys.executable).with_name("kstt"))
 PASSWORD = "a long password 2026"
+#: The cast's unit tree and the province's administrator, made in the server's own database.
+SETUP = f"""
+from kstt import clock
+from kstt.accounts.choices import Role
+from kstt.accounts.services import save_user
+from kstt.tests.cast import CAST_CSV
+from kstt.units.models import Unit
+from kstt.units.services import load_units
+load_units(data=CAST_CSV.encode(), effective_from=None, at=clock.now(), source="test")
+save_user(username="quantri", full_name="Đỗ Văn Quản", unit=Unit.objects.get(code="P17"), roles={{Role.ADMIN}},
+          password="{PASSWORD}", at=clock.now())
+"""
 
 
 def test_the_default_workers_are_twice_the_cores_plus_one_and_capped():
@@ -105,7 +120,6 @@ def server(tmp_path_factory):
         "KSTT_STATIC_ROOT": str(home / "static"),
         "KSTT_MEDIA_ROOT": str(home / "media"),
         "KSTT_HEALTH_MIN_FREE_BYTES": "1",
-        "DJANGO_SUPERUSER_PASSWORD": PASSWORD,
     }
     (home / "media").mkdir()
     run = {"env": env, "cwd": home, "capture_output": True, "text": True, "timeout": 120}
@@ -113,9 +127,7 @@ def server(tmp_path_factory):
         [KSTT, "collectstatic", "--noinput", "-v0"], env=env, cwd=home
     )
     subprocess.run([KSTT, "migrate", "-v0"], check=True, **run)  # noqa: S603
-    subprocess.run(  # noqa: S603
-        [KSTT, "createsuperuser", "--noinput", "--username", "quantri", "--email", "qt@example.vn"], check=True, **run
-    )
+    subprocess.run([KSTT, "shell", "-c", SETUP], check=True, **run)  # noqa: S603
     assert static.wait(timeout=120) == 0
     process = subprocess.Popen(  # noqa: S603 (our own entry point)
         [KSTT, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
@@ -174,7 +186,7 @@ def test_production_serve_walks_health_login_home_and_downloads(server):
     status, _, body = browser.request("/")
     assert status == 200
     page = body.decode()
-    assert "quantri" in page
+    assert "Đỗ Văn Quản" in page and "/accounts/logout/" in page
 
     # The home page's stylesheet, hashed by collectstatic, served by WhiteNoise for a year.
     stylesheet = re.search(r'href="(/static/[^"]+\.[0-9a-f]{12}\.css)"', page)
@@ -182,7 +194,13 @@ def test_production_serve_walks_health_login_home_and_downloads(server):
     status, headers, body = browser.request(stylesheet.group(1))
     assert status == 200 and body and "max-age=315360000" in headers["Cache-Control"]
 
-    # A download: the API's description, as the logged-in administrator.
+    # A download: the province's deductions of 2021 as a workbook, which openpyxl opens.
+    status, headers, body = browser.request("/compliance/deductions/2021/xlsx/")
+    assert status == 200, body[:200]
+    assert headers["Content-Disposition"] == 'attachment; filename="diem-tru-kstt-2021.xlsx"'
+    assert openpyxl.load_workbook(io.BytesIO(body), read_only=True).sheetnames
+
+    # The API's description, as the logged-in administrator.
     status, headers, body = browser.request("/api/schema/")
     assert status == 200 and b"openapi" in body
 
