@@ -1,7 +1,8 @@
 """The `kstt` command: Django's management commands with KSTT's settings preset.
 
 Commands may be spelled with hyphens as in the interchange contract (`kstt load-units`);
-they map to Django's underscore names (`load_units`).
+they map to Django's underscore names (`load_units`). `kstt serve` is not Django's: it runs gunicorn
+(kstt/serve.py).
 """
 
 from __future__ import annotations
@@ -37,6 +38,11 @@ def main(argv: list[str] | None = None) -> None:
     from django.core.management import execute_from_command_line
 
     args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] == "serve":
+        from kstt import serve
+
+        serve.main(args[1:])
+        return
     if args and not args[0].startswith("-"):
         args[0] = args[0].replace("-", "_")
     execute_from_command_line(["kstt", *args])

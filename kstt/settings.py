@@ -222,6 +222,12 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.database.DatabaseBackend"
 KSTT_REMINDER_DAYS_BEFORE = conf.env_days("KSTT_REMINDER_DAYS_BEFORE", (7, 3, 1), low=0, high=60)
 KSTT_REMINDER_DAYS_AFTER = conf.env_days("KSTT_REMINDER_DAYS_AFTER", (1,), low=1, high=365)
 KSTT_REMINDER_INTERVAL = conf.env_seconds("KSTT_REMINDER_INTERVAL", 600)
+#: Every `kstt worker` records it is alive every KSTT_WORKER_HEARTBEAT seconds; the health endpoint (/health/)
+#: calls the worker stale when the newest heartbeat is older than KSTT_WORKER_STALE_SECONDS.
+KSTT_WORKER_HEARTBEAT = conf.env_seconds("KSTT_WORKER_HEARTBEAT", 30)
+KSTT_WORKER_STALE_SECONDS = conf.env_seconds("KSTT_WORKER_STALE_SECONDS", 180)
+#: The health endpoint calls the disk low when the file system of MEDIA_ROOT has less free space than this.
+KSTT_HEALTH_MIN_FREE_BYTES = conf.env_positive("KSTT_HEALTH_MIN_FREE_BYTES", 1024 * 1024 * 1024)
 #: Quiet hours (local time, KSTT_TIME_ZONE): no reminder is sent from KSTT_QUIET_FROM until KSTT_QUIET_UNTIL
 #: (across midnight when FROM is later than UNTIL); the first run after it sends what waited. Equal: none.
 KSTT_QUIET_FROM = conf.env_clock_time("KSTT_QUIET_FROM", time(17, 30))
@@ -252,6 +258,8 @@ X_FRAME_OPTIONS = "DENY"
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = conf.env_bool("KSTT_SSL_REDIRECT", True)
+    # The health endpoint answers plain HTTP too, for a monitor on the machine or behind the proxy.
+    SECURE_REDIRECT_EXEMPT = [r"^health/$"]
     SECURE_HSTS_SECONDS = conf.env_int("KSTT_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = conf.env_bool("KSTT_HSTS_PRELOAD", False)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from kstt import health
 from kstt.accounts import unit_api as units_api
 from kstt.compilation import api as compilation_api
 from kstt.compliance import api as compliance_api
@@ -30,6 +31,7 @@ class Favicon(RedirectView):
 urlpatterns = [
     path("", report_views.home, name="home"),
     path("favicon.ico", Favicon.as_view(), name="favicon"),
+    path("health/", health.health, name="health"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),

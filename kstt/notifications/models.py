@@ -212,3 +212,21 @@ class ReminderDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reminder_id} → {self.user_id} {self.status}"
+
+
+class WorkerHeartbeat(models.Model):
+    """The last sign of life of one `kstt worker` process, for the health endpoint (kstt/health.py).
+
+    Each worker updates its own row every KSTT_WORKER_HEARTBEAT seconds; the health check asks for the newest.
+    Rows of stopped workers stay, harmless: only the newest ``seen_at`` counts.
+    """
+
+    worker_id = models.CharField(_("worker"), max_length=64, unique=True)
+    seen_at = models.DateTimeField(_("seen at"))
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} {self.seen_at.isoformat()}"

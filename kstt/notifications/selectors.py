@@ -6,12 +6,12 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Max, Prefetch, QuerySet
 
 from kstt.catalogue.models import ReportType
 from kstt.catalogue.rules.periods import Period
 from kstt.notifications.choices import ReminderKind
-from kstt.notifications.models import Notification, Reminder, ReminderDelivery
+from kstt.notifications.models import Notification, Reminder, ReminderDelivery, WorkerHeartbeat
 from kstt.units.models import Unit
 
 
@@ -75,3 +75,9 @@ def reminders_for(*, unit: Unit, report_type: ReportType, period: Period | str) 
         .prefetch_related(Prefetch("deliveries", queryset=ReminderDelivery.objects.order_by("role", "name", "pk")))
         .order_by("sent_at", "pk")
     )
+
+
+def last_worker_heartbeat() -> datetime | None:
+    """When a `kstt worker` last showed it is alive (any worker), or None when none ever did."""
+    newest: datetime | None = WorkerHeartbeat.objects.aggregate(newest=Max("seen_at"))["newest"]
+    return newest

@@ -26,7 +26,7 @@ from kstt.audit import services as audit
 from kstt.catalogue import selectors as catalogue
 from kstt.notifications import rules, selectors
 from kstt.notifications.choices import PARAMS, DeliveryStatus, Kind, RecipientRole, ReminderKind
-from kstt.notifications.models import Notification, Reminder, ReminderDelivery
+from kstt.notifications.models import Notification, Reminder, ReminderDelivery, WorkerHeartbeat
 from kstt.reports import selectors as reports
 from kstt.reports.selectors import Owed
 from kstt.reports.timeliness import SENT
@@ -772,3 +772,12 @@ def _urge_one(
             return None
         raise
     return made
+
+
+@transaction.atomic
+def record_heartbeat(worker_id: str) -> None:
+    """Record that the worker ``worker_id`` is alive now (one row per worker, updated in place).
+
+    No audit entry: a heartbeat changes nothing anybody did; it only feeds the health endpoint.
+    """
+    WorkerHeartbeat.objects.update_or_create(worker_id=worker_id, defaults={"seen_at": clock.now()})

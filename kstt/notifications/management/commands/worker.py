@@ -1,7 +1,8 @@
 """`kstt worker`: the background worker — the database queue's tasks, and the reminders on a schedule.
 
 It runs django-tasks' database worker (the same loop as ``db_worker``) and, beside it, enqueues a run of
-the reminders every KSTT_REMINDER_INTERVAL seconds. Several `kstt worker` processes may run at once: each
+the reminders every KSTT_REMINDER_INTERVAL seconds and records a heartbeat every KSTT_WORKER_HEARTBEAT
+seconds (the health endpoint, kstt/health.py, reads it). Several `kstt worker` processes may run at once: each
 task is claimed by one worker (django-tasks locks it), and each reminder by one run (its UNIQUE claim).
 """
 
@@ -17,6 +18,7 @@ from django.db import connection
 from django_tasks.backends.database.management.commands.db_worker import Worker
 from django_tasks.utils import get_random_id
 
+from kstt.notifications import services
 from kstt.notifications.tasks import enqueue_reminders
 
 logger = logging.getLogger("kstt.worker")
@@ -60,6 +62,7 @@ class Command(BaseCommand):
             worker_id=get_random_id(),
         )
         if once:
+            services.record_heartbeat(worker.worker_id)
             enqueue_reminders()
             worker.run()
             return
@@ -67,12 +70,20 @@ class Command(BaseCommand):
         schedule = threading.Thread(target=_schedule, args=(stop, every), name="kstt-reminders", daemon=True)
         logger.info("KSTT worker %s: the reminders every %d s", worker.worker_id, every)
         schedule.start()
+        heartbeat = threading.Thread(
+            target=_heartbeat,
+            args=(stop, worker.worker_id, settings.KSTT_WORKER_HEARTBEAT),
+            name="kstt-heartbeat",
+            daemon=True,
+        )
+        heartbeat.start()
         worker.configure_signals()
         try:
             worker.run()
         finally:
             stop.set()
             schedule.join(timeout=10)
+            heartbeat.join(timeout=10)
 
     def _logging(self, verbosity: int) -> None:
         level = logging.WARNING if verbosity == 0 else logging.INFO if verbosity == 1 else logging.DEBUG
@@ -88,6 +99,18 @@ def _schedule(stop: threading.Event, every: int) -> None:
                 logger.info("reminders enqueued")
         except Exception:  # a database that is briefly away must not stop the schedule
             logger.exception("the reminders could not be enqueued; trying again in %d s", every)
+        finally:
+            connection.close()  # this thread's own connection
+        stop.wait(every)
+
+
+def _heartbeat(stop: threading.Event, worker_id: str, every: int) -> None:
+    """Record that this worker is alive now and every ``every`` seconds, until ``stop`` is set (kstt/health.py)."""
+    while not stop.is_set():
+        try:
+            services.record_heartbeat(worker_id)
+        except Exception:  # a database that is briefly away must not stop the heartbeat
+            logger.exception("the heartbeat could not be recorded; trying again in %d s", every)
         finally:
             connection.close()  # this thread's own connection
         stop.wait(every)

@@ -1,0 +1,82 @@
+"""`kstt serve`: the production web server — gunicorn on kstt.wsgi, production settings only.
+
+Development has `make run` (Django's runserver); `kstt serve` refuses to start unless KSTT_ENV=production,
+so a site is never served by accident with development settings (a published SECRET_KEY, DEBUG on).
+The background worker is its own process: `kstt worker` (README, "Production", has a systemd unit for each).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from typing import Any
+
+#: gunicorn's usual advice is 2 × cores + 1 workers; past this many, a province's office gains nothing but memory.
+MAX_WORKERS = 12
+
+
+def default_workers(cores: int | None = None) -> int:
+    """2 × cores + 1, at most MAX_WORKERS."""
+    count = cores if cores is not None else (os.cpu_count() or 1)
+    return min(2 * count + 1, MAX_WORKERS)
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="kstt serve",
+        description=(
+            "Serve KSTT in production with gunicorn (kstt.wsgi). Needs KSTT_ENV=production, SECRET_KEY and "
+            "ALLOWED_HOSTS; run `kstt migrate` and `kstt collectstatic` first. Access log on standard output. "
+            "The background worker is a separate process: `kstt worker`. For development use `make run`."
+        ),
+    )
+    parser.add_argument("--bind", default="127.0.0.1:8000", help="address:port to listen on (default 127.0.0.1:8000)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help=f"gunicorn worker processes (default 2 × cores + 1, at most {MAX_WORKERS}: {default_workers()} here)",
+    )
+    parser.add_argument("--timeout", type=int, default=60, help="seconds before a silent worker is restarted")
+    options = parser.parse_args(argv)
+    if options.workers is not None and options.workers < 1:
+        parser.error("--workers must be at least 1")
+    return options
+
+
+def main(argv: list[str]) -> None:
+    options = parse(argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kstt.settings")
+    import django
+    from django.conf import settings
+
+    django.setup()
+    if not settings.PRODUCTION:
+        raise SystemExit(
+            "kstt serve is the production server: set KSTT_ENV=production (with SECRET_KEY and ALLOWED_HOSTS), "
+            "or use `make run` for development."
+        )
+    from django.core.wsgi import get_wsgi_application
+    from gunicorn.app.base import BaseApplication
+
+    application = get_wsgi_application()  # what kstt.wsgi serves, built here once, shared by the forked workers
+
+    config = {
+        "bind": options.bind,
+        "workers": options.workers if options.workers is not None else default_workers(),
+        "timeout": options.timeout,
+        "accesslog": "-",
+        "errorlog": "-",
+        # Request bodies are bounded by the site itself (KSTT_MAX_REQUEST_BYTES, KSTT_MAX_UPLOAD_BYTES).
+        "limit_request_line": 8190,
+    }
+
+    class Server(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            for key, value in config.items():
+                self.cfg.set(key, value)
+
+        def load(self) -> Any:
+            return application
+
+    Server().run()

@@ -1,0 +1,208 @@
+"""`kstt serve`: gunicorn with production settings on loopback, walked over real HTTP.
+
+The server is a subprocess, so it cannot see pytest's test database: the test migrates a temporary SQLite
+file, collects the static files (production serves them hashed, through WhiteNoise), creates the cast's unit
+tree and the province's administrator, starts `kstt serve`, then logs in, opens the home page and downloads a
+stylesheet, the province's deductions workbook and the API's description. No upload yet.
+
+Production cookies are Secure and production redirects plain HTTP to HTTPS. The test speaks to gunicorn as
+the TLS proxy in front of it would (README, "Production"): it sends ``X-Forwarded-Proto: https``, which
+SECURE_PROXY_SSL_HEADER trusts, and carries the cookies itself (a cookie jar would keep Secure cookies off
+a plain-HTTP address). No setting is relaxed for the test.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from kstt import serve
+
+ROOT = Path(__file__).resolve().parents[2]
+KSTT = str(Path(sys.executable).with_name("kstt"))
+PASSWORD = "a long password 2026"
+#: The cast's unit tree and the province's administrator, made in the server's own database.
+SETUP = f"""
+from kstt import clock
+from kstt.accounts.choices import Role
+from kstt.accounts.services import save_user
+from kstt.tests.cast import CAST_CSV
+from kstt.units.models import Unit
+from kstt.units.services import load_units
+load_units(data=CAST_CSV.encode(), effective_from=None, at=clock.now(), source="test")
+save_user(username="quantri", full_name="Đỗ Văn Quản", unit=Unit.objects.get(code="P17"), roles={{Role.ADMIN}},
+          password="{PASSWORD}", at=clock.now())
+"""
+
+
+def test_the_default_workers_are_twice_the_cores_plus_one_and_capped():
+    assert [serve.default_workers(n) for n in (1, 2, 4, 5, 6, 64)] == [3, 5, 9, 11, 12, 12]
+
+
+def test_serve_refuses_development_settings():
+    env = {k: v for k, v in os.environ.items() if k not in {"KSTT_ENV", "DATABASE_URL"}}
+    result = subprocess.run(  # noqa: S603 (our own entry point)
+        [KSTT, "serve"], env={**env, "KSTT_ENV": "development"}, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 1
+    assert "KSTT_ENV=production" in result.stderr
+
+
+def test_serve_refuses_a_nonsense_worker_count():
+    result = subprocess.run(  # noqa: S603 (our own entry point)
+        [KSTT, "serve", "--workers", "0"], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 2
+    assert "--workers must be at least 1" in result.stderr
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+class Browser:
+    """Requests as the TLS proxy forwards them, with the cookies carried by hand."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.cookies: dict[str, str] = {}
+        self.opener = urllib.request.build_opener(NoRedirect)
+
+    def request(self, path: str, data: dict[str, str] | None = None, *, https: bool = True):
+        headers = {"Origin": self.base.replace("http://", "https://")} if data is not None else {}
+        if https:
+            headers["X-Forwarded-Proto"] = "https"
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        req = urllib.request.Request(self.base + path, data=body, headers=headers)  # noqa: S310 (loopback)
+        try:
+            response = self.opener.open(req, timeout=20)
+        except urllib.error.HTTPError as error:
+            response = error
+        for header in response.headers.get_all("Set-Cookie") or []:
+            name, _, rest = header.partition("=")
+            self.cookies[name.strip()] = rest.split(";", 1)[0]
+        return response.status, response.headers, response.read()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    home = tmp_path_factory.mktemp("serve")
+    port = _free_port()
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("KSTT_") and k != "DATABASE_URL"},
+        "KSTT_ENV": "production",
+        "SECRET_KEY": secrets.token_hex(40),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": f"sqlite:///{home / 'db.sqlite3'}",
+        "KSTT_STATIC_ROOT": str(home / "static"),
+        "KSTT_MEDIA_ROOT": str(home / "media"),
+        "KSTT_HEALTH_MIN_FREE_BYTES": "1",
+    }
+    (home / "media").mkdir()
+    run = {"env": env, "cwd": home, "capture_output": True, "text": True, "timeout": 120}
+    static = subprocess.Popen(  # noqa: S603 (our own entry point); beside the migration, to save time
+        [KSTT, "collectstatic", "--noinput", "-v0"], env=env, cwd=home
+    )
+    subprocess.run([KSTT, "migrate", "-v0"], check=True, **run)  # noqa: S603
+    subprocess.run([KSTT, "shell", "-c", SETUP], check=True, **run)  # noqa: S603
+    assert static.wait(timeout=120) == 0
+    process = subprocess.Popen(  # noqa: S603 (our own entry point)
+        [KSTT, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
+        env=env,
+        cwd=home,
+        stdout=(home / "serve.log").open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    browser = Browser(f"http://127.0.0.1:{port}")
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                browser.request("/health/", https=False)
+                break
+            except OSError:
+                assert process.poll() is None, "kstt serve stopped"
+                assert time.monotonic() < deadline, "kstt serve did not answer within 30 s"
+                time.sleep(0.2)
+        yield browser, process, env
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def test_production_serve_walks_health_login_home_and_downloads(server):
+    browser, process, env = server
+
+    # No worker has run yet: the health endpoint says so, over plain HTTP, without a login.
+    status, headers, body = browser.request("/health/", https=False)
+    assert status == 503
+    assert json.loads(body) == {"status": "fail", "checks": {"database": "ok", "worker": "stale", "disk": "ok"}}
+    home = Path(env["DATABASE_URL"].removeprefix("sqlite:///")).parent
+    subprocess.run(  # noqa: S603 (our own entry point): one round of the worker records its heartbeat
+        [KSTT, "worker", "--once", "--poll", "0.01", "-v0"], env=env, cwd=home, check=True, timeout=60
+    )
+    status, headers, body = browser.request("/health/", https=False)
+    assert (status, json.loads(body)) == (200, {"status": "ok"})
+
+    # Plain HTTP to a page is sent to HTTPS: production settings are on.
+    status, headers, _ = browser.request("/accounts/login/", https=False)
+    assert status == 301 and headers["Location"].startswith("https://")
+
+    status, headers, body = browser.request("/accounts/login/")
+    assert status == 200
+    assert "Secure" in " ".join(headers.get_all("Set-Cookie") or [])
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body)
+    assert token is not None
+    status, headers, _ = browser.request(
+        "/accounts/login/",
+        {"csrfmiddlewaretoken": token.group(1).decode(), "username": "quantri", "password": PASSWORD},
+    )
+    assert status == 302, "the log-in was refused"
+    assert "sessionid" in browser.cookies
+
+    status, _, body = browser.request("/")
+    assert status == 200
+    page = body.decode()
+    assert "Đỗ Văn Quản" in page and "/accounts/logout/" in page
+
+    # The home page's stylesheet, hashed by collectstatic, served by WhiteNoise for a year.
+    stylesheet = re.search(r'href="(/static/[^"]+\.[0-9a-f]{12}\.css)"', page)
+    assert stylesheet is not None, "no hashed stylesheet on the home page"
+    status, headers, body = browser.request(stylesheet.group(1))
+    assert status == 200 and body and "max-age=315360000" in headers["Cache-Control"]
+
+    # A download: the province's deductions of 2021 as a workbook, which openpyxl opens.
+    status, headers, body = browser.request("/compliance/deductions/2021/xlsx/")
+    assert status == 200, body[:200]
+    assert headers["Content-Disposition"] == 'attachment; filename="diem-tru-kstt-2021.xlsx"'
+    assert openpyxl.load_workbook(io.BytesIO(body), read_only=True).sheetnames
+
+    # The API's description, as the logged-in administrator.
+    status, headers, body = browser.request("/api/schema/")
+    assert status == 200 and b"openapi" in body
+
+    process.poll()
+    assert process.returncode is None
