@@ -252,7 +252,10 @@ EMAIL_FILE_PATH = conf.env_str("KSTT_EMAIL_FILE_PATH", str(BASE_DIR / "sent-emai
 DEFAULT_FROM_EMAIL = conf.env_email("DEFAULT_FROM_EMAIL", "KSTT <kstt@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Every cookie KSTT sets (session, csrftoken, django_language) is SameSite=Lax, and Secure in production.
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True  # no script reads it; the language menu posts to Django's set_language
 SESSION_COOKIE_AGE = conf.env_int("KSTT_SESSION_SECONDS", 8 * 3600)
 X_FRAME_OPTIONS = "DENY"
 if PRODUCTION:
@@ -263,8 +266,7 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = conf.env_int("KSTT_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = conf.env_bool("KSTT_HSTS_PRELOAD", False)
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = True
 
 # HSTS preload is a commitment a province makes for its own domain (KSTT_HSTS_PRELOAD), not a default.
 SILENCED_SYSTEM_CHECKS = [] if conf.env_bool("KSTT_HSTS_PRELOAD", False) else ["security.W021"]

@@ -6,10 +6,15 @@ from django.utils.translation import gettext_lazy as _
 
 from kstt import clock
 from kstt.audit.events import event_label
+from kstt.records import Immutable
 
 
-class AuditEntry(models.Model):
-    """One line per state change: who did what to which record, when, with what details."""
+class AuditEntry(Immutable):
+    """One line per state change: who did what to which record, when, with what details.
+
+    Append-only: the code never changes nor deletes an entry (kstt.records.Immutable; the admin is
+    read-only), and on PostgreSQL a trigger refuses any UPDATE or DELETE of a row (migration 0003).
+    """
 
     at = models.DateTimeField(_("time"))
     actor = models.ForeignKey(

@@ -1,5 +1,6 @@
 """Configuration: typed environment helpers; production refuses a missing or placeholder key."""
 
+import json
 import os
 import subprocess
 import sys
@@ -7,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.urls import reverse
 
 from kstt import conf
 
@@ -63,10 +65,10 @@ def test_an_unknown_environment_name_is_refused():
         conf.env_choice("KSTT_ENV", ("development", "production"), "development", environ={"KSTT_ENV": "prod"})
 
 
-def _django_setup(extra_env):
+def _django_setup(extra_env, then=""):
     env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"} | extra_env
     return subprocess.run(  # noqa: S603 (our own interpreter and code)
-        [sys.executable, "-c", "import django; django.setup()"],
+        [sys.executable, "-c", "import django; django.setup()\n" + then],
         cwd=ROOT,
         env=env | {"DJANGO_SETTINGS_MODULE": "kstt.settings"},
         capture_output=True,
@@ -92,3 +94,38 @@ def test_the_suggested_random_key_is_never_taken_for_a_placeholder():
 
     assert not any(conf.is_placeholder_secret(secrets.token_hex(40)) for _ in range(2000))
     assert conf.is_placeholder_secret("a1b2" * 10 + "xxx" + "c3d4" * 10)  # why token_urlsafe could fail now and then
+
+
+COOKIE_SETTINGS = [
+    f"{cookie}_COOKIE_{attribute}"
+    for cookie in ("SESSION", "CSRF", "LANGUAGE")
+    for attribute in ("NAME", "SECURE", "SAMESITE", "HTTPONLY")
+]
+PRINT_COOKIE_SETTINGS = (
+    "import json; from django.conf import settings; "
+    f"print(json.dumps({{name: getattr(settings, name) for name in {COOKIE_SETTINGS!r}}}))"
+)
+
+
+def test_in_production_every_cookie_kstt_sets_is_secure_and_samesite(client, lan, settings):
+    """The session, csrftoken and django_language cookies, set by real responses under production's settings."""
+    production = _django_setup(
+        {"KSTT_ENV": "production", "SECRET_KEY": REAL_KEY, "ALLOWED_HOSTS": "kstt.example"}, PRINT_COOKIE_SETTINGS
+    )
+    assert production.returncode == 0, production.stderr
+    for name, value in json.loads(production.stdout.splitlines()[-1]).items():
+        setattr(settings, name, value)
+    responses = [
+        client.get(reverse("login")),
+        client.post(reverse("login"), {"username": "lan", "password": "correct horse 2021"}),
+        client.post(reverse("set_language"), {"language": "en", "next": "/"}),
+    ]
+    cookies = {name: morsel for response in responses for name, morsel in response.cookies.items()}
+    names = {settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}
+    assert names == {"sessionid", "csrftoken", "django_language"}
+    assert names <= set(cookies)
+    for name, morsel in cookies.items():
+        assert morsel["secure"] is True, f"{name} is not Secure"
+        assert morsel["samesite"] == "Lax", f"{name} is not SameSite=Lax"
+    assert cookies["sessionid"]["httponly"] is True
+    assert cookies["django_language"]["httponly"] is True
