@@ -14,8 +14,9 @@ from kstt.units.models import Unit
 class Command(BaseCommand):
     help = (
         "The package of a period for the national system, as one zip: the signed narrative PDF of the unit's own "
-        "standing report, form 06 compiled from the reports it receives (xlsx and JSON), its own form 07b (xlsx), "
-        "and manifest.json (each file's SHA-256, the units included with the version used, the units missing)."
+        "standing report, the narrative KSTT drafts (docx), form 06 compiled from the reports it receives (xlsx and "
+        "JSON), its own form 07b (xlsx), and manifest.json (each file's SHA-256, the units included with the "
+        "version used, the units missing); the units' reports as they stood when that report was submitted."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
