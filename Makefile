@@ -17,7 +17,7 @@ PROD_ENV := KSTT_ENV=production ALLOWED_HOSTS=kstt.example.invalid \
 help:
 	@echo "make run    install, migrate, load the demo province and serve on http://$(HOST):$(PORT) (with the worker)"
 	@echo "make run DEMO=2026   the same for Phú Thọ after the 2025 reform, seen on 17/12/2026 (its own database)"
-	@echo "make test   lint, type checks, migrations and deploy checks, the whole test suite"
+	@echo "make test   lint, type checks, migrations and deploy checks, the whole test suite, the manuals"
 	@echo "make docs   build the manuals (docs/): HTML in docs/_build/html, PDF docs/_build/kstt.pdf"
 	@echo "make fmt    format and auto-fix the code"
 	@echo "make messages  refresh and compile the Vietnamese interface texts"
