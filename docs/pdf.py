@@ -23,7 +23,7 @@ div.document, div.body { width: auto !important; max-width: none !important; }
 pre { white-space: pre-wrap; word-break: break-all; font-size: 8pt; }
 table { font-size: 8pt; }
 img { max-width: 100%; page-break-inside: avoid; }
-h1 { page-break-before: always; }
+h2 { break-before: page; }  /* each part of the manual (the index's entries) on a new page */
 """
 
 
