@@ -26,13 +26,15 @@ SHOTS = DOCS / "_screenshots"
 GUIDES = DOCS / "nguoi-dung"
 SCREEN = {"width": 1366, "height": 768}
 
+#: A picture of the answer to an upload: the workbook of this report page, downloaded, then uploaded into the draft.
+UPLOAD = "upload:"
 #: Per person of the cast (None: before log-in), the pictures: file name → page.
 PICTURES: dict[str | None, dict[str, str]] = {
     None: {"dang-nhap.png": "/accounts/login/"},
     "lan": {
         "bc-trang-chu.png": "/",
         "bc-bao-cao-nhap.png": "/reports/W05341/2021Q4/",
-        "bc-tai-excel.png": "/reports/W05341/2021Q4/excel/upload/",
+        "bc-tai-excel.png": UPLOAD + "/reports/W05341/2021Q4/",
         "bc-bao-cao-tra-lai.png": "/reports/W05341/2021Q3/",
     },
     "tuan": {"bc-khau-tru.png": "/compliance/deductions/2021/P17-STP/"},
@@ -69,8 +71,21 @@ def test_every_picture_taken_is_shown_and_every_picture_shown_is_taken():
     assert shown_in_guides() == taken
 
 
+def upload_the_workbook(page, live_server, address: str, folder: Path) -> None:
+    """On a report page: download the form 06 workbook, as a reporter does, and upload it into the draft (the
+    answer lists what the rules and the dossiers say about it)."""
+    page.goto(live_server.url + address)
+    workbook = folder / "bieu-06.xlsx"
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Tải biểu 06 (Excel)").click()
+    download.value.save_as(workbook)
+    page.get_by_label("Tệp Excel đã điền (.xlsx)").set_input_files(str(workbook))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Tải lên vào bản nháp").click()
+
+
 @pytest.mark.parametrize("person", list(PICTURES))
-def test_the_pictures_of_the_user_guides(request, browser, live_server, person):
+def test_the_pictures_of_the_user_guides(request, browser, live_server, tmp_path, person):
     request.getfixturevalue("province_on_record")
     context = browser.new_context(locale="en-US", viewport=SCREEN)
     if person is not None:
@@ -82,8 +97,12 @@ def test_the_pictures_of_the_user_guides(request, browser, live_server, person):
     SHOTS.mkdir(exist_ok=True)
     try:
         for name, address in PICTURES[person].items():
-            response = page.goto(live_server.url + address)
-            assert response is not None and response.status == 200, f"{person}: {address} answered"
+            if address.startswith(UPLOAD):
+                upload_the_workbook(page, live_server, address.removeprefix(UPLOAD), tmp_path)
+                assert "/excel/upload/" in page.url, page.url
+            else:
+                response = page.goto(live_server.url + address)
+                assert response is not None and response.status == 200, f"{person}: {address} answered"
             page.wait_for_load_state("networkidle")
             (SHOTS / name).unlink(missing_ok=True)
             page.screenshot(path=str(SHOTS / name))
