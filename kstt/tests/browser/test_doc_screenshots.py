@@ -28,12 +28,15 @@ SCREEN = {"width": 1366, "height": 768}
 
 #: A picture of the answer to an upload: the workbook of this report page, downloaded, then uploaded into the draft.
 UPLOAD = "upload:"
+#: "ADDRESS#TEXT": the page scrolled to its heading that starts with TEXT (a form low on a long page).
+SCROLL = "#"
 #: Per person of the cast (None: before log-in), the pictures: file name → page.
 PICTURES: dict[str | None, dict[str, str]] = {
     None: {"dang-nhap.png": "/accounts/login/"},
     "lan": {
         "bc-trang-chu.png": "/",
         "bc-bao-cao-nhap.png": "/reports/W05341/2021Q4/",
+        "bc-gui-bao-cao.png": "/reports/W05341/2021Q4/#Kết quả kiểm tra trước khi gửi",
         "bc-tai-excel.png": UPLOAD + "/reports/W05341/2021Q4/",
         "bc-bao-cao-tra-lai.png": "/reports/W05341/2021Q3/",
     },
@@ -41,6 +44,7 @@ PICTURES: dict[str | None, dict[str, str]] = {
     "minh": {
         "xx-danh-sach.png": "/review/?period=2021Q3",
         "xx-xem-xet.png": "/review/W05341/2021Q3/",
+        "xx-quyet-dinh.png": "/review/W05341/2021Q3/#Quyết định của bạn",
     },
     "hoa": {
         "vp-theo-doi.png": "/compliance/?period=2021Q3",
@@ -101,8 +105,15 @@ def test_the_pictures_of_the_user_guides(request, browser, live_server, tmp_path
                 upload_the_workbook(page, live_server, address.removeprefix(UPLOAD), tmp_path)
                 assert "/excel/upload/" in page.url, page.url
             else:
+                address, _, heading = address.partition(SCROLL)
                 response = page.goto(live_server.url + address)
                 assert response is not None and response.status == 200, f"{person}: {address} answered"
+                if heading:
+                    target = page.get_by_role("heading", name=heading).first
+                    target.scroll_into_view_if_needed()
+                    box = target.bounding_box()
+                    assert box is not None, heading
+                    page.mouse.wheel(0, box["y"] - 200)  # the heading near the top, a little of what precedes it
             page.wait_for_load_state("networkidle")
             (SHOTS / name).unlink(missing_ok=True)
             page.screenshot(path=str(SHOTS / name))
