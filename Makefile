@@ -1,4 +1,4 @@
-# KSTT: `make run` serves the demo province, `make test` runs everything (see README).
+# KSTT: `make run` serves the demo province, `make test` runs everything (see README and docs/).
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -12,12 +12,13 @@ PORT ?= 8000
 PROD_ENV := KSTT_ENV=production ALLOWED_HOSTS=kstt.example.invalid \
 	SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_hex(40))')
 
-.PHONY: help install run serve test lint fmt typecheck checks unit pg messages bench clean
+.PHONY: help install run serve test lint fmt typecheck checks unit pg docs messages bench clean
 
 help:
 	@echo "make run    install, migrate, load the demo province and serve on http://$(HOST):$(PORT) (with the worker)"
 	@echo "make run DEMO=2026   the same for Phú Thọ after the 2025 reform, seen on 17/12/2026 (its own database)"
-	@echo "make test   lint, type checks, migrations and deploy checks, the whole test suite"
+	@echo "make test   lint, type checks, migrations and deploy checks, the whole test suite, the manuals"
+	@echo "make docs   build the manuals (docs/): HTML in docs/_build/html, PDF docs/_build/kstt.pdf"
 	@echo "make fmt    format and auto-fix the code"
 	@echo "make messages  refresh and compile the Vietnamese interface texts"
 
@@ -98,6 +99,22 @@ pg: install
 # cores, each run's output printed whole when it ends; `make unit` or `make pg` alone runs one.
 test: lint typecheck checks
 	$(MAKE) --no-print-directory -j2 --output-sync=target unit pg
+	$(MAKE) --no-print-directory docs
+
+# The manuals (docs/, Sphinx + MyST): HTML, and a PDF printed from the single-page HTML by chromium. Warnings
+# are errors (-W): a broken link, a reference to a missing heading or page, a missing screenshot fails the build.
+# The user guides' screenshots are taken of today's pages by a browser test module, which `make test` has run
+# (in `unit`) just before; alone, `make docs` runs that module first when a picture the guides show is missing.
+SPHINX := $(BIN)/sphinx-build -W --keep-going -q -d docs/_build/doctrees
+docs: install
+	@missing=; for shot in $$(grep -ohE '_screenshots/[A-Za-z0-9_-]+\.png' docs/nguoi-dung/*.md | sort -u); do \
+		test -f "docs/$$shot" || missing="$$missing $$shot"; done; \
+	if [ -n "$$missing" ]; then echo "== taking the user guides' screenshots (missing:$$missing)"; \
+		env -u DATABASE_URL $(BIN)/pytest -q -p no:cacheprovider kstt/tests/browser/test_doc_screenshots.py || exit 1; fi
+	$(SPHINX) -b html docs docs/_build/html
+	$(SPHINX) -b singlehtml docs docs/_build/singlehtml
+	$(BIN)/python docs/pdf.py docs/_build/singlehtml/index.html docs/_build/kstt.pdf
+	@echo "The manuals: docs/_build/html/index.html and docs/_build/kstt.pdf"
 
 messages: install
 	cd kstt && ../$(BIN)/kstt makemessages -l vi --no-location --no-obsolete --ignore 'tests/*' && ../$(BIN)/kstt compilemessages -l vi
@@ -106,4 +123,4 @@ bench: install
 	$(BIN)/python bench/load_units.py
 
 clean:
-	rm -rf $(VENV) node_modules staticfiles .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache .mypy_cache .ruff_cache docs/_build docs/_screenshots

@@ -2,7 +2,8 @@
 
 Development has `make run` (Django's runserver); `kstt serve` refuses to start unless KSTT_ENV=production,
 so a site is never served by accident with development settings (a published SECRET_KEY, DEBUG on).
-The background worker is its own process: `kstt worker` (README, "Production", has a systemd unit for each).
+The background worker is its own process: `kstt worker` (docs/it/production.md; a systemd unit for each in
+deploy/systemd/).
 """
 
 from __future__ import annotations

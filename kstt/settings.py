@@ -1,4 +1,4 @@
-"""KSTT settings: one module, read from the environment (see README, "Configuration")."""
+"""KSTT settings: one module, read from the environment (see docs/it/configuration.md)."""
 
 from __future__ import annotations
 

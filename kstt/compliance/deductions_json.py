@@ -86,7 +86,7 @@ def render_closed_json(ledger: Ledger, zone: ZoneInfo, *, closed: dict[str, Any]
 def render_diff_json(
     *, year: int, closed: dict[str, Any], as_of: datetime, changes: Any, totals: tuple[Ledger, Ledger], zone: ZoneInfo
 ) -> dict[str, Any]:
-    """``--diff``: the lines whose live verdict differs from the closed one (README "Closing a year"):
+    """``--diff``: the lines whose live verdict differs from the closed one (docs/reference/ledger.md):
     ``{"year", "closed", "as_of", "changes": [{"unit", "report", "period", "closed": line | null,
     "live": line | null}], "totals": {unit: {"closed", "live"}}}``, a line as in ``lines``, and the
     totals of the units whose total differs."""

@@ -45,7 +45,7 @@ class UnitFile:
 class Scenario:
     year: int
     title: str
-    clock: datetime  # the instant `make run` fixes the clock at (README, Makefile)
+    clock: datetime  # the instant `make run` fixes the clock at (docs/reference/demo.md, Makefile)
     password: str
     unit_files: tuple[UnitFile, ...]
     #: The day the tree changes shape: every unit of the files in force "always" that the files in force from

@@ -6,9 +6,9 @@ tree and the province's administrator, starts `kstt serve`, then logs in, opens 
 stylesheet, the province's deductions workbook and the API's description. No upload yet.
 
 Production cookies are Secure and production redirects plain HTTP to HTTPS. The test speaks to gunicorn as
-the TLS proxy in front of it would (README, "Production"): it sends ``X-Forwarded-Proto: https``, which
-SECURE_PROXY_SSL_HEADER trusts, and carries the cookies itself (a cookie jar would keep Secure cookies off
-a plain-HTTP address). No setting is relaxed for the test.
+the TLS proxy in front of it would (docs/it/production.md, deploy/nginx/kstt.conf): it sends
+``X-Forwarded-Proto: https``, which SECURE_PROXY_SSL_HEADER trusts, and carries the cookies itself (a cookie jar
+would keep Secure cookies off a plain-HTTP address). No setting is relaxed for the test.
 """
 
 from __future__ import annotations

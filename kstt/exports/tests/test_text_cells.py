@@ -5,7 +5,7 @@ form 06. Each export writes every text through ``kstt.exports.cells.put``: reope
 cell is a text (``data_type`` "s") holding exactly the name, marked *quotePrefix* when it starts like a
 formula, and LibreOffice shows the name, never the formula's result. Through the real paths: the ledger's
 download, ``kstt deductions`` and ``kstt form06``. The CSV of ``kstt deductions`` is data for programs
-and carries the codes exactly as they were loaded (README, "kstt deductions").
+and carries the codes exactly as they were loaded (docs/integrators/commands.md, "kstt deductions").
 """
 
 from __future__ import annotations
