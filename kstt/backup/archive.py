@@ -393,9 +393,14 @@ def restore(archive: Path, *, at: datetime, force: bool = False, alias: str = "d
         _require_known_migrations(archive, manifest)
         dump = stage / DATABASE_FILES[kind]
         (stage / MEDIA).mkdir(exist_ok=True)
+        if kind == "postgresql":
+            script = _pg_script(dump, stage / "restore.sql")
+        else:
+            _sqlite_check(dump)
+        # Everything is checked: from here on the database and the media folder change.
         connection.close()
         if kind == "postgresql":
-            _pg_restore(connection, dump, clean=force)
+            _pg_load(connection, script, clean=force)
         else:
             _sqlite_replace(connection, dump)
         aside = _swap_media(stage / MEDIA, media_root, stamp=f"{at.astimezone(UTC):%Y%m%dT%H%M%SZ}")
@@ -442,45 +447,56 @@ def unapplied_migrations(connection: BaseDatabaseWrapper) -> list[str]:
     return [f"{migration.app_label}.{migration.name}" for migration, _ in plan]
 
 
-def _pg_restore(connection: BaseDatabaseWrapper, dump: Path, *, clean: bool) -> None:
-    """Load the dump in ONE transaction (psql --single-transaction, stopping at the first error): a failure
+def _pg_script(dump: Path, script: Path) -> Path:
+    """The dump as one SQL script (pg_restore reads all of it here): a dump it cannot read in full is refused
+    before the database is touched, never loaded in part."""
+    try:
+        done = subprocess.run(  # noqa: S603 (PostgreSQL's own tool, our arguments)
+            [_tool("pg_restore"), "--no-owner", "--no-privileges", f"--file={script}", str(dump)],
+            capture_output=True,
+            text=True,
+        )
+    except OSError as exc:
+        raise BackupError(f"pg_restore could not run: {exc}") from None
+    if done.returncode != 0:
+        raise BackupError(f"pg_restore cannot read the backup's database: {_last_lines(done.stderr)}")
+    return script
+
+
+def _pg_load(connection: BaseDatabaseWrapper, script: Path, *, clean: bool) -> None:
+    """Run the script in ONE transaction (psql --single-transaction, stopping at the first error): a failure
     leaves the database as it was. ``clean``: the schema is dropped and made anew first, in that transaction,
     so that nothing of the former database (a table of a later migration) survives beside the backup."""
-    script = subprocess.Popen(  # noqa: S603 (PostgreSQL's own tool, our arguments)
-        [_tool("pg_restore"), "--no-owner", "--no-privileges", "--file=-", str(dump)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    if script.stdout is None:  # never: stdout=PIPE
-        raise BackupError("pg_restore gave no output.")
     first = ["--command=DROP SCHEMA public CASCADE; CREATE SCHEMA public;"] if clean else []
+    command = [_tool("psql"), "--no-psqlrc", "--quiet", "--no-password", "--set=ON_ERROR_STOP=1",
+               "--single-transaction", *first, f"--file={script}"]  # fmt: skip
     try:
         loaded = subprocess.run(  # noqa: S603 (PostgreSQL's own tool, our arguments)
-            [_tool("psql"), "--no-psqlrc", "--quiet", "--no-password", "--set=ON_ERROR_STOP=1",
-             "--single-transaction", *first, "--file=-"],
-            stdin=script.stdout,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=pg_environment(connection),
-        )  # fmt: skip
-    finally:
-        script.stdout.close()
-        _, script_errors = script.communicate()
-    if script.returncode != 0:
-        raise BackupError(f"pg_restore could not read the dump: {_last_lines(script_errors.decode())}")
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=pg_environment(connection)
+        )
+    except OSError as exc:
+        raise BackupError(f"psql could not run: {exc}") from None
     if loaded.returncode != 0:
         raise BackupError(f"The database was left as it was; loading the dump failed: {_last_lines(loaded.stderr)}")
 
 
+def _sqlite_check(copy: Path) -> None:
+    try:
+        db = sqlite3.connect(copy)
+        try:
+            (result,) = db.execute("PRAGMA integrity_check").fetchone()
+        finally:
+            db.close()
+    except sqlite3.DatabaseError as exc:
+        result = str(exc)
+    if result != "ok":
+        raise BackupError(f"The backup's SQLite database is damaged: {result}")
+
+
 def _sqlite_replace(connection: BaseDatabaseWrapper, copy: Path) -> None:
-    """Check the copy, then put it in place of the database file by one rename (its folder's file system)."""
+    """Put the (checked) copy in place of the database file by one rename (in its folder's file system)."""
     if connection.is_in_memory_db():  # type: ignore[attr-defined]
         raise BackupError("The database is an SQLite database in memory: there is no file to restore into.")
-    with sqlite3.connect(copy) as db:
-        (result,) = db.execute("PRAGMA integrity_check").fetchone()
-    if result != "ok":
-        raise BackupError(f"The backup's SQLite database fails its integrity check: {result}")
     target = Path(connection.settings_dict["NAME"]).resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.restoring-")

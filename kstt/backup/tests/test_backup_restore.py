@@ -279,6 +279,16 @@ def test_a_backup_of_the_other_engine_is_refused(small_backup):
     restore_refused(small_backup, "holds a (SQLite|PostgreSQL) database; this KSTT's database .* is")
 
 
+def test_a_database_its_own_tool_cannot_read_is_refused_before_the_database_is_touched(small_backup):
+    ours = archive.DATABASE_FILES[connection.vendor]
+
+    def damage(members, manifest):
+        members[ours] = members[ours][: len(members[ours]) // 2]  # cut, and the manifest says so
+
+    rewrite(small_backup, damage)
+    restore_refused(small_backup, "pg_restore cannot read the backup's database|SQLite database is damaged")
+
+
 def test_a_backup_of_a_newer_kstt_is_refused(small_backup):
     rewrite(small_backup, lambda members, manifest: manifest["migrations"].update(audit="0099_from_the_future"))
     restore_refused(small_backup, r"migrations this one does not have \(audit.0099_from_the_future\)")
