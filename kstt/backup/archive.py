@@ -88,6 +88,8 @@ def create(destination: Path, *, at: datetime, alias: str = "default") -> dict[s
         raise BackupError(f"{destination} exists already: a backup never overwrites a file.")
     if not destination.parent.is_dir():
         raise BackupError(f"{destination.parent}: no such folder.")
+    if destination.is_relative_to(Path(settings.MEDIA_ROOT).resolve()):
+        raise BackupError(f"{destination} is inside MEDIA_ROOT: write the backup outside the folder it copies.")
     partial = destination.with_name(destination.name + ".partial")
     files: list[dict[str, Any]] = []
     try:

@@ -304,3 +304,10 @@ def test_a_failed_backup_leaves_no_file(media, tmp_path):
     with pytest.raises(CommandError, match="not a regular file"):
         call_command("backup", output=tmp_path / "kstt.tar")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["media"]
+
+
+def test_a_backup_is_not_written_into_the_folder_it_copies(media):
+    media.mkdir()
+    with pytest.raises(CommandError, match="inside MEDIA_ROOT"):
+        call_command("backup", output=media)
+    assert list(media.iterdir()) == []
