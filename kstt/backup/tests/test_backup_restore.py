@@ -48,7 +48,7 @@ POSTGRESQL = connection.vendor == "postgresql"
 # SQLite's online backup waits for a write transaction to end, and a test's own would never end: on SQLite every
 # test commits; on PostgreSQL only the one whose rows pg_dump must see (truncating every table after a test is
 # slow there).
-pytestmark = pytest.mark.django_db(transaction=connection.vendor == "sqlite")
+pytestmark = pytest.mark.django_db(transaction=not POSTGRESQL)
 
 SUBMITTED = datetime(2021, 9, 15, 3, 0, tzinfo=UTC)
 ACCEPTED = datetime(2021, 9, 20, 3, 0, tzinfo=UTC)
