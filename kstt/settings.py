@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "kstt.exports",
     "kstt.notifications",
     "kstt.demo",
+    "kstt.backup",
     "django_tasks",
     "django_tasks.backends.database",
 ]
