@@ -20,6 +20,7 @@ from django.utils.translation import gettext
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from kstt.accounts.authentication import TokenRefused
 from kstt.api_parsers import BodyError, too_large
 from kstt.catalogue.rules.periods import PeriodError
 from kstt.compilation.selectors import CompilationError
@@ -106,6 +107,9 @@ def _report_error(exc: reports.SubmissionError) -> Response:
 
 
 def handle(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, TokenRefused):  # unknown, expired or revoked (kstt/accounts/authentication.py)
+        body = {"code": exc.code, "detail": str(exc.detail), "reason": exc.reason}
+        return Response(body, status=401, headers={"WWW-Authenticate": "Token"})
     if isinstance(exc, BodyError):  # a body refused by kstt/api_parsers.py: 400, 411 or 413
         return Response(exc.as_json(), status=exc.status_code)
     if isinstance(exc, RequestDataTooBig):  # Django's own limit, e.g. a form or multipart body parsed by DRF

@@ -36,8 +36,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
+    "csp",
     "axes",
     "kstt.audit",
     "kstt.units",
@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -172,7 +173,8 @@ MEDIA_ROOT = Path(conf.env_str("KSTT_MEDIA_ROOT", str(BASE_DIR / "media")))
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",  # system accounts: kstt drf_create_token USER
+        # Systems: `Authorization: Token <key>`, keys from `kstt create-token USER` (expiring, revocable).
+        "kstt.accounts.authentication.ApiTokenAuthentication",
     ],
     "EXCEPTION_HANDLER": "kstt.api_errors.handle",
     # One JSON parser for the whole API: the size limit, UTF-8, the nesting depth, no lone surrogates.
@@ -192,6 +194,9 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
 }
+
+#: How many days an API token made by `kstt create-token` is valid when --days is not given.
+KSTT_API_TOKEN_DAYS = conf.env_int_between("KSTT_API_TOKEN_DAYS", 365, low=1, high=3650)
 
 #: The signed narrative document of a report (kstt/reports/documents.py): its size limit, and the root
 #: certificates (PEM or DER files, comma-separated paths) its signatures are checked against; none: not checked.
@@ -255,6 +260,24 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Every cookie KSTT sets (session, csrftoken, django_language) is SameSite=Lax, and Secure in production.
 SESSION_COOKIE_HTTPONLY = True
+#: The Content-Security-Policy of every response (django-csp): scripts and styles only from KSTT's own static
+#: files, never inline (no 'unsafe-inline', no 'unsafe-eval', no nonce needed), nothing from another site, no
+#: framing. Images may be data: URIs (Bootstrap's and Swagger UI's icons are SVG data in their CSS). The API
+#: docs take their start-up script from a separate URL (SpectacularSwaggerSplitView). kstt/tests/test_csp.py.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = LANGUAGE_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_HTTPONLY = True  # no script reads it; the language menu posts to Django's set_language
 SESSION_COOKIE_AGE = conf.env_int("KSTT_SESSION_SECONDS", 8 * 3600)

@@ -4,9 +4,10 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from kstt import health
+from kstt.accounts import token_views
 from kstt.accounts import unit_api as units_api
 from kstt.compilation import api as compilation_api
 from kstt.compliance import api as compliance_api
@@ -36,6 +37,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("accounts/tokens/", token_views.token_list, name="api_tokens"),
+    path("accounts/tokens/<int:pk>/revoke/", token_views.token_revoke, name="api_token_revoke"),
     path("units/", include("kstt.accounts.unit_urls")),
     path("units/", include("kstt.compilation.urls")),
     path("units/", include("kstt.reports.compiled_urls")),
@@ -89,5 +92,10 @@ urlpatterns = [
         "api/reports/<str:unit>/<str:period>/history/", reports_api.ReportHistory.as_view(), name="api-report-history"
     ),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The split view serves Swagger UI's start-up script as a file of its own (?script): the CSP refuses inline ones.
+    path(
+        "api/docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api-schema", template_name="api/swagger_ui.html"),
+        name="api-docs",
+    ),
 ]

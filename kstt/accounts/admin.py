@@ -1,6 +1,6 @@
 from axes.admin import AccessAttemptAdmin
 from axes.models import AccessAttempt
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group, Permission
@@ -9,7 +9,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kstt import clock
-from kstt.accounts.models import User
+from kstt.accounts import services
+from kstt.accounts.models import ApiToken, User
 from kstt.units import selectors as units
 
 #: Django stores permission names in English ("Can add token"): they are named again for display.
@@ -109,3 +110,43 @@ class LoginAttemptAdmin(AccessAttemptAdmin):
         from axes.conf import settings as axes_settings
 
         return int(axes_settings.AXES_FAILURE_LIMIT)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Every user's API tokens, for an administrator: seen, and revoked (an action: a POST with its CSRF token).
+    Made by `kstt create-token` only (the key is shown once there); never edited nor deleted: the record."""
+
+    list_display = ["pk", "user", "name", "prefix", "created_at", "expires_at", "last_used_at", "state"]
+    list_display_links = ["pk", "prefix"]
+    list_filter = ["revoked_at"]
+    search_fields = ["user__username", "name", "prefix"]
+    list_select_related = ["user"]
+    fields = ["user", "name", "prefix", "created_at", "created_by", "expires_at", "last_used_at", "revoked_at",
+              "revoked_by"]  # fmt: skip
+    readonly_fields = fields
+    actions = ["revoke"]
+
+    @admin.display(description=_("state"))
+    def state(self, token: ApiToken) -> str:
+        if token.revoked_at is not None:
+            return gettext("revoked")
+        return gettext("in use") if token.is_live(clock.now()) else gettext("expired")
+
+    @admin.action(description=_("Revoke the selected API tokens"), permissions=["revoke"])
+    def revoke(self, request, queryset) -> None:
+        at = clock.now()
+        count = sum(services.revoke_token(token=token, at=at, actor=request.user) for token in queryset)
+        self.message_user(request, gettext("%(count)s API tokens revoked.") % {"count": count}, messages.SUCCESS)
+
+    def has_revoke_permission(self, request) -> bool:
+        return bool(request.user.is_active and request.user.is_staff and request.user.is_kstt_admin)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

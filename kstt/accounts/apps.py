@@ -12,3 +12,7 @@ class AccountsConfig(AppConfig):
         from kstt.accounts import third_party_messages
 
         third_party_messages.name_the_add_ons()
+        from kstt.audit.describe import register_name
+
+        # An API token in the audit trail: the beginning of its key and its owner (never the key).
+        register_name("accounts.apitoken", lambda token: f"{token.prefix}… ({token.user.get_username()})")

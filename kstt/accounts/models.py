@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
@@ -60,3 +62,37 @@ class User(AbstractUser):
             Role.FEED: self.is_dossier_feed,
         }
         return frozenset(role for role, has in held.items() if has)
+
+
+class ApiToken(models.Model):
+    """A key a system (or a person's script) sends as ``Authorization: Token <key>``. Only the key's SHA-256
+    digest is stored: the key is shown once, when made (``kstt create-token``). A token is refused from its
+    ``expires_at`` on, and once revoked (by its owner on their tokens page, by an administrator)."""
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100, blank=True, help_text=_("What the token is for."))
+    #: The key's first characters, to tell tokens apart on the pages; not enough to use it.
+    prefix = models.CharField(_("beginning of the key"), max_length=8)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"))
+    created_by = models.ForeignKey(
+        User, verbose_name=_("created by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    expires_at = models.DateTimeField(_("expires"))
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User, verbose_name=_("revoked by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.name})" if self.name else f"{self.prefix}…"
+
+    def is_live(self, at: datetime) -> bool:
+        """Usable at the instant ``at``: not revoked, and ``at`` is before its expiry."""
+        return self.revoked_at is None and at < self.expires_at

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import hashlib
+import secrets
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 
 from kstt.accounts.choices import Role
-from kstt.accounts.models import User
+from kstt.accounts.models import ApiToken, User
 from kstt.audit import services as audit
 from kstt.units.models import Unit
 
@@ -51,3 +54,78 @@ def save_user(
         data={"unit": unit.code if unit else None, "roles": sorted(roles)},
     )
     return user
+
+
+#: How often a token's "last used" is written (not at every request of a busy feed).
+LAST_USED_EVERY = timedelta(minutes=1)
+
+
+def token_digest(key: str) -> str:
+    """What is stored of an API key: its SHA-256 digest. The key is 160 random bits (not a password a
+    person chose), so a plain digest cannot be reversed; a lookup by digest compares no secret in Python."""
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@transaction.atomic
+def create_token(
+    *, user: User, name: str, at: datetime, days: int | None = None, actor: Any = None
+) -> tuple[ApiToken, str]:
+    """A new API token of ``user``, valid for ``days`` (settings.KSTT_API_TOKEN_DAYS when None) from ``at``:
+    usable until just before ``at + days`` (refused from that instant on). Returns the token and its key,
+    which is stored nowhere: show it once."""
+    days = settings.KSTT_API_TOKEN_DAYS if days is None else days
+    if days < 1:
+        raise AccountError("a token is valid for at least one day")
+    if not user.is_active:
+        raise AccountError(f"{user.get_username()} is not active")
+    key = secrets.token_hex(20)  # 40 hexadecimal characters, as DRF's own tokens were
+    token = ApiToken.objects.create(
+        user=user,
+        name=name.strip(),
+        prefix=key[:8],
+        digest=token_digest(key),
+        created_at=at,
+        created_by=actor if getattr(actor, "pk", None) else None,
+        expires_at=at + timedelta(days=days),
+    )
+    audit.record(
+        actor=actor,
+        event="accounts.token_created",
+        at=at,
+        target=token,
+        data={
+            "user": user.get_username(),
+            "name": token.name,
+            "prefix": token.prefix,
+            "expires_at": token.expires_at.isoformat(),
+        },
+    )
+    return token, key
+
+
+@transaction.atomic
+def revoke_token(*, token: ApiToken, at: datetime, actor: Any = None) -> bool:
+    """Revoke a token from ``at`` on (its owner's choice or an administrator's). False when it was already
+    revoked (nothing recorded again)."""
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if token.revoked_at is not None:
+        return False
+    token.revoked_at = at
+    token.revoked_by = actor if getattr(actor, "pk", None) else None
+    token.save(update_fields=["revoked_at", "revoked_by"])
+    audit.record(
+        actor=actor,
+        event="accounts.token_revoked",
+        at=at,
+        target=token,
+        data={"user": token.user.get_username(), "name": token.name, "prefix": token.prefix},
+    )
+    return True
+
+
+def note_token_used(*, token: ApiToken, at: datetime) -> None:
+    """Stamp the token's last use (at most once a minute). Bookkeeping, not an event: no audit entry, the
+    requests themselves are audited where they change anything."""
+    if token.last_used_at is None or at - token.last_used_at >= LAST_USED_EVERY:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=at)
+        token.last_used_at = at

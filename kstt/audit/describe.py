@@ -52,6 +52,9 @@ _VALUES: dict[str, Callable[[Any], str]] = {}
 #: The names of the details the services record (kstt/*/services.py), for the generic reading.
 KEYS: dict[str, Promise] = {
     "source": gettext_lazy("loaded from"),
+    "user": gettext_lazy("user"),
+    "prefix": gettext_lazy("beginning of the key"),
+    "expires_at": gettext_lazy("expires"),
     "created": gettext_lazy("new"),
     "updated": gettext_lazy("updated"),
     "changed": gettext_lazy("changed"),

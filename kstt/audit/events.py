@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 EVENTS: dict[str, Promise] = {
     "accounts.user_created": _("User created"),
     "accounts.user_updated": _("User updated"),
+    "accounts.token_created": _("API token created"),
+    "accounts.token_revoked": _("API token revoked"),
     "catalogue.loaded": _("Report catalogue loaded"),
     "catalogue.deadlines_changed": _("Deadline settings changed"),  # before settings versions; old entries
     "catalogue.settings_changed": _("New settings version recorded"),

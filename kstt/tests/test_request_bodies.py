@@ -14,7 +14,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from kstt import api_parsers
@@ -26,6 +25,7 @@ from kstt.reports.models import Draft, ReportVersion
 from kstt.reports.tests.test_api import filled, signed_pdf, submitted  # noqa: F401 (fixtures)
 from kstt.reports.tests.test_submission_services import GOOD, NARRATIVE, T1
 from kstt.tests.cast import AT
+from kstt.tests.tokens import api_key
 
 DRAFT = reverse("api-report-draft", args=["W05341", "2021Q3"])
 SUBMIT = reverse("api-report-submit", args=["W05341", "2021Q3"])
@@ -45,7 +45,7 @@ def feed(province):
     user = save_user(username="motcua", full_name="Hệ thống một cửa", unit=None, roles={Role.FEED}, password=None,
                      at=AT)  # fmt: skip
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_key(user)}")
     return client
 
 
@@ -56,7 +56,7 @@ def lan_api(request, lan, kstt_report):
     if request.param == "session":
         client.force_login(lan)
     else:
-        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=lan).key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {api_key(lan)}")
     return client
 
 

@@ -34,7 +34,6 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.exceptions import NoReverseMatch
-from rest_framework.authtoken.models import Token
 
 from kstt.accounts.choices import Role
 from kstt.accounts.services import save_user
@@ -47,6 +46,8 @@ from kstt.dossiers.services import push_dossiers
 from kstt.incidents.services import record_incident
 from kstt.reports.timeliness import Status as Timeliness
 from kstt.tests.cast import AT, CAST_FIELDS, NOW
+from kstt.tests.test_csp import csp_problems
+from kstt.tests.tokens import api_key
 from kstt.units.choices import Level
 
 LOCALE = Path(__file__).resolve().parents[1] / "locale" / "vi" / "LC_MESSAGES" / "django.po"
@@ -354,7 +355,7 @@ def province_on_record(cast, kstt_report, lan, minh, hoa, tuan, quan, settings, 
     feed = save_user(
         username="motcua", full_name="Hệ thống Một cửa", unit=None, roles={Role.FEED}, password=None, at=AT
     )
-    Token.objects.create(user=feed)
+    api_key(feed)
     AccessAttempt.objects.create(
         user_agent="Mozilla/5.0",
         ip_address="10.0.0.9",
@@ -558,6 +559,7 @@ def test_every_page_a_role_reaches_is_in_vietnamese(request, client, province_on
             continue
         assert response.status_code in (200, 400), f"{url} answered {response.status_code}"  # 400: a message
         seen += 1
+        failures += [f"{url}: {p}" for p in csp_problems(response)]  # the CSP of every page (kstt/tests/test_csp.py)
         page = response.content.decode()
         # The administration site's data pages show what is stored, codes included; its audit trail and
         # every other page say them in words (issue 13 point 12).

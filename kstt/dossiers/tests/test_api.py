@@ -2,7 +2,6 @@
 
 import pytest
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from kstt.accounts.choices import Role
@@ -10,6 +9,7 @@ from kstt.accounts.services import save_user
 from kstt.compilation.tests.test_form06_command import DOSSIERS
 from kstt.dossiers.models import Dossier
 from kstt.tests.cast import AT
+from kstt.tests.tokens import api_key
 
 
 @pytest.fixture
@@ -18,7 +18,7 @@ def feed(province):
         username="motcua", full_name="Hệ thống một cửa", unit=None, roles={Role.FEED}, password=None, at=AT
     )
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_key(user)}")
     return client
 
 

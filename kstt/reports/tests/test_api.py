@@ -13,7 +13,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from kstt.accounts.choices import Role
@@ -25,6 +24,7 @@ from kstt.reports.models import NarrativeDocument, RefusedSubmission, ReportInst
 from kstt.reports.tests.test_documents import Identity, make_pdf, replace_first_page_content, sign
 from kstt.reports.tests.test_submission_services import BROKEN, GOOD, NARRATIVE, T1, TWO_LEVELS
 from kstt.tests.cast import AT
+from kstt.tests.tokens import api_key
 from kstt.units.services import load_units
 
 UNIT, PERIOD = "W05341", "2021Q3"
@@ -150,7 +150,7 @@ def test_the_report_shows_status_recipient_deadlines_versions_and_the_draft_to_i
 
 def test_a_token_works_as_well_as_a_session(lan, kstt_report):
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=lan).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_key(lan)}")
     assert put_draft(client, 0).status_code == 200
 
 

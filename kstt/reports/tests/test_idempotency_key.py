@@ -10,13 +10,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from kstt.reports.models import ReportInstance, ReportVersion
 from kstt.reports.tests.test_api import as_, filled, put_draft, signed_pdf, url  # noqa: F401 (fixtures)
 from kstt.reports.tests.test_report_page import URL, cells, narrative, page_fields
 from kstt.reports.tests.test_submission_services import NARRATIVE, ROW, T1
+from kstt.tests.tokens import api_key
 
 
 @pytest.fixture(autouse=True)
@@ -31,7 +31,7 @@ def lan_api(request, lan, filled):  # noqa: F811 (her report is filled and signe
     if request.param == "session":
         client.force_login(lan)
     else:
-        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=lan).key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {api_key(lan)}")
     return client
 
 

@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
-from rest_framework.authtoken.models import Token
 
 from kstt.notifications.tests.test_reminder_delivery import _database_url_for_processes
 from kstt.reports.tests.test_api import filled, signed_pdf, url  # noqa: F401 (fixtures)
 from kstt.reports.tests.test_submission_services import T1
+from kstt.tests.tokens import api_key
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ROOT = Path(__file__).resolve().parents[3]
@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[3]
 
 def test_four_submits_at_once_are_one_201_and_three_409(lan, filled, settings, tmp_path):  # noqa: F811
     settings.MEDIA_ROOT = tmp_path
-    token = Token.objects.create(user=lan).key
+    token = api_key(lan)
     environ = {k: v for k, v in os.environ.items() if not k.startswith(("KSTT_", "PYTEST", "DJANGO"))}
     environ |= {
         "DATABASE_URL": _database_url_for_processes(tmp_path),

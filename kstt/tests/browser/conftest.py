@@ -1,6 +1,10 @@
 """Browser tests: Playwright for Python driving Debian's chromium (`playwright install` cannot download).
 
 Skipped where /usr/bin/chromium is missing, unless KSTT_REQUIRE_BROWSER is set (CI), where they fail.
+
+Every browser test fails when a page it opened reports a Content-Security-Policy violation (an inline script
+or style, an eval, an asset from elsewhere: settings.CONTENT_SECURITY_POLICY): every context the browser
+opens listens for them (``_watch_csp``), and ``_no_csp_violation`` checks after each test.
 """
 
 import os
@@ -10,6 +14,50 @@ import pytest
 
 CHROMIUM = Path(os.environ.get("KSTT_CHROMIUM", "/usr/bin/chromium"))
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
+
+#: The CSP violations the pages of the running test reported (cleared before each test).
+CSP_VIOLATIONS: list[str] = []
+CSP_MARK = "KSTT CSP violation:"
+# An init script runs in every page of the context before the page's own scripts and, being the browser's,
+# is not subject to the page's CSP: it reports each `securitypolicyviolation` event on the console, unless a
+# test's tool that is no part of the page is at work (window.__ksttCspQuiet: axe-core adds inline styles).
+CSP_LISTENER = f"""
+document.addEventListener("securitypolicyviolation", (e) => {{
+  if (window.__ksttCspQuiet) return;  // a test's own tool at work (axe's probes: test_accessibility.py)
+  console.error({CSP_MARK!r} + " " + e.violatedDirective + " blocked " + (e.blockedURI || "inline") +
+    " at " + e.sourceFile + ":" + e.lineNumber + " on " + e.documentURI +
+    (e.sample ? " (" + e.sample + ")" : ""));
+}});
+"""
+
+
+def _watch_csp(context) -> None:
+    context.add_init_script(CSP_LISTENER)
+
+    def heard(message) -> None:
+        # The listener's report (chromium's own console line says the same, but also for a test's own tools).
+        if CSP_MARK in message.text:
+            CSP_VIOLATIONS.append(f"{message.text} ({message.location.get('url', '')})")
+
+    context.on("console", heard)
+
+
+def _watched(new_context):
+    def new_watched_context(*args, **kwargs):
+        context = new_context(*args, **kwargs)
+        _watch_csp(context)
+        return context
+
+    return new_watched_context
+
+
+@pytest.fixture(autouse=True)
+def _no_csp_violation():
+    CSP_VIOLATIONS.clear()
+    yield
+    violations = list(CSP_VIOLATIONS)
+    CSP_VIOLATIONS.clear()
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)
 
 
 def pytest_collection_modifyitems(items):
@@ -51,6 +99,8 @@ def browser():
                 "--disable-sync",
             ],
         )
+        # Every context, the tests' own (browser.new_context) too, listens for CSP violations.
+        chromium.new_context = _watched(chromium.new_context)  # type: ignore[method-assign]
         yield chromium
         chromium.close()
 
