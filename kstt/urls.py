@@ -91,3 +91,6 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
+
+# An address under /api/ that names nothing answers the API's JSON 404 (its schema says so), a page the site's.
+handler404 = "kstt.api_errors.not_found"

@@ -33,6 +33,7 @@ from rest_framework.views import APIView
 
 from kstt import clock
 from kstt.accounts import access
+from kstt.api_parsers import JSONParser
 from kstt.catalogue import selectors as catalogue
 from kstt.catalogue.models import ReportType
 from kstt.catalogue.rules.periods import Period, PeriodError
@@ -205,8 +206,10 @@ class ReportList(generics.ListAPIView):
     def get_queryset(self) -> QuerySet[ReportInstance]:
         params = self.request.query_params
         wanted = params.get("status", "")
-        if wanted and wanted not in ReportStatus.values:
+        if "status" in params and wanted not in ReportStatus.values:  # given, even empty: a status
             raise ValidationError({"status": gettext("Not a report status.")})
+        if "period" in params:
+            Period.parse(params["period"])  # PeriodError: 400 bad_period (kstt/api_errors.py)
         return visible_reports(self.request.user, unit=params.get("unit", ""), period=params.get("period", ""),
                                status=wanted)  # fmt: skip
 
@@ -236,6 +239,8 @@ class ReportDetail(APIView):
 
 class ReportDraft(APIView):
     """Save the draft: values, narrative and reasons, based on the revision the caller read."""
+
+    parser_classes = [JSONParser]  # a JSON body only: a form is 415
 
     @extend_schema(
         request=s.DraftInputSerializer,
@@ -295,6 +300,8 @@ class ReportDocument(APIView):
 
 class ReportSubmit(APIView):
     """Submit the draft as the next version (rules.md §4–5)."""
+
+    parser_classes = [JSONParser]  # a JSON body only: a form is 415
 
     @extend_schema(
         request=s.SubmitInputSerializer,
@@ -358,6 +365,8 @@ class VersionDetail(APIView):
 class VersionAccept(APIView):
     """The recipient's reviewer accepts the latest version."""
 
+    parser_classes = [JSONParser]  # a JSON body only: a form is 415
+
     @extend_schema(
         request=s.AcceptInputSerializer,
         responses={200: s.ReviewSerializer, 400: BAD, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT},
@@ -372,6 +381,8 @@ class VersionAccept(APIView):
 
 class VersionReturn(APIView):
     """The recipient's reviewer returns the latest version with reasons from the fixed list and a text."""
+
+    parser_classes = [JSONParser]  # a JSON body only: a form is 415
 
     @extend_schema(
         request=s.ReturnInputSerializer,
