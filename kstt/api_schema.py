@@ -1,11 +1,11 @@
 """The API's OpenAPI contract beyond what each view declares (SPECTACULAR_SETTINGS' POSTPROCESSING_HOOKS).
 
-Every operation needs a login, so each documents 401 (no credentials, or a token that is not valid: the
-answer names the ``Token`` scheme) and 403 (logged in but not allowed; a session's write without its CSRF
-token). One that reads query parameters or a body documents 400; one that names a unit or a report, 404;
-one that reads a body, 411 (no length), 413 (too large) and 415 (a media type it does not read). Every error
-body has the one shape of kstt/api_errors.py, the ``Error`` component: ``detail`` for people (in their
-language), ``code`` for programs, ``reason`` (English) where the service said more, and the operation's
+Every operation needs a login, so each documents 401 (no credentials, or a token that is not valid: the answer
+names the ``Token`` scheme) and 403 (logged in but not allowed; a session's write without its CSRF token), and
+400 (an address holding a NUL character, kstt.middleware; a parameter or body refused); one that names a unit or
+a report, 404; one that reads a body, 411 (no length), 413 (too large) and 415 (a media type it does not read).
+Every error body has the one shape of kstt/api_errors.py, the ``Error`` component: ``detail`` for people (in
+their language), ``code`` for programs, ``reason`` (English) where the service said more, and the operation's
 extras. An answer a view declares itself (with its extras) is kept; this only adds what it left out.
 
 The parameters carry their bounds: ``year`` from the first form's year to this year (by kstt.clock, as the
@@ -43,8 +43,8 @@ ERROR_SCHEMA: dict[str, Any] = {
 #: What each generic answer means; an operation's own description, when it declares one, is kept.
 MEANINGS = {
     "400": "Malformed request: a parameter or body the operation does not accept (code says which check), "
-    "or a body that is not sound JSON (not_utf8, too_deep, invalid_unicode, malformed_json, "
-    "number_out_of_range).",
+    "an address holding a NUL character (invalid_text), or a body that is not sound JSON (not_utf8, too_deep, "
+    "invalid_unicode, malformed_json, number_out_of_range).",
     "401": "Not logged in: no session and no token, or a token that is not valid (code not_authenticated or "
     "authentication_failed).",
     "403": "Logged in but not allowed (code permission_denied, forbidden, not_allowed), or a session's write "
@@ -55,6 +55,8 @@ MEANINGS = {
     "415": "A body in a media type the operation does not read (code unsupported_media_type).",
 }
 NAMED_BY_QUERY = {"unit", "code"}
+#: Any text but a NUL character (written as JSON Schema and Python regular expressions both read it).
+NO_NUL = r"^[^\u0000]*$"
 PERIOD_SHAPE = f"({KIND_PATTERN})"
 #: An instant as kstt.interchange.parse_instant reads it: years 1000 to 9998, an offset within ±14:00 (or Z);
 #: days to 28 only, so every string of the pattern is a date (the 29th to the 31st are read too).
@@ -81,9 +83,16 @@ def _period_pattern(first: int | None, last: int) -> str:
     return "^(" + "|".join(str(year) for year in range(first, last + 1)) + ")" + PERIOD_SHAPE + "$"
 
 
+#: An example of each name a path holds (a commune of Hòa Bình, the demo's province), so that the schema's
+#: readers, and the contract test's explicit cases, see an address that names something.
+PATH_EXAMPLES: dict[str, Any] = {"unit": "W05341", "code": "W05341", "period": "2021Q3", "number": 1}
+
+
 def _bound(parameter: dict[str, Any], first: int | None, last: int) -> None:
     schema = parameter.setdefault("schema", {})
     name = parameter.get("name")
+    if parameter.get("in") == "path" and name in PATH_EXAMPLES and "examples" not in parameter:
+        parameter.setdefault("example", PATH_EXAMPLES[name])
     if name == "year":
         if first is not None:
             schema["minimum"] = first
@@ -97,6 +106,8 @@ def _bound(parameter: dict[str, Any], first: int | None, last: int) -> None:
     elif name == "as_of":
         schema.pop("format", None)
         schema["pattern"] = INSTANT_PATTERN
+    elif schema.get("type") == "string" and not ({"pattern", "enum", "format"} & set(schema)):
+        schema["pattern"] = NO_NUL  # a NUL character in an address is refused (kstt.middleware)
 
 
 def _add(responses: dict[str, Any], status: str) -> None:
@@ -121,8 +132,7 @@ def document_errors(result: dict[str, Any], generator: Any, request: Any, public
                 _bound(parameter, first, last)
             _add(responses, "401")
             _add(responses, "403")
-            if "requestBody" in operation or any(p.get("in") in ("query", "header") for p in parameters):
-                _add(responses, "400")
+            _add(responses, "400")  # any address may be refused (a NUL character: invalid_text)
             if any(
                 p.get("in") == "path" or (p.get("name") in NAMED_BY_QUERY and p.get("required")) for p in parameters
             ):

@@ -25,7 +25,7 @@ from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import APIException, NotFound, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -267,6 +267,11 @@ class ReportDraft(APIView):
         return Response(s.DraftSerializer(_draft(draft.instance)).data)
 
 
+class BadUpload(APIException):
+    status_code = 400
+    default_code = "no_file"
+
+
 class ReportDocument(APIView):
     """Upload the signed narrative (multipart, field ``file``): sniffed as a PDF, its signatures verified,
     then attached to the draft. A refused file changes nothing."""
@@ -283,7 +288,8 @@ class ReportDocument(APIView):
             raise services.NotAllowed("only a reporter of the unit attaches its documents")
         upload = request.FILES.get("file")
         if upload is None:
-            raise ValidationError({"file": gettext("Choose the signed PDF to upload.")})
+            # a part named file without a filename is a form field, not a file: refused as no file
+            raise BadUpload({"detail": gettext("Choose the signed PDF to upload."), "code": "no_file"})
         content = upload.read()
         check = check_uploaded_document(content)  # DocumentError: 400, nothing written
         instance = opened(request, t)
