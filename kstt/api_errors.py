@@ -15,8 +15,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import RequestDataTooBig
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext
+from django.views import defaults
+from drf_spectacular.views import SpectacularSwaggerView
+from rest_framework.exceptions import APIException, NotAuthenticated, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
@@ -106,7 +111,54 @@ def _report_error(exc: reports.SubmissionError) -> Response:
     return Response({"code": "invalid", "detail": detail, "reason": str(exc)}, status=400)
 
 
-def handle(exc: Exception, context: dict[str, Any]) -> Response | None:
+def _first_message(detail: Any) -> tuple[str, str]:
+    """The first message of a ValidationError's detail, with the field it names ("" for none), and its code."""
+    if isinstance(detail, dict):
+        for field, inner in detail.items():
+            where, message = _first_message(inner)
+            return (f"{field}.{where}" if where else str(field)), message
+    if isinstance(detail, list) and detail:
+        return _first_message(detail[0])
+    return "", str(detail)
+
+
+def _drf_error(exc: Exception, response: Response) -> Response:
+    """DRF's own answer in the API's one shape: ``detail`` (one message), ``code`` and, for a refused field,
+    ``errors`` (every message by field, as DRF gives them)."""
+    if isinstance(exc, ValidationError):
+        where, message = _first_message(exc.detail)
+        detail = f"{where}: {message}" if where and where != "non_field_errors" else message
+        codes = exc.get_codes()
+        body: dict[str, Any] = {"code": "invalid", "detail": detail}
+        if isinstance(exc.detail, dict):
+            body["errors"] = response.data
+        elif isinstance(codes, list) and codes and isinstance(codes[0], str):
+            body["code"] = codes[0]
+        response.data = body
+        return response
+    data = response.data
+    if isinstance(data, dict) and "detail" in data:
+        code = data.get("code")
+        if not code and isinstance(exc, APIException):
+            codes = exc.get_codes()
+            code = codes if isinstance(codes, str) else exc.default_code
+        if not code:  # Django's Http404 and PermissionDenied, which DRF answers as its own
+            code = {404: "not_found", 403: "permission_denied"}.get(response.status_code, "error")
+        response.data = {**data, "detail": str(data["detail"]), "code": str(code)}
+    return response
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """handler404: an address under /api/ that names nothing answers the API's JSON 404, a page the site's."""
+    if request.path_info.startswith("/api/"):
+        return JsonResponse({"code": "not_found", "detail": gettext("Not found.")}, status=404)
+    return defaults.page_not_found(request, exception or Http404())
+
+
+def handle(exc: Exception, context: dict[str, Any]) -> HttpResponse | None:
+    view, request = context.get("view"), context.get("request")
+    if isinstance(exc, NotAuthenticated) and isinstance(view, SpectacularSwaggerView) and request is not None:
+        return redirect_to_login(request.get_full_path())  # a browser on /api/docs/: the login page, then back
     if isinstance(exc, TokenRefused):  # unknown, expired or revoked (kstt/accounts/authentication.py)
         body = {"code": exc.code, "detail": str(exc.detail), "reason": exc.reason}
         return Response(body, status=401, headers={"WWW-Authenticate": "Token"})
@@ -115,11 +167,17 @@ def handle(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, RequestDataTooBig):  # Django's own limit, e.g. a form or multipart body parsed by DRF
         return Response(too_large(limit=settings.KSTT_MAX_REQUEST_BYTES).as_json(), status=413)
     if isinstance(exc, DossierRecordError):
-        return Response({"detail": str(exc), "index": exc.where, "reason": exc.reason}, status=400)
+        body = {"code": "invalid_record", "detail": str(exc), "index": exc.where, "reason": exc.reason}
+        return Response(body, status=400)
     if isinstance(exc, reports.SubmissionError):
         return _report_error(exc)
     if isinstance(exc, DocumentError):
         return Response({"code": exc.problem.value, "detail": exc.message}, status=400)
+    if isinstance(exc, PeriodError):
+        return Response({"code": "bad_period", "detail": str(exc)}, status=400)
     if isinstance(exc, DOMAIN_ERRORS):
-        return Response({"detail": str(exc)}, status=400)
-    return exception_handler(exc, context)
+        return Response({"code": "invalid", "detail": str(exc)}, status=400)
+    response = exception_handler(exc, context)
+    if response is not None:
+        return _drf_error(exc, response)
+    return response

@@ -80,6 +80,13 @@ def length_required() -> BodyError:
     return BodyError("length_required", detail, "a body without a Content-Length is not read", status=411)
 
 
+def nul_in_address(where: str) -> BodyError:
+    """400: an address (its path or query) holding a NUL character, which no database stores (PostgreSQL
+    refuses it in any text): never looked up."""
+    detail = gettext("The address holds a NUL character (%(where)s): it names nothing.") % {"where": where}
+    return BodyError("invalid_text", detail, f"a NUL character in the {where}", where=where)
+
+
 def _size(size: int | None) -> dict[str, int]:
     return {} if size is None else {"size": size}
 

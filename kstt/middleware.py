@@ -51,7 +51,8 @@ class RequestSizeLimit:
     CsrfViewMiddleware would read it and answer 400. The API reads its bodies in the view: its JSON parser
     (kstt/api_parsers.py) counts the bytes it actually reads, and kstt/api_errors.py answers Django's
     refusal of a form or multipart body with 413. The API gets its error shape (``code``, ``detail``); a
-    page gets a short page in the user's language.
+    page gets a short page in the user's language. An address holding a NUL character is refused here too
+    (400 ``invalid_text``, ``where`` the path or the query).
     """
 
     FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -60,6 +61,12 @@ class RequestSizeLimit:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        # An address with a NUL character (%00) names nothing and PostgreSQL refuses to look it up (a 500):
+        # 400 ``invalid_text`` before any view reads it (issue 16, point 3: found by the API's contract test).
+        if "\x00" in request.path_info:
+            return refusal(request, api_parsers.nul_in_address("path"))
+        if any("\x00" in text for key, values in request.GET.lists() for text in [key, *values]):
+            return refusal(request, api_parsers.nul_in_address("query"))
         length = api_parsers.declared_length(request.META)
         if length is None and "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower():
             return refusal(request, api_parsers.length_required())

@@ -171,10 +171,11 @@ STORAGES = {
 MEDIA_ROOT = Path(conf.env_str("KSTT_MEDIA_ROOT", str(BASE_DIR / "media")))
 
 REST_FRAMEWORK = {
+    # The token first: a request with neither answers 401 naming the Token scheme (WWW-Authenticate), not 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         # Systems: `Authorization: Token <key>`, keys from `kstt create-token USER` (expiring, revocable).
         "kstt.accounts.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "EXCEPTION_HANDLER": "kstt.api_errors.handle",
     # One JSON parser for the whole API: the size limit, UTF-8, the nesting depth, no lone surrogates.
@@ -185,7 +186,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "kstt.api_paging.LimitOffsetPagination",
     "PAGE_SIZE": 100,
 }
 SPECTACULAR_SETTINGS = {
@@ -193,6 +194,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Reporting information system for administrative procedure control.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its browser need a login, a session or a token (README, API): anonymous, /api/schema/
+    # answers 401 and /api/docs/ sends the browser to the login page (kstt/api_errors.py).
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # Every error answer documented in the one shape, the parameters' bounds (kstt/api_schema.py).
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "kstt.api_schema.document_errors"],
 }
 
 #: How many days an API token made by `kstt create-token` is valid when --days is not given.

@@ -99,3 +99,6 @@ urlpatterns = [
         name="api-docs",
     ),
 ]
+
+# An address under /api/ that names nothing answers the API's JSON 404 (its schema says so), a page the site's.
+handler404 = "kstt.api_errors.not_found"

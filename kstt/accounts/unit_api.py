@@ -5,9 +5,13 @@ With accounts, like the tree's pages (kstt.accounts.unit_views): the access help
 
 from __future__ import annotations
 
+from datetime import date
+
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
+from rest_framework.exceptions import APIException
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -31,6 +35,23 @@ ON = OpenApiParameter("on", OpenApiTypes.DATE, description="The tree as on this 
 Q = OpenApiParameter("q", OpenApiTypes.STR, description="Words of the name or code; diacritics are ignored.")
 
 
+def _on(request: Request) -> date:
+    """The ``on`` parameter (default today): a malformed or empty date is a 400 ``bad_date``, never today."""
+    raw = request.query_params.get("on")
+    if raw is None:
+        return clock.today()
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        detail = gettext("on must be a date written YYYY-MM-DD, e.g. 2021-09-30.")
+        raise BadDate({"detail": detail, "code": "bad_date"}) from None
+
+
+class BadDate(APIException):
+    status_code = 400
+    default_code = "bad_date"
+
+
 class UnitList(generics.ListAPIView):
     """Units the caller may see, as on a date; ``q`` searches names and codes."""
 
@@ -41,7 +62,7 @@ class UnitList(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        on = clock.parse_day(self.request.query_params.get("on"), clock.today())
+        on = _on(self.request)
         query = self.request.query_params.get("q", "").strip()
         if query:
             return access.search_units(user=self.request.user, query=query, on=on, limit=1000)
@@ -53,7 +74,7 @@ class UnitDetail(APIView):
 
     @extend_schema(parameters=[ON], responses=UnitVersionSerializer)
     def get(self, request: Request, code: str) -> Response:
-        on = clock.parse_day(request.query_params.get("on"), clock.today())
+        on = _on(request)
         version, unit_access = access.unit_for_user(user=request.user, code=code, on=on)
         data = dict(UnitVersionSerializer(version).data)
         data["children"] = UnitVersionSerializer(selectors.children_on(version.unit, on), many=True).data

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.exceptions import APIException, NotFound
 from rest_framework.request import Request
@@ -18,8 +18,16 @@ from kstt.compilation.selectors import CellError, CompilationError, cell_evidenc
 from kstt.dossiers.models import Dossier
 from kstt.exports.form06_json import render_form06_json
 
-UNIT = OpenApiParameter("unit", OpenApiTypes.STR, required=True, description="Unit code")
-PERIOD = OpenApiParameter("period", OpenApiTypes.STR, required=True, description="Period code, e.g. 2021Q3")
+UNIT = OpenApiParameter(
+    "unit", OpenApiTypes.STR, required=True, description="Unit code", examples=[OpenApiExample("A district", "D157")]
+)
+PERIOD = OpenApiParameter(
+    "period",
+    OpenApiTypes.STR,
+    required=True,
+    description="Period code, e.g. 2021Q3",
+    examples=[OpenApiExample("A quarter", "2021Q3")],
+)
 ROW = OpenApiParameter(
     "row",
     OpenApiTypes.STR,
@@ -89,4 +97,4 @@ class Form06Cell(generics.ListAPIView):
         except CellError as exc:
             if exc.kind == "outside":
                 raise NotFound(exc.message()) from None
-            raise BadQuery(exc.message()) from None
+            raise BadQuery({"detail": exc.message(), "code": "bad_cell"}) from None

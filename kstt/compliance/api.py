@@ -82,11 +82,11 @@ class Deductions(APIView):
                 % {"first": first, "last": clock.local_date(now).year}
             )
         as_of = now
-        if request.query_params.get("as_of"):
+        if "as_of" in request.query_params:  # given, even empty: an instant (an empty one is refused)
             as_of = parse_as_of(request.query_params["as_of"], now=now)
         live, diff = _flag(request, "live"), _flag(request, "diff")
         if live and diff:
-            raise BadQuery(gettext("Ask for live=1 or diff=1, not both."))
+            raise BadQuery({"detail": gettext("Ask for live=1 or diff=1, not both."), "code": "live_and_diff"})
         unit_ids: list[int] | None
         if access.is_provincial_office(request.user, on=clock.local_date(now)):
             unit_ids = None
@@ -107,13 +107,16 @@ class Deductions(APIView):
                 named=bool(request.query_params.get("province")),
             )
         except deductions_answer.NotClosed:
-            raise BadQuery(gettext("%(year)s is not closed: there is nothing to compare.") % {"year": year}) from None
+            detail = gettext("%(year)s is not closed: there is nothing to compare.") % {"year": year}
+            raise BadQuery({"detail": detail, "code": "not_closed"}) from None
         return Response(data)
 
 
 def _flag(request: Request, name: str) -> bool:
-    value = request.query_params.get(name, "")
-    if value in ("", "0", "false"):
+    if name not in request.query_params:
+        return False
+    value = request.query_params[name]
+    if value in ("0", "false"):
         return False
     if value in ("1", "true"):
         return True
@@ -129,7 +132,8 @@ def _province(request: Request, year: int) -> Unit | None:
         found = closing_selectors.province(code, year)
         own = getattr(user, "unit", None)
         if found is None or (not getattr(user, "is_kstt_admin", False) and (own is None or own.pk != found.pk)):
-            raise BadQuery(gettext("%(code)s is not a province whose ledger you may read.") % {"code": code[:32]})
+            detail = gettext("%(code)s is not a province whose ledger you may read.") % {"code": code[:32]}
+            raise BadQuery({"detail": detail, "code": "bad_province"})
         return found
     unit = getattr(user, "unit", None)
     if unit is not None:
@@ -140,7 +144,9 @@ def _province(request: Request, year: int) -> Unit | None:
     return closing_selectors.only_province(year)
 
 
-LEVEL = OpenApiParameter("level", OpenApiTypes.STR, required=False, description="Only units of this level")
+LEVEL = OpenApiParameter(
+    "level", OpenApiTypes.STR, required=False, enum=Level.values, description="Only units of this level"
+)
 DISTRICT = OpenApiParameter(
     "district", OpenApiTypes.STR, required=False, description="A district's code: it and the units below it"
 )
@@ -184,9 +190,9 @@ class Compliance(APIView):
             raise BadQuery(
                 gettext("There are reports for the years %(first)s to %(last)s.") % {"first": first, "last": today.year}
             )
-        as_of = parse_as_of(request.query_params["as_of"], now=now) if request.query_params.get("as_of") else now
-        level = request.query_params.get("level", "").strip()
-        if level and level not in Level.values:
+        as_of = parse_as_of(request.query_params["as_of"], now=now) if "as_of" in request.query_params else now
+        level = request.query_params.get("level")
+        if level is not None and level not in Level.values:  # given, even empty: a level
             raise BadQuery({"detail": gettext("“%(level)s” is not a level of units.") % {"level": level[:20]},
                             "code": "bad_level"})  # fmt: skip
         district = request.query_params.get("district", "").strip()

@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.exceptions import APIException, NotFound
 from rest_framework.request import Request
 from rest_framework.views import APIView
@@ -26,6 +26,7 @@ from kstt.catalogue.rules.periods import Period, PeriodError
 from kstt.compilation.access import may_compile_reports
 from kstt.compilation.api import PERIOD, UNIT, _unit_and_period
 from kstt.compliance.package import PackageError, file_name, make_package
+from kstt.reports.serializers import ErrorSerializer
 
 ZIP = "application/zip"
 
@@ -66,7 +67,17 @@ class Package(APIView):
     else, 409 with the reason when no package can be made (the unit's own report not submitted with its
     signed PDF, a unit that receives nothing)."""
 
-    @extend_schema(parameters=[UNIT, PERIOD], responses={(200, ZIP): OpenApiTypes.BINARY})
+    @extend_schema(
+        parameters=[UNIT, PERIOD],
+        responses={
+            (200, ZIP): OpenApiTypes.BINARY,
+            409: OpenApiResponse(
+                ErrorSerializer,
+                description="No package can be made (code package_refused; detail says why: the unit's own "
+                "report not submitted with its signed PDF, a unit that receives no reports).",
+            ),
+        },
+    )
     def get(self, request: Request) -> HttpResponse:
         unit, period, report_type = _unit_and_period(request)
         if not may_compile_reports(request.user):

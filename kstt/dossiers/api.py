@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from kstt import clock
 from kstt.accounts import access
+from kstt.api_parsers import JSONParser
 from kstt.dossiers.rules import MAX_LENGTHS, DossierRecordError
 from kstt.dossiers.services import MAX_PUSH, push_dossiers
 
@@ -50,6 +51,8 @@ class DossierPush(APIView):
     Needs the feed role (a system account with a token: ``Authorization: Token …``).
     """
 
+    parser_classes = [JSONParser]  # a JSON body only: a form is 415
+
     @extend_schema(
         request=DossierRecordSerializer(many=True),
         responses={200: RESULT},
@@ -78,10 +81,16 @@ class DossierPush(APIView):
         body = request.data
         records = body.get("dossiers") if isinstance(body, dict) else body
         if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
-            return Response({"detail": "send a JSON list of dossier records"}, status=status.HTTP_400_BAD_REQUEST)
+            body = {"code": "not_a_list", "detail": "send a JSON list of dossier records"}
+            return Response(body, status=status.HTTP_400_BAD_REQUEST)
         if len(records) > MAX_PUSH:
             return Response(
-                {"detail": f"at most {MAX_PUSH} records per batch, not {len(records)}"},
+                {
+                    "code": "too_many",
+                    "detail": f"at most {MAX_PUSH} records per batch, not {len(records)}",
+                    "limit": MAX_PUSH,
+                    "size": len(records),
+                },
                 status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
             )
         try:
@@ -89,6 +98,7 @@ class DossierPush(APIView):
         except DossierRecordError as exc:
             return Response(
                 {
+                    "code": "invalid_record",
                     "detail": str(exc),
                     "index": exc.where,
                     "reason": exc.reason,

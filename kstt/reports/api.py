@@ -25,7 +25,7 @@ from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import APIException, NotFound, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -33,6 +33,7 @@ from rest_framework.views import APIView
 
 from kstt import clock
 from kstt.accounts import access
+from kstt.api_parsers import JSONParser
 from kstt.catalogue import selectors as catalogue
 from kstt.catalogue.models import ReportType
 from kstt.catalogue.rules.periods import Period, PeriodError
@@ -205,8 +206,10 @@ class ReportList(generics.ListAPIView):
     def get_queryset(self) -> QuerySet[ReportInstance]:
         params = self.request.query_params
         wanted = params.get("status", "")
-        if wanted and wanted not in ReportStatus.values:
+        if "status" in params and wanted not in ReportStatus.values:  # given, even empty: a status
             raise ValidationError({"status": gettext("Not a report status.")})
+        if "period" in params:
+            Period.parse(params["period"])  # PeriodError: 400 bad_period (kstt/api_errors.py)
         return visible_reports(self.request.user, unit=params.get("unit", ""), period=params.get("period", ""),
                                status=wanted)  # fmt: skip
 
@@ -237,6 +240,8 @@ class ReportDetail(APIView):
 class ReportDraft(APIView):
     """Save the draft: values, narrative and reasons, based on the revision the caller read."""
 
+    parser_classes = [JSONParser]  # a JSON body only: a form is 415
+
     @extend_schema(
         request=s.DraftInputSerializer,
         responses={200: s.DraftSerializer, 400: BAD, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT},
@@ -262,6 +267,11 @@ class ReportDraft(APIView):
         return Response(s.DraftSerializer(_draft(draft.instance)).data)
 
 
+class BadUpload(APIException):
+    status_code = 400
+    default_code = "no_file"
+
+
 class ReportDocument(APIView):
     """Upload the signed narrative (multipart, field ``file``): sniffed as a PDF, its signatures verified,
     then attached to the draft. A refused file changes nothing."""
@@ -278,7 +288,8 @@ class ReportDocument(APIView):
             raise services.NotAllowed("only a reporter of the unit attaches its documents")
         upload = request.FILES.get("file")
         if upload is None:
-            raise ValidationError({"file": gettext("Choose the signed PDF to upload.")})
+            # a part named file without a filename is a form field, not a file: refused as no file
+            raise BadUpload({"detail": gettext("Choose the signed PDF to upload."), "code": "no_file"})
         content = upload.read()
         check = check_uploaded_document(content)  # DocumentError: 400, nothing written
         instance = opened(request, t)
@@ -295,6 +306,8 @@ class ReportDocument(APIView):
 
 class ReportSubmit(APIView):
     """Submit the draft as the next version (rules.md §4–5)."""
+
+    parser_classes = [JSONParser]  # a JSON body only: a form is 415
 
     @extend_schema(
         request=s.SubmitInputSerializer,
@@ -358,6 +371,8 @@ class VersionDetail(APIView):
 class VersionAccept(APIView):
     """The recipient's reviewer accepts the latest version."""
 
+    parser_classes = [JSONParser]  # a JSON body only: a form is 415
+
     @extend_schema(
         request=s.AcceptInputSerializer,
         responses={200: s.ReviewSerializer, 400: BAD, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT},
@@ -372,6 +387,8 @@ class VersionAccept(APIView):
 
 class VersionReturn(APIView):
     """The recipient's reviewer returns the latest version with reasons from the fixed list and a text."""
+
+    parser_classes = [JSONParser]  # a JSON body only: a form is 415
 
     @extend_schema(
         request=s.ReturnInputSerializer,

@@ -206,8 +206,11 @@ class HistoryEntrySerializer(serializers.Serializer):
 
 
 class ErrorSerializer(serializers.Serializer):
+    """The API's one error shape (kstt/api_schema.py's Error): ``detail``, ``code``, ``reason`` where said."""
+
     detail = serializers.CharField()
-    code = serializers.CharField(required=False)
+    code = serializers.CharField()
+    reason = serializers.CharField(required=False)
 
 
 class ConflictSerializer(ErrorSerializer):

@@ -26,7 +26,11 @@ KINDS: dict[str, tuple[int, int]] = {
     "Y": (1, 12),
 }
 LEGAL_CUTOFF_DAY = 15
-_CODE = re.compile(r"^(?P<year>\d{4})(?P<kind>Q[1-4]|H1|M9|Y)$")
+#: The kinds of period a code names after its year (the API's schema states the same: kstt/api_schema.py).
+KIND_PATTERN = r"Q[1-4]|H1|M9|Y"
+#: A year of four digits from 1000: the year 0 has no dates (its window would start in the year -1).
+YEAR_PATTERN = r"[1-9][0-9]{3}"
+_CODE = re.compile(rf"^(?P<year>{YEAR_PATTERN})(?P<kind>{KIND_PATTERN})$")
 
 
 class PeriodError(ValueError):

@@ -1,7 +1,7 @@
 """/api/reports/: Lan fills, signs and submits her commune's report through the API; Minh (Lạc Sơn) reviews it.
 
 The same access helper as the pages: Tuấn (another unit), Sơn (another district), the one-stop feed and
-anonymous callers get 404 or 403, never data; what a caller sees but may not do is 403.
+anonymous callers get 404 or 401, never data; what a caller sees but may not do is 403.
 """
 
 from __future__ import annotations
@@ -170,7 +170,7 @@ READS = ["api-report", "api-report-versions", "api-report-history"]
         pytest.param("tuan", 404, id="reporter-of-another-unit"),
         pytest.param("son", 404, id="reviewer-of-another-district"),
         pytest.param("feed", 404, id="the-feed-account"),
-        pytest.param(None, 403, id="anonymous"),
+        pytest.param(None, 401, id="anonymous"),
     ],
 )
 def test_who_reads_a_report(request, submitted, name, person, expected):
@@ -178,7 +178,7 @@ def test_who_reads_a_report(request, submitted, name, person, expected):
     response = as_(user).get(url(name))
     assert response.status_code == expected
     if expected == 404:
-        assert response.json() == {"detail": "Không có báo cáo này."}
+        assert response.json() == {"code": "not_found", "detail": "Không có báo cáo này."}
     elif expected != 200:
         assert UNIT not in response.content.decode() and "values" not in response.json()
 
@@ -186,7 +186,7 @@ def test_who_reads_a_report(request, submitted, name, person, expected):
 @pytest.mark.parametrize("person", ["tuan", "son", "feed", None])
 def test_outsiders_change_nothing_and_learn_nothing(request, submitted, person, signed_pdf):
     client = as_(request.getfixturevalue(person) if person else None)
-    expected = 403 if person is None else 404
+    expected = 401 if person is None else 404
     attempts = [
         client.get(url("api-report-version", 1)),
         put_draft(client, 1),
@@ -273,7 +273,7 @@ def test_the_list_shows_each_caller_the_reports_they_may_see(submitted, lan, min
     assert units(minh, "?status=submitted&period=2021q3&unit=W05341") == [UNIT]
     assert units(minh, "?status=accepted") == units(minh, "?period=2021Q2") == []
     assert as_(minh).get(reverse("api-reports") + "?status=lost").status_code == 400
-    assert as_(None).get(reverse("api-reports")).status_code == 403
+    assert as_(None).get(reverse("api-reports")).status_code == 401
 
 
 def test_the_list_does_not_grow_in_queries_with_the_reports(submitted, minh, django_assert_max_num_queries):
@@ -469,7 +469,7 @@ def test_a_version_is_an_immutable_snapshot_with_its_findings(submitted, minh):
 # --- The schema --------------------------------------------------------------------------------------------
 
 
-def test_the_schema_validates_without_warnings_and_lists_the_reports_endpoints(tmp_path):
+def test_the_schema_validates_without_warnings_and_lists_the_reports_endpoints(db, tmp_path):
     out = tmp_path / "schema.json"
     call_command("spectacular", "--validate", "--fail-on-warn", "--format", "openapi-json", "--file", str(out))
     schema = json.loads(out.read_text())

@@ -7,7 +7,10 @@ ON = "2021-09-01"
 
 
 def test_anonymous_callers_are_refused(client, cast):
-    assert client.get(reverse("api-units")).status_code == 403
+    """401 naming the token scheme (DRF's TokenAuthentication comes first), in the API's error shape."""
+    response = client.get(reverse("api-units"))
+    assert response.status_code == 401 and response["WWW-Authenticate"] == "Token"
+    assert response.json()["code"] == "not_authenticated"
 
 
 def test_a_reviewer_lists_their_subtree(client, minh):
