@@ -8,7 +8,9 @@ Generates N synthetic dossiers over Hòa Bình's 180 units (a CSV in the interch
             `INSERT … SELECT … ON CONFLICT (code) DO UPDATE` into a copy of the dossier table with
             the same columns, indexes and constraints (foreign key included), computing the unit id
             and the local-date columns the loader writes; committed, like ours.
-   Both start from an empty table. On SQLite only ours is timed (no COPY).
+   Both start from an empty table. On SQLite only ours is timed (no COPY). On PostgreSQL the dossier
+   table is partitioned by year and keeps the code unique in dossiers_dossier_code: the floor's copy
+   is a plain table with the same indexes and a unique index on code in its stead.
 2. Computing, several times each:
    - ours:  compilation.selectors.compile_every_unit — the product path (one ORM aggregate with
             COUNT(*) FILTER per column, grouped by unit and field, and the per-unit structures);
@@ -17,10 +19,22 @@ Generates N synthetic dossiers over Hòa Bình's 180 units (a CSV in the interch
 
 It prints the times and ratios, and ends with one line
 `RESULT ours_s=<s> floor_s=<s> ratio=<x> rows=<n> load_s=<s> load_floor_s=<s> load_ratio=<x> reload_s=<s>`
-(reload: the same file loaded again, every record unchanged).
+(reload: the same file loaded again, every record unchanged; ``-`` for the loads with ``--sql``),
+then ``unit_s=<s> province_s=<s>``, with ``--compare-plain`` the same four times on the plain copy
+(``plain_ours_s=…``), and on PostgreSQL ``size_mb=<MB>``.
 
     .venv/bin/python bench/form06.py [-n 100000] [--repeat 5] [--load-repeat 2]
     DATABASE_URL=postgres://…/scratch .venv/bin/python bench/form06.py -n 1000000
+
+With ``--sql`` (PostgreSQL) the database itself generates the dossiers, drawn as the CSV's are, in
+batches of 500,000 (``INSERT … SELECT … FROM generate_series``), and no load is timed: how 10 M
+dossiers are measured. ``--from``/``--to`` spread the received days (default 2020-12-01 to
+2021-12-31); ``--compare-plain`` times the same queries again on an unpartitioned copy of the table.
+It also times one commune's form 06 and the province's compiled form 06 (``compile_form06``) and,
+on PostgreSQL, prints the table's size (partitions, indexes and dossiers_dossier_code):
+
+    DATABASE_URL=postgres://…/scratch .venv/bin/python bench/form06.py -n 10000000 --sql \\
+        --from 2016-01-01 --to 2025-12-31 --compare-plain
 
 Uses a fresh SQLite file unless DATABASE_URL is set (then it migrates that database and replaces
 its dossiers: use a scratch database).
