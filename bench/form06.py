@@ -10,7 +10,8 @@ Generates N synthetic dossiers over Hòa Bình's 180 units (a CSV in the interch
             and the local-date columns the loader writes; committed, like ours.
    Both start from an empty table. On SQLite only ours is timed (no COPY). On PostgreSQL the dossier
    table is partitioned by year and keeps the code unique in dossiers_dossier_code: the floor's copy
-   is a plain table with the same indexes and a unique index on code in its stead.
+   is partitioned the same way, its conflict target is (code, received_on), and a second INSERT
+   fills its own table of codes (``--plain-floor``: a plain table with a unique index on code).
 2. Computing, several times each:
    - ours:  compilation.selectors.compile_every_unit — the product path (one ORM aggregate with
             COUNT(*) FILTER per column, grouped by unit and field, and the per-unit structures);
@@ -77,6 +78,7 @@ GROUP BY unit_id, field_code
 
 FLOOR_TABLE = "bench_dossier_floor"
 FLOOR_STAGING = "bench_dossier_floor_staging"
+FLOOR_CODES = "bench_dossier_floor_code"
 FLOOR_LOAD_SQL = f"""
 INSERT INTO {FLOOR_TABLE} (code, unit_id, field_code, channel, received_at, due_at, finished_at, outcome,
                            received_on, due_on, finished_on)
@@ -84,29 +86,54 @@ SELECT s.code, u.id, s.field_code, s.channel, s.received_at, s.due_at, s.finishe
        (s.received_at AT TIME ZONE %(zone)s)::date, (s.due_at AT TIME ZONE %(zone)s)::date,
        (s.finished_at AT TIME ZONE %(zone)s)::date
 FROM {FLOOR_STAGING} s JOIN units_unit u ON u.code = s.unit_code
-ON CONFLICT (code) DO UPDATE SET
+ON CONFLICT ({{key}}) DO UPDATE SET
     unit_id = excluded.unit_id, field_code = excluded.field_code, channel = excluded.channel,
     received_at = excluded.received_at, due_at = excluded.due_at, finished_at = excluded.finished_at,
     outcome = excluded.outcome, received_on = excluded.received_on, due_on = excluded.due_on,
     finished_on = excluded.finished_on
 """  # noqa: S608 (constant names)
+FLOOR_CODES_SQL = f"""
+INSERT INTO {FLOOR_CODES} (code, received_on)
+SELECT code, (received_at AT TIME ZONE %(zone)s)::date FROM {FLOOR_STAGING}
+ON CONFLICT (code) DO NOTHING
+"""  # noqa: S608 (constant names)
 
 
-def floor_load(path: Path, zone: str) -> int:
-    """The SQL floor of a load (PostgreSQL): COPY the CSV as it is into a staging table, one upsert
-    into a fresh copy of the dossier table (same indexes and constraints), committed. Returns rows."""
+def floor_table(*, plain: bool = False) -> None:
+    """A fresh, empty copy of the dossier table (same indexes and constraints) for the floor to load.
+
+    The copy is partitioned as the dossier table is, with its own table of codes, filled by a second
+    INSERT … ON CONFLICT DO NOTHING (the work dossiers_dossier_code's triggers do for ours); with
+    ``plain``, a plain table with a unique index on code instead (the floor before partitioning)."""
     from django.db import connection, transaction
 
-    with connection.cursor() as cursor:
-        cursor.execute(f"DROP TABLE IF EXISTS {FLOOR_TABLE}")
-        cursor.execute(f"CREATE TABLE {FLOOR_TABLE} (LIKE dossiers_dossier INCLUDING ALL)")
-        # The dossier table is partitioned (its unique key is (code, received_on)) and keeps the code
-        # unique in dossiers_dossier_code: a unique index on code stands for that table here.
-        cursor.execute(f"CREATE UNIQUE INDEX ON {FLOOR_TABLE} (code)")
+    with transaction.atomic(), connection.cursor() as cursor:
+        if plain:
+            cursor.execute(f"CREATE TABLE {FLOOR_TABLE} (LIKE dossiers_dossier INCLUDING ALL)")
+            cursor.execute(f"CREATE UNIQUE INDEX ON {FLOOR_TABLE} (code)")
+        else:
+            cursor.execute(
+                f"CREATE TABLE {FLOOR_TABLE} (LIKE dossiers_dossier INCLUDING ALL) PARTITION BY RANGE (received_on)"
+            )
+            cursor.execute(
+                """SELECT c.relname, pg_get_expr(c.relpartbound, c.oid) FROM pg_inherits i
+                   JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'dossiers_dossier'::regclass"""
+            )
+            for name, bound in cursor.fetchall():
+                suffix = name.removeprefix("dossiers_dossier")
+                cursor.execute(f"CREATE TABLE {FLOOR_TABLE}{suffix} PARTITION OF {FLOOR_TABLE} {bound}")
+            cursor.execute(f"CREATE TABLE {FLOOR_CODES} (code varchar(64) PRIMARY KEY, received_on date NOT NULL)")
         cursor.execute(
             f"ALTER TABLE {FLOOR_TABLE} ADD FOREIGN KEY (unit_id) REFERENCES units_unit (id)"
             " DEFERRABLE INITIALLY DEFERRED"
         )
+
+
+def floor_load(path: Path, zone: str, *, plain: bool = False) -> int:
+    """The SQL floor of a load (PostgreSQL): COPY the CSV as it is into a staging table, one upsert
+    into the fresh copy of the dossier table that ``floor_table`` made, committed. Returns rows."""
+    from django.db import connection, transaction
+
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             f"CREATE TEMPORARY TABLE {FLOOR_STAGING} (code text, unit_code text, field_code text, channel text,"
@@ -118,8 +145,13 @@ def floor_load(path: Path, zone: str) -> int:
         ):
             while chunk := handle.read(1 << 20):
                 copy.write(chunk)
-        cursor.execute(FLOOR_LOAD_SQL, {"zone": zone})
-        return cursor.rowcount
+        if plain:
+            cursor.execute(FLOOR_LOAD_SQL.format(key="code"), {"zone": zone})
+            return cursor.rowcount
+        cursor.execute(FLOOR_LOAD_SQL.format(key="code, received_on"), {"zone": zone})
+        rows = cursor.rowcount
+        cursor.execute(FLOOR_CODES_SQL, {"zone": zone})
+        return rows
 
 
 #: Dossiers generated by the database (``--sql``), drawn as demo.synthetic.synthetic_dossiers draws
@@ -259,11 +291,14 @@ def _time_loads(
         return time.perf_counter() - started
 
     def time_floor() -> float:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {FLOOR_TABLE}, {FLOOR_CODES}")
+        floor_table(plain=args.plain_floor)
         started = time.perf_counter()
-        floor_rows.append(floor_load(path, settings.KSTT_TIME_ZONE))
+        floor_rows.append(floor_load(path, settings.KSTT_TIME_ZONE, plain=args.plain_floor))
         elapsed = time.perf_counter() - started
         with connection.cursor() as cursor:
-            cursor.execute(f"DROP TABLE {FLOOR_TABLE}")
+            cursor.execute(f"DROP TABLE IF EXISTS {FLOOR_TABLE}, {FLOOR_CODES}")
         return elapsed
 
     # The two loads alternate which goes first (floor, ours; ours, floor; …): each writes a table's
@@ -321,6 +356,11 @@ def main() -> None:
     )
     parser.add_argument("--from", dest="first", default="2020-12-01", help="first day dossiers are received")
     parser.add_argument("--to", dest="last", default="2021-12-31", help="last day dossiers are received")
+    parser.add_argument(
+        "--plain-floor",
+        action="store_true",
+        help="PostgreSQL: the load floor into a plain table with a unique index on code (before partitioning)",
+    )
     parser.add_argument(
         "--compare-plain",
         action="store_true",
