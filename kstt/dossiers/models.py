@@ -35,6 +35,9 @@ class Dossier(models.Model):
         indexes = [
             models.Index(fields=["received_on"], name="dossier_received_on_idx"),
             models.Index(fields=["unit", "field_code"], name="dossier_unit_field_idx"),
+            # Form 06 of a window counts the older dossiers still open at its start: on PostgreSQL,
+            # each earlier year's partition finds them through this index (migration 0003).
+            models.Index(fields=["finished_on"], name="dossier_finished_on_idx"),
         ]
         constraints = [
             models.CheckConstraint(

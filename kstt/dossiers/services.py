@@ -158,8 +158,26 @@ STAGING_DDL = f"""CREATE TEMPORARY TABLE {STAGING} (
 ) ON COMMIT DROP"""
 _NAMES = ", ".join(COLUMNS)
 _CHANGED = " OR ".join(f"{TABLE}.{c} IS DISTINCT FROM excluded.{c}" for c in FIELDS)
+#: On PostgreSQL the table is partitioned by received_on (migration 0003): its unique key is
+#: (code, received_on), the code alone being unique through CODES (code → received_on), kept by
+#: triggers. Before the upsert, one statement counts the staged codes already known and moves a
+#: known dossier whose received day changed to its new day (and partition), so that the upsert
+#: finds it by (code, received_on); it then counts as updated (its received_at differs).
+CODES = f"{TABLE}_code"
+KNOWN_AND_MOVED = f"""
+WITH known AS (
+    SELECT s.code, k.received_on AS was, (s.received_at AT TIME ZONE %(zone)s)::date AS received_on
+    FROM {STAGING} s JOIN {CODES} k ON k.code = s.code
+), moved AS (
+    UPDATE {TABLE} d SET received_on = m.received_on FROM known m
+    WHERE m.received_on <> m.was AND d.code = m.code AND d.received_on = m.was
+    RETURNING 1
+)
+SELECT (SELECT count(*) FROM known), (SELECT count(*) FROM moved)
+"""  # noqa: S608 (names from the model, no input)
 #: The local days are computed by the database in the province's zone (%(zone)s), as
-#: rules.DossierRecord.local_dates computes them on the other engines.
+#: rules.DossierRecord.local_dates computes them on the other engines. Written rows are the new
+#: ones and the changed ones (a partitioned table cannot return xmax to tell them apart).
 UPSERT_FROM_STAGING = f"""
 WITH written AS (
     INSERT INTO {TABLE} ({_NAMES})
@@ -167,11 +185,11 @@ WITH written AS (
            (received_at AT TIME ZONE %(zone)s)::date, (due_at AT TIME ZONE %(zone)s)::date,
            (finished_at AT TIME ZONE %(zone)s)::date
     FROM {STAGING}
-    ON CONFLICT (code) DO UPDATE SET {", ".join(f"{c} = excluded.{c}" for c in FIELDS)}
+    ON CONFLICT (code, received_on) DO UPDATE SET {", ".join(f"{c} = excluded.{c}" for c in FIELDS)}
     WHERE {_CHANGED}
-    RETURNING (xmax = 0) AS created
+    RETURNING 1
 )
-SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created) FROM written
+SELECT count(*) FROM written
 """  # noqa: S608 (names from the model, no input)
 #: Records per COPY and upsert; the first chunk is smaller so that the pipeline starts sooner.
 CHUNK, FIRST_CHUNK = 50_000, 10_000
@@ -200,8 +218,12 @@ def _copy_chunks(valid: Iterable[Valid], *, unit_ids: Mapping[str, int]) -> Iter
 
 
 def _upsert_staged(cursor: Any, zone: str, count: int) -> DossierLoad:
+    cursor.execute(KNOWN_AND_MOVED, {"zone": zone})
+    known, _ = cursor.fetchone()
     cursor.execute(UPSERT_FROM_STAGING, {"zone": zone})
-    created, updated = cursor.fetchone()
+    (written,) = cursor.fetchone()
+    created = count - known
+    updated = written - created
     return DossierLoad(created=created, updated=updated, unchanged=count - created - updated)
 
 
