@@ -19,9 +19,9 @@ from django.db import OperationalError, connection
 
 from kstt.audit.models import AuditEntry
 from kstt.notifications.models import Notification
-from kstt.reports.models import ReportFigure, ReportInstance, ReportVersion
+from kstt.reports.models import NarrativeDocument, ReportFigure, ReportInstance, ReportVersion
 from kstt.reports.services import submission
-from kstt.reports.tests.test_api import filled, signed_pdf, url  # noqa: F401 (fixtures)
+from kstt.reports.tests.test_api import filled, signed_pdf, upload, url  # noqa: F401 (fixtures)
 from kstt.reports.tests.test_report_page import URL, cells, narrative, page_fields
 from kstt.reports.tests.test_submission_services import ROW, T1
 
@@ -39,11 +39,12 @@ def _media_and_clock(settings, tmp_path):
 
 
 @contextmanager
-def statement_fails() -> Iterator[None]:
-    """The UPDATE that marks the report submitted fails as a dropped connection makes it fail."""
+def statement_fails(table: str = "reports_reportinstance") -> Iterator[None]:
+    """The UPDATE of ``table`` (the one that marks the report submitted) fails as a dropped connection makes
+    it fail."""
 
     def wrapper(execute, sql, params, many, context):
-        if sql.startswith('UPDATE "reports_reportinstance"'):
+        if sql.startswith(f'UPDATE "{table}"'):
             raise OperationalError("server closed the connection unexpectedly")
         return execute(sql, params, many, context)
 
@@ -148,3 +149,18 @@ def test_the_page_answers_503_in_vietnamese_writes_nothing_and_pressing_again_su
     assert client.post(URL, data).status_code == 302  # the browser's Back, then Submit again: the same page
     assert client.post(URL, data).status_code == 302  # a third press gives back the version the second made
     submitted_once()
+
+
+def test_a_document_whose_transaction_fails_leaves_no_file_behind(filled, signed_pdf, tmp_path):  # noqa: F811
+    """The page's Submit may carry the signed PDF: its file is written before its row, and deleted again when
+    the transaction fails (kstt.reports.services.attach_document)."""
+    files = sorted(p for p in tmp_path.rglob("*") if p.is_file())
+    documents = NarrativeDocument.objects.count()
+    with statement_fails("reports_draft"):
+        lost = upload(filled, signed_pdf, name="ban-ky-lai.pdf")
+    connection.close()
+    assert (lost.status_code, lost.json()["code"]) == (503, "database_unavailable")
+    assert NarrativeDocument.objects.count() == documents
+    assert sorted(p for p in tmp_path.rglob("*") if p.is_file()) == files  # no file that no row names
+    assert upload(filled, signed_pdf, name="ban-ky-lai.pdf").status_code == 201
+    assert len([p for p in tmp_path.rglob("*") if p.is_file()]) == len(files) + 1
