@@ -5,13 +5,16 @@ JSON), 411 (no length) or 413 (too large). Reports (kstt/reports/services/): a m
 that cannot be stored, a section too long or a refused document is 400; what the caller sees
 but may not do is 403 (what they may not see was already a 404 in the view); a state that does not allow
 the change, a draft saved meanwhile by someone else, a version already reviewed, an Idempotency-Key
-whose version was returned are 409. Each answer has
+whose version was returned are 409. A database that cannot be reached (the connection refused or dropped in
+the middle of a request) is 503 ``database_unavailable`` with Retry-After: the request's transaction rolled
+back, and a retry with the same Idempotency-Key submits once. Each answer has
 ``detail`` (for people, in their language), ``code`` (for programs) and, where the service said more,
 ``reason`` (its English explanation).
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.conf import settings
@@ -25,6 +28,7 @@ from rest_framework.exceptions import APIException, NotAuthenticated, Validation
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from kstt import db_faults
 from kstt.accounts.authentication import TokenRefused
 from kstt.api_parsers import BodyError, too_large
 from kstt.catalogue.rules.periods import PeriodError
@@ -33,6 +37,7 @@ from kstt.dossiers.rules import DossierRecordError
 from kstt.reports import services as reports
 from kstt.reports.documents import DocumentError
 
+logger = logging.getLogger("kstt.faults")
 DOMAIN_ERRORS = (DossierRecordError, CompilationError, PeriodError)
 
 
@@ -177,6 +182,9 @@ def handle(exc: Exception, context: dict[str, Any]) -> HttpResponse | None:
         return Response({"code": "bad_period", "detail": str(exc)}, status=400)
     if isinstance(exc, DOMAIN_ERRORS):
         return Response({"code": "invalid", "detail": str(exc)}, status=400)
+    if db_faults.is_connection_error(exc):  # the database went away: the transaction rolled back whole, 503
+        logger.warning("the database could not be reached: %s answered 503 (%s)", context["request"].path, exc)
+        return Response(db_faults.as_json(), status=503, headers=db_faults.headers())
     response = exception_handler(exc, context)
     if response is not None:
         return _drf_error(exc, response)

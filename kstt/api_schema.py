@@ -53,6 +53,8 @@ MEANINGS = {
     "411": "A body without a Content-Length (chunked) is not read (code length_required).",
     "413": "A body over the limit (code too_large, with limit and, when declared, size).",
     "415": "A body in a media type the operation does not read (code unsupported_media_type).",
+    "503": "The database could not be reached (code database_unavailable, with Retry-After): nothing was "
+    "written; send the request again (with the same Idempotency-Key where the operation takes one).",
 }
 NAMED_BY_QUERY = {"unit", "code"}
 #: Any text but a NUL character (written as JSON Schema and Python regular expressions both read it).
@@ -133,6 +135,7 @@ def document_errors(result: dict[str, Any], generator: Any, request: Any, public
             _add(responses, "401")
             _add(responses, "403")
             _add(responses, "400")  # any address may be refused (a NUL character: invalid_text)
+            _add(responses, "503")  # the database went away (kstt/db_faults.py)
             if any(
                 p.get("in") == "path" or (p.get("name") in NAMED_BY_QUERY and p.get("required")) for p in parameters
             ):

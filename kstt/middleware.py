@@ -1,4 +1,5 @@
-"""Vietnamese unless the user chose otherwise; times in the province's zone; request bodies within limits.
+"""Vietnamese unless the user chose otherwise; times in the province's zone; request bodies within limits;
+a database that cannot be reached answers 503, never a bare 500 (``server_error``).
 
 Django's LocaleMiddleware follows the browser's Accept-Language, which on most office PCs says
 English; the province's interface language is Vietnamese. So the language is the one the user
@@ -7,6 +8,8 @@ picked (the language cookie set by Django's set_language view), else LANGUAGE_CO
 
 from __future__ import annotations
 
+import logging
+import sys
 from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,8 +20,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
+from django.views import defaults
 
-from kstt import api_parsers
+from kstt import api_parsers, db_faults
 
 
 class ChosenLanguageMiddleware:
@@ -94,3 +98,32 @@ def refusal(request: HttpRequest, error: api_parsers.BodyError) -> HttpResponse:
         return JsonResponse(error.as_json(), status=error.status_code, json_dumps_params={"ensure_ascii": False})
     page = render_to_string("request_refused.html", {"status": error.status_code, "message": error.message})
     return HttpResponse(page, status=error.status_code)
+
+
+logger = logging.getLogger("kstt.faults")
+
+
+def database_unavailable(request: HttpRequest) -> HttpResponse:
+    """503 for a request the database failed under (kstt.db_faults): the API's JSON (``code``, ``detail``), or
+    a short page drawn without a request and without the database (kstt/templates/503.html)."""
+    if request.path_info.startswith("/api/"):
+        response: HttpResponse = JsonResponse(
+            db_faults.as_json(), status=503, json_dumps_params={"ensure_ascii": False}
+        )
+    else:
+        response = HttpResponse(render_to_string("503.html"), status=503)
+    for name, value in db_faults.headers().items():
+        response.headers[name] = value
+    return response
+
+
+def server_error(request: HttpRequest, template_name: str = defaults.ERROR_500_TEMPLATE_NAME) -> HttpResponse:
+    """handler500 (kstt/urls.py): a database that cannot be reached is 503 "try again", wherever it failed
+    (a view, a middleware saving the session, a template); any other error is the 500 page. Django calls the
+    handler inside its ``except``, so the error being handled is ``sys.exc_info()``'s."""
+    error = sys.exc_info()[1]
+    if db_faults.is_connection_error(error):
+        logger.warning("the database could not be reached: %s %s answered 503 (%s)", request.method, request.path,
+                       error)  # fmt: skip
+        return database_unavailable(request)
+    return defaults.server_error(request, template_name)

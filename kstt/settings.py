@@ -98,6 +98,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         conf.env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         conn_max_age=conf.env_int("KSTT_DB_CONN_MAX_AGE", 60 if PRODUCTION else 0),
+        # A kept connection is checked before a request reuses it: after the database restarted, the first
+        # request reconnects instead of failing on the dead connection (docs/it/faults.md).
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -17,6 +17,9 @@ from kstt.reports import api as reports_api
 from kstt.reports import compiled_views as reports_compiled
 from kstt.reports import views as report_views
 
+#: A database that cannot be reached answers 503 "try again" (kstt.db_faults); any other error the 500 page.
+handler500 = "kstt.middleware.server_error"
+
 admin.site.site_header = admin.site.site_title = _("KSTT administration")
 admin.site.index_title = _("Catalogue, users and units")
 

@@ -32,6 +32,7 @@ EVENTS: dict[str, Promise] = {
     "incidents.closed": _("Incident closed"),
     "incidents.loaded": _("Incidents loaded"),
     "notifications.reminder_sent": _("Reminder sent"),
+    "notifications.email_outcome_unknown": _("Reminder e-mail interrupted: outcome unknown, not sent again"),
     "notifications.urged": _("Units urged to send a report"),
     "reports.opened": _("Report opened"),
     "reports.draft_saved": _("Report draft saved"),

@@ -115,6 +115,9 @@ class DeliveryStatus(models.TextChoices):
     SENT = "sent", pgettext_lazy("e-mail", "sent")
     FAILED = "failed", _("failed")
     NO_ADDRESS = "no_address", _("no e-mail address")
+    #: The worker stopped (killed, the machine down) while the e-mail was being sent: the SMTP server may or may
+    #: not have taken it. Never sent again (at most once); shown to the office as such.
+    UNKNOWN = "unknown", _("outcome unknown, not sent again")
 
 
 class RecipientRole(models.TextChoices):

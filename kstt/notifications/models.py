@@ -166,7 +166,9 @@ class ReminderDelivery(models.Model):
     """The reminder to one person: who (as they were when it was sent), the address, and the e-mail's outcome.
 
     ``status`` moves pending → sending → sent | failed (a failed one is tried again by a later run:
-    failed → sending); ``no_address`` when the person had no e-mail address (told in the application only).
+    failed → sending); ``no_address`` when the person had no e-mail address (told in the application only);
+    sending → ``unknown`` when the worker stopped in the middle of sending it (kstt.notifications.services.
+    settle_interrupted): it is not sent again.
     """
 
     reminder = models.ForeignKey(Reminder, on_delete=models.PROTECT, related_name="deliveries")

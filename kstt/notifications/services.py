@@ -85,11 +85,17 @@ def mark_all_read(*, user: Any, at: datetime) -> int:
 # each claimed by a conditional UPDATE (pending|failed → sending) before the SMTP server is called: two
 # workers never both send it. A send that raises is marked failed and tried again by later runs (at most
 # MAX_ATTEMPTS in all, while the reminder still holds: before the deadline for a reminder before it, before
-# the closing time for a reminder after it). A worker killed between the SMTP server's acceptance and the
-# UPDATE leaves the e-mail "being sent": it is never sent again (at most once, never twice).
+# the closing time for a reminder after it). A worker killed between its claim and the UPDATE that records
+# the outcome leaves the e-mail "being sent": the SMTP server may or may not have taken it, so it is never
+# sent again (at most once, never twice). The next run after SENDING_STALE marks it "outcome unknown, not
+# sent again" (settle_interrupted), audited, and the office sees it so on the report's reminders. E-mails of
+# a reminder claimed but not yet tried when the worker died stay pending: the next run sends them.
 
 #: How many times in all an e-mail is tried.
 MAX_ATTEMPTS = 5
+#: An e-mail "being sent" for longer than this was being sent by a worker that stopped: no SMTP exchange lasts
+#: it (each step of one waits at most EMAIL_TIMEOUT; a longer EMAIL_TIMEOUT lengthens it).
+SENDING_STALE = timedelta(minutes=15)
 #: Periods whose data window ended this many days ago or fewer are looked at; versions waiting for review
 #: are reminded to their reviewers when submitted this many days ago or fewer.
 LOOK_BACK_DAYS = 366
@@ -144,6 +150,7 @@ class ReminderRun:
     emails_sent: int = 0
     emails_failed: int = 0
     no_address: int = 0
+    emails_unknown: int = 0  # e-mails a stopped worker was sending: marked "outcome unknown", not sent again
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -155,6 +162,7 @@ class ReminderRun:
             "emails_sent": self.emails_sent,
             "emails_failed": self.emails_failed,
             "no_address": self.no_address,
+            "emails_outcome_unknown": self.emails_unknown,
         }
 
 
@@ -172,6 +180,8 @@ def send_reminders(*, now: datetime, dry_run: bool = False, connection: BaseEmai
     ``dry_run``: say what would be sent, change nothing. ``connection``: the e-mail backend (default:
     settings.EMAIL_BACKEND)."""
     run = ReminderRun(now=now, dry_run=dry_run)
+    if not dry_run:
+        run.emails_unknown = settle_interrupted(now=now)
     if in_quiet_hours(now):
         run.quiet = True
         return run
@@ -518,6 +528,53 @@ def retry_emails(*, now: datetime, run: ReminderRun | None = None, connection: B
             continue  # the reminder no longer holds: nothing to tell now
         _send_one(delivery, delivery.reminder, now=now, run=run, connection=connection, text=text)
     return run.emails_sent - before
+
+
+def stale_sending() -> timedelta:
+    """How long an e-mail may be "being sent" before its worker is taken for stopped (SENDING_STALE, or ten
+    times EMAIL_TIMEOUT when that is longer)."""
+    return max(SENDING_STALE, timedelta(seconds=10 * settings.EMAIL_TIMEOUT))
+
+
+def settle_interrupted(*, now: datetime) -> int:
+    """Mark "outcome unknown, not sent again" the e-mails a worker claimed (sending) more than
+    ``stale_sending`` ago and never recorded the outcome of: it stopped while the SMTP server may or may not
+    have taken them. Each is audited (``notifications.email_outcome_unknown``); how many."""
+    cutoff = now - stale_sending()
+    stuck = list(
+        ReminderDelivery.objects.filter(status=DeliveryStatus.SENDING, attempted_at__lt=cutoff)
+        .select_related("reminder")
+        .order_by("pk")
+    )
+    settled = 0
+    for delivery in stuck:
+        with transaction.atomic():
+            changed = ReminderDelivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.SENDING).update(
+                status=DeliveryStatus.UNKNOWN,
+                error="the worker stopped while sending this e-mail; it may or may not have gone out: not sent again",
+            )
+            if not changed:
+                continue  # its worker recorded the outcome after all, or another run settled it
+            audit.record(
+                actor=None,
+                event="notifications.email_outcome_unknown",
+                at=now,
+                target=delivery.reminder,
+                data={
+                    "user": delivery.user_id,
+                    "email": delivery.email,
+                    "attempted_at": delivery.attempted_at.isoformat() if delivery.attempted_at else "",
+                },
+            )
+        logger.warning(
+            "reminder %s: the e-mail to %s was being sent since %s by a worker that stopped: outcome unknown, "
+            "not sent again",
+            delivery.reminder_id,
+            delivery.email,
+            delivery.attempted_at,
+        )
+        settled += 1
+    return settled
 
 
 def _texts_in_force(

@@ -19,12 +19,14 @@ def send_reminders() -> dict[str, Any]:
     """One run of the reminders at the clock's instant (services.send_reminders); its summary is the result."""
     run = services.send_reminders(now=clock.now())
     logger.info(
-        "reminders: %d sent, %d claimed by another worker; e-mails: %d sent, %d failed, %d without an address",
+        "reminders: %d sent, %d claimed by another worker; e-mails: %d sent, %d failed, %d without an address, "
+        "%d whose outcome is unknown (a worker stopped while sending them; not sent again)",
         len(run.sent),
         run.lost,
         run.emails_sent,
         run.emails_failed,
         run.no_address,
+        run.emails_unknown,
     )
     return run.as_json()
 

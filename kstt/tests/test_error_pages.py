@@ -93,6 +93,18 @@ def test_a_500_answers_even_when_the_database_is_not_there():
     assert_error_page(response, 500, PAGES[500])
 
 
+@pytest.mark.urls("kstt.tests.error_urls")
+def test_a_database_that_cannot_be_reached_answers_503_try_again_without_the_database():
+    """kstt/db_faults.py: a page says so in Vietnamese, the API in its error shape; both say when to retry."""
+    client = Client(raise_request_exception=False)
+    page = client.get("/unreachable/")
+    assert_error_page(page, 503, ("Không kết nối được cơ sở dữ liệu", "Vui lòng quay lại và thử lại sau ít phút"))
+    assert page["Retry-After"] == "10" and "5432" not in page.content.decode()
+    api = client.get("/api/unreachable/")
+    assert (api.status_code, api["Content-Type"], api["Retry-After"]) == (503, "application/json", "10")
+    assert api.json()["code"] == "database_unavailable" and "thử lại" in api.json()["detail"]
+
+
 def test_a_stale_form_answers_our_page_not_djangos(db, lan):
     client = Client(enforce_csrf_checks=True)
     response = client.post("/accounts/login/", {"username": "lan", "password": "correct horse 2021"})

@@ -182,12 +182,39 @@ def save_draft(
     return draft
 
 
-@transaction.atomic
 def attach_document(
     *, instance: ReportInstance, name: str, content: bytes, verification: Mapping[str, Any], at: datetime, actor: Any
 ) -> NarrativeDocument:
     """Keep an uploaded narrative (already sniffed and verified by kstt.reports.documents) and make it
-    the draft's. The draft's revision does not move: the document is not part of the typed values."""
+    the draft's. The draft's revision does not move: the document is not part of the typed values.
+
+    The file is written first, then its row, in one transaction. When the transaction fails before its
+    commit (a refusal, the database connection dropped: issue 16, point 5) the file is deleted, so no
+    file is left that no row names. When the COMMIT itself fails the outcome is unknown (the row may be
+    stored), so the file stays: an unnamed file may remain, never a row naming a missing file."""
+    written: list[NarrativeDocument] = []
+    with transaction.atomic():
+        try:
+            return _attach_document(
+                instance=instance, name=name, content=content, verification=verification, at=at, actor=actor,
+                written=written,
+            )  # fmt: skip
+        except BaseException:
+            for document in written:
+                document.file.delete(save=False)
+            raise
+
+
+def _attach_document(
+    *,
+    instance: ReportInstance,
+    name: str,
+    content: bytes,
+    verification: Mapping[str, Any],
+    at: datetime,
+    actor: Any,
+    written: list[NarrativeDocument],
+) -> NarrativeDocument:
     _require_reporter(actor, instance)
     _require_text(name, "name")
     instance = _locked(instance)
@@ -203,6 +230,7 @@ def attach_document(
         uploaded_by=_actor(actor),
     )
     document.file.save(f"{instance.unit.code}-{instance.period}-{digest[:12]}.pdf", ContentFile(content), save=False)
+    written.append(document)
     document.save()
     Draft.objects.filter(instance=instance).update(document=document, updated_at=at, updated_by=_actor(actor))
     audit.record(

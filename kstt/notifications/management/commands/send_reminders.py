@@ -48,3 +48,8 @@ class Command(BaseCommand):
                 f"E-mails: {run.emails_sent} sent, {run.emails_failed} failed (tried again later), "
                 f"{run.no_address} to people without an address (told in the application only)."
             )
+            if run.emails_unknown:
+                self.stdout.write(
+                    f"{run.emails_unknown} e-mail(s) were being sent by a worker that stopped: they may or may not "
+                    "have gone out, and are not sent again (shown as 'outcome unknown' on the report)."
+                )
