@@ -252,7 +252,7 @@ class ReportDraft(APIView):
             if not isinstance(values[key], dict):
                 raise ValidationError({key: gettext("Expected a JSON object.")})
         instance = opened(request, t)
-        draft = services.save_draft(
+        services.save_draft(
             instance=instance,
             values=values["values"],
             narrative=values["narrative"],
