@@ -26,7 +26,10 @@ submit's answer, retries included. It ends with one line
     RESULT rate=<submissions/s> p50_ms=<ms> p99_ms=<ms> lost=<n> duplicated=<n>
 
 and exits 1 when anything was lost, duplicated or not submitted. Target on the 2-core machine (issue 16):
-rate ≥ 50/s, p99 < 1 s, nothing lost or duplicated. See docs/it/load.md.
+rate ≥ 50/s, p99 < 1 s, nothing lost or duplicated. See docs/it/load.md. Before it, a line gives the CPU
+one submission cost `kstt serve`, PostgreSQL and the client (read from /proc while the rush runs), and so
+the rate the same cores would reach with nothing else running: other work on the machine lowers the
+measured rate, not that cost.
 
     DATABASE_URL=postgres://kstt:kstt@127.0.0.1:5432/kstt_rush .venv/bin/python bench/rush.py [-n 1000] [-c 16]
 
@@ -172,7 +175,7 @@ def populate(n: int, at: datetime) -> tuple[str, list[Reporter], list[str]]:
 
 
 @contextlib.contextmanager
-def kstt_serve(env: dict[str, str], home: Path, workers: int | None) -> Iterator[str]:
+def kstt_serve(env: dict[str, str], home: Path, workers: int | None) -> Iterator[tuple[str, int]]:
     port = free_port()
     command = [KSTT, "serve", "--bind", f"127.0.0.1:{port}"]
     if workers is not None:
@@ -194,11 +197,70 @@ def kstt_serve(env: dict[str, str], home: Path, workers: int | None) -> Iterator
                 if time.monotonic() > deadline:
                     raise SystemExit("kstt serve did not answer within 60 s") from None
                 time.sleep(0.2)
-        yield base
+        yield base, process.pid
     finally:
         process.terminate()
         process.wait(timeout=30)
         log.close()
+
+
+class CpuMeter:
+    """CPU seconds spent by `kstt serve` (gunicorn's master and workers) and by the PostgreSQL backends of the
+    bench's database while it runs, sampled from /proc twice a second (a backend that ends between two
+    samples loses at most half a second). What a submission costs whatever else the machine is running."""
+
+    def __init__(self, database_url: str, name: str, server_pid: int) -> None:
+        self.database_url, self.name, self.server_pid = database_url, name, server_pid
+        self.first: dict[tuple[str, int], float] = {}
+        self.last: dict[tuple[str, int], float] = {}
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.tick = os.sysconf("SC_CLK_TCK")
+
+    def _stat(self, pid: int) -> list[str] | None:
+        try:
+            return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            return None
+
+    def _sample(self, connection: Any, initial: bool) -> None:
+        pids = {("server", self.server_pid)}
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                stat = self._stat(int(entry.name))
+                if stat is not None and int(stat[1]) == self.server_pid:
+                    pids.add(("server", int(entry.name)))
+        rows = connection.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [self.name]).fetchall()
+        pids |= {("postgres", int(pid)) for (pid,) in rows}
+        for key in pids:
+            stat = self._stat(key[1])
+            if stat is not None:
+                used = (int(stat[11]) + int(stat[12])) / self.tick
+                self.first.setdefault(key, used if initial else 0.0)
+                self.last[key] = used
+
+    def _run(self) -> None:
+        import psycopg
+
+        with psycopg.connect(server_url(self.database_url, "postgres"), autocommit=True) as connection:
+            self._sample(connection, initial=True)
+            self.started.set()
+            while not self.stop.wait(0.5):
+                self._sample(connection, initial=False)
+            self._sample(connection, initial=False)
+
+    def __enter__(self) -> CpuMeter:
+        self.started = threading.Event()
+        self.thread.start()
+        self.started.wait(10)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self.thread.join(10)
+
+    def used(self, kind: str) -> float:
+        return sum(self.last[key] - self.first[key] for key in self.last if key[0] == kind)
 
 
 # --- The client ---------------------------------------------------------------------------------------------
@@ -404,7 +466,7 @@ def main() -> None:
     os.environ["KSTT_MEDIA_ROOT"] = str(home / "media")
     admin(database_url, f'CREATE DATABASE "{name}"')
     try:
-        run(args, url, home)
+        run(args, database_url, name, home)
     finally:
         from django.db import connections
 
@@ -416,7 +478,11 @@ def main() -> None:
             shutil.rmtree(home, ignore_errors=True)
 
 
-def run(args: argparse.Namespace, url: str, home: Path) -> None:
+def run(args: argparse.Namespace, database_url: str, name: str, home: Path) -> None:
+    url = server_url(database_url, name)
+    from kstt import cli
+
+    cli.quiet_known_warnings()  # as every kstt command does
     import django
 
     django.setup()
@@ -457,7 +523,7 @@ def run(args: argparse.Namespace, url: str, home: Path) -> None:
     units = [r.unit for r in reporters]
     lose = set(chance.sample(units, round(args.lose * len(units))))
     resend = set(chance.sample(units, round(args.resend * len(units))))
-    with kstt_serve(env, home, args.workers) as base:
+    with kstt_serve(env, home, args.workers) as (base, server_pid):
         # Baseline: a trivial authenticated GET, the same concurrency, as many requests as the rush sends.
         latencies: dict[str, list[float]] = {}
         probe = [Client(base, r.token, args.timeout, latencies, Counter()) for r in reporters]
@@ -480,7 +546,10 @@ def run(args: argparse.Namespace, url: str, home: Path) -> None:
         )
         load_before = os.getloadavg()[0]
         rush = Rush(base, period, pdf, args.timeout, args.attempts, lose, resend, secrets.token_hex(3))
-        outcomes, rush_s = hammer(args.concurrency, reporters, rush.report)
+        client_cpu = time.process_time()
+        with CpuMeter(database_url, name, server_pid) as meter:
+            outcomes, rush_s = hammer(args.concurrency, reporters, rush.report)
+        client_cpu = time.process_time() - client_cpu
         load_after = os.getloadavg()[0]
 
     # Exactly once: what the database holds against what the clients believe.
@@ -523,6 +592,16 @@ def run(args: argparse.Namespace, url: str, home: Path) -> None:
     )
     for o in failed[:5]:
         print(f"  {o.unit}: {o.error}")
+    if believed:
+        per = {"kstt serve": meter.used("server"), "PostgreSQL": meter.used("postgres"), "client": client_cpu}
+        each = {kind: used / len(believed) * 1000 for kind, used in per.items()}
+        cores = os.cpu_count() or 1
+        print(
+            "CPU per submission: "
+            + ", ".join(f"{kind} {ms:.1f} ms" for kind, ms in each.items())
+            + f"; {cores} cores with nothing else running: at most {cores * 1000 / sum(each.values()):.0f} "
+            f"submissions/s (without this client: {cores * 1000 / (sum(each.values()) - each['client']):.0f}/s)"
+        )
     print(f"baseline rate {get_rate:.0f} requests/s; a submission is 3 requests (+ retries)")
     print(f"RESULT rate={rate:.1f} p50_ms={p50:.0f} p99_ms={p99:.0f} lost={lost} duplicated={duplicated}")
     if lost or duplicated or failed or short:
