@@ -53,10 +53,11 @@ def notify_people(sender: Any, *, kind: str, instance: ReportInstance, version: 
             return
         review = Review.objects.select_related("by").get(version=version)
         reviewer = review.by.get_full_name() if review.by is not None else ""
-        recipient = units.unit_on(instance.recipient.code, _window_end(instance))
+        recipient_code = instance.recipient.code if instance.recipient is not None else ""
+        recipient = units.unit_on(recipient_code, _window_end(instance))
         if recipient is not None:
             reviewer = f"{reviewer} ({recipient.name})" if reviewer else recipient.name
-        params = {**common, "reviewer": reviewer or instance.recipient.code}
+        params = {**common, "reviewer": reviewer or recipient_code}
         if kind == "returned":
             labels = [str(ReturnReason(r).label) if r in ReturnReason.values else r for r in review.reasons]
             params["reasons"] = "; ".join(labels + ([review.text] if review.text else []))
