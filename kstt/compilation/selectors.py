@@ -125,6 +125,21 @@ def scope(*, unit: Unit, period: Period, report_type: ReportType) -> Scope:
     return Scope(version, period, start, end, spec, compiled, members, f.returned_on_time)
 
 
+def own_counts(*, unit: Unit, period: Period, report_type: ReportType) -> dict[str, dict[str, int]]:
+    """field code → form 06 counts of the unit's own dossiers over the period's window, as the unit's own
+    form by field counts them (``compile_scope``), in one aggregate query and nothing else: no printed form
+    (names, recipient, form definition). {} when no dossier of the unit is in play then. What a unit's draft
+    starts from and its figures are reconciled with (rule R8), on every save and submission."""
+    settings = catalogue.settings_for(report_type, period)
+    start, end = settings.window(period)
+    return {
+        r["field_code"]: _counts(r)
+        for r in dossiers.counts(
+            unit_ids=[unit.pk], start=start, end=end, by=("field_code",), returned_on_time=settings.returned_on_time
+        )
+    }
+
+
 def compile_form06(*, unit: Unit, period: Period, report_type: ReportType) -> CompiledForm06:
     return compile_scope(scope(unit=unit, period=period, report_type=report_type))
 

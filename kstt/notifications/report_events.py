@@ -32,8 +32,9 @@ def notify_people(sender: Any, *, kind: str, instance: ReportInstance, version: 
     from kstt.notifications import services as notifications
     from kstt.reports.choices import ReturnReason
 
-    instance = ReportInstance.objects.select_related("unit", "recipient", "report_type").get(pk=instance.pk)
-    if instance.recipient is None:  # sent to the Government Office: nobody in KSTT is told, nobody reviews it
+    # The instance the service committed: its unit, recipient and report type never change (read here if
+    # the service had not), and its report type remembers the settings already read for the window.
+    if instance.recipient_id is None:  # sent to the Government Office: nobody in KSTT is told, nobody reviews it
         return
     users = get_user_model().objects.filter(is_active=True)
     with translation.override("vi"):
@@ -43,7 +44,7 @@ def notify_people(sender: Any, *, kind: str, instance: ReportInstance, version: 
         common = {"report": instance.report_type.name, "period": period}
         if kind == "submitted":
             notifications.notify(
-                recipients=users.filter(is_reviewer=True, unit=instance.recipient),
+                recipients=users.filter(is_reviewer=True, unit_id=instance.recipient_id),
                 kind="submitted",
                 params={**common, "unit": unit_name},
                 url=reverse("review:detail", args=[instance.unit.code, instance.period]),
@@ -52,10 +53,11 @@ def notify_people(sender: Any, *, kind: str, instance: ReportInstance, version: 
             return
         review = Review.objects.select_related("by").get(version=version)
         reviewer = review.by.get_full_name() if review.by is not None else ""
-        recipient = units.unit_on(instance.recipient.code, _window_end(instance))
+        recipient_code = instance.recipient.code if instance.recipient is not None else ""
+        recipient = units.unit_on(recipient_code, _window_end(instance))
         if recipient is not None:
             reviewer = f"{reviewer} ({recipient.name})" if reviewer else recipient.name
-        params = {**common, "reviewer": reviewer or instance.recipient.code}
+        params = {**common, "reviewer": reviewer or recipient_code}
         if kind == "returned":
             labels = [str(ReturnReason(r).label) if r in ReturnReason.values else r for r in review.reasons]
             params["reasons"] = "; ".join(labels + ([review.text] if review.text else []))

@@ -109,10 +109,12 @@ def target(request: Request, unit_code: str, period_code: str) -> Target:
     except Http404:  # one answer whether the unit does not exist or is not the caller's
         raise NotFound(gettext("No such report.")) from None
     instance = (
-        ReportInstance.objects.select_related("unit", "report_type", "recipient")
+        ReportInstance.objects.select_related("unit", "recipient")
         .filter(unit=version.unit, report_type=report_type, period=period.code)
         .first()
     )
+    if instance is not None:
+        instance.report_type = report_type  # the one object, with the settings versions read for the window
     return Target(version, period, report_type, window_end, rights, instance)
 
 
@@ -255,7 +257,7 @@ class ReportDraft(APIView):
             if not isinstance(values[key], dict):
                 raise ValidationError({key: gettext("Expected a JSON object.")})
         instance = opened(request, t)
-        draft = services.save_draft(
+        services.save_draft(
             instance=instance,
             values=values["values"],
             narrative=values["narrative"],
@@ -264,7 +266,7 @@ class ReportDraft(APIView):
             at=clock.now(),
             actor=request.user,
         )
-        return Response(s.DraftSerializer(_draft(draft.instance)).data)
+        return Response(s.DraftSerializer(_draft(instance)).data)
 
 
 class BadUpload(APIException):
@@ -344,8 +346,10 @@ class ReportSubmit(APIView):
             at=clock.now(),
             actor=request.user,
         )
+        # Read back in one query with what the answer shows (who submitted, the document and its uploader).
+        version = selectors.versions_of(instance).select_related("document__uploaded_by").get(pk=submitted.version.pk)
         return Response(
-            s.VersionSerializer(submitted.version).data,
+            s.VersionSerializer(version).data,
             status=status.HTTP_201_CREATED if submitted.made else status.HTTP_200_OK,
         )
 

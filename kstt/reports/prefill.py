@@ -37,7 +37,7 @@ from django.urls import reverse
 
 from kstt.catalogue import selectors as catalogue
 from kstt.catalogue.models import ProcedureField
-from kstt.catalogue.rules.form06 import FORM06_COLUMNS, CompiledForm06, Form06Row
+from kstt.catalogue.rules.form06 import FORM06_COLUMNS, CompiledForm06, Form06Row, add
 from kstt.catalogue.rules.forms import TOTAL, FormRow, check_previous, is_whole, parse_form_spec
 from kstt.catalogue.rules.periods import Period, previous_period
 from kstt.compilation import rules as compiling
@@ -176,16 +176,17 @@ def computed_form06(instance: ReportInstance) -> CompiledForm06 | None:
     return compiled if compiled.rows else None
 
 
-def _as_values(compiled: CompiledForm06) -> dict[str, dict[str, int]]:
-    rows = {row.key: {c: int(row.counts[c]) for c in FORM06_COLUMNS} for row in compiled.rows}
-    rows[TOTAL] = {c: int(compiled.total[c]) for c in FORM06_COLUMNS}
-    return rows
-
-
 def computed_values(instance: ReportInstance) -> dict[str, dict[str, int]]:
-    """{row: {column: count}} of form 06 computed from the dossiers, the total row included; {} without."""
-    compiled = computed_form06(instance)
-    return _as_values(compiled) if compiled is not None else {}
+    """{row: {column: count}} of form 06 computed from the dossiers, the total row included; {} without
+    (or when form 06 is not the unit's to fill). The counts of ``computed_form06`` without its printed form."""
+    if not _form06_applies(instance):
+        return {}
+    rows = compilation.own_counts(
+        unit=instance.unit, period=Period.parse(instance.period), report_type=instance.report_type
+    )
+    if not rows:
+        return {}
+    return rows | {TOTAL: add(rows.values())}
 
 
 def prefill_values(instance: ReportInstance) -> dict[str, Any]:
@@ -217,15 +218,20 @@ def reconciliation_findings(
     found = compiled_mode(instance, values)
     if found is not None:
         return compiled_findings(instance, found, values, reasons)
-    compiled = computed_form06(instance)
     typed = values.get(FORM06) or {}
-    if compiled is None or not typed:
+    computed = computed_values(instance) if typed else {}
+    if not computed:
         return []
-    differences = reconcile(values=typed, computed=_as_values(compiled), reasons=reasons.get(FORM06) or {})
+    differences = reconcile(values=typed, computed=computed, reasons=reasons.get(FORM06) or {})
+    if not differences:
+        return []
+    end = catalogue.window(instance.report_type, instance.period)[1]
+    definition = catalogue.form_in_force(code=FORM06, on=end)
+    spec = parse_form_spec(definition.definition) if definition is not None else None
     return difference_findings(
         differences,
         form=FORM06,
-        column_numbers={c.key: c.number for c in compiled.spec.columns},
+        column_numbers={c.key: c.number for c in spec.columns} if spec is not None else {},
         links=cell_links(instance, sorted({d.row for d in differences})),
     )
 

@@ -3,7 +3,9 @@
 The server is a subprocess, so it cannot see pytest's test database: the test migrates a temporary SQLite
 file, collects the static files (production serves them hashed, through WhiteNoise), creates the cast's unit
 tree and the province's administrator, starts `kstt serve`, then logs in, opens the home page and downloads a
-stylesheet, the province's deductions workbook and the API's description. No upload yet.
+stylesheet, the province's deductions workbook and the API's description; a commune's reporter uploads
+her report's signed PDF through the report page's form (multipart, with the CSRF token), and the page then
+shows its signer while the media folder holds the very bytes sent.
 
 Production cookies are Secure and production redirects plain HTTP to HTTPS. The test speaks to gunicorn as
 the TLS proxy in front of it would (docs/it/production.md, deploy/nginx/kstt.conf): it sends
@@ -25,12 +27,17 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
 
 from kstt import serve
+from kstt.catalogue.rules.periods import Period
+from kstt.reports.tests.test_documents import Identity, make_pdf, sign
 
 ROOT = Path(__file__).resolve().parents[2]
 KSTT = str(Path(sys.executable).with_name("kstt"))
@@ -45,6 +52,8 @@ from kstt.units.models import Unit
 from kstt.units.services import load_units
 load_units(data=CAST_CSV.encode(), effective_from=None, at=clock.now(), source="test")
 save_user(username="quantri", full_name="Đỗ Văn Quản", unit=Unit.objects.get(code="P17"), roles={{Role.ADMIN}},
+          password="{PASSWORD}", at=clock.now())
+save_user(username="lan", full_name="Nguyễn Thị Lan", unit=Unit.objects.get(code="W05341"), roles={{Role.REPORTER}},
           password="{PASSWORD}", at=clock.now())
 """
 
@@ -89,13 +98,30 @@ class Browser:
         self.cookies: dict[str, str] = {}
         self.opener = urllib.request.build_opener(NoRedirect)
 
-    def request(self, path: str, data: dict[str, str] | None = None, *, https: bool = True):
+    def request(
+        self,
+        path: str,
+        data: dict[str, str] | None = None,
+        *,
+        https: bool = True,
+        file: tuple[str, bytes] | None = None,
+    ):
+        """GET, or POST ``data`` (multipart with ``file``, a (field, PDF) pair, as the report page's form sends)."""
         headers = {"Origin": self.base.replace("http://", "https://")} if data is not None else {}
         if https:
             headers["X-Forwarded-Proto"] = "https"
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         body = urllib.parse.urlencode(data).encode() if data is not None else None
+        if data is not None and file is not None:
+            boundary = uuid.uuid4().hex
+            parts = [
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n' for k, v in data.items()
+            ]
+            head = f'--{boundary}\r\nContent-Disposition: form-data; name="{file[0]}"; filename="bao-cao.pdf"\r\n'
+            head += "Content-Type: application/pdf\r\n\r\n"
+            body = "".join(parts).encode() + head.encode() + file[1] + f"\r\n--{boundary}--\r\n".encode()
+            headers["Content-Type"] = f"multipart/form-data; boundary={boundary}"
         req = urllib.request.Request(self.base + path, data=body, headers=headers)  # noqa: S310 (loopback)
         try:
             response = self.opener.open(req, timeout=20)
@@ -147,14 +173,14 @@ def server(tmp_path_factory):
                 assert process.poll() is None, "kstt serve stopped"
                 assert time.monotonic() < deadline, "kstt serve did not answer within 30 s"
                 time.sleep(0.2)
-        yield browser, process, env
+        yield browser, process, env, port
     finally:
         process.terminate()
         process.wait(timeout=20)
 
 
 def test_production_serve_walks_health_login_home_and_downloads(server):
-    browser, process, env = server
+    browser, process, env, _ = server
 
     # No worker has run yet: the health endpoint says so, over plain HTTP, without a login.
     status, headers, body = browser.request("/health/", https=False)
@@ -206,3 +232,54 @@ def test_production_serve_walks_health_login_home_and_downloads(server):
 
     process.poll()
     assert process.returncode is None
+
+
+def _log_in(browser: Browser, username: str) -> None:
+    _, _, body = browser.request("/accounts/login/")
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body)
+    assert token is not None
+    status, _, _ = browser.request(
+        "/accounts/login/",
+        {"csrfmiddlewaretoken": token.group(1).decode(), "username": username, "password": PASSWORD},
+    )
+    assert status == 302, f"{username}'s log-in was refused"
+
+
+def _open_quarter() -> str:
+    """The latest quarter whose window has started on the real clock (the server's clock)."""
+    today = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date()
+    quarters = [Period(year, f"Q{q}") for year in (today.year - 1, today.year, today.year + 1) for q in range(1, 5)]
+    return max((p for p in quarters if p.window()[0] <= today), key=lambda p: p.window()[0]).code
+
+
+def test_production_serve_takes_the_signed_pdf_through_the_report_page(server):
+    _, process, env, port = server
+    lan = Browser(f"http://127.0.0.1:{port}")  # her own cookies
+    _log_in(lan, "lan")
+    page_path = f"/reports/W05341/{_open_quarter()}/"
+    status, _, body = lan.request(page_path)
+    assert status == 200, body[:300]
+    form = body.decode()
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)
+    revision = re.search(r'name="revision" value="(\d+)"', form)
+    assert csrf is not None and revision is not None and 'enctype="multipart/form-data"' in form
+    pdf = sign(make_pdf(b"BT /F1 12 Tf 72 720 Td (Bao cao quy) Tj ET"), Identity("Bùi Văn Hùng", "UBND xã Yên Nghiệp"))
+
+    fields = {"csrfmiddlewaretoken": csrf.group(1), "revision": revision.group(1), "action": "upload"}
+    status, headers, body = lan.request(page_path, fields, file=("document", pdf))
+    assert status == 302, body[:500]
+    assert headers["Location"] == page_path
+
+    # Stored: the page names the signer of the attached PDF, and the media folder holds the bytes sent.
+    status, _, body = lan.request(page_path)
+    assert status == 200 and "Bùi Văn Hùng" in body.decode()
+    media = Path(env["KSTT_MEDIA_ROOT"])
+    stored = [p.read_bytes() for p in media.rglob("*.pdf")]
+    assert stored == [pdf]
+
+    # Without the CSRF token the same post is refused and nothing more is kept.
+    del fields["csrfmiddlewaretoken"]
+    status, _, _ = lan.request(page_path, fields, file=("document", pdf))
+    assert status == 403
+    assert len(list(media.rglob("*.pdf"))) == 1
+    assert process.poll() is None

@@ -261,6 +261,12 @@ def _names(tree: ast.AST) -> list[str]:
     return list(dict.fromkeys(n.id for n in sorted(found, key=lambda n: (n.lineno, n.col_offset))))
 
 
+@functools.cache
+def _expr_names(expr: str) -> tuple[str, ...]:
+    """``_names`` of a rule's expression, found once: every row of every form checks the same few rules."""
+    return tuple(_names(_tree(expr)))
+
+
 def _check_expr(expr: str, path: str, scope: str, allowed: frozenset[str]) -> list[str]:
     """Validate a rule expression at load time; return the names it binds."""
     try:
@@ -418,7 +424,7 @@ class _Checker:
                 for c in (c for c in self.columns if values[c.key] is not None):
                     findings += self.check(rule, row, c.key, {"value": values[c.key]}, {"value": self.labels[c.key]})
             elif rule.scope == "row":
-                bound = {name: values[name] for name in _names(_tree(rule.expr))}
+                bound = {name: values[name] for name in _expr_names(rule.expr)}
                 if all(is_whole(value) for value in bound.values()):
                     findings += self.check(rule, row, rule.cell or next(iter(bound)), bound, self.labels)
         return findings

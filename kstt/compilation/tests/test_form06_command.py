@@ -1,6 +1,7 @@
 """`kstt form06`: a unit's form 06 from its dossiers, a district's and the province's compiled form,
 and the dossiers behind any cell."""
 
+import dataclasses
 import json
 from io import StringIO
 
@@ -225,3 +226,26 @@ def test_every_units_form_in_one_aggregate(dossiers, kstt_report, province, djan
     assert forms["W05341"].rows == one.rows
     assert forms["W05341"].total == one.total
     assert forms["W05341"].recipient_name == "Ủy ban nhân dân huyện Lạc Sơn"
+
+
+@pytest.mark.parametrize(
+    ("code", "fields"), [("W05341", {"CT", "HT"}), ("W05344", {"HT"}), ("D157", {"DD"}), ("P17-STP", set())]
+)
+def test_a_units_own_counts_are_its_own_forms_rows_in_one_query(
+    dossiers, kstt_report, code, fields, django_assert_num_queries
+):
+    """What a draft starts from and R8 reconciles with: the rows of the unit's own form by field, read by one
+    aggregate (the settings already read), without the printed form's names, recipient and definition."""
+    from kstt.catalogue import selectors as catalogue
+    from kstt.catalogue.rules.periods import Period
+    from kstt.compilation.selectors import compile_scope, own_counts, scope
+    from kstt.units.models import Unit
+
+    unit, period = Unit.objects.get(code=code), Period.parse("2021Q3")
+    catalogue.settings_for(kstt_report, period)  # remembered on the report type, as in a request
+    with django_assert_num_queries(1):
+        counts = own_counts(unit=unit, period=period, report_type=kstt_report)
+    whole = scope(unit=unit, period=period, report_type=kstt_report)
+    own = compile_scope(dataclasses.replace(whole, compiled=False, members=(whole.unit,)))
+    assert counts == {row.key: dict(row.counts) for row in own.rows}
+    assert set(counts) == fields

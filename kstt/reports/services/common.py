@@ -47,7 +47,17 @@ def _actor(actor: Any) -> Any:
 
 
 def _locked(instance: ReportInstance) -> ReportInstance:
-    return ReportInstance.objects.select_for_update(of=("self",)).select_related("report_type").get(pk=instance.pk)
+    """``instance`` read again under its row lock. The unit and the report type an instance belongs to never
+    change: the caller's objects are kept when it has them, with what was read through them (the settings
+    versions the catalogue selectors remember on the report type), so a request reads those once."""
+    queryset = ReportInstance.objects.select_for_update(of=("self",))
+    if not ReportInstance.report_type.is_cached(instance):
+        queryset = queryset.select_related("report_type")
+    locked = queryset.get(pk=instance.pk)
+    for relation in (ReportInstance.report_type, ReportInstance.unit):
+        if relation.is_cached(instance):
+            relation.field.set_cached_value(locked, relation.field.get_cached_value(instance))
+    return locked
 
 
 def _window_end(instance: ReportInstance) -> Any:

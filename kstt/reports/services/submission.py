@@ -153,9 +153,11 @@ def _submit(
     actor: Any,
     run_checks: bool = True,
     source: str = "",
+    locked: bool = False,
 ) -> ReportVersion:
-    """The next version of ``instance`` (locked here); the caller gave back what an Idempotency-Key made."""
-    instance = _locked(instance)
+    """The next version of ``instance`` (locked here unless the caller did, ``locked``); the caller gave back
+    what an Idempotency-Key made."""
+    instance = instance if locked else _locked(instance)
     try:
         status = rules.next_status("submit", instance.status)
     except rules.TransitionError as exc:
@@ -236,7 +238,9 @@ def _submit_once(
         existing = submission_for_key(instance=locked, key=idempotency_key)
         if existing is not None:
             return Submitted(existing, made=False)
-    version = _submit(instance=locked, explanation=explanation, idempotency_key=idempotency_key, at=at, actor=actor)
+    version = _submit(
+        instance=locked, explanation=explanation, idempotency_key=idempotency_key, at=at, actor=actor, locked=True
+    )
     return Submitted(version, made=True)
 
 

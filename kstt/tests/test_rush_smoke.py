@@ -1,0 +1,59 @@
+"""bench/rush.py, the deadline-day load test (docs/it/load.md), runs end to end with three reporters.
+
+Not a measurement (the figures are meaningless at this size): it proves the bench still works against
+`kstt serve` — its fresh database, the reporters' tokens, the draft, the signed PDF, the submit with an
+Idempotency-Key, a forced retry and a resend answered from the key — and that it finds every submission
+stored exactly once. It needs PostgreSQL (the bench makes and drops its own database on the server
+DATABASE_URL names): skipped on SQLite.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+RESULT = re.compile(r"^RESULT rate=([\d.]+) p50_ms=(\d+) p99_ms=(\d+) lost=(\d+) duplicated=(\d+)$", re.MULTILINE)
+
+
+@pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")),
+    reason="bench/rush.py needs PostgreSQL (DATABASE_URL)",
+)
+def test_the_rush_stores_every_submission_exactly_once():
+    result = subprocess.run(  # noqa: S603 (our own bench)
+        [
+            sys.executable,
+            str(ROOT / "bench" / "rush.py"),
+            "-n",
+            "3",
+            "-c",
+            "3",
+            "--lose",
+            "0.34",
+            "--resend",
+            "0.34",
+            "--workers",
+            "2",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    found = RESULT.search(result.stdout)
+    assert found is not None, result.stdout
+    assert float(found[1]) > 0 and int(found[2]) <= int(found[3])
+    assert (found[4], found[5]) == ("0", "0")
+    assert "rush: 3 of 3 reporters submitted" in result.stdout
+    # One submit's answer abandoned and sent again, one resent after its 201: the key answered (200).
+    assert "submit (forced: answer abandoned) 1" in result.stdout
+    replays = re.search(r"(\d+) answers were the key's earlier version", result.stdout)
+    assert replays is not None and int(replays[1]) >= 1
+    assert "stored: 3 versions of 3 reports; versions without their 99 figures: 0; failed: 0" in result.stdout
