@@ -127,10 +127,9 @@ class Reporter:
 def populate(n: int, at: datetime) -> tuple[str, list[Reporter], list[str]]:
     """The synthetic province, the catalogue, the procedure fields and N reporters with tokens; the period."""
     from django.conf import settings
-    from rest_framework.authtoken.models import Token
 
     from kstt.accounts.choices import Role
-    from kstt.accounts.services import save_user
+    from kstt.accounts.services import create_token, save_user
     from kstt.catalogue import selectors as catalogue
     from kstt.catalogue.models import ProcedureField
     from kstt.catalogue.rules.periods import Period
@@ -169,8 +168,8 @@ def populate(n: int, at: datetime) -> tuple[str, list[Reporter], list[str]]:
         )
         for c in codes
     ]
-    tokens = Token.objects.bulk_create([Token(user=u, key=Token.generate_key()) for u in users])
-    reporters = [Reporter(code, token.key, form06(fields, chance)) for code, token in zip(codes, tokens, strict=True)]
+    keys = [create_token(user=u, name="rush", at=at)[1] for u in users]  # as `kstt create-token` makes them
+    reporters = [Reporter(code, key, form06(fields, chance)) for code, key in zip(codes, keys, strict=True)]
     return period, reporters, fields
 
 

@@ -36,7 +36,6 @@ from pathlib import Path
 import psycopg
 import pytest
 from django.db import connection
-from rest_framework.authtoken.models import Token
 
 from kstt.accounts.choices import Role
 from kstt.accounts.services import save_user
@@ -44,6 +43,7 @@ from kstt.reports import services
 from kstt.reports.tests.test_submission_services import GOOD, NARRATIVE, T1
 from kstt.tests.cast import AT
 from kstt.tests.test_serve import KSTT, _free_port
+from kstt.tests.tokens import api_key
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -150,7 +150,7 @@ def story(cast, kstt_report, tmp_path, settings) -> dict[str, str]:
             username=f"bc-{code.lower()}", full_name=f"Người báo cáo {code}", unit=cast[code], roles={Role.REPORTER},
             password=None, at=AT,
         )  # fmt: skip
-        tokens[code] = Token.objects.create(user=reporter).key
+        tokens[code] = api_key(reporter)
         for period in PERIODS:
             report = services.open_instance(unit=cast[code], report_type=kstt_report, period=period, at=T1,
                                             actor=reporter)  # fmt: skip

@@ -30,7 +30,7 @@ def test_a_note_is_too_long_only_past_its_limit(text, too_long):
 
 def test_a_submission_with_an_explanation_over_the_limit_is_refused(filled):  # noqa: F811
     response = filled.post(url("api-report-submit"), {"explanation": "x" * (LIMIT + 1)}, format="json")
-    assert response.status_code == 400 and "explanation" in response.json()
+    assert response.status_code == 400 and "explanation" in response.json()["errors"]
     assert not ReportVersion.objects.exists()
     assert filled.post(url("api-report-submit"), {"explanation": "x" * LIMIT}, format="json").status_code == 201
 
