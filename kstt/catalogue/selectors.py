@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Min, Q, QuerySet
+from django.db.models import Count, Max, Min, Q, QuerySet
 
 from kstt.catalogue.choices import DayKind
 from kstt.catalogue.models import (
@@ -21,13 +21,23 @@ from kstt.catalogue.models import (
 )
 from kstt.catalogue.rules import settings as settings_rules
 from kstt.catalogue.rules.deadlines import DeadlinePolicy, WorkCalendar, vietnam_calendar
+from kstt.catalogue.rules.forms import FormSpec, parse_form_spec
 from kstt.catalogue.rules.periods import Period
 
 KSTT = "kstt"
 
 
 def report_type(code: str = KSTT) -> ReportType | None:
-    return ReportType.objects.filter(code=code).first()
+    """The report type, with its settings versions (one query, a second only when a version was added since
+    this process last read them: ``_process_versions``)."""
+    found = (
+        ReportType.objects.filter(code=code)
+        .annotate(settings_count=Count("settings_versions"), settings_last=Max("settings_versions__id"))
+        .first()
+    )
+    if found is not None:
+        found.__dict__[_REMEMBERED] = _process_versions(found, (found.settings_count, found.settings_last))
+    return found
 
 
 def report_types() -> QuerySet[ReportType]:
@@ -49,6 +59,34 @@ def _as_period(period: Period | str) -> Period:
 
 
 _REMEMBERED = "_kstt_settings_versions"
+_FORMS, _OUTLINES, _SPEC = "_kstt_forms_in_force", "_kstt_outline_in_force", "_kstt_form_spec"
+
+#: Per process: report type pk → (its versions' count and highest id, its versions). A settings version is
+#: immutable and never deleted (kstt.records.Immutable; a report type's go only with it, and a new report type
+#: has a new pk), so a version added by any process changes its report type's count: the read of the report
+#: type (``report_type``) carries the count and the highest id, and the versions are read again when either
+#: differs. A test's rolled-back rows may come back with the same ids (SQLite), which production never sees:
+#: the tests forget this between them (conftest.py, ``forget_process_settings``).
+_PROCESS: dict[int, tuple[tuple[int, int | None], tuple[SettingsVersion, ...]]] = {}
+
+
+def _process_versions(report_type: ReportType, stamp: tuple[int, int | None]) -> list[SettingsVersion]:
+    """The report type's versions for this request: this process's copy when ``stamp`` (count, highest id,
+    read with the report type) matches it, else read now. Each request gets its own copies of the rows."""
+    kept = _PROCESS.get(report_type.pk)
+    if kept is None or kept[0] != stamp:
+        versions = tuple(SettingsVersion.objects.filter(report_type=report_type).order_by("number"))
+        # the stamp of what was read: a version committed between the two queries is in it, and read again next time
+        kept = _PROCESS[report_type.pk] = ((len(versions), max((v.pk for v in versions), default=None)), versions)
+    copies = [copy.copy(version) for version in kept[1]]
+    for version in copies:
+        version.report_type = report_type
+    return copies
+
+
+def forget_process_settings() -> None:
+    """Forget every report type's versions this process keeps (the tests, between them)."""
+    _PROCESS.clear()
 
 
 def _versions(report_type: ReportType) -> list[SettingsVersion]:
@@ -97,8 +135,10 @@ def as_if_settings(report_type: ReportType, *, valid_from: date, values: Mapping
 
 
 def forget_settings(report_type: ReportType) -> None:
-    """Read the versions again on the next question (after a version was added)."""
-    report_type.__dict__.pop(_REMEMBERED, None)
+    """Read the versions, the forms and the outline again on the next question (after a version was added, the
+    catalogue loaded)."""
+    for remembered in (_REMEMBERED, _FORMS, _OUTLINES):
+        report_type.__dict__.pop(remembered, None)
 
 
 def settings_for(report_type: ReportType, period: Period | str) -> SettingsVersion:
@@ -153,17 +193,30 @@ def work_calendar(years: Iterable[int], *, changed: Mapping[date, str | None] | 
 
 
 def forms_in_force(*, report_type: ReportType, level: str, on: date) -> list[FormDefinition]:
-    """The forms a unit of ``level`` fills for this report type, in force on ``on`` (latest version of each)."""
-    candidates = (
-        FormDefinition.objects.filter(report_types=report_type, valid_from__lte=on)
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=on))
-        .order_by("code", "-version")
-    )
-    latest: dict[str, FormDefinition] = {}
-    for form in candidates:
-        if level in form.levels and form.code not in latest:
-            latest[form.code] = form
-    return list(latest.values())
+    """The forms a unit of ``level`` fills for this report type, in force on ``on`` (latest version of each).
+    Read once per ReportType instance for a level and a day, as its settings versions are (``_versions``): a
+    submission's checks, prefill and R7 ask for the same forms; ``forget_settings`` forgets them too."""
+    remembered: dict[tuple[str, date], list[FormDefinition]] = report_type.__dict__.setdefault(_FORMS, {})
+    if (level, on) not in remembered:
+        candidates = (
+            FormDefinition.objects.filter(report_types=report_type, valid_from__lte=on)
+            .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=on))
+            .order_by("code", "-version")
+        )
+        latest: dict[str, FormDefinition] = {}
+        for form in candidates:
+            if level in form.levels and form.code not in latest:
+                latest[form.code] = form
+        remembered[(level, on)] = list(latest.values())
+    return list(remembered[(level, on)])
+
+
+def form_spec(form: FormDefinition) -> FormSpec:
+    """A form's stored definition as the pure rules read it (``parse_form_spec``), parsed once per instance."""
+    spec: FormSpec | None = form.__dict__.get(_SPEC)
+    if spec is None:
+        spec = form.__dict__[_SPEC] = parse_form_spec(form.definition)
+    return spec
 
 
 def form_definitions() -> QuerySet[FormDefinition]:
@@ -181,13 +234,17 @@ def form_in_force(*, code: str, on: date) -> FormDefinition | None:
 
 
 def outline_in_force(report_type: ReportType, *, on: date) -> OutlineDefinition | None:
-    """The narrative outline (đề cương) of a report type in force on ``on``: its latest version then."""
-    return (
-        OutlineDefinition.objects.filter(report_types=report_type, valid_from__lte=on)
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=on))
-        .order_by("-version", "code")
-        .first()
-    )
+    """The narrative outline (đề cương) of a report type in force on ``on``: its latest version then (read once
+    per ReportType instance and day, as ``forms_in_force``)."""
+    remembered: dict[date, OutlineDefinition | None] = report_type.__dict__.setdefault(_OUTLINES, {})
+    if on not in remembered:
+        remembered[on] = (
+            OutlineDefinition.objects.filter(report_types=report_type, valid_from__lte=on)
+            .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=on))
+            .order_by("-version", "code")
+            .first()
+        )
+    return remembered[on]
 
 
 def outline_definitions(report_type: ReportType | None = None) -> QuerySet[OutlineDefinition]:
