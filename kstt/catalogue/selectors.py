@@ -32,11 +32,23 @@ def report_type(code: str = KSTT) -> ReportType | None:
     this process last read them: ``_process_versions``)."""
     found = (
         ReportType.objects.filter(code=code)
-        .annotate(settings_count=Count("settings_versions"), settings_last=Max("settings_versions__id"))
+        .annotate(
+            settings_count=Count("settings_versions", distinct=True),
+            settings_last=Max("settings_versions__id"),
+            forms_count=Count("forms", distinct=True),
+            forms_last=Max("forms__id"),
+            outlines_count=Count("outlines", distinct=True),
+            outlines_last=Max("outlines__id"),
+        )
         .first()
     )
     if found is not None:
         found.__dict__[_REMEMBERED] = _process_versions(found, (found.settings_count, found.settings_last))
+        stamp = (found.forms_count, found.forms_last, found.outlines_count, found.outlines_last)
+        kept = _PROCESS_DEFINITIONS.get(found.pk)
+        if kept is None or kept[0] != stamp:
+            kept = _PROCESS_DEFINITIONS[found.pk] = (stamp, {}, {})
+        found.__dict__[_FORMS], found.__dict__[_OUTLINES] = kept[1], kept[2]
     return found
 
 
@@ -84,9 +96,24 @@ def _process_versions(report_type: ReportType, stamp: tuple[int, int | None]) ->
     return copies
 
 
+#: Per process: report type pk → (the count and highest id of its forms and of its outlines, the forms in force
+#: by (level, day), the outline by day). A form or an outline version is written once by ``load-catalogue``
+#: (a changed (code, version) is refused; nothing updates or deletes one) and linked to its report types then:
+#: a new one changes the count, carried by the report type's read, and the process starts again from nothing.
+_PROCESS_DEFINITIONS: dict[
+    int,
+    tuple[
+        tuple[int, int | None, int, int | None],
+        dict[tuple[str, date], list[FormDefinition]],
+        dict[date, OutlineDefinition | None],
+    ],
+] = {}
+
+
 def forget_process_settings() -> None:
-    """Forget every report type's versions this process keeps (the tests, between them)."""
+    """Forget every report type's versions, forms and outlines this process keeps (the tests, between them)."""
     _PROCESS.clear()
+    _PROCESS_DEFINITIONS.clear()
 
 
 def _versions(report_type: ReportType) -> list[SettingsVersion]:
@@ -195,7 +222,8 @@ def work_calendar(years: Iterable[int], *, changed: Mapping[date, str | None] | 
 def forms_in_force(*, report_type: ReportType, level: str, on: date) -> list[FormDefinition]:
     """The forms a unit of ``level`` fills for this report type, in force on ``on`` (latest version of each).
     Read once per ReportType instance for a level and a day, as its settings versions are (``_versions``): a
-    submission's checks, prefill and R7 ask for the same forms; ``forget_settings`` forgets them too."""
+    submission's checks, prefill and R7 ask for the same forms; ``forget_settings`` forgets them too. Read
+    through ``report_type``, once per process while no form is added (``_PROCESS_DEFINITIONS``)."""
     remembered: dict[tuple[str, date], list[FormDefinition]] = report_type.__dict__.setdefault(_FORMS, {})
     if (level, on) not in remembered:
         candidates = (

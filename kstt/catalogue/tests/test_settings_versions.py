@@ -379,3 +379,29 @@ def test_each_process_reads_the_versions_once_and_again_after_one_is_added(
     selectors.settings_for(after, "2022Q1").note = "changed in memory"
     assert selectors.settings_for(selectors.report_type(), "2022Q1").note == "Quyết định số 1/QĐ-UBND"
     assert selectors.settings_for(selectors.report_type(), "2022Q1").report_type is not after
+
+
+@pytestmark_db
+def test_each_process_reads_the_forms_once_and_again_after_one_is_loaded(kstt_report, django_assert_num_queries):
+    """The forms and the outline in force (read through selectors.report_type) are kept per process while none is
+    added: a new form version, loaded by another process, is in force on the next request."""
+    from kstt.catalogue.models import FormDefinition
+
+    on = date(2026, 12, 14)
+    first = selectors.forms_in_force(report_type=selectors.report_type(), level="commune", on=on)
+    selectors.outline_in_force(selectors.report_type(), on=on)
+    with django_assert_num_queries(1):  # the report type only
+        again = selectors.report_type()
+        assert selectors.forms_in_force(report_type=again, level="commune", on=on) == first
+        assert selectors.outline_in_force(again, on=on) is not None
+    form06 = next(form for form in first if form.code == "06/VPCP/KSTT")
+    newer = FormDefinition.objects.create(
+        code=form06.code, version=form06.version + 1, title=form06.title, valid_from=form06.valid_from,
+        levels=form06.levels, definition=form06.definition, digest=form06.digest,
+    )  # fmt: skip
+    newer.report_types.set([kstt_report])
+    with django_assert_num_queries(2):  # the count differs: the forms are read again
+        after = selectors.forms_in_force(report_type=selectors.report_type(), level="commune", on=on)
+    assert [f.pk for f in after if f.code == form06.code] == [newer.pk]
+    with django_assert_num_queries(1):
+        assert selectors.forms_in_force(report_type=selectors.report_type(), level="commune", on=on) == after
