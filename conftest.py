@@ -7,6 +7,17 @@ from kstt.tests.cast import *
 
 
 @pytest.fixture(autouse=True)
+def _forget_process_settings():
+    """The settings versions a process keeps (kstt.catalogue.selectors) are keyed by ids a rolled-back test's
+    rows may reuse on SQLite: each test starts and ends without them."""
+    from kstt.catalogue import selectors
+
+    selectors.forget_process_settings()
+    yield
+    selectors.forget_process_settings()
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

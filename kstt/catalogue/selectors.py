@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Min, Q, QuerySet
+from django.db.models import Count, Max, Min, Q, QuerySet
 
 from kstt.catalogue.choices import DayKind
 from kstt.catalogue.models import (
@@ -21,13 +21,35 @@ from kstt.catalogue.models import (
 )
 from kstt.catalogue.rules import settings as settings_rules
 from kstt.catalogue.rules.deadlines import DeadlinePolicy, WorkCalendar, vietnam_calendar
+from kstt.catalogue.rules.forms import FormSpec, parse_form_spec
 from kstt.catalogue.rules.periods import Period
 
 KSTT = "kstt"
 
 
 def report_type(code: str = KSTT) -> ReportType | None:
-    return ReportType.objects.filter(code=code).first()
+    """The report type, with its settings versions (one query, a second only when a version was added since
+    this process last read them: ``_process_versions``)."""
+    found = (
+        ReportType.objects.filter(code=code)
+        .annotate(
+            settings_count=Count("settings_versions", distinct=True),
+            settings_last=Max("settings_versions__id"),
+            forms_count=Count("forms", distinct=True),
+            forms_last=Max("forms__id"),
+            outlines_count=Count("outlines", distinct=True),
+            outlines_last=Max("outlines__id"),
+        )
+        .first()
+    )
+    if found is not None:
+        found.__dict__[_REMEMBERED] = _process_versions(found, (found.settings_count, found.settings_last))
+        stamp = (found.forms_count, found.forms_last, found.outlines_count, found.outlines_last)
+        kept = _PROCESS_DEFINITIONS.get(found.pk)
+        if kept is None or kept[0] != stamp:
+            kept = _PROCESS_DEFINITIONS[found.pk] = (stamp, {}, {})
+        found.__dict__[_FORMS], found.__dict__[_OUTLINES] = kept[1], kept[2]
+    return found
 
 
 def report_types() -> QuerySet[ReportType]:
@@ -49,6 +71,49 @@ def _as_period(period: Period | str) -> Period:
 
 
 _REMEMBERED = "_kstt_settings_versions"
+_FORMS, _OUTLINES, _SPEC = "_kstt_forms_in_force", "_kstt_outline_in_force", "_kstt_form_spec"
+
+#: Per process: report type pk → (its versions' count and highest id, its versions). A settings version is
+#: immutable and never deleted (kstt.records.Immutable; a report type's go only with it, and a new report type
+#: has a new pk), so a version added by any process changes its report type's count: the read of the report
+#: type (``report_type``) carries the count and the highest id, and the versions are read again when either
+#: differs. A test's rolled-back rows may come back with the same ids (SQLite), which production never sees:
+#: the tests forget this between them (conftest.py, ``forget_process_settings``).
+_PROCESS: dict[int, tuple[tuple[int, int | None], tuple[SettingsVersion, ...]]] = {}
+
+
+def _process_versions(report_type: ReportType, stamp: tuple[int, int | None]) -> list[SettingsVersion]:
+    """The report type's versions for this request: this process's copy when ``stamp`` (count, highest id,
+    read with the report type) matches it, else read now. Each request gets its own copies of the rows."""
+    kept = _PROCESS.get(report_type.pk)
+    if kept is None or kept[0] != stamp:
+        versions = tuple(SettingsVersion.objects.filter(report_type=report_type).order_by("number"))
+        # the stamp of what was read: a version committed between the two queries is in it, and read again next time
+        kept = _PROCESS[report_type.pk] = ((len(versions), max((v.pk for v in versions), default=None)), versions)
+    copies = [copy.copy(version) for version in kept[1]]
+    for version in copies:
+        version.report_type = report_type
+    return copies
+
+
+#: Per process: report type pk → (the count and highest id of its forms and of its outlines, the forms in force
+#: by (level, day), the outline by day). A form or an outline version is written once by ``load-catalogue``
+#: (a changed (code, version) is refused; nothing updates or deletes one) and linked to its report types then:
+#: a new one changes the count, carried by the report type's read, and the process starts again from nothing.
+_PROCESS_DEFINITIONS: dict[
+    int,
+    tuple[
+        tuple[int, int | None, int, int | None],
+        dict[tuple[str, date], list[FormDefinition]],
+        dict[date, OutlineDefinition | None],
+    ],
+] = {}
+
+
+def forget_process_settings() -> None:
+    """Forget every report type's versions, forms and outlines this process keeps (the tests, between them)."""
+    _PROCESS.clear()
+    _PROCESS_DEFINITIONS.clear()
 
 
 def _versions(report_type: ReportType) -> list[SettingsVersion]:
@@ -97,8 +162,10 @@ def as_if_settings(report_type: ReportType, *, valid_from: date, values: Mapping
 
 
 def forget_settings(report_type: ReportType) -> None:
-    """Read the versions again on the next question (after a version was added)."""
-    report_type.__dict__.pop(_REMEMBERED, None)
+    """Read the versions, the forms and the outline again on the next question (after a version was added, the
+    catalogue loaded)."""
+    for remembered in (_REMEMBERED, _FORMS, _OUTLINES):
+        report_type.__dict__.pop(remembered, None)
 
 
 def settings_for(report_type: ReportType, period: Period | str) -> SettingsVersion:
@@ -153,17 +220,31 @@ def work_calendar(years: Iterable[int], *, changed: Mapping[date, str | None] | 
 
 
 def forms_in_force(*, report_type: ReportType, level: str, on: date) -> list[FormDefinition]:
-    """The forms a unit of ``level`` fills for this report type, in force on ``on`` (latest version of each)."""
-    candidates = (
-        FormDefinition.objects.filter(report_types=report_type, valid_from__lte=on)
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=on))
-        .order_by("code", "-version")
-    )
-    latest: dict[str, FormDefinition] = {}
-    for form in candidates:
-        if level in form.levels and form.code not in latest:
-            latest[form.code] = form
-    return list(latest.values())
+    """The forms a unit of ``level`` fills for this report type, in force on ``on`` (latest version of each).
+    Read once per ReportType instance for a level and a day, as its settings versions are (``_versions``): a
+    submission's checks, prefill and R7 ask for the same forms; ``forget_settings`` forgets them too. Read
+    through ``report_type``, once per process while no form is added (``_PROCESS_DEFINITIONS``)."""
+    remembered: dict[tuple[str, date], list[FormDefinition]] = report_type.__dict__.setdefault(_FORMS, {})
+    if (level, on) not in remembered:
+        candidates = (
+            FormDefinition.objects.filter(report_types=report_type, valid_from__lte=on)
+            .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=on))
+            .order_by("code", "-version")
+        )
+        latest: dict[str, FormDefinition] = {}
+        for form in candidates:
+            if level in form.levels and form.code not in latest:
+                latest[form.code] = form
+        remembered[(level, on)] = list(latest.values())
+    return list(remembered[(level, on)])
+
+
+def form_spec(form: FormDefinition) -> FormSpec:
+    """A form's stored definition as the pure rules read it (``parse_form_spec``), parsed once per instance."""
+    spec: FormSpec | None = form.__dict__.get(_SPEC)
+    if spec is None:
+        spec = form.__dict__[_SPEC] = parse_form_spec(form.definition)
+    return spec
 
 
 def form_definitions() -> QuerySet[FormDefinition]:
@@ -181,13 +262,17 @@ def form_in_force(*, code: str, on: date) -> FormDefinition | None:
 
 
 def outline_in_force(report_type: ReportType, *, on: date) -> OutlineDefinition | None:
-    """The narrative outline (đề cương) of a report type in force on ``on``: its latest version then."""
-    return (
-        OutlineDefinition.objects.filter(report_types=report_type, valid_from__lte=on)
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=on))
-        .order_by("-version", "code")
-        .first()
-    )
+    """The narrative outline (đề cương) of a report type in force on ``on``: its latest version then (read once
+    per ReportType instance and day, as ``forms_in_force``)."""
+    remembered: dict[date, OutlineDefinition | None] = report_type.__dict__.setdefault(_OUTLINES, {})
+    if on not in remembered:
+        remembered[on] = (
+            OutlineDefinition.objects.filter(report_types=report_type, valid_from__lte=on)
+            .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=on))
+            .order_by("-version", "code")
+            .first()
+        )
+    return remembered[on]
 
 
 def outline_definitions(report_type: ReportType | None = None) -> QuerySet[OutlineDefinition]:

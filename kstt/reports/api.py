@@ -123,8 +123,9 @@ def opened(request: Request, t: Target) -> ReportInstance:
     if t.instance is not None:
         return t.instance
     return services.open_instance(
-        unit=t.unit.unit, report_type=t.report_type, period=t.period, at=clock.now(), actor=request.user
-    )
+        unit=t.unit.unit, report_type=t.report_type, period=t.period, at=clock.now(), actor=request.user,
+        unit_version=t.unit,  # the unit at the window's end, as the access check read it
+    )  # fmt: skip
 
 
 def visible_reports(user: Any, *, unit: str = "", period: str = "", status: str = "") -> QuerySet[ReportInstance]:
@@ -257,7 +258,7 @@ class ReportDraft(APIView):
             if not isinstance(values[key], dict):
                 raise ValidationError({key: gettext("Expected a JSON object.")})
         instance = opened(request, t)
-        services.save_draft(
+        draft = services.save_draft(
             instance=instance,
             values=values["values"],
             narrative=values["narrative"],
@@ -266,7 +267,7 @@ class ReportDraft(APIView):
             at=clock.now(),
             actor=request.user,
         )
-        return Response(s.DraftSerializer(_draft(instance)).data)
+        return Response(s.DraftSerializer(draft).data)  # the draft as stored, read by the service
 
 
 class BadUpload(APIException):
@@ -346,8 +347,13 @@ class ReportSubmit(APIView):
             at=clock.now(),
             actor=request.user,
         )
-        # Read back in one query with what the answer shows (who submitted, the document and its uploader).
-        version = selectors.versions_of(instance).select_related("document__uploaded_by").get(pk=submitted.version.pk)
+        # A new version is answered as the service made it (who submitted, the document and its uploader, no
+        # review); one given back from its key is read with what the answer shows, in one query.
+        version = (
+            submitted.version
+            if submitted.made
+            else selectors.versions_of(instance).select_related("document__uploaded_by").get(pk=submitted.version.pk)
+        )
         return Response(
             s.VersionSerializer(version).data,
             status=status.HTTP_201_CREATED if submitted.made else status.HTTP_200_OK,

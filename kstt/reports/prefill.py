@@ -356,7 +356,7 @@ def previous_findings(instance: ReportInstance, values: Mapping[str, Any]) -> li
     end = catalogue.window(instance.report_type, instance.period)[1]
     findings = []
     for form in catalogue.forms_in_force(report_type=instance.report_type, level=instance.level, on=end):
-        spec = parse_form_spec(form.definition)
+        spec = catalogue.form_spec(form)
         now, then = values.get(form.code) or {}, (earlier.values or {}).get(form.code) or {}
         if not spec.carry or not now or not then:
             continue

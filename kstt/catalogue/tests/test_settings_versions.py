@@ -353,3 +353,55 @@ def test_a_database_of_the_old_schema_keeps_its_settings_as_version_1_and_gains_
         20,
         ["department", "commune"],
     )
+
+
+@pytestmark_db
+def test_each_process_reads_the_versions_once_and_again_after_one_is_added(
+    kstt_report, quan, django_assert_num_queries
+):
+    """The versions a process keeps (selectors.report_type): one query per request while none is added; a version
+    added by another process (its own ReportType object, forgotten there only) is read on the next request."""
+    selectors.report_type()  # this process reads them
+    with django_assert_num_queries(1):  # the report type only: the versions are this process's
+        again = selectors.report_type()
+        assert selectors.settings_for(again, "2022Q1").number == 1
+        assert selectors.window(again, "2026Q4") == (date(2026, 9, 15), date(2026, 12, 14))
+    elsewhere = type(kstt_report).objects.get(pk=kstt_report.pk)  # another worker, an administrator's request
+    change(elsewhere, quan, Period(2022, "Q1"), closing_days=20)
+    with django_assert_num_queries(2):  # the count differs: the versions are read again
+        after = selectors.report_type()
+        assert selectors.settings_for(after, "2022Q1").number == 3
+        assert selectors.settings_for(after, "2022Q1").closing_days == 20
+    assert selectors.settings_for(again, "2022Q1").number == 1  # a request's own object keeps what it read
+    with django_assert_num_queries(1):
+        assert selectors.settings_for(selectors.report_type(), "2022Q1").closing_days == 20
+    # each request gets its own copies: what one request sets on a version never reaches another
+    selectors.settings_for(after, "2022Q1").note = "changed in memory"
+    assert selectors.settings_for(selectors.report_type(), "2022Q1").note == "Quyết định số 1/QĐ-UBND"
+    assert selectors.settings_for(selectors.report_type(), "2022Q1").report_type is not after
+
+
+@pytestmark_db
+def test_each_process_reads_the_forms_once_and_again_after_one_is_loaded(kstt_report, django_assert_num_queries):
+    """The forms and the outline in force (read through selectors.report_type) are kept per process while none is
+    added: a new form version, loaded by another process, is in force on the next request."""
+    from kstt.catalogue.models import FormDefinition
+
+    on = date(2026, 12, 14)
+    first = selectors.forms_in_force(report_type=selectors.report_type(), level="commune", on=on)
+    selectors.outline_in_force(selectors.report_type(), on=on)
+    with django_assert_num_queries(1):  # the report type only
+        again = selectors.report_type()
+        assert selectors.forms_in_force(report_type=again, level="commune", on=on) == first
+        assert selectors.outline_in_force(again, on=on) is not None
+    form06 = next(form for form in first if form.code == "06/VPCP/KSTT")
+    newer = FormDefinition.objects.create(
+        code=form06.code, version=form06.version + 1, title=form06.title, valid_from=form06.valid_from,
+        levels=form06.levels, definition=form06.definition, digest=form06.digest,
+    )  # fmt: skip
+    newer.report_types.set([kstt_report])
+    with django_assert_num_queries(2):  # the count differs: the forms are read again
+        after = selectors.forms_in_force(report_type=selectors.report_type(), level="commune", on=on)
+    assert [f.pk for f in after if f.code == form06.code] == [newer.pk]
+    with django_assert_num_queries(1):
+        assert selectors.forms_in_force(report_type=selectors.report_type(), level="commune", on=on) == after

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
@@ -36,13 +36,30 @@ from kstt.reports.services.errors import (
 )
 from kstt.units import selectors as units
 from kstt.units.choices import Level
-from kstt.units.models import Unit
+from kstt.units.models import Unit, UnitVersion
 
 # --- Opening a report -------------------------------------------------------------------------------------
 
 
+def _in_force(version: UnitVersion | None, unit: Unit, on: date) -> bool:
+    """``version`` is ``unit``'s version in force on ``on`` (what ``units.unit_on`` would read)."""
+    return (
+        version is not None
+        and version.unit_id == unit.pk
+        and (version.valid_from is None or version.valid_from <= on)
+        and (version.valid_until is None or version.valid_until > on)
+    )
+
+
 def _open(
-    *, unit: Unit, report_type: ReportType, period: Period, at: datetime, actor: Any, prefilled: bool = False
+    *,
+    unit: Unit,
+    report_type: ReportType,
+    period: Period,
+    at: datetime,
+    actor: Any,
+    prefilled: bool = False,
+    unit_version: UnitVersion | None = None,
 ) -> ReportInstance:
     existing = ReportInstance.objects.filter(unit=unit, report_type=report_type, period=period.code).first()
     if existing is not None:
@@ -51,7 +68,7 @@ def _open(
         raise NotOwed(f"{report_type.code} has no period {period.code} in its schedule")
     settings = catalogue.settings_for(report_type, period)
     window_end = settings.window(period)[1]
-    version = units.unit_on(unit.code, window_end)
+    version = unit_version if _in_force(unit_version, unit, window_end) else units.unit_on(unit.code, window_end)
     if version is None:
         raise NotOwed(f"{unit.code} did not exist at the end of {period.code}")
     if version.level not in settings.deadlines:
@@ -89,17 +106,27 @@ def _open(
 
 @transaction.atomic
 def open_instance(
-    *, unit: Unit, report_type: ReportType, period: Period | str, at: datetime, actor: Any
+    *,
+    unit: Unit,
+    report_type: ReportType,
+    period: Period | str,
+    at: datetime,
+    actor: Any,
+    unit_version: UnitVersion | None = None,
 ) -> ReportInstance:
     """The report the unit owes for that period, with its draft: created on first use, its form 06
-    starting from the figures computed from the unit's dossiers where they exist (prefill.py)."""
+    starting from the figures computed from the unit's dossiers where they exist (prefill.py).
+    ``unit_version``: the unit as it is at the end of the period's window, when the caller read it (the API's
+    access check): not read again (a version in force on another day is not used)."""
     if not access.may_report_for(actor, unit):
         raise NotAllowed("only a reporter of the unit opens its reports")
     try:
         parsed = period if isinstance(period, Period) else Period.parse(period)
     except PeriodError as exc:
         raise NotOwed(str(exc)) from None
-    return _open(unit=unit, report_type=report_type, period=parsed, at=at, actor=actor, prefilled=True)
+    return _open(
+        unit=unit, report_type=report_type, period=parsed, at=at, actor=actor, prefilled=True, unit_version=unit_version
+    )
 
 
 # --- The draft --------------------------------------------------------------------------------------------
@@ -166,7 +193,8 @@ def save_draft(
     )
     if not updated:
         raise DraftConflict(revision=before.revision, updated_by=before.updated_by, updated_at=before.updated_at)
-    draft = Draft.objects.get(pk=before.pk)
+    # as stored, with what an answer shows of it (the document, who uploaded it, who saved): one query
+    draft = Draft.objects.select_related("document", "document__uploaded_by", "updated_by").get(pk=before.pk)
     audit.record(
         actor=actor,
         event="reports.draft_saved",

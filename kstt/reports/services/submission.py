@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 
 from kstt.audit import services as audit
 from kstt.catalogue import selectors as catalogue
@@ -28,7 +28,6 @@ from kstt.catalogue.rules.forms import (
     FormSpec,
     check_cells,
     figure_findings,
-    parse_form_spec,
 )
 from kstt.reports import prefill, rules
 from kstt.reports.models import Draft, RefusedSubmission, ReportFigure, ReportInstance, ReportVersion
@@ -99,7 +98,7 @@ def checks(instance: ReportInstance, draft: Draft) -> tuple[list[dict[str, str]]
         rows = draft.values.get(form.code) or {}
         if not rows:
             continue
-        spec = parse_form_spec(form.definition)
+        spec = catalogue.form_spec(form)
         field_rows, total = _form_rows(spec, rows)
         findings += [
             {
@@ -137,7 +136,7 @@ def _refuse_non_figures(instance: ReportInstance) -> None:
     for code, rows in (draft.values or {}).items():
         if code not in forms or not rows:
             continue
-        spec = parse_form_spec(forms[code].definition)
+        spec = catalogue.form_spec(forms[code])
         named += [(code, f.row, f.column) for f in figure_findings(spec, *_form_rows(spec, rows))]
     problems = rules.completeness(has_document=True, forms=(), values={}, not_figures=named)
     if problems:
@@ -154,22 +153,25 @@ def _submit(
     run_checks: bool = True,
     source: str = "",
     locked: bool = False,
+    latest: int | None = None,
 ) -> ReportVersion:
     """The next version of ``instance`` (locked here unless the caller did, ``locked``); the caller gave back
-    what an Idempotency-Key made."""
+    what an Idempotency-Key made. ``latest``: the latest version number, when the caller read it under the lock."""
     instance = instance if locked else _locked(instance)
     try:
         status = rules.next_status("submit", instance.status)
     except rules.TransitionError as exc:
         raise StateError(f"the report is {instance.status}: it cannot be submitted again until it is returned") from exc
-    draft = Draft.objects.select_related("document").get(instance=instance)
+    draft = Draft.objects.select_related("document", "document__uploaded_by").get(instance=instance)
     findings, problems = checks(instance, draft) if run_checks else ([], [])
     flags = flags_for(draft, findings, problems) if run_checks else []
     problem_data = [p.as_json() for p in problems]
     missing = rules.missing_for_submission(problems)
     if missing:
         raise NotReady([p.as_json() for p in missing])
-    number = (ReportVersion.objects.filter(instance=instance).aggregate(n=Max("number"))["n"] or 0) + 1
+    if latest is None:
+        latest = ReportVersion.objects.filter(instance=instance).aggregate(n=Max("number"))["n"] or 0
+    number = latest + 1
     version = ReportVersion.objects.create(
         instance=instance,
         number=number,
@@ -186,6 +188,9 @@ def _submit(
         idempotency_key=idempotency_key or "",
         draft_revision=draft.revision,
     )
+    # The new version as read back would be: its document (read with the draft), and no review yet.
+    version.document = draft.document
+    ReportVersion.review.related.set_cached_value(version, None)
     write_figures(version)
     instance.status = status
     if instance.first_submitted_at is None:
@@ -207,18 +212,26 @@ def write_figures(version: ReportVersion) -> None:
     )
 
 
+def _for_key(instance: ReportInstance, key: str) -> tuple[ReportVersion | None, int]:
+    """``submission_for_key``'s answer and the report's latest version number (0 before the first): what the
+    key made and what a new submission would follow, in one query (a second to read a version given back)."""
+    numbers = ReportVersion.objects.filter(instance=instance).aggregate(
+        latest=Max("number"), keyed=Max("number", filter=Q(idempotency_key=key))
+    )
+    latest, keyed = numbers["latest"] or 0, numbers["keyed"]
+    if keyed is None:
+        return None, latest
+    if keyed == latest and instance.status not in rules.EDITABLE:
+        return ReportVersion.objects.get(instance=instance, number=keyed), latest
+    raise IdempotencyKeyReused(version=keyed)
+
+
 def submission_for_key(*, instance: ReportInstance, key: str) -> ReportVersion | None:
     """The version a submit with ``key`` made, when a call with that key now is the same submission again:
     its version is still the latest and was not returned. None when the key made no version of this report.
     IdempotencyKeyReused when its version no longer stands (returned, or a newer version since): the call
     would be a new submission, and a key belongs to one. Read ``instance`` under its row lock to decide."""
-    version = ReportVersion.objects.filter(instance=instance, idempotency_key=key).first()
-    if version is None:
-        return None
-    latest = ReportVersion.objects.filter(instance=instance).aggregate(n=Max("number"))["n"]
-    if version.number == latest and instance.status not in rules.EDITABLE:
-        return version
-    raise IdempotencyKeyReused(version=version.number)
+    return _for_key(instance, key)[0]
 
 
 @dataclass(frozen=True)
@@ -234,13 +247,15 @@ def _submit_once(
     *, instance: ReportInstance, explanation: str, idempotency_key: str | None, at: datetime, actor: Any
 ) -> Submitted:
     locked = _locked(instance)
+    latest = None
     if idempotency_key:
-        existing = submission_for_key(instance=locked, key=idempotency_key)
+        existing, latest = _for_key(locked, idempotency_key)
         if existing is not None:
             return Submitted(existing, made=False)
     version = _submit(
-        instance=locked, explanation=explanation, idempotency_key=idempotency_key, at=at, actor=actor, locked=True
-    )
+        instance=locked, explanation=explanation, idempotency_key=idempotency_key, at=at, actor=actor, locked=True,
+        latest=latest,
+    )  # fmt: skip
     return Submitted(version, made=True)
 
 

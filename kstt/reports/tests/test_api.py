@@ -491,3 +491,22 @@ def test_the_schema_validates_without_warnings_and_lists_the_reports_endpoints(d
     assert any(p["name"] == "Idempotency-Key" and p["in"] == "header" for p in submit["parameters"])
     assert {"200", "201", "400", "403", "404", "409"} <= set(submit["responses"])
     assert "409" in paths["/api/reports/{unit}/{period}/draft/"]["put"]["responses"]
+
+
+def test_the_answers_of_a_save_and_a_submit_are_what_a_later_read_answers(lan, kstt_report, signed_pdf):
+    """The saved draft and a new version are answered from what the services wrote, without reading them again
+    (issue 16, point 4): the very bodies a later read of the report and of the version gives, queries and all."""
+    client = as_(lan)
+    saved = put_draft(client, 0)
+    assert saved.status_code == 200
+    assert upload(client, signed_pdf).status_code == 201
+    made = client.post(url("api-report-submit"), {"explanation": " Xã đã soát lại "}, format="json",
+                       HTTP_IDEMPOTENCY_KEY="answer")  # fmt: skip
+    assert made.status_code == 201
+    assert made.json() == client.get(url("api-report-version", 1)).json()
+    assert made.json()["review"] is None and made.json()["explanation"] == "Xã đã soát lại"
+    assert made.json()["document"]["uploaded_by"]["username"] == "lan"
+    assert made.json() == client.post(url("api-report-submit"), {}, format="json",
+                                      HTTP_IDEMPOTENCY_KEY="answer").json()  # fmt: skip
+    draft = client.get(url("api-report")).json()["draft"]
+    assert saved.json() == draft | {"document": None}  # saved before the upload
