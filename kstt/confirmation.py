@@ -65,7 +65,7 @@ def seen_cost(request: HttpRequest) -> tuple[LineChange, ...]:
         return ()
     try:
         items = json.loads(request.POST.get(SEEN, ""))
-    except ValueError:
+    except (ValueError, RecursionError):  # a hostile page: 100,000 brackets are not a list of lines
         return ()
     return ledger_impact.from_data(items) or ()
 
