@@ -68,26 +68,12 @@ sys.path.insert(0, str(ROOT))
 KSTT = str(Path(sys.executable).with_name("kstt"))
 
 FORM = "06/VPCP/KSTT"
-COLUMNS = (
-    "received_total", "received_online", "received_direct", "carried_over", "settled_total", "settled_early",
-    "settled_on_time", "settled_late", "pending_total", "pending_in_time", "pending_overdue",
-)  # fmt: skip
+from bench.rollup import COLUMNS, figures  # noqa: E402  (a form 06 row that keeps R1–R4, as the roll-up makes it)
+
 #: The outline's sections, each written (kstt-outline v1): a complete report.
 SECTIONS = ("results", "direction", "regulation_control", "publication", "review", "feedback", "settlement",
             "one_stop", "e_procedures", "shortcomings", "next_tasks")  # fmt: skip
 PROVINCE, DISTRICT = "P99", "D999"
-
-
-def figures(n: int) -> dict[str, int]:
-    """A form 06 row that keeps the form's rules R1–R4 (n ≥ 1), as bench/rollup.py makes them."""
-    online, direct, carried = n, n // 2, n % 7
-    received = online + direct + carried
-    early, on_time, late = received // 4, received // 3, received // 12
-    settled = early + on_time + late
-    pending = received - settled
-    overdue = pending // 5
-    values = (received, online, direct, carried, settled, early, on_time, late, pending, pending - overdue, overdue)
-    return dict(zip(COLUMNS, values, strict=True))
 
 
 def form06(fields: list[str], chance: random.Random) -> dict[str, Any]:

@@ -9,6 +9,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 from aiosmtpd.controller import Controller
 
@@ -45,13 +46,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def smtp_server() -> Iterator[tuple[Inbox, int]]:
-    """An SMTP server on 127.0.0.1 at a free port, for the time of the block: (its inbox, its port)."""
-    inbox = Inbox()
+def smtp_server(inbox: Any = None) -> Iterator[tuple[Any, int]]:
+    """An SMTP server on 127.0.0.1 at a free port, for the time of the block: (its inbox, its port). ``inbox``
+    is the handler (an Inbox unless given); one that holds its answers (``holding``) is let go before the stop."""
+    inbox = Inbox() if inbox is None else inbox
     port = free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
     try:
         yield inbox, port
     finally:
+        if hasattr(inbox, "holding"):
+            inbox.holding = False
         controller.stop()

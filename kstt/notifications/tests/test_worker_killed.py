@@ -20,12 +20,9 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -33,7 +30,7 @@ from kstt.audit.models import AuditEntry
 from kstt.notifications import services
 from kstt.notifications.choices import DeliveryStatus
 from kstt.notifications.models import ReminderDelivery
-from kstt.notifications.tests.smtp import Inbox, free_port
+from kstt.notifications.tests.smtp import Inbox, smtp_server
 from kstt.notifications.tests.test_reminder_delivery import (  # noqa: F401
     HCM,
     ROOT,
@@ -73,17 +70,8 @@ class HoldingInbox(Inbox):
         return answer
 
 
-@contextmanager
-def holding_smtp_server() -> Iterator[tuple[HoldingInbox, int]]:
-    inbox = HoldingInbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield inbox, port
-    finally:
-        inbox.holding = False
-        controller.stop()
+def holding_smtp_server():
+    return smtp_server(HoldingInbox())
 
 
 def test_a_worker_killed_mid_batch_sends_no_reminder_twice_and_the_one_in_flight_is_marked_unknown(
