@@ -6,6 +6,7 @@ token_expired or token_revoked, ``detail`` in the reader's language, ``reason`` 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -35,10 +36,17 @@ class TokenRefused(exceptions.AuthenticationFailed):
         self.reason = self.reasons[code]
 
 
+#: Every key KSTT makes (and every DRF key it took over) is 40 hexadecimal characters: anything else names no
+#: token, and is refused before it reaches the database (a NUL character is not even storable on PostgreSQL).
+KEY_SHAPE = re.compile(r"[0-9a-f]{40}")
+
+
 class ApiTokenAuthentication(authentication.TokenAuthentication):
     keyword = "Token"
 
     def authenticate_credentials(self, key: str) -> tuple[Any, Any]:
+        if not KEY_SHAPE.fullmatch(key):
+            raise TokenRefused("token_invalid")
         token = selectors.token_by_key(key, services.token_digest(key))
         if token is None or not token.user.is_active:
             raise TokenRefused("token_invalid")

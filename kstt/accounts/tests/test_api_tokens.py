@@ -167,3 +167,17 @@ def test_drf_tokens_made_before_keep_working_with_their_key_no_longer_in_clear(l
         cursor.execute("DROP TABLE authtoken_token")
     assert _api("ab" * 20).status_code == 200
     assert ApiToken.objects.get(user=lan).expires_at > NOW
+
+
+@pytest.mark.parametrize(
+    "key",
+    ["", "=HYPERLINK(1)", "x" * 100_000, "\ud800x", "a b", "[" * 1000, "\x00" * 8],
+    ids=["empty", "formula", "huge", "lone-surrogate", "two-words", "brackets", "nul"],
+)
+def test_a_hostile_key_is_a_401_and_records_nothing(lan, key):
+    entries = AuditEntry.objects.count()
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}".encode("utf-8", "surrogatepass").decode("latin-1"))
+    refused = client.get("/api/reports/")
+    assert refused.status_code == 401 and refused.json()["code"]
+    assert not ApiToken.objects.exists() and AuditEntry.objects.count() == entries
