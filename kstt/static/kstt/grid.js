@@ -282,6 +282,11 @@
       inputsOf(grid).forEach(function (input) {
         input.addEventListener("focus", function () { input.select(); });
       });
+      // What was typed before this script arrived (a slow office PC: the page is usable before its scripts
+      // run), or what the browser put back, is handled as if typed now: totals, the row's rules, reconciling.
+      inputsOf(grid).forEach(function (input) {
+        if (input.value !== input.defaultValue) input.dispatchEvent(new Event("input", { bubbles: true }));
+      });
     });
     var form = document.querySelector("[data-report-form]");
     if (!form) return;

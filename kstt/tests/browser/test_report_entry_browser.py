@@ -121,3 +121,24 @@ def test_a_flagged_report_goes_through_on_the_first_press_and_a_refused_press_is
     expect(page.get_by_text("Đã gửi phiên bản 1, có gắn cờ")).to_be_visible()
     version = ReportVersion.objects.get()
     assert version.flags == ["inaccurate", "unsigned"] and version.explanation == ""
+
+
+def test_what_lan_types_before_the_grid_script_arrives_is_totalled_when_it_does(page, live_server, lan, kstt_report):
+    """A slow office PC shows the form before grid.js has run: the figures typed meanwhile count."""
+    held = []
+    page.route("**/kstt/grid*.js", lambda route: held.append(route))  # grid.js waits until released
+    log_in(page, live_server, "lan")
+    page.get_by_test_id("owed-W05341-2021Q3").get_by_test_id("open-report").click()
+    page.get_by_test_id("cell-06-HT-received_total").fill("7")
+    page.get_by_test_id("cell-06-CT-received_total").fill("5")
+    page.get_by_test_id("cell-06-CT-received_online").fill("2")
+    page.get_by_test_id("cell-06-CT-received_direct").fill("2")
+    page.get_by_test_id("cell-06-CT-carried_over").fill("0")
+    page.wait_for_timeout(300)
+    assert len(held) == 1
+    expect(page.get_by_test_id("total-06-received_total")).to_have_text("")  # nothing has run yet
+    held[0].continue_()
+    expect(page.get_by_test_id("total-06-received_total")).to_have_text("12")
+    # R1 is checked on the row typed early (5 received: 2 online, 2 direct, none carried over).
+    page.get_by_test_id("cell-06-CT-received_total").focus()
+    expect(page.get_by_test_id("live-06-CT-received_total")).to_contain_text("Tổng số hồ sơ nhận giải quyết phải bằng")
