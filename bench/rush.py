@@ -198,6 +198,19 @@ def kstt_serve(env: dict[str, str], home: Path, workers: int | None) -> Iterator
         log.close()
 
 
+def host_speed() -> float:
+    """CPU milliseconds a fixed pure-Python workload takes here, the best of three: the same code costs more
+    CPU on a slower or oversubscribed host (a virtual machine whose host is busy shows no steal time, only
+    slower cores), so CPU lines read on different hosts or days compare only beside this figure."""
+    best = float("inf")
+    for _ in range(3):
+        began, total = time.process_time(), 0
+        for i in range(1_000_000):
+            total += i * i % 7
+        best = min(best, time.process_time() - began)
+    return best * 1000
+
+
 class CpuMeter:
     """CPU seconds spent by `kstt serve` (gunicorn's master and workers) and by the PostgreSQL backends of the
     bench's database while it runs, sampled from /proc twice a second (a backend that ends between two
@@ -539,12 +552,14 @@ def run(args: argparse.Namespace, database_url: str, name: str, home: Path) -> N
             flush=True,
         )
         load_before = os.getloadavg()[0]
+        speed_before = host_speed()
         rush = Rush(base, period, pdf, args.timeout, args.attempts, lose, resend, secrets.token_hex(3))
         client_cpu = time.process_time()
         with CpuMeter(database_url, name, server_pid) as meter:
             outcomes, rush_s = hammer(args.concurrency, reporters, rush.report)
         client_cpu = time.process_time() - client_cpu
         load_after = os.getloadavg()[0]
+        speed_after = host_speed()
 
     # Exactly once: what the database holds against what the clients believe.
     stored: dict[str, list[tuple[int, str]]] = {}
@@ -596,6 +611,10 @@ def run(args: argparse.Namespace, database_url: str, name: str, home: Path) -> N
             + f"; {cores} cores with nothing else running: at most {cores * 1000 / sum(each.values()):.0f} "
             f"submissions/s (without this client: {cores * 1000 / (sum(each.values()) - each['client']):.0f}/s)"
         )
+    print(
+        f"host speed: a fixed Python workload took {speed_before:.0f} ms of CPU before the rush, {speed_after:.0f} ms "
+        "after (the CPU line scales with it; docs/it/load.md)"
+    )
     print(f"baseline rate {get_rate:.0f} requests/s; a submission is 3 requests (+ retries)")
     print(f"RESULT rate={rate:.1f} p50_ms={p50:.0f} p99_ms={p99:.0f} lost={lost} duplicated={duplicated}")
     if lost or duplicated or failed or short:

@@ -57,3 +57,8 @@ def test_the_rush_stores_every_submission_exactly_once():
     replays = re.search(r"(\d+) answers were the key's earlier version", result.stdout)
     assert replays is not None and int(replays[1]) >= 1
     assert "stored: 3 versions of 3 reports; versions without their 99 figures: 0; failed: 0" in result.stdout
+    # The CPU line and the host's speed beside it (the same code costs more CPU on a slower host).
+    assert re.search(r"^CPU per submission: kstt serve [\d.]+ ms, PostgreSQL [\d.]+ ms", result.stdout, re.MULTILINE)
+    speed = re.search(r"^host speed: a fixed Python workload took (\d+) ms of CPU before the rush, (\d+) ms after",
+                      result.stdout, re.MULTILINE)  # fmt: skip
+    assert speed is not None and int(speed[1]) > 0 and int(speed[2]) > 0, result.stdout
