@@ -245,6 +245,19 @@ def sql_generate(*, n: int, units: list[tuple[int, str, list[str]]], start: Any,
         return int(cursor.fetchone()[0])
 
 
+def empty_the_dossier_table() -> None:
+    """Every dossier gone before a timed load: TRUNCATE on PostgreSQL (its partitions with it), DELETE on SQLite."""
+    from django.db import connection
+
+    from kstt.dossiers.models import Dossier
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("TRUNCATE dossiers_dossier")
+    else:
+        Dossier.objects.all().delete()
+
+
 def _time_loads(
     args: argparse.Namespace,
     tmp: Path,
@@ -261,7 +274,6 @@ def _time_loads(
 
     from kstt import clock
     from kstt.demo.synthetic import synthetic_dossiers
-    from kstt.dossiers.models import Dossier
     from kstt.dossiers.services import load_dossier_file
 
     now = clock.now()
@@ -276,13 +288,6 @@ def _time_loads(
         writer.writeheader()
         writer.writerows(synthetic_dossiers(units=handling, fields=fields, start=first, end=last, per_unit=per_unit))
     generate_s = time.perf_counter() - started
-
-    def empty_the_dossier_table() -> None:
-        if postgres:
-            with connection.cursor() as cursor:
-                cursor.execute("TRUNCATE dossiers_dossier")
-        else:
-            Dossier.objects.all().delete()
 
     def time_ours() -> float:
         empty_the_dossier_table()
@@ -385,7 +390,6 @@ def main() -> None:
     from kstt.catalogue.rules.periods import Period
     from kstt.catalogue.services import load_catalogue, load_procedure_fields
     from kstt.compilation.selectors import compile_every_unit, compile_form06
-    from kstt.dossiers.models import Dossier
     from kstt.units import selectors as units
     from kstt.units.models import Unit
     from kstt.units.services import load_units
@@ -411,13 +415,6 @@ def main() -> None:
     fields: dict[str, list[str]] = {}
     for line in csv.DictReader((data / "procedure_fields.csv").open(encoding="utf-8")):
         fields.setdefault(line["level"], []).append(line["code"])
-
-    def empty_the_dossier_table() -> None:
-        if postgres:
-            with connection.cursor() as cursor:
-                cursor.execute("TRUNCATE dossiers_dossier")
-        else:
-            Dossier.objects.all().delete()
 
     empty_the_dossier_table()
     load_timings: dict[str, list[float]] = {"ours": [], "floor": []}
