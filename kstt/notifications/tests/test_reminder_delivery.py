@@ -187,17 +187,25 @@ def _database_url_for_processes(tmp_path: Path) -> str:
     return f"sqlite:///{path}"
 
 
-def test_two_worker_processes_at_once_deliver_each_email_exactly_once(everyone, smtp, settings, tmp_path):
+def worker_environment(tmp_path, *, smtp_port: int, **extra: str) -> dict[str, str]:
+    """The environment of a `kstt worker` process: this test database (a copy on SQLite), the clock at T, and
+    e-mail through the SMTP server on loopback at ``smtp_port``; nothing of the test run's own settings."""
     environ = {k: v for k, v in os.environ.items() if not k.startswith(("EMAIL_", "KSTT_", "PYTEST", "DJANGO"))}
-    environ |= {
+    return environ | {
         "DATABASE_URL": _database_url_for_processes(tmp_path),
         "KSTT_CLOCK": T.isoformat(),
         "KSTT_EMAIL_BACKEND": "smtp",
         "EMAIL_HOST": "127.0.0.1",
-        "EMAIL_PORT": str(settings.EMAIL_PORT),
-        "DEFAULT_FROM_EMAIL": "KSTT <kstt@hoabinh.gov.vn>",
+        "EMAIL_PORT": str(smtp_port),
         "KSTT_MEDIA_ROOT": str(tmp_path / "media"),
+        **extra,
     }
+
+
+def test_two_worker_processes_at_once_deliver_each_email_exactly_once(everyone, smtp, settings, tmp_path):
+    environ = worker_environment(
+        tmp_path, smtp_port=settings.EMAIL_PORT, DEFAULT_FROM_EMAIL="KSTT <kstt@hoabinh.gov.vn>"
+    )
     command = [sys.executable, "-m", "kstt.cli", "worker", "--once", "--poll", "0.1"]
     workers = [
         subprocess.Popen(command, cwd=ROOT, env=environ, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)  # noqa: S603

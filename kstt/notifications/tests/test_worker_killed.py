@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -35,8 +34,8 @@ from kstt.notifications.tests.test_reminder_delivery import (  # noqa: F401
     HCM,
     ROOT,
     T,
-    _database_url_for_processes,
     everyone,
+    worker_environment,
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -79,16 +78,7 @@ def test_a_worker_killed_mid_batch_sends_no_reminder_twice_and_the_one_in_flight
     tmp_path,
 ):
     with holding_smtp_server() as (inbox, port):
-        environ = {k: v for k, v in os.environ.items() if not k.startswith(("EMAIL_", "KSTT_", "PYTEST", "DJANGO"))}
-        environ |= {
-            "DATABASE_URL": _database_url_for_processes(tmp_path),
-            "KSTT_CLOCK": T.isoformat(),
-            "KSTT_EMAIL_BACKEND": "smtp",
-            "EMAIL_HOST": "127.0.0.1",
-            "EMAIL_PORT": str(port),
-            "EMAIL_TIMEOUT": "60",
-            "KSTT_MEDIA_ROOT": str(tmp_path / "media"),
-        }
+        environ = worker_environment(tmp_path, smtp_port=port, EMAIL_TIMEOUT="60")
         worker = [sys.executable, "-m", "kstt.cli", "worker", "--once", "--poll", "0.1"]
         first = subprocess.Popen(worker, cwd=ROOT, env=environ, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)  # noqa: S603
         deadline = time.monotonic() + 90
