@@ -74,6 +74,11 @@ urlpatterns = [
     ),
     path("api/reports/<str:unit>/<str:period>/submit/", reports_api.ReportSubmit.as_view(), name="api-report-submit"),
     path(
+        "api/reports/<str:unit>/<str:period>/submission/",
+        reports_api.ReportSubmission.as_view(),
+        name="api-report-submission",
+    ),
+    path(
         "api/reports/<str:unit>/<str:period>/versions/", reports_api.VersionList.as_view(), name="api-report-versions"
     ),
     path(

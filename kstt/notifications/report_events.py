@@ -17,8 +17,11 @@ def _window_end(instance: ReportInstance) -> Any:
     return catalogue.window(instance.report_type, instance.period)[1]
 
 
-def notify_people(sender: Any, *, kind: str, instance: ReportInstance, version: ReportVersion, **_: Any) -> None:
-    """After commit: tell the people concerned (kind ∈ submitted|accepted|returned).
+def notify_people(
+    sender: Any, *, kind: str, instance: ReportInstance, version: ReportVersion, unit_name: str | None = None, **_: Any
+) -> None:
+    """After commit: tell the people concerned (kind ∈ submitted|accepted|returned). ``unit_name``: the unit's
+    name at the end of the period's window, when the sender had it (else read here).
 
     A submission tells the recipient unit's reviewers (a link to the review page); a return or an
     acceptance tells the unit's reporters (a link to their report). The parameters are proper names
@@ -39,8 +42,9 @@ def notify_people(sender: Any, *, kind: str, instance: ReportInstance, version: 
     users = get_user_model().objects.filter(is_active=True)
     with translation.override("vi"):
         period = period_label(instance.period)
-        unit_version = units.unit_on(instance.unit.code, _window_end(instance))
-        unit_name = unit_version.name if unit_version is not None else instance.unit.code
+        if unit_name is None:
+            unit_version = units.unit_on(instance.unit.code, _window_end(instance))
+            unit_name = unit_version.name if unit_version is not None else instance.unit.code
         common = {"report": instance.report_type.name, "period": period}
         if kind == "submitted":
             notifications.notify(

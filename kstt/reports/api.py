@@ -182,6 +182,12 @@ def _version(instance: ReportInstance, number: int) -> ReportVersion:
     return version
 
 
+def _read_back(instance: ReportInstance | None, version: ReportVersion) -> ReportVersion:
+    """A version given back from its Idempotency-Key, read with what the answer shows, in one query."""
+    report = instance if instance is not None else version.instance
+    return selectors.versions_of(report).select_related("document__uploaded_by").get(pk=version.pk)
+
+
 def _draft(instance: ReportInstance) -> Draft:
     return Draft.objects.select_related("document", "document__uploaded_by", "updated_by").get(instance=instance)
 
@@ -354,6 +360,85 @@ class ReportSubmit(APIView):
             if submitted.made
             else selectors.versions_of(instance).select_related("document__uploaded_by").get(pk=submitted.version.pk)
         )
+        return Response(
+            s.VersionSerializer(version).data,
+            status=status.HTTP_201_CREATED if submitted.made else status.HTTP_200_OK,
+        )
+
+
+class ReportSubmission(APIView):
+    """A finished report in one request, for a system that sends the whole report at once (multipart): the
+    draft saved with ``values``, ``narrative`` and ``reasons``, the signed PDF (``file``) verified and
+    attached, and the draft submitted, in one transaction — what ``PUT …/draft/``, ``POST …/document/`` and
+    ``POST …/submit/`` do one after the other. The same Idempotency-Key gives back the version it made and
+    writes nothing. A refused file or malformed part changes nothing; a press that is not a submission (400
+    ``not_ready``) keeps the draft and the document as sent and records the refused press."""
+
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        request={"multipart/form-data": s.SubmissionInputSerializer},
+        parameters=[IDEMPOTENCY_KEY],
+        responses={
+            201: OpenApiResponse(s.VersionSerializer, description="A new version."),
+            200: OpenApiResponse(
+                s.VersionSerializer, description="The version this Idempotency-Key made; nothing was written."
+            ),
+            400: OpenApiResponse(
+                s.SubmitRefusedSerializer,
+                description="A malformed part, a refused file (nothing written), or not a submission (code "
+                "not_ready, with problems and refused_at: the draft and the document are kept as sent).",
+            ),
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: CONFLICT,
+        },
+    )
+    def post(self, request: Request, unit: str, period: str) -> Response:
+        t = target(request, unit, period)
+        if not t.rights.report:
+            raise services.NotAllowed("only a reporter of the unit submits its reports")
+        key = request.headers.get("Idempotency-Key", "").strip()
+        if len(key) > MAX_KEY:
+            raise ValidationError({"Idempotency-Key": gettext("At most 128 characters.")})
+        if key and t.instance is not None:
+            # A retry: the version its key made is given back before the body is read and the PDF verified
+            # again (a retry whose first press is still running finds nothing here; the service then waits
+            # for that press under the row lock and gives its version back).
+            made = services.submission_for_key(instance=t.instance, key=key)
+            if made is not None:
+                return Response(s.VersionSerializer(_read_back(t.instance, made)).data, status=status.HTTP_200_OK)
+        upload = request.FILES.get("file")
+        if upload is None:
+            # a part named file without a filename is a form field, not a file: refused as no file
+            raise BadUpload({"detail": gettext("Choose the signed PDF to upload."), "code": "no_file"})
+        data = s.SubmissionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        given = data.validated_data
+        parts = {name: given.get(name, {}) for name in ("values", "narrative", "reasons")}
+        for name, part in parts.items():
+            if not isinstance(part, dict):
+                raise ValidationError({name: gettext("Expected a JSON object.")})
+        content = upload.read()
+        check = check_uploaded_document(content)  # DocumentError: 400, nothing written
+        submitted = services.submit_report(
+            unit=t.unit.unit,
+            report_type=t.report_type,
+            period=t.period,
+            values=parts["values"],
+            narrative=parts["narrative"],
+            reasons=parts["reasons"],
+            document=services.SignedDocument(upload.name or "document.pdf", content, check.to_json()),
+            explanation=given["explanation"],
+            idempotency_key=key or None,
+            expected_revision=given.get("revision"),
+            at=clock.now(),
+            actor=request.user,
+            instance=t.instance,
+            looked=True,  # target() read the report: None when it is not there yet
+            unit_version=t.unit,
+        )
+        version = submitted.version if submitted.made else _read_back(t.instance, submitted.version)
         return Response(
             s.VersionSerializer(version).data,
             status=status.HTTP_201_CREATED if submitted.made else status.HTTP_200_OK,

@@ -187,6 +187,37 @@ class SubmitInputSerializer(serializers.Serializer):
     )
 
 
+class SubmissionInputSerializer(serializers.Serializer):
+    """A finished report in one request (multipart): the draft's parts as JSON texts, the signed PDF, and
+    what a submit takes."""
+
+    values = serializers.JSONField(
+        binary=True, help_text="The forms, as a JSON text: {form code: {row key: {column key: value}}}."
+    )
+    narrative = serializers.JSONField(
+        binary=True, help_text="The narrative's sections, as a JSON text: {section key: text}."
+    )
+    reasons = serializers.JSONField(
+        binary=True,
+        required=False,
+        help_text="Optional, as a JSON text: {form code: {row key: {column key: why the computed value was changed}}}.",
+    )
+    revision = serializers.IntegerField(
+        min_value=0,
+        required=False,
+        help_text="Optional: the draft's revision the report is based on (409 draft_conflict when someone saved "
+        "it since). Without it the draft is replaced whatever its revision.",
+    )
+    explanation = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=MAX_NOTE_CHARS,
+        help_text="Optional: the unit's word to the reviewer on what the checks flag.",
+    )
+    file = serializers.FileField(help_text="The signed narrative as a PDF; the type is read from the content.")
+
+
 class AcceptInputSerializer(serializers.Serializer):
     text = serializers.CharField(required=False, allow_blank=True, default="", max_length=MAX_NOTE_CHARS)
 

@@ -8,5 +8,6 @@ services never call it: after the commit of a submission, an acceptance or a ret
 from django.dispatch import Signal
 
 #: Sent after the commit, with ``kind`` ("submitted" | "accepted" | "returned"), ``instance`` (the
-#: ReportInstance) and ``version`` (the ReportVersion submitted or reviewed).
+#: ReportInstance) and ``version`` (the ReportVersion submitted or reviewed); ``unit_name``, when the service
+#: had it: the unit's name at the end of the period's window (otherwise the receiver reads it).
 version_changed = Signal()

@@ -26,7 +26,16 @@ from kstt.reports.services.errors import (
 )
 from kstt.reports.services.history import SubmissionLoad, load_submissions
 from kstt.reports.services.review import accept, return_report
-from kstt.reports.services.submission import Submitted, checks, flags_for, submission_for_key, submit, submit_once
+from kstt.reports.services.submission import (
+    SignedDocument,
+    Submitted,
+    checks,
+    flags_for,
+    submission_for_key,
+    submit,
+    submit_once,
+    submit_report,
+)
 
 __all__ = [
     "DraftConflict",
@@ -40,6 +49,7 @@ __all__ = [
     "ReviewError",
     "SectionTooLong",
     "SentToGovernmentOffice",
+    "SignedDocument",
     "StateError",
     "SubmissionError",
     "SubmissionLoad",
@@ -57,4 +67,5 @@ __all__ = [
     "submission_for_key",
     "submit",
     "submit_once",
+    "submit_report",
 ]

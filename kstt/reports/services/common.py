@@ -25,21 +25,24 @@ def _require_short(text: str, kind: str) -> None:
         raise NoteTooLong(kind=kind, length=length, limit=rules.MAX_NOTE_CHARS)
 
 
-def _notify(kind: str, instance: ReportInstance, version: ReportVersion) -> None:
+def _notify(kind: str, instance: ReportInstance, version: ReportVersion, unit_name: str | None = None) -> None:
     """After commit: tell the apps above (notifications tells the people concerned) that ``version`` was
     submitted, accepted or returned (kind ∈ submitted|accepted|returned)."""
     from kstt.reports.signals import version_changed
 
-    version_changed.send(sender=ReportInstance, kind=kind, instance=instance, version=version)
+    version_changed.send(sender=ReportInstance, kind=kind, instance=instance, version=version, unit_name=unit_name)
 
 
-def _after_commit(kind: str, instance: ReportInstance, version: ReportVersion, *, source: str = "") -> None:
+def _after_commit(
+    kind: str, instance: ReportInstance, version: ReportVersion, *, source: str = "", unit_name: str | None = None
+) -> None:
     """Notify after the commit; a history loaded from a file (``source``) notifies nobody: its events
-    are long past and nobody has to act on them."""
+    are long past and nobody has to act on them. ``unit_name``: the unit's name at the end of the period's
+    window, when the caller read it (not read again)."""
     if source:
         return
     # robust: a notification that fails is logged; it never turns a committed change into an error
-    transaction.on_commit(lambda: _notify(kind, instance, version), robust=True)
+    transaction.on_commit(lambda: _notify(kind, instance, version, unit_name), robust=True)
 
 
 def _actor(actor: Any) -> Any:

@@ -61,9 +61,34 @@ def _open(
     prefilled: bool = False,
     unit_version: UnitVersion | None = None,
 ) -> ReportInstance:
-    existing = ReportInstance.objects.filter(unit=unit, report_type=report_type, period=period.code).first()
+    return _open_or_create(
+        unit=unit, report_type=report_type, period=period, at=at, actor=actor, prefilled=prefilled,
+        unit_version=unit_version,
+    )[0]  # fmt: skip
+
+
+def _open_or_create(
+    *,
+    unit: Unit,
+    report_type: ReportType,
+    period: Period,
+    at: datetime,
+    actor: Any,
+    prefilled: bool = False,
+    unit_version: UnitVersion | None = None,
+    looked: bool = False,
+) -> tuple[ReportInstance, Draft | None]:
+    """The report, and its new draft when this call created both (None when it was there already: made by
+    someone else, maybe at this very moment). ``looked``: the caller just read the report and found none, so
+    it is created at once (one created meanwhile by someone else is found by the unique constraint). A report
+    this call created is its transaction's alone until the commit: nobody else can read or lock it."""
+    existing = (
+        None
+        if looked
+        else ReportInstance.objects.filter(unit=unit, report_type=report_type, period=period.code).first()
+    )
     if existing is not None:
-        return existing
+        return existing, None
     if period.kind not in report_type.periods:
         raise NotOwed(f"{report_type.code} has no period {period.code} in its schedule")
     settings = catalogue.settings_for(report_type, period)
@@ -87,9 +112,9 @@ def _open(
                 created_at=at,
             )
     except IntegrityError:  # opened at the same moment by someone else
-        return ReportInstance.objects.get(unit=unit, report_type=report_type, period=period.code)
+        return ReportInstance.objects.get(unit=unit, report_type=report_type, period=period.code), None
     values = prefill.prefill_values(instance) if prefilled else {}
-    Draft.objects.create(instance=instance, values=values, updated_at=at, updated_by=_actor(actor))
+    draft = Draft.objects.create(instance=instance, values=values, updated_at=at, updated_by=_actor(actor))
     data: dict[str, Any] = {
         "unit": unit.code,
         "report": report_type.code,
@@ -101,7 +126,7 @@ def _open(
         if prefill.from_compilation(instance) is not None:
             data["prefilled_from"] = "reports"  # a district's or the province's: from its compilation
     audit.record(actor=actor, event="reports.opened", at=at, target=instance, data=data)
-    return instance
+    return instance, draft
 
 
 @transaction.atomic
@@ -166,6 +191,20 @@ def save_draft(
     """Save the draft if nobody saved it since ``expected_revision``; else DraftConflict. Every text must be
     storable (InvalidText) and each narrative section at most KSTT_MAX_SECTION_CHARS long (SectionTooLong)."""
     _require_reporter(actor, instance)
+    check_draft(values=values, narrative=narrative, reasons=reasons)
+    instance = _locked(instance)
+    _require_editable(instance)
+    _write_draft(
+        instance=instance, values=values, narrative=narrative, reasons=reasons, expected_revision=expected_revision,
+        at=at, actor=actor,
+    )  # fmt: skip
+    # as stored, with what an answer shows of it (the document, who uploaded it, who saved): one query
+    return Draft.objects.select_related("document", "document__uploaded_by", "updated_by").get(instance=instance)
+
+
+def check_draft(*, values: Mapping[str, Any], narrative: Mapping[str, str], reasons: Mapping[str, Any]) -> None:
+    """What a draft's save refuses before it reads anything: a malformed shape (SubmissionError), a text that
+    cannot be stored (InvalidText), a section or a reason too long (SectionTooLong, NoteTooLong)."""
     problem = rules.shape_problem(values, depth=3) or rules.shape_problem(reasons, depth=3)
     if problem or not all(isinstance(k, str) and isinstance(v, str) for k, v in narrative.items()):
         raise SubmissionError(problem or "the narrative must map section keys to texts")
@@ -180,34 +219,68 @@ def save_draft(
         length = rules.note_too_long(reasons[form][row][column], limit=0) or 0
         raise NoteTooLong(kind="reason", cell=f"{form}.{row}.{column}", length=length,
                           limit=rules.MAX_FIGURE_REASON_CHARS)  # fmt: skip
-    instance = _locked(instance)
-    _require_editable(instance)
-    before = Draft.objects.get(instance=instance)
-    updated = Draft.objects.filter(pk=before.pk, revision=expected_revision).update(
+
+
+def _write_draft(
+    *,
+    instance: ReportInstance,
+    values: Mapping[str, Any],
+    narrative: Mapping[str, str],
+    reasons: Mapping[str, Any],
+    expected_revision: int | None,
+    at: datetime,
+    actor: Any,
+    before: Draft | None = None,
+    document: NarrativeDocument | None = None,
+) -> Draft:
+    """The draft of ``instance`` (read under its row lock by the caller, editable, the input checked) saved
+    and audited; ``expected_revision`` None: whatever its revision (a submission in one request).
+    ``before``: the draft as it is, when the caller has it (it created it in this transaction);
+    ``document``: the narrative stored by the caller (``_store_document``), made the draft's by the same
+    UPDATE (its own audit entry is the caller's). The draft as stored, without reading it back."""
+    if before is None:
+        before = Draft.objects.get(instance=instance)
+    saved = Draft.objects.filter(pk=before.pk)
+    if expected_revision is not None:
+        saved = saved.filter(revision=expected_revision)
+    stored = Draft(
+        pk=before.pk,
+        instance=instance,
         values=dict(values),
         narrative=rules.normal_narrative(narrative),  # the one normalisation, whichever way the text came
         reasons=dict(reasons),
-        revision=F("revision") + 1,
+        document_id=document.pk if document is not None else before.document_id,
+        revision=before.revision + 1,
         updated_at=at,
         updated_by=_actor(actor),
     )
+    if document is not None:
+        stored.document = document
+    changes = {"document": document} if document is not None else {}
+    updated = saved.update(
+        values=stored.values,
+        narrative=stored.narrative,
+        reasons=stored.reasons,
+        revision=F("revision") + 1,
+        updated_at=at,
+        updated_by=stored.updated_by,
+        **changes,
+    )
     if not updated:
         raise DraftConflict(revision=before.revision, updated_by=before.updated_by, updated_at=before.updated_at)
-    # as stored, with what an answer shows of it (the document, who uploaded it, who saved): one query
-    draft = Draft.objects.select_related("document", "document__uploaded_by", "updated_by").get(pk=before.pk)
-    audit.record(
+    audit.record(  # what the UPDATE above stored, against what was there
         actor=actor,
         event="reports.draft_saved",
         at=at,
         target=instance,
         data={
-            "revision": draft.revision,
-            "cells": rules.changed_cells(before.values, draft.values),
-            "reasons": rules.changed_cells(before.reasons, draft.reasons),
-            "sections": rules.changed_sections(before.narrative, draft.narrative),
+            "revision": before.revision + 1,
+            "cells": rules.changed_cells(before.values, values),
+            "reasons": rules.changed_cells(before.reasons, reasons),
+            "sections": rules.changed_sections(before.narrative, stored.narrative),
         },
     )
-    return draft
+    return stored
 
 
 def attach_document(
@@ -242,11 +315,45 @@ def _attach_document(
     at: datetime,
     actor: Any,
     written: list[NarrativeDocument],
+    locked: bool = False,
 ) -> NarrativeDocument:
+    """``locked``: the caller read ``instance`` under its row lock and found it editable."""
     _require_reporter(actor, instance)
     _require_text(name, "name")
-    instance = _locked(instance)
-    _require_editable(instance)
+    if not locked:
+        instance = _locked(instance)
+        _require_editable(instance)
+    document = _store_document(
+        instance=instance, name=name, content=content, verification=verification, at=at, actor=actor, written=written
+    )
+    Draft.objects.filter(instance=instance).update(document=document, updated_at=at, updated_by=_actor(actor))
+    audit_attached(document, at=at, actor=actor)
+    return document
+
+
+def audit_attached(document: NarrativeDocument, *, at: datetime, actor: Any) -> None:
+    """The audit entry of a narrative made the draft's."""
+    audit.record(
+        actor=actor,
+        event="reports.document_attached",
+        at=at,
+        target=document.instance,
+        data={"document": document.pk, "name": document.name, "sha256": document.sha256, "size": document.size},
+    )
+
+
+def _store_document(
+    *,
+    instance: ReportInstance,
+    name: str,
+    content: bytes,
+    verification: Mapping[str, Any],
+    at: datetime,
+    actor: Any,
+    written: list[NarrativeDocument],
+) -> NarrativeDocument:
+    """The file written, then its row (``written`` keeps it, for the caller to delete the file when the
+    transaction fails); not yet the draft's."""
     digest = hashlib.sha256(content).hexdigest()
     document = NarrativeDocument(
         instance=instance,
@@ -260,12 +367,4 @@ def _attach_document(
     document.file.save(f"{instance.unit.code}-{instance.period}-{digest[:12]}.pdf", ContentFile(content), save=False)
     written.append(document)
     document.save()
-    Draft.objects.filter(instance=instance).update(document=document, updated_at=at, updated_by=_actor(actor))
-    audit.record(
-        actor=actor,
-        event="reports.document_attached",
-        at=at,
-        target=instance,
-        data={"document": document.pk, "name": document.name, "sha256": digest, "size": document.size},
-    )
     return document

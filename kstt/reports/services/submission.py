@@ -18,8 +18,10 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max, Q
 
+from kstt.accounts import access
 from kstt.audit import services as audit
 from kstt.catalogue import selectors as catalogue
+from kstt.catalogue.models import ReportType
 from kstt.catalogue.rules.forms import (
     FIGURE,
     REQUIRED,
@@ -29,22 +31,41 @@ from kstt.catalogue.rules.forms import (
     check_cells,
     figure_findings,
 )
+from kstt.catalogue.rules.periods import Period
 from kstt.reports import prefill, rules
-from kstt.reports.models import Draft, RefusedSubmission, ReportFigure, ReportInstance, ReportVersion
+from kstt.reports.models import (
+    Draft,
+    NarrativeDocument,
+    RefusedSubmission,
+    ReportFigure,
+    ReportInstance,
+    ReportVersion,
+)
 from kstt.reports.services.common import (
     _actor,
     _after_commit,
     _locked,
+    _require_editable,
     _require_reporter,
     _require_short,
     _require_text,
     _window_end,
 )
+from kstt.reports.services.drafts import (
+    _in_force,
+    _open_or_create,
+    _store_document,
+    _write_draft,
+    audit_attached,
+    check_draft,
+)
 from kstt.reports.services.errors import (
     IdempotencyKeyReused,
+    NotAllowed,
     NotReady,
     StateError,
 )
+from kstt.units.models import Unit, UnitVersion
 
 # --- Submitting -------------------------------------------------------------------------------------------
 
@@ -154,15 +175,20 @@ def _submit(
     source: str = "",
     locked: bool = False,
     latest: int | None = None,
+    unit_name: str | None = None,
+    draft: Draft | None = None,
 ) -> ReportVersion:
     """The next version of ``instance`` (locked here unless the caller did, ``locked``); the caller gave back
-    what an Idempotency-Key made. ``latest``: the latest version number, when the caller read it under the lock."""
+    what an Idempotency-Key made. ``latest``: the latest version number, when the caller read it under the lock;
+    ``unit_name``: the unit's name at the end of the window, when the caller read it (for the notification);
+    ``draft``: the draft as the caller stored it under the lock (with its document), else read here."""
     instance = instance if locked else _locked(instance)
     try:
         status = rules.next_status("submit", instance.status)
     except rules.TransitionError as exc:
         raise StateError(f"the report is {instance.status}: it cannot be submitted again until it is returned") from exc
-    draft = Draft.objects.select_related("document", "document__uploaded_by").get(instance=instance)
+    if draft is None:
+        draft = Draft.objects.select_related("document", "document__uploaded_by").get(instance=instance)
     findings, problems = checks(instance, draft) if run_checks else ([], [])
     flags = flags_for(draft, findings, problems) if run_checks else []
     problem_data = [p.as_json() for p in problems]
@@ -200,7 +226,7 @@ def _submit(
     if source:
         data["source"] = source
     audit.record(actor=actor, event="reports.submitted", at=at, target=instance, data=data)
-    _after_commit("submitted", instance, version, source=source)
+    _after_commit("submitted", instance, version, source=source, unit_name=unit_name)
     return version
 
 
@@ -266,22 +292,27 @@ def _record_refusal(*, instance: ReportInstance, missing: list[dict[str, str]], 
     it. ``durable``: inside a caller's transaction the record would go when that one rolls back on the
     refusal, so such a call is a programming error (RuntimeError), never a silent loss."""
     with transaction.atomic(durable=True):
-        draft = Draft.objects.get(instance=instance)
-        refused = RefusedSubmission.objects.create(
-            instance=instance,
-            at=at,
-            by=_actor(actor),
-            missing=missing,
-            document_id=draft.document_id,
-            draft_revision=draft.revision,
-        )
-        audit.record(
-            actor=actor,
-            event="reports.submit_refused",
-            at=at,
-            target=instance,
-            data={"missing": missing, "revision": draft.revision},
-        )
+        return _refusal(instance=instance, missing=missing, at=at, actor=actor)
+
+
+def _refusal(*, instance: ReportInstance, missing: list[dict[str, str]], at: datetime, actor: Any) -> Any:
+    """The refused press recorded and audited, in the caller's transaction (one that commits it)."""
+    draft = Draft.objects.get(instance=instance)
+    refused = RefusedSubmission.objects.create(
+        instance=instance,
+        at=at,
+        by=_actor(actor),
+        missing=missing,
+        document_id=draft.document_id,
+        draft_revision=draft.revision,
+    )
+    audit.record(
+        actor=actor,
+        event="reports.submit_refused",
+        at=at,
+        target=instance,
+        data={"missing": missing, "revision": draft.revision},
+    )
     return refused
 
 
@@ -317,3 +348,110 @@ def submit(
     return submit_once(
         instance=instance, explanation=explanation, idempotency_key=idempotency_key, at=at, actor=actor
     ).version
+
+
+# --- A finished report in one press -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SignedDocument:
+    """The signed narrative a submission in one press carries, already sniffed and verified
+    (kstt.reports.documents): its file name, its bytes and the verification's JSON."""
+
+    name: str
+    content: bytes
+    verification: Mapping[str, Any]
+
+
+def submit_report(
+    *,
+    unit: Unit,
+    report_type: ReportType,
+    period: Period,
+    values: Mapping[str, Any],
+    narrative: Mapping[str, str],
+    reasons: Mapping[str, Any],
+    document: SignedDocument,
+    explanation: str = "",
+    idempotency_key: str | None = None,
+    expected_revision: int | None = None,
+    at: datetime,
+    actor: Any,
+    instance: ReportInstance | None = None,
+    looked: bool = False,
+    unit_version: UnitVersion | None = None,
+) -> Submitted:
+    """A finished report in one press (the API's ``POST …/submission/``, for a system that sends the whole
+    report at once): the draft saved with ``values``, ``narrative`` and ``reasons``, the signed narrative
+    attached to it, and the draft submitted as the next version (rules.md §4–5). One transaction and one
+    row lock; each step is audited as when done one by one (``reports.opened`` on first use,
+    ``draft_saved``, ``document_attached``, ``submitted``), and the reviewers are told after the commit.
+
+    With an ``idempotency_key`` that already made the report's standing version, that version is given back
+    (``made`` False) and nothing is written: a retry never saves the draft again (IdempotencyKeyReused once
+    that version was returned or followed, as ``submit_once``). ``expected_revision``: the draft's revision the
+    caller read (DraftConflict when someone saved since); None replaces the draft whatever its revision.
+
+    NotReady when the press is not a submission (a form missing, an unsigned PDF the settings refuse, a cell
+    that is not a figure): the draft and the document stay saved as sent (nothing the caller sent is lost, it
+    can be corrected and submitted), the refused press is recorded in the same transaction (rules.md §4), and
+    NotReady is raised after its commit, carrying the record (``recorded``). A report opened here is not
+    prefilled from the dossiers: the caller's figures replace its draft at once (R8 still checks them).
+
+    ``instance``: the report, when the caller read it (None: opened here if it is not there yet; with
+    ``looked`` the caller found none, so it is not looked for again before it is created);
+    ``unit_version``: the unit at the end of the period's window, when the caller read it."""
+    if not access.may_report_for(actor, unit):
+        raise NotAllowed("only a reporter of the unit submits its reports")
+    _require_text(explanation, "explanation")
+    _require_short(explanation, "explanation")
+    check_draft(values=values, narrative=narrative, reasons=reasons)
+    _require_text(document.name, "name")
+    written: list[NarrativeDocument] = []
+    refused: NotReady | None = None
+    window_end = catalogue.window(report_type, period)[1]
+    unit_name = unit_version.name if _in_force(unit_version, unit, window_end) and unit_version else None
+    with transaction.atomic(), audit.together():  # one transaction, its four audit entries in one INSERT
+        try:
+            created = None
+            if instance is None:
+                instance, created = _open_or_create(
+                    unit=unit, report_type=report_type, period=period, at=at, actor=actor, unit_version=unit_version,
+                    looked=looked,
+                )  # fmt: skip
+            instance.unit, instance.report_type = unit, report_type  # kept by the row lock (_locked)
+            if created is not None:  # made by this transaction: nobody else sees it, no version yet
+                locked, latest = instance, 0
+            else:
+                locked, latest = _locked(instance), None
+                if idempotency_key:
+                    existing, latest = _for_key(locked, idempotency_key)
+                    if existing is not None:
+                        return Submitted(existing, made=False)
+                _require_editable(locked)
+            stored = _store_document(
+                instance=locked, name=document.name, content=document.content, verification=document.verification,
+                at=at, actor=actor, written=written,
+            )  # fmt: skip
+            # the draft saved and the document made its own in one UPDATE, audited as the two steps they are
+            draft = _write_draft(
+                instance=locked, values=values, narrative=narrative, reasons=reasons,
+                expected_revision=expected_revision, at=at, actor=actor, before=created, document=stored,
+            )  # fmt: skip
+            audit_attached(stored, at=at, actor=actor)
+            try:
+                version = _submit(
+                    instance=locked, explanation=explanation, idempotency_key=idempotency_key, at=at, actor=actor,
+                    locked=True, latest=latest, unit_name=unit_name, draft=draft,
+                )  # fmt: skip
+            except NotReady as exc:  # raised before _submit writes: the draft and the document are kept
+                exc.recorded = _refusal(instance=locked, missing=exc.problems, at=at, actor=actor)
+                refused = exc
+            else:
+                return Submitted(version, made=True)
+        except BaseException:  # rolled back: no file left that no row names (as attach_document)
+            for written_document in written:
+                written_document.file.delete(save=False)
+            raise
+    assert refused is not None  # noqa: S101  (every other way out of the block returned or raised)
+    raise refused

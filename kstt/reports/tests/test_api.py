@@ -480,6 +480,7 @@ def test_the_schema_validates_without_warnings_and_lists_the_reports_endpoints(d
         "/api/reports/{unit}/{period}/draft/",
         "/api/reports/{unit}/{period}/document/",
         "/api/reports/{unit}/{period}/submit/",
+        "/api/reports/{unit}/{period}/submission/",
         "/api/reports/{unit}/{period}/versions/",
         "/api/reports/{unit}/{period}/versions/{number}/",
         "/api/reports/{unit}/{period}/versions/{number}/accept/",
@@ -487,9 +488,12 @@ def test_the_schema_validates_without_warnings_and_lists_the_reports_endpoints(d
         "/api/reports/{unit}/{period}/history/",
     ]:
         assert path in paths, path
-    submit = paths["/api/reports/{unit}/{period}/submit/"]["post"]
-    assert any(p["name"] == "Idempotency-Key" and p["in"] == "header" for p in submit["parameters"])
-    assert {"200", "201", "400", "403", "404", "409"} <= set(submit["responses"])
+    for submit in (paths[f"/api/reports/{{unit}}/{{period}}/{name}/"]["post"] for name in ("submit", "submission")):
+        assert any(p["name"] == "Idempotency-Key" and p["in"] == "header" for p in submit["parameters"])
+        assert {"200", "201", "400", "403", "404", "409"} <= set(submit["responses"])
+    one = paths["/api/reports/{unit}/{period}/submission/"]["post"]["requestBody"]["content"]["multipart/form-data"]
+    parts = schema["components"]["schemas"][one["schema"]["$ref"].rsplit("/", 1)[1]]
+    assert set(parts["required"]) == {"values", "narrative", "file"}
     assert "409" in paths["/api/reports/{unit}/{period}/draft/"]["put"]["responses"]
 
 

@@ -367,7 +367,9 @@ def test_the_notification_hook_runs_after_commit_with_kind_report_and_version(
 ):
     calls = []
     monkeypatch.setattr(
-        services.common, "_notify", lambda kind, instance, version: calls.append((kind, instance.pk, version.number))
+        services.common,
+        "_notify",
+        lambda kind, instance, version, unit_name=None: calls.append((kind, instance.pk, version.number)),
     )
     fill(report, lan)
     with django_capture_on_commit_callbacks(execute=False) as pending:
