@@ -9,14 +9,15 @@ loopback and, on the real clock, for the latest quarter whose window has started
 - baseline: a trivial authenticated GET (``/api/reports/?unit=…&period=…``, an empty list), as many
   requests as there are reporters × 3, with the same concurrency: what the server does per request when
   nothing is written;
-- the rush: every reporter, at most ``--concurrency`` at once, saves her whole form 06 (eight procedure
-  fields and the total row, eleven columns each) and the narrative (``PUT …/draft/``), uploads the signed PDF
-  (``POST …/document/``, pyHanko verifies the signature) and submits (``POST …/submit/`` with an
-  ``Idempotency-Key``). A request that fails (connection error, client time-out, 5xx) is sent again, the
-  submit with the same key. Retries are forced too: for ``--lose`` of the reporters (default 10 %) the client
-  gives up on the submit's answer once the request is sent (a client-side time-out: the server still
-  submits) and sends it again; for ``--resend`` of them (default 10 %) it sends the submit again after its
-  201, as a client that never saw the answer would. Both must get the same version back (200);
+- the rush: every reporter, at most ``--concurrency`` at once, sends her whole form 06 (eight procedure
+  fields and the total row, eleven columns each), the narrative and the signed PDF (pyHanko verifies the
+  signature) and submits, with an ``Idempotency-Key``: by default in one request (``--flow one``:
+  ``POST …/submission/``, multipart), or as the browser does it, in three (``--flow steps``: ``PUT …/draft/``,
+  ``POST …/document/``, ``POST …/submit/``). A request that fails (connection error, client time-out, 5xx)
+  is sent again, a submission with the same key. Retries are forced too: for ``--lose`` of the reporters
+  (default 10 %) the client gives up on the submission's answer once the request is sent (a client-side
+  time-out: the server still submits) and sends it again; for ``--resend`` of them (default 10 %) it sends
+  it again after its 201, as a client that never saw the answer would. Both must get the same version back (200);
 
 then counts in the database the versions stored per (unit, period) against what the clients believe was
 submitted: ``lost`` (a client holds a version number the database does not have), ``duplicated`` (versions
@@ -334,13 +335,20 @@ class Client:
         raise RuntimeError(f"{kind}: no answer after {attempts} attempts")
 
 
-def multipart(name: str, content: bytes) -> tuple[bytes, str]:
+def multipart(name: str, content: bytes, fields: dict[str, str] | None = None) -> tuple[bytes, str]:
+    """A multipart body: the text ``fields``, then the PDF as the part ``file``."""
     boundary = uuid.uuid4().hex
+    texts = b"".join(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n'
+        f"Content-Type: text/plain; charset=utf-8\r\n\r\n{value}\r\n".encode()
+        for key, value in (fields or {}).items()
+    )
     head = (
         f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
         "Content-Type: application/pdf\r\n\r\n"
     ).encode()
-    return head + content + f"\r\n--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
+    body = texts + head + content + f"\r\n--{boundary}--\r\n".encode()
+    return body, f"multipart/form-data; boundary={boundary}"
 
 
 @dataclass
@@ -363,6 +371,7 @@ class Rush:
     lose: set[str]
     resend: set[str]
     run: str
+    flow: str = "one"
     latencies: dict[str, list[float]] = field(default_factory=dict)
     retries: Counter[str] = field(default_factory=Counter)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -375,6 +384,8 @@ class Rush:
         base = f"/api/reports/{reporter.unit}/{self.period}/"
         narrative = {s: f"Xã {reporter.unit}: đã thực hiện ({s})." for s in SECTIONS}
         started = time.perf_counter()
+        if self.flow == "one":
+            return self._one_request(client, reporter, outcome, base, narrative, started, latencies, retries)
         try:
             revision = 0
             while True:  # the draft: a retry may find its own earlier save (409 draft_conflict)
@@ -428,6 +439,45 @@ class Rush:
             self.retries.update(retries)
         return outcome
 
+    def _one_request(
+        self, client: Client, reporter: Reporter, outcome: Outcome, base: str, narrative: dict[str, str],
+        started: float, latencies: dict[str, list[float]], retries: Counter[str],
+    ) -> Outcome:  # fmt: skip
+        """The whole report in one request (``POST …/submission/``: the form, the narrative and the PDF)."""
+        fields = {"values": json.dumps(reporter.values), "narrative": json.dumps(narrative, ensure_ascii=False)}
+        body, content_type = multipart(f"bao-cao-{reporter.unit}.pdf", self.pdf, fields)
+        key = {"Idempotency-Key": outcome.key}
+        lose = reporter.unit in self.lose
+        try:
+            status, data = client.retried(
+                "submission",
+                self.attempts,
+                lambda attempt: client.call(
+                    "POST", base + "submission/", body, content_type, headers=key, abandon=lose and attempt == 0
+                ),
+            )
+            if status not in (200, 201):
+                raise RuntimeError(f"submission: {status} {data}")
+            outcome.version = data["number"]
+            outcome.replays += status == 200
+            outcome.latency = time.perf_counter() - started
+            if reporter.unit in self.resend:  # as a client that never saw the 201 would
+                status, data = client.retried(
+                    "resend",
+                    self.attempts,
+                    lambda _a: client.call("POST", base + "submission/", body, content_type, headers=key),
+                )
+                if (status, data.get("number")) != (200, outcome.version):
+                    raise RuntimeError(f"resend with the same key: {status} {data}")
+                outcome.replays += 1
+        except Exception as error:  # counted and named in the summary
+            outcome.error = f"{type(error).__name__}: {error}"[:300]
+        with self.lock:
+            for kind, values in latencies.items():
+                self.latencies.setdefault(kind, []).extend(values)
+            self.retries.update(retries)
+        return outcome
+
 
 def hammer(concurrency: int, jobs: list[Any], work: Callable[[Any], Any]) -> tuple[list[Any], float]:
     started = time.perf_counter()
@@ -455,6 +505,13 @@ def main() -> None:
     parser.add_argument("--resend", type=float, default=0.1, help="share of submits sent again after their 201")
     parser.add_argument("--timeout", type=float, default=10.0, help="client time-out of a request, seconds (10)")
     parser.add_argument("--attempts", type=int, default=6, help="tries of each request before giving up (6)")
+    parser.add_argument(
+        "--flow",
+        choices=("one", "steps"),
+        default="one",
+        help="one: each report in one request (POST …/submission/); steps: the draft, the PDF and the submit "
+        "as three requests (PUT …/draft/, POST …/document/, POST …/submit/)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the database and the server's log")
     args = parser.parse_args()
     if args.reporters < 1 or args.concurrency < 1:
@@ -513,7 +570,8 @@ def run(args: argparse.Namespace, database_url: str, name: str, home: Path) -> N
     print(
         f"PostgreSQL {pg_version}, {os.cpu_count()} cores, load {' '.join(f'{x:.2f}' for x in os.getloadavg())}; "
         f"{args.reporters} reporters, {args.concurrency} at once, period {period}, form 06 of {len(fields)} "
-        f"fields + total, signed PDF {len(pdf):,} bytes; set up in {time.perf_counter() - started:.1f} s",
+        f"fields + total, signed PDF {len(pdf):,} bytes; flow {args.flow}; "
+        f"set up in {time.perf_counter() - started:.1f} s",
         flush=True,
     )
 
@@ -553,7 +611,7 @@ def run(args: argparse.Namespace, database_url: str, name: str, home: Path) -> N
         )
         load_before = os.getloadavg()[0]
         speed_before = host_speed()
-        rush = Rush(base, period, pdf, args.timeout, args.attempts, lose, resend, secrets.token_hex(3))
+        rush = Rush(base, period, pdf, args.timeout, args.attempts, lose, resend, secrets.token_hex(3), args.flow)
         client_cpu = time.process_time()
         with CpuMeter(database_url, name, server_pid) as meter:
             outcomes, rush_s = hammer(args.concurrency, reporters, rush.report)
@@ -615,7 +673,8 @@ def run(args: argparse.Namespace, database_url: str, name: str, home: Path) -> N
         f"host speed: a fixed Python workload took {speed_before:.0f} ms of CPU before the rush, {speed_after:.0f} ms "
         "after (the CPU line scales with it; docs/it/load.md)"
     )
-    print(f"baseline rate {get_rate:.0f} requests/s; a submission is 3 requests (+ retries)")
+    requests = "1 request" if args.flow == "one" else "3 requests"
+    print(f"baseline rate {get_rate:.0f} requests/s; a submission is {requests} (+ retries; --flow {args.flow})")
     print(f"RESULT rate={rate:.1f} p50_ms={p50:.0f} p99_ms={p99:.0f} lost={lost} duplicated={duplicated}")
     if lost or duplicated or failed or short:
         raise SystemExit(1)

@@ -1,10 +1,10 @@
 """bench/rush.py, the deadline-day load test (docs/it/load.md), runs end to end with three reporters.
 
 Not a measurement (the figures are meaningless at this size): it proves the bench still works against
-`kstt serve` — its fresh database, the reporters' tokens, the draft, the signed PDF, the submit with an
-Idempotency-Key, a forced retry and a resend answered from the key — and that it finds every submission
-stored exactly once. It needs PostgreSQL (the bench makes and drops its own database on the server
-DATABASE_URL names): skipped on SQLite.
+`kstt serve` — its fresh database, the reporters' tokens, the report in one request (``--flow one``) or the
+draft, the signed PDF and the submit (``--flow steps``) with an Idempotency-Key, a forced retry and a resend
+answered from the key — and that it finds every submission stored exactly once. It needs PostgreSQL (the
+bench makes and drops its own database on the server DATABASE_URL names): skipped on SQLite.
 """
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ RESULT = re.compile(r"^RESULT rate=([\d.]+) p50_ms=(\d+) p99_ms=(\d+) lost=(\d+)
     not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")),
     reason="bench/rush.py needs PostgreSQL (DATABASE_URL)",
 )
-def test_the_rush_stores_every_submission_exactly_once():
+@pytest.mark.parametrize(("flow", "press"), [("one", "submission"), ("steps", "submit")])
+def test_the_rush_stores_every_submission_exactly_once(flow, press):
     result = subprocess.run(  # noqa: S603 (our own bench)
         [
             sys.executable,
@@ -40,6 +41,8 @@ def test_the_rush_stores_every_submission_exactly_once():
             "0.34",
             "--workers",
             "2",
+            "--flow",
+            flow,
         ],
         capture_output=True,
         text=True,
@@ -53,7 +56,8 @@ def test_the_rush_stores_every_submission_exactly_once():
     assert (found[4], found[5]) == ("0", "0")
     assert "rush: 3 of 3 reporters submitted" in result.stdout
     # One submit's answer abandoned and sent again, one resent after its 201: the key answered (200).
-    assert "submit (forced: answer abandoned) 1" in result.stdout
+    assert f"{press} (forced: answer abandoned) 1" in result.stdout
+    assert f"--flow {flow})" in result.stdout
     replays = re.search(r"(\d+) answers were the key's earlier version", result.stdout)
     assert replays is not None and int(replays[1]) >= 1
     assert "stored: 3 versions of 3 reports; versions without their 99 figures: 0; failed: 0" in result.stdout
