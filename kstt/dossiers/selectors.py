@@ -8,6 +8,7 @@ them equal.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
@@ -56,16 +57,20 @@ def counts(
     returned_on_time: bool = True,
 ) -> list[dict[str, Any]]:
     """Form 06 counts grouped by ``by`` (unit and/or field), computed in one SQL aggregate."""
+    return list(_counting(start, end, tuple(by), returned_on_time).filter(unit_id__in=unit_ids))
+
+
+@functools.lru_cache(maxsize=256)
+def _counting(start: date, end: date, by: tuple[str, ...], returned_on_time: bool) -> QuerySet[Dossier]:
+    """The counting query of a window, built once per process: its eleven filtered aggregates are the same
+    for every unit counted over that window (a submission's R8, a draft's prefill, a page), and ``counts``
+    adds the units to a copy of it (never evaluated itself). Building it took 0.78 ms of CPU, compiling it
+    0.6 ms, running it (no dossier) 0.14 ms: a copy and its compilation take 0.44 ms instead of 1.44 ms
+    (7 December 2026, 300 calls each, PostgreSQL; docs/it/load.md, the third round)."""
     filters = column_filters(start, end, returned_on_time=returned_on_time)
     aggregates = {column: Count("pk", filter=filters[column]) for column in FORM06_COLUMNS}
     group = list(by)
-    return list(
-        Dossier.objects.filter(unit_id__in=unit_ids)
-        .filter(in_play(start, end))
-        .values(*group)
-        .annotate(**aggregates)
-        .order_by(*group)
-    )
+    return Dossier.objects.filter(in_play(start, end)).values(*group).annotate(**aggregates).order_by(*group)
 
 
 def evidence(
