@@ -383,9 +383,11 @@ def submit_report(
 ) -> Submitted:
     """A finished report in one press (the API's ``POST …/submission/``, for a system that sends the whole
     report at once): the draft saved with ``values``, ``narrative`` and ``reasons``, the signed narrative
-    attached to it, and the draft submitted as the next version (rules.md §4–5). One transaction and one
-    row lock; each step is audited as when done one by one (``reports.opened`` on first use,
-    ``draft_saved``, ``document_attached``, ``submitted``), and the reviewers are told after the commit.
+    attached to it, and the draft submitted as the next version (rules.md §4–5). One transaction, the
+    report's row lock (none for a report this call opens: nobody else sees it before the commit); each step
+    is audited as when done one by one (``reports.opened`` on first use, ``draft_saved``,
+    ``document_attached``, ``submitted``, in one INSERT), and the reviewers are told after the commit. Two
+    presses at once with one key give the one version (a second one opening the report finds it there).
 
     With an ``idempotency_key`` that already made the report's standing version, that version is given back
     (``made`` False) and nothing is written: a retry never saves the draft again (IdempotencyKeyReused once

@@ -65,3 +65,37 @@ def test_two_saves_at_once_one_is_refused(lan, commune_yen_nghiep, kstt_report):
     results = race(save(1), save(2))
     assert sorted(type(r).__name__ for r in results) == ["Draft", "DraftConflict"]
     assert Draft.objects.get().revision == 1
+
+
+@pytest.mark.parametrize("opened", [False, True], ids=["a-report-not-opened-yet", "an-opened-report"])
+def test_the_same_report_in_one_request_twice_at_once_with_one_key_is_one_version(
+    lan, commune_yen_nghiep, kstt_report, settings, tmp_path, opened
+):
+    """A system's retry that arrives while its first request is still running (POST …/submission/): both
+    presses give the one version, whether the first is opening the report or finds it there."""
+    from kstt.catalogue.rules.periods import Period
+    from kstt.reports.models import NarrativeDocument, ReportInstance
+    from kstt.reports.tests.test_submission_services import GOOD, NARRATIVE
+
+    settings.MEDIA_ROOT = tmp_path
+    period = Period.parse("2021Q3")
+    instance = None
+    if opened:
+        instance = services.open_instance(unit=commune_yen_nghiep, report_type=kstt_report, period=period, at=T,
+                                          actor=lan)  # fmt: skip
+
+    def press():
+        return services.submit_report(
+            unit=commune_yen_nghiep, report_type=kstt_report, period=period, values=GOOD, narrative=NARRATIVE,
+            reasons={}, document=services.SignedDocument("bao-cao.pdf", b"%PDF-1.7", {"signed": False}),
+            idempotency_key="he-thong-1", at=T, actor=lan, instance=instance, looked=not opened,
+        )  # fmt: skip
+
+    results = race(press, press)
+    assert all(isinstance(r, services.Submitted) for r in results), results
+    assert sorted(r.made for r in results) == [False, True]
+    assert {r.version.pk for r in results} == {ReportVersion.objects.get().pk}
+    assert (ReportInstance.objects.count(), NarrativeDocument.objects.count()) == (1, 1)
+    assert sorted(p.name for p in tmp_path.rglob("*.pdf")) == [
+        NarrativeDocument.objects.get().file.name.rsplit("/")[-1]
+    ]
