@@ -7,6 +7,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from kstt import api_parsers
 from kstt.reports.choices import Decision, ReportStatus, ReturnReason
 from kstt.reports.models import Draft, NarrativeDocument, ReportInstance, ReportVersion, Review
 from kstt.reports.rules import MAX_NOTE_CHARS
@@ -187,18 +188,34 @@ class SubmitInputSerializer(serializers.Serializer):
     )
 
 
+class JSONText(serializers.JSONField):
+    """A JSON document sent as a text (a part of a multipart request), read as the API reads a JSON body
+    (``kstt.api_parsers.decode``): too deep, not JSON, NaN, a number too large, a lone surrogate are a
+    ``BodyError`` (400, its ``code``) naming the ``part``, never a 500 nor a value no database stores."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(binary=True, **kwargs)
+
+    def to_internal_value(self, data: Any) -> Any:
+        raw = data.encode("utf-8") if isinstance(data, str) else data
+        if not isinstance(raw, bytes):
+            self.fail("invalid")
+        try:
+            return api_parsers.decode(raw)
+        except api_parsers.BodyError as exc:
+            name = self.field_name
+            raise api_parsers.BodyError(
+                exc.code, f"{name}: {exc.message}", exc.reason, part=name, **exc.extra
+            ) from None
+
+
 class SubmissionInputSerializer(serializers.Serializer):
     """A finished report in one request (multipart): the draft's parts as JSON texts, the signed PDF, and
     what a submit takes."""
 
-    values = serializers.JSONField(
-        binary=True, help_text="The forms, as a JSON text: {form code: {row key: {column key: value}}}."
-    )
-    narrative = serializers.JSONField(
-        binary=True, help_text="The narrative's sections, as a JSON text: {section key: text}."
-    )
-    reasons = serializers.JSONField(
-        binary=True,
+    values = JSONText(help_text="The forms, as a JSON text: {form code: {row key: {column key: value}}}.")
+    narrative = JSONText(help_text="The narrative's sections, as a JSON text: {section key: text}.")
+    reasons = JSONText(
         required=False,
         help_text="Optional, as a JSON text: {form code: {row key: {column key: why the computed value was changed}}}.",
     )

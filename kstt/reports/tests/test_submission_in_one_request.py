@@ -5,6 +5,8 @@ in one transaction: what the draft, the document and the submit do one after the
 checks, the same audit trail and the same Idempotency-Key, and nothing half-done when it is refused.
 """
 
+# ruff: noqa: F811 - the fixtures of test_api (the clock, the media root, the signed PDF) are these tests' arguments
+
 from __future__ import annotations
 
 import json
@@ -27,21 +29,10 @@ from kstt.reports.models import (
     ReportVersion,
 )
 from kstt.reports.services import submission as submission_service
-from kstt.reports.tests.test_api import as_, put_draft, url
-from kstt.reports.tests.test_documents import Identity, make_pdf, sign
+from kstt.reports.tests.test_api import _media_and_clock, as_, put_draft, signed_pdf, url  # noqa: F401
+from kstt.reports.tests.test_documents import make_pdf
 from kstt.reports.tests.test_submission_services import BROKEN, GOOD, NARRATIVE, T1
 from kstt.tests.cast import AT
-
-
-@pytest.fixture(autouse=True)
-def _media_and_clock(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    settings.KSTT_CLOCK = T1  # 15/09/2021 10:00 in Hà Nội
-
-
-@pytest.fixture(scope="module")
-def signed_pdf() -> bytes:
-    return sign(make_pdf(b"BT /F1 12 Tf 72 720 Td (Bao cao quy III) Tj ET"), Identity("Bùi Văn Hùng", "UBND xã"))
 
 
 def send(client, content: bytes, *, key: str | None = "lan-2021Q3-1", values=GOOD, narrative=None, **extra):
@@ -160,7 +151,6 @@ def test_not_a_submission_keeps_what_was_sent_and_records_the_press(lan, kstt_re
 @pytest.mark.parametrize(
     ("values", "field"),
     [
-        pytest.param("không phải JSON", "values", id="not-json"),
         pytest.param("[1, 2]", "values", id="a-list"),
         pytest.param(json.dumps({"06/VPCP/KSTT": "x"}), None, id="a-form-that-is-not-rows"),
     ],
@@ -247,3 +237,51 @@ def test_one_request_reads_and_writes_less_than_three(lan, kstt_report, signed_p
     client = as_(lan)
     with django_assert_max_num_queries(20):
         assert send(client, signed_pdf).status_code == 201
+
+
+@pytest.mark.parametrize(
+    ("part", "text", "code"),
+    [
+        pytest.param("values", "", "malformed_json", id="empty"),
+        pytest.param("values", "không phải JSON", "malformed_json", id="not-json"),
+        pytest.param("values", "[" * 100_000 + "]" * 100_000, "too_deep", id="nested-100000-deep"),
+        pytest.param("values", '{"06/VPCP/KSTT": {"HT": {"received_total": NaN}}}', "malformed_json", id="nan"),
+        pytest.param(
+            "values", '{"06/VPCP/KSTT": {"HT": {"received_total": 1e400}}}', "number_out_of_range", id="infinite"
+        ),
+        pytest.param("narrative", '{"results": "\\ud800"}', "invalid_unicode", id="lone-surrogate"),
+        pytest.param(
+            "reasons",
+            '{"06/VPCP/KSTT": {"HT": {"received_total": "\\udfff"}}}',
+            "invalid_unicode",
+            id="lone-surrogate-in-reasons",
+        ),
+    ],
+)
+def test_a_part_the_api_would_not_read_as_json_is_400_and_writes_nothing(
+    lan, kstt_report, signed_pdf, tmp_path, part, text, code
+):
+    """The parts are JSON texts: read as the API reads a JSON body (kstt/api_parsers.py), never a 500."""
+    before = written()
+    parts = {"values": json.dumps(GOOD), "narrative": json.dumps(NARRATIVE), part: text}
+    body = {**parts, "file": SimpleUploadedFile("bao-cao.pdf", signed_pdf)}
+    response = as_(lan).post(url("api-report-submission"), body, format="multipart", HTTP_IDEMPOTENCY_KEY="k")
+    assert response.status_code == 400, response.content[:300]
+    assert response.json()["code"] == code and response.json()["part"] == part
+    assert response.json()["detail"].startswith(f"{part}: ")
+    assert written() == before and files_in(tmp_path) == []
+
+
+@pytest.mark.parametrize("revision", ["-1", "một", "1.5"])
+def test_a_revision_that_is_not_one_is_400(lan, kstt_report, signed_pdf, revision):
+    before = written()
+    response = send(as_(lan), signed_pdf, revision=revision)
+    assert response.status_code == 400 and response.json()["code"] == "invalid"
+    assert "revision" in response.json()["errors"]
+    assert written() == before
+
+
+def test_a_formula_in_the_narrative_is_kept_as_text(lan, kstt_report, signed_pdf):
+    narrative = NARRATIVE | {"results": '=HYPERLINK("http://x","y")'}
+    response = send(as_(lan), signed_pdf, narrative=narrative)
+    assert response.status_code == 201 and response.json()["narrative"]["results"] == '=HYPERLINK("http://x","y")'
