@@ -384,49 +384,31 @@ class Rush:
         base = f"/api/reports/{reporter.unit}/{self.period}/"
         narrative = {s: f"Xã {reporter.unit}: đã thực hiện ({s})." for s in SECTIONS}
         started = time.perf_counter()
-        if self.flow == "one":
-            return self._one_request(client, reporter, outcome, base, narrative, started, latencies, retries)
         try:
-            revision = 0
-            while True:  # the draft: a retry may find its own earlier save (409 draft_conflict)
-                body = json.dumps(
-                    {"revision": revision, "values": reporter.values, "narrative": narrative, "reasons": {}}
-                ).encode()
-                status, data = client.retried(
-                    "draft", self.attempts, lambda _a, b=body: client.call("PUT", base + "draft/", b)
-                )
-                if status == 200:
-                    break
-                if status == 409 and data.get("code") == "draft_conflict":
-                    status, detail = client.call("GET", base)
-                    if status == 200 and detail["draft"]["values"] == reporter.values:
-                        break  # the first try saved it; its answer was lost
-                    revision = data["revision"]
-                    continue
-                raise RuntimeError(f"draft: {status} {data}")
-            document, content_type = multipart(f"bao-cao-{reporter.unit}.pdf", self.pdf)
-            status, data = client.retried(
-                "document", self.attempts, lambda _a: client.call("POST", base + "document/", document, content_type)
-            )
-            if status != 201 or not data.get("verification", {}).get("signed"):
-                raise RuntimeError(f"document: {status} {data}")
-            key = {"Idempotency-Key": outcome.key}
+            if self.flow == "one":  # the whole report in one request: the form, the narrative and the PDF
+                fields = {"values": json.dumps(reporter.values), "narrative": json.dumps(narrative, ensure_ascii=False)}
+                body, content_type = multipart(f"bao-cao-{reporter.unit}.pdf", self.pdf, fields)
+                kind = "submission"
+            else:  # the draft and the PDF first, then the submit
+                self._draft_and_document(client, reporter, base, narrative)
+                body, content_type, kind = b"{}", "application/json", "submit"
+            path, key = f"{base}{kind}/", {"Idempotency-Key": outcome.key}
             lose = reporter.unit in self.lose
             status, data = client.retried(
-                "submit",
+                kind,
                 self.attempts,
                 lambda attempt: client.call(
-                    "POST", base + "submit/", b"{}", headers=key, abandon=lose and attempt == 0
+                    "POST", path, body, content_type, headers=key, abandon=lose and attempt == 0
                 ),
             )
             if status not in (200, 201):
-                raise RuntimeError(f"submit: {status} {data}")
+                raise RuntimeError(f"{kind}: {status} {data}")
             outcome.version = data["number"]
             outcome.replays += status == 200
             outcome.latency = time.perf_counter() - started
             if reporter.unit in self.resend:  # as a client that never saw the 201 would
                 status, data = client.retried(
-                    "resend", self.attempts, lambda _a: client.call("POST", base + "submit/", b"{}", headers=key)
+                    "resend", self.attempts, lambda _a: client.call("POST", path, body, content_type, headers=key)
                 )
                 if (status, data.get("number")) != (200, outcome.version):
                     raise RuntimeError(f"resend with the same key: {status} {data}")
@@ -439,44 +421,31 @@ class Rush:
             self.retries.update(retries)
         return outcome
 
-    def _one_request(
-        self, client: Client, reporter: Reporter, outcome: Outcome, base: str, narrative: dict[str, str],
-        started: float, latencies: dict[str, list[float]], retries: Counter[str],
-    ) -> Outcome:  # fmt: skip
-        """The whole report in one request (``POST …/submission/``: the form, the narrative and the PDF)."""
-        fields = {"values": json.dumps(reporter.values), "narrative": json.dumps(narrative, ensure_ascii=False)}
-        body, content_type = multipart(f"bao-cao-{reporter.unit}.pdf", self.pdf, fields)
-        key = {"Idempotency-Key": outcome.key}
-        lose = reporter.unit in self.lose
-        try:
+    def _draft_and_document(self, client: Client, reporter: Reporter, base: str, narrative: dict[str, str]) -> None:
+        """``--flow steps``: the draft saved (``PUT …/draft/``), then the signed PDF (``POST …/document/``)."""
+        revision = 0
+        while True:  # the draft: a retry may find its own earlier save (409 draft_conflict)
+            body = json.dumps(
+                {"revision": revision, "values": reporter.values, "narrative": narrative, "reasons": {}}
+            ).encode()
             status, data = client.retried(
-                "submission",
-                self.attempts,
-                lambda attempt: client.call(
-                    "POST", base + "submission/", body, content_type, headers=key, abandon=lose and attempt == 0
-                ),
+                "draft", self.attempts, lambda _a, b=body: client.call("PUT", base + "draft/", b)
             )
-            if status not in (200, 201):
-                raise RuntimeError(f"submission: {status} {data}")
-            outcome.version = data["number"]
-            outcome.replays += status == 200
-            outcome.latency = time.perf_counter() - started
-            if reporter.unit in self.resend:  # as a client that never saw the 201 would
-                status, data = client.retried(
-                    "resend",
-                    self.attempts,
-                    lambda _a: client.call("POST", base + "submission/", body, content_type, headers=key),
-                )
-                if (status, data.get("number")) != (200, outcome.version):
-                    raise RuntimeError(f"resend with the same key: {status} {data}")
-                outcome.replays += 1
-        except Exception as error:  # counted and named in the summary
-            outcome.error = f"{type(error).__name__}: {error}"[:300]
-        with self.lock:
-            for kind, values in latencies.items():
-                self.latencies.setdefault(kind, []).extend(values)
-            self.retries.update(retries)
-        return outcome
+            if status == 200:
+                break
+            if status == 409 and data.get("code") == "draft_conflict":
+                status, detail = client.call("GET", base)
+                if status == 200 and detail["draft"]["values"] == reporter.values:
+                    break  # the first try saved it; its answer was lost
+                revision = data["revision"]
+                continue
+            raise RuntimeError(f"draft: {status} {data}")
+        document, content_type = multipart(f"bao-cao-{reporter.unit}.pdf", self.pdf)
+        status, data = client.retried(
+            "document", self.attempts, lambda _a: client.call("POST", base + "document/", document, content_type)
+        )
+        if status != 201 or not data.get("verification", {}).get("signed"):
+            raise RuntimeError(f"document: {status} {data}")
 
 
 def hammer(concurrency: int, jobs: list[Any], work: Callable[[Any], Any]) -> tuple[list[Any], float]:

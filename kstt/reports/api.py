@@ -182,12 +182,6 @@ def _version(instance: ReportInstance, number: int) -> ReportVersion:
     return version
 
 
-def _read_back(instance: ReportInstance | None, version: ReportVersion) -> ReportVersion:
-    """A version given back from its Idempotency-Key, read with what the answer shows, in one query."""
-    report = instance if instance is not None else version.instance
-    return selectors.versions_of(report).select_related("document__uploaded_by").get(pk=version.pk)
-
-
 def _draft(instance: ReportInstance) -> Draft:
     return Draft.objects.select_related("document", "document__uploaded_by", "updated_by").get(instance=instance)
 
@@ -281,6 +275,23 @@ class BadUpload(APIException):
     default_code = "no_file"
 
 
+def _uploaded(request: Request) -> Any:
+    """The signed PDF sent as the multipart part ``file``; 400 ``no_file`` without one (a part named file
+    without a filename is a form field, not a file)."""
+    upload = request.FILES.get("file")
+    if upload is None:
+        raise BadUpload({"detail": gettext("Choose the signed PDF to upload."), "code": "no_file"})
+    return upload
+
+
+def _idempotency_key(request: Request) -> str:
+    """The request's Idempotency-Key ("" without one); 400 when it is longer than MAX_KEY."""
+    key = request.headers.get("Idempotency-Key", "").strip()
+    if len(key) > MAX_KEY:
+        raise ValidationError({"Idempotency-Key": gettext("At most 128 characters.")})
+    return str(key)
+
+
 class ReportDocument(APIView):
     """Upload the signed narrative (multipart, field ``file``): sniffed as a PDF, its signatures verified,
     then attached to the draft. A refused file changes nothing."""
@@ -295,10 +306,7 @@ class ReportDocument(APIView):
         t = target(request, unit, period)
         if not t.rights.report:
             raise services.NotAllowed("only a reporter of the unit attaches its documents")
-        upload = request.FILES.get("file")
-        if upload is None:
-            # a part named file without a filename is a form field, not a file: refused as no file
-            raise BadUpload({"detail": gettext("Choose the signed PDF to upload."), "code": "no_file"})
+        upload = _uploaded(request)
         content = upload.read()
         check = check_uploaded_document(content)  # DocumentError: 400, nothing written
         instance = opened(request, t)
@@ -342,9 +350,7 @@ class ReportSubmit(APIView):
         instance = t.require_instance()
         data = s.SubmitInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        key = request.headers.get("Idempotency-Key", "").strip()
-        if len(key) > MAX_KEY:
-            raise ValidationError({"Idempotency-Key": gettext("At most 128 characters.")})
+        key = _idempotency_key(request)
         # The service takes the row lock: of two presses with one key, the second gets the first's version back.
         submitted = services.submit_once(
             instance=instance,
@@ -354,14 +360,9 @@ class ReportSubmit(APIView):
             actor=request.user,
         )
         # A new version is answered as the service made it (who submitted, the document and its uploader, no
-        # review); one given back from its key is read with what the answer shows, in one query.
-        version = (
-            submitted.version
-            if submitted.made
-            else selectors.versions_of(instance).select_related("document__uploaded_by").get(pk=submitted.version.pk)
-        )
+        # review); one given back from its key as the service read it, with what the answer shows.
         return Response(
-            s.VersionSerializer(version).data,
+            s.VersionSerializer(submitted.version).data,
             status=status.HTTP_201_CREATED if submitted.made else status.HTTP_200_OK,
         )
 
@@ -398,20 +399,15 @@ class ReportSubmission(APIView):
         t = target(request, unit, period)
         if not t.rights.report:
             raise services.NotAllowed("only a reporter of the unit submits its reports")
-        key = request.headers.get("Idempotency-Key", "").strip()
-        if len(key) > MAX_KEY:
-            raise ValidationError({"Idempotency-Key": gettext("At most 128 characters.")})
+        key = _idempotency_key(request)
         if key and t.instance is not None:
             # A retry: the version its key made is given back before the body is read and the PDF verified
             # again (a retry whose first press is still running finds nothing here; the service then waits
             # for that press under the row lock and gives its version back).
             made = services.submission_for_key(instance=t.instance, key=key)
             if made is not None:
-                return Response(s.VersionSerializer(_read_back(t.instance, made)).data, status=status.HTTP_200_OK)
-        upload = request.FILES.get("file")
-        if upload is None:
-            # a part named file without a filename is a form field, not a file: refused as no file
-            raise BadUpload({"detail": gettext("Choose the signed PDF to upload."), "code": "no_file"})
+                return Response(s.VersionSerializer(made).data, status=status.HTTP_200_OK)
+        upload = _uploaded(request)
         data = s.SubmissionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         given = data.validated_data
@@ -438,9 +434,8 @@ class ReportSubmission(APIView):
             looked=True,  # target() read the report: None when it is not there yet
             unit_version=t.unit,
         )
-        version = submitted.version if submitted.made else _read_back(t.instance, submitted.version)
         return Response(
-            s.VersionSerializer(version).data,
+            s.VersionSerializer(submitted.version).data,
             status=status.HTTP_201_CREATED if submitted.made else status.HTTP_200_OK,
         )
 

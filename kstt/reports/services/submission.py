@@ -41,6 +41,7 @@ from kstt.reports.models import (
     ReportInstance,
     ReportVersion,
 )
+from kstt.reports.selectors import versions_of
 from kstt.reports.services.common import (
     _actor,
     _after_commit,
@@ -248,7 +249,8 @@ def _for_key(instance: ReportInstance, key: str) -> tuple[ReportVersion | None, 
     if keyed is None:
         return None, latest
     if keyed == latest and instance.status not in rules.EDITABLE:
-        return ReportVersion.objects.get(instance=instance, number=keyed), latest
+        # read with what an answer shows of it (its review, who submitted, the document and its uploader)
+        return versions_of(instance).select_related("document__uploaded_by").get(number=keyed), latest
     raise IdempotencyKeyReused(version=keyed)
 
 
