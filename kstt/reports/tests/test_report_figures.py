@@ -15,6 +15,7 @@ from kstt.records import ImmutableError
 from kstt.reports import services
 from kstt.reports.models import ReportFigure, ReportVersion
 from kstt.reports.rules import figure_cells
+from kstt.reports.services.submission import write_figures
 from kstt.reports.tests.test_submission_services import FORM, GOOD, T1, T2, fill
 
 backfill = importlib.import_module("kstt.reports.migrations.0006_backfill_report_figures").backfill
@@ -72,6 +73,26 @@ def test_submitting_writes_the_figures_of_the_version(report, lan):
         figure.save()
     with pytest.raises(ImmutableError):
         ReportFigure.objects.all().delete()
+
+
+def test_the_figures_are_stored_exactly_as_the_rules_read_them(report, lan):
+    """The one INSERT reads the cells out of JSON in the database: keys with diacritics, quotes and SQL, the
+    64-bit extremes, a whole number typed as text; what is no figure is left out."""
+    fill(report, lan)
+    version = services.submit(instance=report, at=T2, actor=lan)
+    form = 'Biểu 06/ĐP "mẫu"'
+    values = {
+        form: {
+            "Xã Yên Nghiệp 'A'": {"cột ' 1": 2**63 - 1, "c2": -(2**63), "c3": " 12 ", "c4": "x", "c5": None, "c6": 0},
+            "r'); DROP TABLE reports_reportfigure; --": {"c": -7},
+        },
+        "F": "not a grid",
+    }
+    write_figures(ReportVersion(pk=version.pk, values=values))
+    stored = ReportFigure.objects.filter(version=version, form=form).values_list("form", "row", "column", "value")
+    assert sorted(stored) == sorted(figure_cells(values))
+    assert len(stored) == 5 and ReportFigure.objects.get(version=version, form=form, column="c2").value == -(2**63)
+    write_figures(ReportVersion(pk=version.pk, values={}))  # no cell: nothing to write, no statement
 
 
 def test_the_backfill_gives_older_versions_their_figures_once(report, lan):
