@@ -77,11 +77,14 @@ def _open_or_create(
     prefilled: bool = False,
     unit_version: UnitVersion | None = None,
     looked: bool = False,
+    draft_stored: bool = True,
 ) -> tuple[ReportInstance, Draft | None]:
     """The report, and its new draft when this call created both (None when it was there already: made by
     someone else, maybe at this very moment). ``looked``: the caller just read the report and found none, so
     it is created at once (one created meanwhile by someone else is found by the unique constraint). A report
-    this call created is its transaction's alone until the commit: nobody else can read or lock it."""
+    this call created is its transaction's alone until the commit: nobody else can read or lock it.
+    ``draft_stored`` False: the new draft is given back unsaved, for a caller that saves it at once with
+    its content (``_write_draft`` inserts it: one INSERT instead of an empty one and an UPDATE)."""
     existing = (
         None
         if looked
@@ -114,7 +117,9 @@ def _open_or_create(
     except IntegrityError:  # opened at the same moment by someone else
         return ReportInstance.objects.get(unit=unit, report_type=report_type, period=period.code), None
     values = prefill.prefill_values(instance) if prefilled else {}
-    draft = Draft.objects.create(instance=instance, values=values, updated_at=at, updated_by=_actor(actor))
+    draft = Draft(instance=instance, values=values, updated_at=at, updated_by=_actor(actor))
+    if draft_stored:
+        draft.save(force_insert=True)
     data: dict[str, Any] = {
         "unit": unit.code,
         "report": report_type.code,
@@ -235,14 +240,12 @@ def _write_draft(
 ) -> Draft:
     """The draft of ``instance`` (read under its row lock by the caller, editable, the input checked) saved
     and audited; ``expected_revision`` None: whatever its revision (a submission in one request).
-    ``before``: the draft as it is, when the caller has it (it created it in this transaction);
-    ``document``: the narrative stored by the caller (``_store_document``), made the draft's by the same
-    UPDATE (its own audit entry is the caller's). The draft as stored, without reading it back."""
+    ``before``: the draft as it is, when the caller has it (it created it in this transaction; not saved yet:
+    inserted here with the content); ``document``: the narrative stored by the caller (``_store_document``),
+    made the draft's by the same statement (its own audit entry is the caller's). The draft as stored, without
+    reading it back."""
     if before is None:
         before = Draft.objects.get(instance=instance)
-    saved = Draft.objects.filter(pk=before.pk)
-    if expected_revision is not None:
-        saved = saved.filter(revision=expected_revision)
     stored = Draft(
         pk=before.pk,
         instance=instance,
@@ -256,18 +259,26 @@ def _write_draft(
     )
     if document is not None:
         stored.document = document
-    changes = {"document": document} if document is not None else {}
-    updated = saved.update(
-        values=stored.values,
-        narrative=stored.narrative,
-        reasons=stored.reasons,
-        revision=F("revision") + 1,
-        updated_at=at,
-        updated_by=stored.updated_by,
-        **changes,
-    )
-    if not updated:
-        raise DraftConflict(revision=before.revision, updated_by=before.updated_by, updated_at=before.updated_at)
+    if before.pk is None:  # new in this transaction, nobody else's: its one INSERT, with the content
+        if expected_revision not in (None, before.revision):
+            raise DraftConflict(revision=before.revision, updated_by=before.updated_by, updated_at=before.updated_at)
+        stored.save(force_insert=True)
+    else:
+        saved = Draft.objects.filter(pk=before.pk)
+        if expected_revision is not None:
+            saved = saved.filter(revision=expected_revision)
+        changes = {"document": document} if document is not None else {}
+        updated = saved.update(
+            values=stored.values,
+            narrative=stored.narrative,
+            reasons=stored.reasons,
+            revision=F("revision") + 1,
+            updated_at=at,
+            updated_by=stored.updated_by,
+            **changes,
+        )
+        if not updated:
+            raise DraftConflict(revision=before.revision, updated_by=before.updated_by, updated_at=before.updated_at)
     audit.record(  # what the UPDATE above stored, against what was there
         actor=actor,
         event="reports.draft_saved",

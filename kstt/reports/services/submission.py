@@ -444,7 +444,7 @@ def submit_report(
             if instance is None:
                 instance, created = _open_or_create(
                     unit=unit, report_type=report_type, period=period, at=at, actor=actor, unit_version=unit_version,
-                    looked=looked,
+                    looked=looked, draft_stored=False,  # inserted below with what was sent
                 )  # fmt: skip
             instance.unit, instance.report_type = unit, report_type  # kept by the row lock (_locked)
             if created is not None:  # made by this transaction: nobody else sees it, no version yet
