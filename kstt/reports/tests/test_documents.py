@@ -334,6 +334,25 @@ def test_signatures_are_checked_inside_a_running_event_loop(signed_pdf: bytes) -
     assert signature.signer_common_name == "Bùi Văn Hùng"
 
 
+def test_a_thread_validates_every_signature_on_the_one_event_loop_it_keeps(signed_pdf: bytes) -> None:
+    """A new loop per signature was a tenth of a check's CPU (docs/it/load.md, the fourth round)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from kstt.reports import documents
+
+    def loop_of_two_checks() -> tuple[Any, Any]:
+        first = check(signed_pdf).signatures[0]
+        kept = documents._loops.loop
+        second = check(signed_pdf).signatures[0]
+        assert first.intact and second.intact and not kept.is_closed()
+        return kept, documents._loops.loop
+
+    with ThreadPoolExecutor(max_workers=1) as one, ThreadPoolExecutor(max_workers=1) as other:
+        kept, after = one.submit(loop_of_two_checks).result()
+        elsewhere, _ = other.submit(loop_of_two_checks).result()
+    assert kept is after and elsewhere is not kept  # one loop per thread, kept between checks
+
+
 # --- refused documents: a message, nothing else -----------------------------------------------
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
