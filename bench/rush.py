@@ -469,7 +469,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", "--reporters", type=int, default=1000, help="reporters, one commune each (1000)")
     parser.add_argument("-c", "--concurrency", type=int, default=16, help="reporters sending at once (16)")
-    parser.add_argument("--workers", type=int, default=None, help="kstt serve --workers (its default: 2 × cores + 1)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="kstt serve --workers (its default: cores + 1 here, the database on loopback)",
+    )
     parser.add_argument("--lose", type=float, default=0.1, help="share of submits whose answer the client abandons")
     parser.add_argument("--resend", type=float, default=0.1, help="share of submits sent again after their 201")
     parser.add_argument("--timeout", type=float, default=10.0, help="client time-out of a request, seconds (10)")

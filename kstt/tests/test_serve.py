@@ -62,6 +62,35 @@ def test_the_default_workers_are_twice_the_cores_plus_one_and_capped():
     assert [serve.default_workers(n) for n in (1, 2, 4, 5, 6, 64)] == [3, 5, 9, 11, 12, 12]
 
 
+def test_with_the_database_on_the_machine_the_default_workers_are_the_cores_plus_one():
+    assert [serve.default_workers(n, database_here=True) for n in (1, 2, 4, 11, 64)] == [2, 3, 5, 12, 12]
+
+
+@pytest.mark.parametrize(
+    ("database", "here"),
+    [
+        pytest.param({"ENGINE": "django.db.backends.sqlite3", "NAME": "/srv/kstt/db.sqlite3"}, True, id="sqlite"),
+        pytest.param({"ENGINE": "django.db.backends.postgresql", "HOST": "127.0.0.1"}, True, id="loopback"),
+        pytest.param({"ENGINE": "django.db.backends.postgresql", "HOST": "localhost"}, True, id="localhost"),
+        pytest.param({"ENGINE": "django.db.backends.postgresql", "HOST": "::1"}, True, id="loopback-v6"),
+        pytest.param({"ENGINE": "django.db.backends.postgresql", "HOST": ""}, True, id="default-socket"),
+        pytest.param({"ENGINE": "django.db.backends.postgresql", "HOST": None}, True, id="no-host"),
+        pytest.param({"ENGINE": "django.db.backends.postgresql", "HOST": "/var/run/postgresql"}, True, id="socket"),
+        pytest.param({"ENGINE": "django.db.backends.postgresql", "HOST": "db.kstt.hoabinh.gov.vn"}, False, id="named"),
+        pytest.param({"ENGINE": "django.db.backends.postgresql", "HOST": "10.0.0.5"}, False, id="address"),
+        pytest.param({"ENGINE": "django.db.backends.postgresql", "HOST": "127.0.0.2"}, True, id="other-loopback"),
+        pytest.param({"ENGINE": "django.db.backends.postgresql", "HOST": "fe80::1"}, False, id="link-local-v6"),
+    ],
+)
+def test_where_the_database_runs(database, here):
+    assert serve.database_is_here(database) is here
+
+
+def test_serve_takes_the_workers_given_else_the_default_for_its_database():
+    local, remote = {"ENGINE": "django.db.backends.postgresql", "HOST": "127.0.0.1"}, {"HOST": "10.0.0.5"}
+    assert [serve.workers(None, local, 2), serve.workers(None, remote, 2), serve.workers(7, local, 2)] == [3, 5, 7]
+
+
 def test_serve_refuses_development_settings():
     env = {k: v for k, v in os.environ.items() if k not in {"KSTT_ENV", "DATABASE_URL"}}
     result = subprocess.run(  # noqa: S603 (our own entry point)
