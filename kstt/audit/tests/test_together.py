@@ -45,3 +45,26 @@ def test_a_nested_block_writes_with_the_outer_one_and_outside_an_entry_is_writte
     assert events() == ["reports.opened", "reports.submitted"]
     audit.record(actor=None, event="units.loaded", at=AT)
     assert events() == ["reports.opened", "reports.submitted", "units.loaded"]
+
+
+def test_an_entry_written_together_reads_back_as_one_written_alone(lan, commune_yen_nghiep):
+    """The one INSERT stores what ``record`` would: the instant (given in the province's offset), the actor or
+    none, the target, and details with quotes, backslashes, diacritics and nesting, unchanged."""
+    from zoneinfo import ZoneInfo
+
+    at = datetime(2026, 3, 2, 15, 30, 12, 345678, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    details = {"say": 'Xã "Yên Nghiệp" \\ đã nộp', "cells": {"06": {"r'1": {"c": 12}}}, "none": None, "list": [1, 2.5]}
+    with transaction.atomic(), audit.together():
+        audit.record(actor=lan, event="reports.draft_saved", at=at, target=commune_yen_nghiep, data=details)
+        audit.record(actor=None, event="units.loaded", at=at)
+    alone = audit.record(actor=lan, event="reports.draft_saved", at=at, target=commune_yen_nghiep, data=details)
+    together, unattended, again = AuditEntry.objects.filter(at=at).order_by("pk")
+    shown = ("at", "actor_id", "event", "target_type", "target_id", "data")
+    assert [getattr(together, name) for name in shown] == [getattr(again, name) for name in shown]
+    assert (together.at, together.actor_id, together.data) == (at, lan.pk, details) and again.pk == alone.pk
+    assert (unattended.actor_id, unattended.target_type, unattended.target_id, unattended.data) == (None, "", "", {})
+
+
+def test_a_block_that_recorded_nothing_writes_nothing(django_assert_num_queries):
+    with django_assert_num_queries(0), audit.together():
+        pass
