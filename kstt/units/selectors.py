@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from datetime import date
 
@@ -21,6 +22,16 @@ def in_force(on: date, prefix: str = "") -> Q:
 
 
 def versions_on(on: date) -> QuerySet[UnitVersion]:
+    """The unit versions in force on ``on``, with their unit and parent: a copy of the query of that date."""
+    return _in_force_on(on).all()
+
+
+@functools.lru_cache(maxsize=64)
+def _in_force_on(on: date) -> QuerySet[UnitVersion]:
+    """The query of ``versions_on``, built once per process and date (every request of a period asks for the
+    same date, the end of its window); never evaluated itself, each caller works on a copy. Finding a unit
+    from it took 0.76 ms of CPU instead of 0.95 ms (7 December 2026, 500 look-ups each, PostgreSQL 15;
+    docs/it/load.md, the fourth round)."""
     return UnitVersion.objects.filter(in_force(on)).select_related("unit", "parent")
 
 

@@ -103,3 +103,14 @@ def test_the_tree_selectors_issue_one_query(district_lac_son, django_assert_num_
         list(Unit.objects.filter(id__in=selectors.descendant_ids(district_lac_son, on=date(2021, 9, 1))))
     with django_assert_num_queries(1):
         selectors.ancestor_ids(district_lac_son, on=date(2021, 9, 1))
+
+
+def test_the_units_of_a_date_are_read_again_each_time(cast):
+    """The query of a date is built once per process; what it finds is never kept: a unit loaded since is there."""
+    on = date(2021, 9, 1)
+    before = {version.unit.code for version in selectors.versions_on(on)}
+    load_units(
+        data="code,name,level,kind,parent_code\nW09999,Xã Mới,commune,xã,D156\n".encode(), effective_from=None, at=AT
+    )
+    after = {version.unit.code for version in selectors.versions_on(on)}
+    assert after == before | {"W09999"} and selectors.unit_on("W09999", on).name == "Xã Mới"
