@@ -328,14 +328,16 @@ def compiled_findings(
 # --- R7: against the unit's previous period --------------------------------------------------------------
 
 
-def previous_version(instance: ReportInstance) -> ReportVersion | None:
-    """The latest submitted version of the unit's report for the period before (None when none)."""
+def previous_values(instance: ReportInstance) -> Mapping[str, Any] | None:
+    """The values of the latest submitted version of the unit's report for the period before (None when
+    there is none): what R7 reads of it, and only that (not its narrative, findings and the rest)."""
     before = previous_period(Period.parse(instance.period)).code
     return (
         ReportVersion.objects.filter(
             instance__unit=instance.unit, instance__report_type=instance.report_type, instance__period=before
         )
         .order_by("-number")
+        .values_list("values", flat=True)
         .first()
     )
 
@@ -350,14 +352,14 @@ def previous_findings(instance: ReportInstance, values: Mapping[str, Any]) -> li
     """R7 (forms.md): for each form in force that carries a column over, this period's values against the
     latest submitted version of the previous period's report; nothing when there is none, or when that
     version has no figures for the form (a history loaded without figures)."""
-    earlier = previous_version(instance)
+    earlier = previous_values(instance)
     if earlier is None:
         return []
     end = catalogue.window(instance.report_type, instance.period)[1]
     findings = []
     for form in catalogue.forms_in_force(report_type=instance.report_type, level=instance.level, on=end):
         spec = catalogue.form_spec(form)
-        now, then = values.get(form.code) or {}, (earlier.values or {}).get(form.code) or {}
+        now, then = values.get(form.code) or {}, (earlier or {}).get(form.code) or {}
         if not spec.carry or not now or not then:
             continue
         rows, total = _rows(now)
