@@ -68,3 +68,12 @@ def test_an_entry_written_together_reads_back_as_one_written_alone(lan, commune_
 def test_a_block_that_recorded_nothing_writes_nothing(django_assert_num_queries):
     with django_assert_num_queries(0), audit.together():
         pass
+
+
+@pytest.mark.parametrize("details", ["a text", 3, None], ids=["text", "number", "none"])
+def test_details_that_are_not_a_json_object_are_refused_before_anything_is_written(details):
+    """``kstt.records.insert_all`` reads a JSON column as JSON: SQLite would give a bare text back unquoted."""
+    with pytest.raises(TypeError, match="JSON object or array"), transaction.atomic(), audit.together():
+        audit.record(actor=None, event="reports.opened", at=AT, data={})
+        audit._pending.get()[-1].data = details
+    assert events() == []

@@ -10,15 +10,15 @@ does not roll the record back.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Max, Q
 
+from kstt import records
 from kstt.accounts import access
 from kstt.audit import services as audit
 from kstt.catalogue import selectors as catalogue
@@ -232,34 +232,14 @@ def _submit(
     return version
 
 
-#: The figures of a version in one INSERT, the database reading them out of one JSON array parameter
-#: ``[[form, row, column, value], …]`` instead of the ORM building a model and binding five parameters per cell.
-#: Hand-written SQL, a last resort (style.md §13): for form 06's 99 cells it took 0.4 ms of the server's CPU
-#: against 2.3 ms for ``bulk_create``, and 1.0–1.2 ms of PostgreSQL's against 1.4–1.6 ms (7 December 2026,
-#: 50 versions each way, interleaved, PostgreSQL 15; docs/it/load.md, the fourth round); the same rows,
-#: ``test_report_figures.py`` compares them with ``rules.figure_cells`` on both engines.
-_FIGURES_FROM_JSON = {
-    "postgresql": "SELECT %s, cell->>0, cell->>1, cell->>2, (cell->>3)::bigint "
-    "FROM jsonb_array_elements(%s::jsonb) AS cell",
-    "sqlite": "SELECT %s, json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), "
-    "json_extract(value, '$[3]') FROM json_each(%s)",
-}
-
-
 def write_figures(version: ReportVersion) -> None:
     """The version's whole-number cells (``rules.figure_cells``) as ``ReportFigure`` rows, in the caller's
-    transaction (issue 15), in one INSERT."""
-    cells = rules.figure_cells(version.values)
-    if not cells:
-        return
-    select = _FIGURES_FROM_JSON[connection.vendor]  # the two engines KSTT runs on
-    meta, quote = ReportFigure._meta, connection.ops.quote_name
-    named = {field.name: str(field.column) for field in meta.concrete_fields}
-    columns = ", ".join(quote(named[name]) for name in ("version", "form", "row", "column", "value"))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {quote(meta.db_table)} ({columns}) {select}", [version.pk, json.dumps(cells)]
-        )  # names from the model
+    transaction (issue 15), in one INSERT (``kstt.records.insert_all``)."""
+    records.insert_all(
+        ReportFigure,
+        ("version", "form", "row", "column", "value"),
+        [(version.pk, *cell) for cell in rules.figure_cells(version.values)],
+    )
 
 
 def _for_key(instance: ReportInstance, key: str) -> tuple[ReportVersion | None, int]:
