@@ -9,7 +9,7 @@ The public functions check the actor's access (kstt.accounts.access); the loader
 from __future__ import annotations
 
 from kstt.reports.choices import ReportStatus
-from kstt.reports.services.drafts import _open, attach_document, open_instance, refill_form06, save_draft
+from kstt.reports.services.drafts import _open_or_create, attach_document, open_instance, refill_form06, save_draft
 from kstt.reports.services.errors import (
     DraftConflict,
     IdempotencyKeyReused,
@@ -54,7 +54,7 @@ __all__ = [
     "SubmissionError",
     "SubmissionLoad",
     "Submitted",
-    "_open",
+    "_open_or_create",
     "accept",
     "attach_document",
     "checks",

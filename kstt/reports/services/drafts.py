@@ -51,22 +51,6 @@ def _in_force(version: UnitVersion | None, unit: Unit, on: date) -> bool:
     )
 
 
-def _open(
-    *,
-    unit: Unit,
-    report_type: ReportType,
-    period: Period,
-    at: datetime,
-    actor: Any,
-    prefilled: bool = False,
-    unit_version: UnitVersion | None = None,
-) -> ReportInstance:
-    return _open_or_create(
-        unit=unit, report_type=report_type, period=period, at=at, actor=actor, prefilled=prefilled,
-        unit_version=unit_version,
-    )[0]  # fmt: skip
-
-
 def _open_or_create(
     *,
     unit: Unit,
@@ -154,9 +138,9 @@ def open_instance(
         parsed = period if isinstance(period, Period) else Period.parse(period)
     except PeriodError as exc:
         raise NotOwed(str(exc)) from None
-    return _open(
+    return _open_or_create(
         unit=unit, report_type=report_type, period=parsed, at=at, actor=actor, prefilled=True, unit_version=unit_version
-    )
+    )[0]
 
 
 # --- The draft --------------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from kstt.audit import services as audit
 from kstt.catalogue.models import ReportType
 from kstt.reports import rules
 from kstt.reports.models import ReportVersion, Review
-from kstt.reports.services.drafts import _open
+from kstt.reports.services.drafts import _open_or_create
 from kstt.reports.services.errors import (
     ReviewError,
     SubmissionError,
@@ -79,7 +79,7 @@ def load_submissions(*, data: bytes, at: datetime, actor: Any = None, source: st
 def _load_row(
     row: rules.SubmissionRow, *, unit: Unit, report_type: ReportType, source: str, result: SubmissionLoad
 ) -> None:
-    instance = _open(unit=unit, report_type=report_type, period=row.period, at=row.at, actor=None)
+    instance, _ = _open_or_create(unit=unit, report_type=report_type, period=row.period, at=row.at, actor=None)
     if row.event == "submitted":
         if ReportVersion.objects.filter(instance=instance, submitted_at=row.at).exists():
             result.unchanged += 1

@@ -206,7 +206,9 @@ def test_only_the_province_level_reports_outside_kstt_a_department_with_no_paren
     orphan = Unit.objects.create(code="P99-X")
     UnitVersion.objects.create(unit=orphan, name="Sở không có cấp trên", level="department", parent=None)
     with pytest.raises(services.NotOwed, match="no parent"):
-        services._open(unit=orphan, report_type=kstt_report, period=Period.parse("2021Q3"), at=NOW, actor=None)
+        services._open_or_create(
+            unit=orphan, report_type=kstt_report, period=Period.parse("2021Q3"), at=NOW, actor=None
+        )
     assert not ReportInstance.objects.exists()
 
 
