@@ -71,7 +71,14 @@ def insert_all(model: type[models.Model], fields: Sequence[str], rows: Sequence[
             raise TypeError(f"{meta.label}.{chosen[i].name}: insert_all takes a JSON object or array")
         return value
 
-    data = json.dumps([[stored(i, value) for i, value in enumerate(row)] for row in rows])
+    special = sorted(datetimes | json_fields)  # the other values go as they are
+    if special:
+        changed = [[*row] for row in rows]
+        for row in changed:
+            for i in special:
+                row[i] = stored(i, row[i])
+        rows = changed
+    data = json.dumps(rows)
     if connection.vendor == "postgresql":
         # A column's type as Django's UNNEST insert names it (varchar, not varchar(32)).
         cells = [
