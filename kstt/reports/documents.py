@@ -48,7 +48,9 @@ from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature, async_val
 from pyhanko_certvalidator import ValidationContext
 
 from kstt import clock
+from kstt.reports import pdf_hex
 
+pdf_hex.install()  # pyHanko's hex strings (a signature's /Contents) read in one pass, not byte by byte
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
