@@ -486,10 +486,20 @@ def main() -> None:
         help="one: each report in one request (POST …/submission/); steps: the draft, the PDF and the submit "
         "as three requests (PUT …/draft/, POST …/document/, POST …/submit/)",
     )
+    parser.add_argument(
+        "--signature-space",
+        type=int,
+        default=None,
+        metavar="DIGITS",
+        help="hex digits reserved for the PDF's signature (/Contents), as a CA's signing tool reserves them, "
+        "e.g. 16384 or 32768; default: what pyHanko's signer estimates for the bench's small signature",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the database and the server's log")
     args = parser.parse_args()
     if args.reporters < 1 or args.concurrency < 1:
         parser.error("--reporters and --concurrency must be at least 1")
+    if args.signature_space is not None and args.signature_space < 1:
+        parser.error("--signature-space must be at least 1")
 
     database_url = os.environ.get("DATABASE_URL", "")
     if not database_url.startswith(("postgres://", "postgresql://")):
@@ -535,7 +545,7 @@ def run(args: argparse.Namespace, database_url: str, name: str, home: Path) -> N
     call_command("migrate", verbosity=0)
     period, reporters, fields = populate(args.reporters, clock.now())
     chairman = Identity("Bùi Văn Hùng", "UBND xã Thử Tải")
-    pdf = sign(make_pdf(b"BT /F1 12 Tf 72 720 Td (Bao cao quy) Tj ET"), chairman)
+    pdf = sign(make_pdf(b"BT /F1 12 Tf 72 720 Td (Bao cao quy) Tj ET"), chairman, reserved=args.signature_space)
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
         cursor.execute("SHOW server_version")
@@ -544,7 +554,9 @@ def run(args: argparse.Namespace, database_url: str, name: str, home: Path) -> N
     print(
         f"PostgreSQL {pg_version}, {os.cpu_count()} cores, load {' '.join(f'{x:.2f}' for x in os.getloadavg())}; "
         f"{args.reporters} reporters, {args.concurrency} at once, period {period}, form 06 of {len(fields)} "
-        f"fields + total, signed PDF {len(pdf):,} bytes; flow {args.flow}; "
+        f"fields + total, signed PDF {len(pdf):,} bytes"
+        + (f" ({args.signature_space:,} hex digits reserved for the signature)" if args.signature_space else "")
+        + f"; flow {args.flow}; "
         f"set up in {time.perf_counter() - started:.1f} s",
         flush=True,
     )

@@ -150,7 +150,11 @@ def make_pdf(*page_texts: bytes, encrypt: bool = False) -> bytes:
     return out.getvalue()
 
 
-def sign(pdf: bytes, identity: Identity, *, field: str = "Signature1", timestamper: Any = None) -> bytes:
+def sign(
+    pdf: bytes, identity: Identity, *, field: str = "Signature1", timestamper: Any = None, reserved: int | None = None
+) -> bytes:
+    """``pdf`` signed by ``identity``; ``reserved``: the hex digits kept for the signature (pyHanko estimates
+    them when None; a CA's signing tool keeps 16,384 or more)."""
     meta = signers.PdfSignatureMetadata(field_name=field)
     out = call_outside_event_loop(
         signers.sign_pdf,
@@ -158,6 +162,7 @@ def sign(pdf: bytes, identity: Identity, *, field: str = "Signature1", timestamp
         meta,
         signer=identity.signer(),
         timestamper=timestamper,
+        bytes_reserved=reserved,
     )
     return out.getvalue()
 

@@ -9,13 +9,11 @@ from typing import Any
 
 import pytest
 from pyhanko.pdf_utils import generic
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfStreamError
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign import signers
 
 from kstt.reports import documents, pdf_hex
-from kstt.reports.tests.test_documents import PAGE_TEXT, Identity, make_pdf
+from kstt.reports.tests.test_documents import PAGE_TEXT, Identity, make_pdf, sign
 
 pyhanko_read = pdf_hex._pyhanko_read
 LONG = bytes(range(256)) * 64  # 16,384 bytes: a signature's reserved /Contents, 32,768 digits
@@ -96,13 +94,7 @@ def test_a_signature_with_its_space_reserved_as_the_cas_tools_do_validates() -> 
     """32,768 hex digits reserved for /Contents (16 KB, mostly zeros after the CMS blob): read in one pass,
     the signature is found intact and its signer read; the reader holds exactly pyHanko's bytes."""
     chairman = Identity("Bùi Văn Hùng", "UBND xã Thử Tải")
-    pdf = documents.call_outside_event_loop(
-        signers.sign_pdf,
-        IncrementalPdfFileWriter(io.BytesIO(make_pdf(PAGE_TEXT))),
-        signers.PdfSignatureMetadata(field_name="Signature1"),
-        signer=chairman.signer(),
-        bytes_reserved=32768,  # pyHanko counts hex digits
-    ).getvalue()
+    pdf = sign(make_pdf(PAGE_TEXT), chairman, reserved=32768)  # pyHanko counts hex digits
     check = documents.check_document(pdf, max_bytes=10**7)
     assert [(s.signer_common_name, s.intact, s.changed_after_signing) for s in check.signatures] == [
         ("Bùi Văn Hùng", True, False)
