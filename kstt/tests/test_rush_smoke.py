@@ -2,7 +2,8 @@
 
 Not a measurement (the figures are meaningless at this size): it proves the bench still works against
 `kstt serve` — its fresh database, the reporters' tokens, the report in one request (``--flow one``) or the
-draft, the signed PDF and the submit (``--flow steps``) with an Idempotency-Key, a forced retry and a resend
+draft, the signed PDF and the submit (``--flow steps``, its PDF's signature with a CA tool's reserved
+space) with an Idempotency-Key, a forced retry and a resend
 answered from the key — and that it finds every submission stored exactly once. It needs PostgreSQL (the
 bench makes and drops its own database on the server DATABASE_URL names): skipped on SQLite.
 """
@@ -25,8 +26,11 @@ RESULT = re.compile(r"^RESULT rate=([\d.]+) p50_ms=(\d+) p99_ms=(\d+) lost=(\d+)
     not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")),
     reason="bench/rush.py needs PostgreSQL (DATABASE_URL)",
 )
-@pytest.mark.parametrize(("flow", "press"), [("one", "submission"), ("steps", "submit")])
-def test_the_rush_stores_every_submission_exactly_once(flow, press):
+@pytest.mark.parametrize(
+    ("flow", "press", "space"),
+    [("one", "submission", []), ("steps", "submit", ["--signature-space", "16384"])],
+)
+def test_the_rush_stores_every_submission_exactly_once(flow, press, space):
     result = subprocess.run(  # noqa: S603 (our own bench)
         [
             sys.executable,
@@ -43,6 +47,7 @@ def test_the_rush_stores_every_submission_exactly_once(flow, press):
             "2",
             "--flow",
             flow,
+            *space,
         ],
         capture_output=True,
         text=True,
@@ -58,6 +63,8 @@ def test_the_rush_stores_every_submission_exactly_once(flow, press):
     # One submit's answer abandoned and sent again, one resent after its 201: the key answered (200).
     assert f"{press} (forced: answer abandoned) 1" in result.stdout
     assert f"--flow {flow})" in result.stdout
+    # The PDF signed with the space a CA's signing tool reserves, when asked (--signature-space).
+    assert ("(16,384 hex digits reserved for the signature)" in result.stdout) == bool(space)
     replays = re.search(r"(\d+) answers were the key's earlier version", result.stdout)
     assert replays is not None and int(replays[1]) >= 1
     assert "stored: 3 versions of 3 reports; versions without their 99 figures: 0; failed: 0" in result.stdout
