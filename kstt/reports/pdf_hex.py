@@ -1,10 +1,10 @@
 """pyHanko's reader of a PDF hex string (``<48656c6c6f>``), without reading it a byte at a time.
 
-A signature's ``/Contents`` is a hex string as long as the space the signing tool reserved: 16,384 to
-32,768 hex digits for the certificate chains and timestamps of Vietnamese CAs. pyHanko (0.38) reads every
-hex string through a Python generator that asks the stream for one byte at a time, skipping whitespace and
-comments byte by byte: 0.45 ms of CPU per 1,000 digits, so 7–15 ms for one such signature, more than
-the rest of a submission's Python (7 December 2026, this 2-core host; docs/it/load.md, the fifth round).
+A signature's ``/Contents`` is a hex string as long as the space the signing tool reserved, commonly 16,384
+or 32,768 hex digits to hold a certificate chain and a timestamp. pyHanko (0.38) reads every hex string
+through a Python generator that asks the stream for one byte at a time, skipping whitespace and comments
+byte by byte: 0.45 ms of CPU per 1,000 digits, so 7–15 ms for one such signature, about as much as the rest
+of a submission's Python (7 December 2026, this 2-core host; docs/it/load.md, the fifth round).
 
 ``read_hex_string`` reads the common case in one pass: the bytes up to the closing ``>`` are hex digits and
 PDF whitespace only. Then it does what pyHanko's reader does (whitespace dropped, an odd last digit padded

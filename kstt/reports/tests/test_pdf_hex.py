@@ -36,6 +36,7 @@ CASES = [
     ("a signature's length", b"<" + LONG.hex().encode() + b">\n/Type /Sig"),
     ("longer than one read", b"<" + b"ab" * 9000 + b"\n" + b"cd" * 9000 + b">"),
     ("a comment inside (pyHanko's reading)", b"<4142 % a comment\n4344>"),
+    ("a comment holding a closing bracket", b"<41 % a > b\n42>"),
 ]
 
 BROKEN = [
