@@ -498,8 +498,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.reporters < 1 or args.concurrency < 1:
         parser.error("--reporters and --concurrency must be at least 1")
-    if args.signature_space is not None and args.signature_space < 1:
-        parser.error("--signature-space must be at least 1")
+    if args.signature_space is not None and (args.signature_space < 2 or args.signature_space % 2):
+        parser.error("--signature-space must be an even number of hex digits (two per byte), at least 2")
 
     database_url = os.environ.get("DATABASE_URL", "")
     if not database_url.startswith(("postgres://", "postgresql://")):
@@ -536,6 +536,7 @@ def run(args: argparse.Namespace, database_url: str, name: str, home: Path) -> N
     django.setup()
     from django.core.management import call_command
     from django.db import connection
+    from pyhanko.sign.general import SigningError
 
     from kstt import clock
     from kstt.reports.models import ReportFigure, ReportVersion
@@ -545,7 +546,10 @@ def run(args: argparse.Namespace, database_url: str, name: str, home: Path) -> N
     call_command("migrate", verbosity=0)
     period, reporters, fields = populate(args.reporters, clock.now())
     chairman = Identity("Bùi Văn Hùng", "UBND xã Thử Tải")
-    pdf = sign(make_pdf(b"BT /F1 12 Tf 72 720 Td (Bao cao quy) Tj ET"), chairman, reserved=args.signature_space)
+    try:
+        pdf = sign(make_pdf(b"BT /F1 12 Tf 72 720 Td (Bao cao quy) Tj ET"), chairman, reserved=args.signature_space)
+    except SigningError as exc:  # less space than the signature needs
+        raise SystemExit(f"--signature-space {args.signature_space}: {exc}") from None
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
         cursor.execute("SHOW server_version")

@@ -73,3 +73,40 @@ def test_the_rush_stores_every_submission_exactly_once(flow, press, space):
     speed = re.search(r"^host speed: a fixed Python workload took (\d+) ms of CPU before the rush, (\d+) ms after",
                       result.stdout, re.MULTILINE)  # fmt: skip
     assert speed is not None and int(speed[1]) > 0 and int(speed[2]) > 0, result.stdout
+
+
+def bench(*options: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(  # noqa: S603 (our own bench)
+        [sys.executable, str(ROOT / "bench" / "rush.py"), "-n", "2", *options],
+        capture_output=True, text=True, timeout=120, cwd=ROOT,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("space", ["16383", "0", "-2", "abc"])
+def test_a_signature_space_that_cannot_be_is_refused_before_anything_is_made(space):
+    """Hex digits come two per byte: an odd, empty or negative space is refused by the options (exit 2)."""
+    result = bench("--signature-space", space)
+    assert result.returncode == 2, result.stdout[-2000:] + result.stderr[-2000:]
+    assert "--signature-space" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")),
+    reason="bench/rush.py needs PostgreSQL (DATABASE_URL)",
+)
+def test_a_signature_space_too_small_for_the_signature_says_so_and_leaves_no_database():
+    """Room for 50 bytes where the signature needs some 1,900: one line naming the option, exit 1, and the
+    bench's database dropped as after any run."""
+    import psycopg
+
+    def benches() -> set[str]:
+        with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as connection:
+            rows = connection.execute("SELECT datname FROM pg_database WHERE datname LIKE 'kstt_rush_bench_%'")
+            return {name for (name,) in rows}
+
+    before = benches()
+    result = bench("--signature-space", "100")
+    assert result.returncode == 1, result.stdout[-2000:] + result.stderr[-2000:]
+    assert "--signature-space 100: " in result.stderr and "Traceback" not in result.stderr
+    assert benches() <= before
